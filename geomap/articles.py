@@ -1,0 +1,289 @@
+"""Reading articles: a front-matter block (title, outlet, published, url) then the text as received.
+
+```
+---
+title: Syrian Kurdish-led fighters take Hajin, final ISIS-held town
+outlet: CBC News (Associated Press)
+published: 2018-12-14
+url: https://example.org/story   (optional)
+---
+text...
+```
+Articles are read one at a time (:func:`iter_articles`), so a corpus of any size streams.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from geomap.exc import ArticleError
+
+MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm", ".text", ""}
+KNOWN_KEYS = {"title", "outlet", "published", "url", "date_note", "author", "language"}
+
+
+@dataclass
+class Article:
+    """One article: its metadata and its body text (offsets in events refer to ``body``)."""
+
+    name: str
+    published: dt.date
+    body: str
+    title: str = ""
+    outlet: str = ""
+    url: str = ""
+    path: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+    was_html: bool = False
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha1(self.body.strip().encode("utf-8")).hexdigest()
+
+
+class _TextExtractor(HTMLParser):
+    """Keeps the text of an HTML page, drops script/style, and breaks lines at blocks."""
+
+    BLOCKS = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "section",
+        "article",
+        "blockquote",
+        "figcaption",
+        "header",
+        "footer",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "noscript", "template"):
+            self._skip += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "noscript", "template"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+_HTML_SIGN = re.compile(r"<\s*(html|body|p|div|article|!doctype)\b", re.I)
+
+
+def looks_like_html(text: str) -> bool:
+    return len(_HTML_SIGN.findall(text[:20000])) >= 2 or text.lstrip().lower().startswith(
+        ("<!doctype", "<html")
+    )
+
+
+def html_to_text(text: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(text)
+    parser.close()
+    joined = html.unescape("".join(parser.parts))
+    lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in joined.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def _decode(raw: bytes, path: str) -> str:
+    if b"\x00" in raw[:8192]:
+        raise ArticleError(
+            "is a binary file (it contains NUL bytes), not text",
+            file=path,
+            hint="save the article as UTF-8 text with a front-matter block",
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ArticleError(
+            f"is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} ({exc.reason})",
+            file=path,
+            line=line,
+            hint="re-save it as UTF-8 (e.g. iconv -f windows-1252 -t utf-8)",
+        ) from None
+
+
+def parse_article(text: str, name: str, path: str = "", *, today: dt.date | None = None) -> Article:
+    """Parse one article's text (front matter + body); raises :class:`ArticleError`."""
+    where = path or name
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start >= len(lines) or lines[start].strip() != "---":
+        raise ArticleError(
+            "has no front matter (the file must start with a '---' line)",
+            file=where,
+            line=1,
+            hint="add a block: ---, published: YYYY-MM-DD, outlet: ..., title: ..., ---",
+        )
+    meta: dict[str, str] = {}
+    end = None
+    for number in range(start + 1, len(lines)):
+        line = lines[number]
+        if line.strip() == "---":
+            end = number
+            break
+        if not line.strip():
+            continue
+        if ":" not in line:
+            raise ArticleError(
+                f"front-matter line {line.strip()[:60]!r} is not 'key: value'",
+                file=where,
+                line=number + 1,
+                hint="each front-matter line is 'key: value'",
+            )
+        key, value = line.split(":", 1)
+        meta[key.strip().lower()] = value.strip()
+    if end is None:
+        raise ArticleError(
+            "front matter is not closed with a '---' line",
+            file=where,
+            line=start + 1,
+            hint="end the metadata block with a line of three dashes",
+        )
+    published_text = meta.get("published", "")
+    if not published_text:
+        raise ArticleError(
+            "front matter has no 'published' date",
+            file=where,
+            line=start + 2,
+            field="published",
+            hint="add 'published: YYYY-MM-DD' (relative dates are resolved against it)",
+        )
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.+\-Z]*)?", published_text)
+    try:
+        published = dt.date.fromisoformat(match.group(1)) if match else None
+    except ValueError:
+        published = None
+    if published is None:
+        raise ArticleError(
+            f"'published' is {published_text!r}, not a date",
+            file=where,
+            line=next(i + 1 for i, ln in enumerate(lines) if ln.lower().startswith("published")),
+            field="published",
+            hint="write it as YYYY-MM-DD, e.g. 2018-12-14",
+        )
+    today = today or dt.date.today()
+    if published > today:
+        raise ArticleError(
+            f"'published' is {published}, a date in the future",
+            file=where,
+            field="published",
+            hint="check the year; relative dates ('on Friday') are resolved against it",
+        )
+    body = "\n".join(lines[end + 1 :])
+    was_html = looks_like_html(body)
+    if was_html:
+        body = html_to_text(body)
+    if not body.strip():
+        raise ArticleError(
+            "has an empty body",
+            file=where,
+            line=end + 2,
+            hint="paste the article text below the ---",
+        )
+    return Article(
+        name=name,
+        published=published,
+        body=body,
+        title=meta.get("title", ""),
+        outlet=meta.get("outlet", ""),
+        url=meta.get("url", ""),
+        path=path,
+        meta=meta,
+        was_html=was_html,
+    )
+
+
+def read_article(path: str | Path, *, today: dt.date | None = None) -> Article:
+    """Read one article file."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise ArticleError(
+            f"is {size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for one article",
+            file=path,
+            hint="split it into the separate articles it holds",
+        )
+    text = _decode(path.read_bytes(), str(path))
+    return parse_article(text, path.name, str(path), today=today)
+
+
+def article_files(folder: str | Path) -> list[Path]:
+    """The candidate article files of a folder, sorted by name (hidden files left out)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ArticleError(
+            "articles folder not found", file=folder, hint="pass --data DIR holding articles/"
+        )
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "_")))
+
+
+@dataclass
+class ReadReport:
+    """What reading a folder skipped, so nothing is dropped silently."""
+
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+    errors: list[ArticleError] = field(default_factory=list)
+
+
+def iter_articles(
+    folder: str | Path,
+    *,
+    keep_going: bool = False,
+    report: ReadReport | None = None,
+    today: dt.date | None = None,
+) -> Iterator[Article]:
+    """Yield the folder's articles one at a time. Bad files raise unless ``keep_going``."""
+    report = report if report is not None else ReadReport()
+    seen: dict[str, str] = {}
+    for path in article_files(folder):
+        if path.suffix.lower() not in ARTICLE_SUFFIXES:
+            with path.open("rb") as handle:
+                head = handle.read(3).decode("utf-8", "replace")
+            if head != "---":
+                report.skipped.append((str(path), "not an article (no front matter)"))
+                continue
+        try:
+            article = read_article(path, today=today)
+        except ArticleError as error:
+            if not keep_going:
+                raise
+            report.errors.append(error)
+            continue
+        digest = article.digest
+        if digest in seen:
+            report.skipped.append((str(path), f"same text as {seen[digest]}; read once"))
+            continue
+        seen[digest] = path.name
+        yield article

@@ -1,0 +1,421 @@
+"""The ``geomap`` command: each subcommand is a thin shell over a library function."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from geomap import pipeline
+from geomap.exc import GeomapError, UnknownPlace
+from geomap.gazetteer import GazetteerGeocoder, load_gazetteer
+from geomap.mapping import MapOptions
+
+DATA_HELP = "Folder with gazetteer.csv and articles/ (default: ./data)."
+OUT_HELP = "Folder for the outputs (default: ./output)."
+
+
+def _report(error: BaseException, debug: bool) -> None:
+    if debug:
+        traceback.print_exception(error)
+    click.echo(f"error: {error}", err=True)
+
+
+def handles_errors(command):
+    """Bad input ends in one clear message and exit 1 (usage: 2); --debug shows the traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return command(*args, **kwargs)
+        except GeomapError as error:
+            _report(error, debug)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted; earlier outputs are left as they were", err=True)
+            sys.exit(130)
+        except OSError as error:
+            _report(
+                GeomapError(
+                    f"{error.strerror or error}",
+                    file=error.filename,
+                    hint="check the path and its permissions",
+                ),
+                debug,
+            )
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
+@click.version_option(package_name="geomap")
+def main(debug: bool) -> None:
+    """Turn dated news articles into a sourced, time-sliced, offline map.
+
+    \b
+    geomap build            articles -> output/events.csv + output/map.html
+    geomap extract          articles -> output/events.csv only
+    geomap events           print the events as a table
+    geomap geocode NAME     look a spelling up in the gazetteer
+    geomap evaluate --gold  score extraction against a gold annotation
+    geomap check            list place-like names the gazetteer lacks
+    """
+
+
+def _data_options(command):
+    command = click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("data"),
+        show_default=True,
+        help=DATA_HELP,
+    )(command)
+    return command
+
+
+def _progress(quiet: bool, data_dir: Path):
+    """A progress bar on a terminal; nothing when piped or --quiet."""
+    if quiet or not sys.stderr.isatty():
+        return None, None
+    try:
+        total = sum(1 for p in (data_dir / "articles").iterdir() if p.is_file())
+    except OSError:
+        return None, None
+    bar = click.progressbar(length=total, label="extracting", file=sys.stderr)
+    bar.__enter__()
+    return bar, lambda _article: bar.update(1)
+
+
+def _summary(result: pipeline.ExtractResult, quiet: bool) -> None:
+    for path, why in result.report.skipped:
+        click.echo(f"skipped {path}: {why}", err=True)
+    if result.report.errors:
+        click.echo(f"{len(result.report.errors)} article(s) could not be read:", err=True)
+        for error in result.report.errors:
+            click.echo(f"  {error}", err=True)
+    for warning in result.timeline.gazetteer.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _counts(result: pipeline.ExtractResult) -> dict:
+    events = result.events
+    return {
+        "articles": len(result.articles),
+        "events": len(events),
+        "inferred": sum(e.inferred for e in events),
+        "conflicting": sum(bool(e.conflicts) for e in events),
+        "mentions": len(result.mentions),
+        "unreadable": [str(e) for e in result.report.errors],
+        "skipped": [{"file": f, "why": w} for f, w in result.report.skipped],
+    }
+
+
+@main.command()
+@_data_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help=OUT_HELP,
+)
+@click.option(
+    "--events",
+    "events_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Map this events CSV (output/events.csv format) instead of reading articles.",
+)
+@click.option("--title", default=MapOptions.title, show_default=True, help="Map title.")
+@click.option(
+    "--step",
+    type=click.Choice(["day", "week", "month"]),
+    default="day",
+    show_default=True,
+    help="Slider step.",
+)
+@click.option(
+    "--stale-days",
+    type=click.IntRange(1),
+    default=30,
+    show_default=True,
+    help="Draw a place faded when its latest evidence is older than this.",
+)
+@click.option(
+    "--start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Date the map opens at (default: the last event).",
+)
+@click.option("--width", default="100%", show_default=True, help="Map width (CSS, e.g. 900px).")
+@click.option("--height", default="100%", show_default=True, help="Map height (CSS).")
+@click.option(
+    "--jobs", type=click.IntRange(1), help="Processes for extraction (default: all cores)."
+)
+@click.option(
+    "--keep-going", is_flag=True, help="Skip unreadable articles and list them at the end."
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
+@handles_errors
+def build(
+    data_dir,
+    out_dir,
+    events_file,
+    title,
+    step,
+    stale_days,
+    start,
+    width,
+    height,
+    jobs,
+    keep_going,
+    quiet,
+    as_json,
+):
+    """Extract events and write output/map.html (and events.csv, events.geojson, mentions.csv)."""
+    options = MapOptions(
+        title=title,
+        step=step,
+        stale_days=stale_days,
+        start=start.date() if start else None,
+        width=width,
+        height=height,
+    )
+    bar, progress = _progress(quiet or as_json or events_file is not None, data_dir)
+    try:
+        result = pipeline.build(
+            data_dir,
+            out_dir,
+            events_file=events_file,
+            options=options,
+            jobs=jobs,
+            keep_going=keep_going,
+            progress=progress,
+        )
+    finally:
+        if bar:
+            bar.__exit__(None, None, None)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    **_counts(result.extraction),
+                    "map": str(result.map_path),
+                    "map_bytes": result.map_bytes,
+                    "written": [str(p) for p in result.extraction.written],
+                },
+                indent=1,
+            )
+        )
+        return
+    _summary(result.extraction, quiet)
+    if not quiet:
+        counts = _counts(result.extraction)
+        click.echo(
+            f"{counts['articles']} articles -> {counts['events']} events "
+            f"({counts['inferred']} inferred, {counts['conflicting']} in conflict), "
+            f"{counts['mentions']} mentions"
+        )
+        for path in result.extraction.written:
+            click.echo(f"wrote {path}")
+        click.echo(f"wrote {result.map_path} ({result.map_bytes:,} bytes)")
+
+
+@main.command()
+@_data_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help=OUT_HELP,
+)
+@click.option("--jobs", type=click.IntRange(1), help="Processes (default: all cores).")
+@click.option(
+    "--keep-going", is_flag=True, help="Skip unreadable articles and list them at the end."
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
+@handles_errors
+def extract(data_dir, out_dir, jobs, keep_going, quiet, as_json):
+    """Write output/events.csv, events.geojson and mentions.csv from the articles."""
+    bar, progress = _progress(quiet or as_json, data_dir)
+    try:
+        result = pipeline.extract(
+            data_dir, out_dir, jobs=jobs, keep_going=keep_going, progress=progress
+        )
+    finally:
+        if bar:
+            bar.__exit__(None, None, None)
+    if as_json:
+        click.echo(
+            json.dumps({**_counts(result), "written": [str(p) for p in result.written]}, indent=1)
+        )
+        return
+    _summary(result, quiet)
+    if not quiet:
+        counts = _counts(result)
+        click.echo(
+            f"{counts['articles']} articles -> {counts['events']} events, "
+            f"{counts['mentions']} mentions"
+        )
+        for path in result.written:
+            click.echo(f"wrote {path}")
+
+
+@main.command()
+@_data_options
+@click.option("--place", help="Only this place (id or any spelling).")
+@click.option(
+    "--kind",
+    type=click.Choice(["captured", "held", "contested", "besieged", "withdrew", "surrendered"]),
+    help="Only this kind.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON rows instead of a table.")
+@handles_errors
+def events(data_dir, place, kind, as_json):
+    """Print the merged events as a table (nothing is written)."""
+    result = pipeline.extract(data_dir, None)
+    rows = result.events
+    if place:
+        found = result.timeline.gazetteer.lookup(place)
+        if found is None:
+            raise UnknownPlace(place, result.timeline.gazetteer.suggest(place))
+        rows = [e for e in rows if e.place_id == found.id]
+    if kind:
+        rows = [e for e in rows if e.kind == kind]
+    if as_json:
+        click.echo(json.dumps([e.as_row() for e in rows], ensure_ascii=False, indent=1))
+        return
+    header = ("date", "place", "kind", "actor", "controller", "inf", "sources")
+    table = [
+        (
+            e.date,
+            e.place,
+            e.kind,
+            e.actor or "-",
+            e.controller or "-",
+            "yes" if e.inferred else "",
+            str(len(e.sources)),
+        )
+        for e in rows
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *table]) for i in range(len(header))]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    for row in table:
+        click.echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+    click.echo(f"{len(table)} events")
+
+
+@main.command()
+@click.argument("name")
+@_data_options
+@click.option("--json", "as_json", is_flag=True, help="Print {id, name, lat, lon, kind, country}.")
+@handles_errors
+def geocode(name, data_dir, as_json):
+    """Look NAME up in the gazetteer (any spelling the press uses)."""
+    gazetteer = load_gazetteer(data_dir / pipeline.GAZETTEER)
+    location = GazetteerGeocoder(gazetteer).geocode(name)
+    if location is None:
+        raise UnknownPlace(name, gazetteer.suggest(name))
+    row = location.raw
+    if as_json:
+        click.echo(
+            json.dumps(
+                {k: row[k] for k in ("id", "name", "lat", "lon", "kind", "country")},
+                ensure_ascii=False,
+            )
+        )
+    else:
+        click.echo(
+            f"{row['name']} ({row['id']}): {row['lat']}, {row['lon']} — {row['kind']}, "
+            f"{row['admin1']}, {row['country']}"
+        )
+        click.echo(f"  source: {row['source']}")
+
+
+@main.command()
+@click.option(
+    "--gold",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Gold CSV (format of tests/data/seed_events.csv).",
+)
+@_data_options
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--verbose", "-v", is_flag=True, help="List missed rows and unmatched claims.")
+@handles_errors
+def evaluate(gold, data_dir, as_json, verbose):
+    """Score extracted events against a gold annotation (recall, precision, distractors)."""
+    from geomap.evaluate import read_gold, score
+
+    result = pipeline.extract(data_dir, None)
+    scores = score(result.events, read_gold(gold, result.timeline.gazetteer))
+    if as_json:
+        click.echo(json.dumps(scores.as_dict(), ensure_ascii=False, indent=1))
+        return
+    click.echo(f"core recall  {scores.recall:.3f}  ({scores.core_found}/{scores.core_total})")
+    click.echo(
+        f"precision    {scores.precision:.3f}  ({scores.claims_correct}/"
+        f"{scores.claims_total} claims match core or optional rows)"
+    )
+    click.echo(
+        f"distractors  {len(scores.distractors_triggered)} of {scores.distractors_total} "
+        "produced their control change"
+    )
+    for row in scores.distractors_triggered:
+        click.echo(
+            f"  TRIGGERED line {row['line']}: {row['kind']} {row['place']}: {row['sentence']}"
+        )
+    if verbose:
+        for row in scores.missed_core:
+            click.echo(
+                f"  missed core line {row['line']}: {row['kind']} {row['place']} "
+                f"{row['date']}: {row['sentence']}"
+            )
+        for row in scores.unmatched_claims:
+            click.echo(
+                f"  unmatched claim: {row['article']} {row['kind']} {row['place']} "
+                f"{row['date']}: {row['evidence']}"
+            )
+
+
+@main.command()
+@_data_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handles_errors
+def check(data_dir, as_json):
+    """List place-like names in the articles that the gazetteer lacks, with suggestions."""
+    from geomap.candidates import find_candidates
+
+    result = pipeline.extract(data_dir, None)
+    found = find_candidates(result.unknown_names, result.timeline.gazetteer)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=1))
+        return
+    if not found:
+        click.echo("every place-like name in the articles is in the gazetteer")
+        return
+    for item in found:
+        click.echo(f"{item['name']}  ({item['count']}x, first in {item['article']})")
+        click.echo(f"  context: {item['context'][:160]}")
+        if item["gazetteer"]:
+            click.echo(f"  gazetteer spellings like it: {', '.join(item['gazetteer'])}")
+        for cand in item["geonames"]:
+            click.echo(
+                f"  GeoNames {cand['geonameid']}: {cand['name']} ({cand['country']}) "
+                f"{cand['lat']}, {cand['lon']} — {cand['km']} km from the campaign"
+            )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,123 @@
+"""Articles -> mentions -> events: everything one article says about places and their control.
+
+``extract_article`` reads one article; ``extract`` streams a folder, one article in memory
+at a time, optionally over several processes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from geomap.articles import Article
+from geomap.extract.actors import ArticleActors
+from geomap.extract.dates import find_dates, publication_date
+from geomap.extract.events import _Context, events_in_sentence
+from geomap.extract.figures import find_figures
+from geomap.extract.mentions import MentionFinder, PlaceMention
+from geomap.extract.text import split_sentences
+from geomap.gazetteer import Gazetteer
+from geomap.records import Event, Mention
+
+__all__ = ["ArticleExtraction", "Extractor", "extract_article"]
+
+_ANAPHOR = re.compile(r"^(?:\W*)(?:the|this|that)\s+(camp|town|village|city|enclave)\b", re.I)
+_KIND_WORDS = {
+    "camp": ("camp",),
+    "town": ("town", "city"),
+    "city": ("city", "town"),
+    "village": ("village", "town"),
+    "enclave": ("town", "village"),
+}
+
+
+@dataclass
+class ArticleExtraction:
+    """What one article yields."""
+
+    article: Article
+    events: list[Event] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    unknown_names: list[tuple[str, int]] = field(default_factory=list)
+
+
+class Extractor:
+    """Holds the gazetteer index; call it on each article."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.finder = MentionFinder(gazetteer)
+
+    def __call__(self, article: Article) -> ArticleExtraction:
+        return extract_article(article, self.gazetteer, self.finder)
+
+    def iter(self, articles: Iterable[Article]) -> Iterator[ArticleExtraction]:
+        for article in articles:
+            yield self(article)
+
+
+def extract_article(
+    article: Article, gazetteer: Gazetteer, finder: MentionFinder | None = None
+) -> ArticleExtraction:
+    """Mentions, figures and control events of one article."""
+    finder = finder or MentionFinder(gazetteer)
+    body = article.body
+    ctx = _Context(
+        body=body,
+        published=article.published,
+        article=article.name,
+        outlet=article.outlet,
+        gazetteer=gazetteer,
+        sides=ArticleActors.from_text(body),
+    )
+    result = ArticleExtraction(article)
+    recent: list[tuple[int, PlaceMention]] = []  # (sentence number, mention) for anaphora
+    for number, sentence in enumerate(split_sentences(body)):
+        mentions = finder.find(sentence, body)
+        result.unknown_names.extend(finder.unknown_names(sentence, body))
+        result.events.extend(events_in_sentence(sentence, mentions, ctx))
+        referred = list(mentions)
+        anaphor = _ANAPHOR.match(sentence.text)
+        if not mentions and anaphor:
+            kinds = _KIND_WORDS[anaphor.group(1).lower()]
+            for _n, earlier in reversed([r for r in recent if number - r[0] <= 2]):
+                if gazetteer.by_id[earlier.place_id].kind in kinds:
+                    start = sentence.start + anaphor.start(1) - len("the ")
+                    referred = [
+                        PlaceMention(
+                            earlier.place_id,
+                            max(sentence.start, start),
+                            sentence.start + anaphor.end(),
+                            anaphor.group(0),
+                        )
+                    ]
+                    break
+        if referred:
+            dates = [
+                d
+                for d in find_dates(sentence.text, article.published, sentence.start)
+                if not d.future
+            ]
+            date = dates[0] if dates else publication_date(article.published)
+            figures = find_figures(sentence.text)
+            for mention in {m.place_id: m for m in referred}.values():
+                place = gazetteer.by_id[mention.place_id]
+                result.mentions.append(
+                    Mention(
+                        place_id=place.id,
+                        place=place.name,
+                        date=date.value,
+                        date_precision=date.precision,
+                        article=article.name,
+                        outlet=article.outlet,
+                        published=article.published.isoformat(),
+                        sentence=sentence.text,
+                        start=sentence.start,
+                        end=sentence.end,
+                        mention=mention.surface,
+                        figures=figures,
+                    )
+                )
+        recent.extend((number, m) for m in mentions)
+    return result

@@ -1,0 +1,90 @@
+"""Numbers the text attaches to a place: people sheltered, capacity, fighters, dead, displaced."""
+
+from __future__ import annotations
+
+import re
+
+from geomap.records import Figure
+
+_NUMBER = re.compile(
+    r"(?P<qual>\b(?:more than|over|about|around|some|up to|at least|nearly|almost|roughly|"
+    r"an estimated|approximately|fewer than|less than)\s+)?"
+    r"(?P<num>\b\d{1,3}(?:,\d{3})+\b|\b\d+(?:\.\d+)?\s*(?:million|thousand)\b|\b\d{2,}\b)"
+    r"(?P<noun>(?:\s+[\w-]+){0,3}?\s+(?:people|civilians|fighters|jihadists|jihadis|militants|"
+    r"gunmen|families|children|women|refugees|displaced|residents|inhabitants|persons|"
+    r"individuals|men|infants|relatives|detainees|prisoners|extremists|members))?",
+    re.I,
+)
+# (label, cue words near the number); the first that matches wins
+LABELS: list[tuple[str, re.Pattern]] = [
+    ("capacity", re.compile(r"\b(?:designed|built|capacity|accommodate|meant|intended)\b", re.I)),
+    (
+        "sheltered",
+        re.compile(
+            r"\b(?:shelter(?:s|ing|ed)?|hous(?:es|ing|ed)|host(?:s|ing|ed)|"
+            r"home to|holds|holding|living)\b",
+            re.I,
+        ),
+    ),
+    ("dead", re.compile(r"\b(?:died|dead|killed|deaths?|bodies|graves?)\b", re.I)),
+    (
+        "displaced",
+        re.compile(
+            r"\b(?:displaced|fled|evacuated|left|quit|arrived|transported|"
+            r"exodus|flee(?:ing)?|leaving)\b",
+            re.I,
+        ),
+    ),
+    ("surrendered", re.compile(r"\bsurrender", re.I)),
+    (
+        "fighters",
+        re.compile(r"\b(?:fighters|gunmen|jihadists|jihadis|militants|extremists)\b", re.I),
+    ),
+]
+
+
+def _value(text: str) -> int:
+    text = text.lower().replace(",", "").strip()
+    factor = 1
+    if text.endswith("million"):
+        factor, text = 1_000_000, text[: -len("million")]
+    elif text.endswith("thousand"):
+        factor, text = 1000, text[: -len("thousand")]
+    return int(float(text.strip()) * factor)
+
+
+def find_figures(sentence: str) -> list[Figure]:
+    """Counts of people in a sentence, each with a label from the words around it."""
+    figures: list[Figure] = []
+    for m in _NUMBER.finditer(sentence):
+        raw = m.group("num")
+        value = _value(raw)
+        if 1900 <= value <= 2100 and "," not in raw and not m.group("noun"):
+            continue  # a year
+        tail = sentence[m.end() : m.end() + 3]
+        if tail.lstrip().startswith(("%", "km", "per", "miles", "square")):
+            continue
+        if value < 10:
+            continue
+        if re.match(
+            r"\s*(?:km|kilomet|mile|hour|day|week|month|year|percent|per cent|%)",
+            sentence[m.end("num") : m.end("num") + 12],
+            re.I,
+        ):
+            continue
+        window = sentence[max(0, m.start() - 45) : m.end() + 30]
+        noun = (m.group("noun") or "").strip()
+        label = "people"
+        before = sentence[max(0, m.start() - 45) : m.start()]
+        for name, cue in LABELS:
+            if name in ("fighters",):
+                if cue.search(noun):
+                    label = name
+                    break
+                continue
+            if cue.search(before) or cue.search(window):
+                label = name
+                break
+        text = m.group(0).strip()
+        figures.append(Figure(value=value, label=label, text=text))
+    return figures

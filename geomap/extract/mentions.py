@@ -1,0 +1,152 @@
+"""Place mentions: gazetteer spellings found in running text, and place-like names it lacks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geomap.extract.text import Span, Token, tokenize
+from geomap.gazetteer import (
+    ARABIC_ARTICLES,
+    ENGLISH_LOOKALIKES,
+    Gazetteer,
+    normalise_token,
+    token_key,
+)
+
+MAX_NAME_TOKENS = 6
+# Capitalised words that are never unknown places (for `geomap check`).
+NOT_PLACES = frozenset(
+    """syria syrian iraq iraqi turkey turkish iran russia russian america american us u.s
+    britain british europe european kurdish kurds arab arabs arabic isis isil is daesh sdf ypg
+    islamic state euphrates tigris khabur monday tuesday wednesday thursday friday saturday
+    sunday january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec the a an and but in on at of
+    to from this that these those he she it they we i his her their our its twitter facebook
+    reuters afp ap associated press observatory coalition caliphate badia desert middle east
+    north south east west northern southern eastern western central united nations world
+    health organization read more click email whatsapp tv kurd shiite sunni muslim christian
+    washington moscow london paris damascus baghdad tehran ankara geneva""".split()
+)
+_PLACE_CUE = re.compile(
+    r"\b(?:village|town|city|camp|province|governorate|district|region|area|enclave|"
+    r"outskirts|suburb|neighbou?rhood)s?\s+of\s+$|\b(?:in|near|outside|towards?|into|around|"
+    r"from|at)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in the text: its gazetteer id and where it stands."""
+
+    place_id: str
+    start: int
+    end: int
+    surface: str
+
+
+class MentionFinder:
+    """Scans text for every gazetteer spelling, longest match first, by folded token keys."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.index = gazetteer.key_index()
+        self.max_len = max((len(k) for k in self.index), default=1)
+
+    def _content_tokens(self, tokens: list[Token], body: str) -> list[tuple[Token, int, str]]:
+        """Tokens with Arabic articles folded into the next word: (token, start, key)."""
+        out: list[tuple[Token, int, str]] = []
+        pending_start: int | None = None
+        for i, tok in enumerate(tokens):
+            low = tok.lower
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            hyphenated = tok.end < len(body) and body[tok.end] == "-"
+            if (
+                low in ARABIC_ARTICLES
+                and nxt is not None
+                and (hyphenated or (low not in ENGLISH_LOOKALIKES and nxt.is_capitalised))
+                and nxt.start - tok.end <= 1
+            ):
+                pending_start = tok.start if pending_start is None else pending_start
+                continue
+            norm = normalise_token(tok.text)
+            out.append(
+                (tok, pending_start if pending_start is not None else tok.start, token_key(norm))
+            )
+            pending_start = None
+        return out
+
+    def find(self, span: Span, body: str) -> list[PlaceMention]:
+        """Every place mention in ``span`` (offsets into ``body``)."""
+        content = self._content_tokens(tokenize(span), body)
+        mentions: list[PlaceMention] = []
+        i = 0
+        while i < len(content):
+            match = None
+            for length in range(min(self.max_len, len(content) - i), 0, -1):
+                window = content[i : i + length]
+                key = tuple(k for _t, _s, k in window)
+                place_id = self.index.get(key)
+                if place_id is None:
+                    continue
+                if not any(t.is_capitalised for t, _s, _k in window):
+                    continue
+                if length == 1 and not window[0][0].is_capitalised:
+                    continue
+                # adjacent tokens only: a name does not run across punctuation
+                if any(
+                    body[window[j][0].end : window[j + 1][1]].strip(" -") for j in range(length - 1)
+                ):
+                    continue
+                start, end = window[0][1], window[-1][0].end
+                match = PlaceMention(place_id, start, end, body[start:end])
+                break
+            if match:
+                mentions.append(match)
+                i = _advance(content, i, match.end)
+            else:
+                i += 1
+        return mentions
+
+    def unknown_names(self, span: Span, body: str) -> list[tuple[str, int]]:
+        """Capitalised names after a place cue ('the village of X', 'in X') not in the gazetteer."""
+        known = {(m.start, m.end) for m in self.find(span, body)}
+        found: list[tuple[str, int]] = []
+        tokens = tokenize(span)
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            prefix = body[max(span.start, tok.start - 40) : tok.start]
+            if tok.is_capitalised and tok.text[0].isalpha() and _PLACE_CUE.search(prefix):
+                j = i
+                words = []
+                while (
+                    j < len(tokens)
+                    and (tokens[j].is_capitalised or tokens[j].lower in ARABIC_ARTICLES)
+                    and (j == i or body[tokens[j - 1].end : tokens[j].start] in (" ", "-"))
+                ):
+                    words.append(tokens[j])
+                    j += 1
+                name = body[words[0].start : words[-1].end]
+                lowered = [w.lower for w in words]
+                covered = any(s <= words[0].start < e for s, e in known)
+                if (
+                    not covered
+                    and not all(w in NOT_PLACES or w in ARABIC_ARTICLES for w in lowered)
+                    and lowered[0] not in NOT_PLACES
+                    and not name.isupper()
+                    and not any(re.search(r"[a-z][A-Z]", w.text) for w in words)
+                ):
+                    found.append((name, words[0].start))
+                i = max(j, i + 1)
+            else:
+                i += 1
+        return found
+
+
+def _advance(content: list[tuple[Token, int, str]], i: int, end: int) -> int:
+    j = i
+    while j < len(content) and content[j][0].end <= end:
+        j += 1
+    return max(j, i + 1)

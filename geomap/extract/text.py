@@ -1,0 +1,105 @@
+"""Sentences, clauses and word tokens of article text, each with character offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ABBREVIATIONS = frozenset(
+    """u.s u.k u.n e.u mr mrs ms dr gen maj lt col sgt capt cpl adm brig st mt ft no vs
+    jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e a.m p.m jr sr gov sen rep
+    pres prof co corp inc ltd dept approx est fig""".split()
+)
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u0600-\u06FF])")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+# Where a sentence breaks into clauses that carry their own time and subject.
+_CLAUSE = re.compile(
+    r";|\s[—–]\s|,\s(?:which|who|whom|where|while|but|although|though|whereas|after|before|"
+    r"when|until|since)\b|,?\s(?<!such\s)(?<!well\s)(?<!good\s)as\s(?!well\b|good\b|part\b|of\b|"
+    r"a\b|an\b|long\b|soon\b|far\b|much\b|many\b)|\s(?:while|but|although|whereas|when|until)\s"
+    r"|\s(?:which|who|where)\s",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the article body: ``text == body[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_capitalised(self) -> bool:
+        first = self.text[0]
+        return first.isupper() or not first.isascii()
+
+
+def split_sentences(body: str) -> list[Span]:
+    """Split at line breaks and at sentence ends, keeping abbreviations (Jan., U.S.) intact."""
+    spans: list[Span] = []
+    offset = 0
+    for line in body.split("\n"):
+        start = 0
+        for match in _BOUNDARY.finditer(line):
+            before = line[start : match.start()].rsplit(None, 1)
+            last_word = before[-1].lower().strip("\"'“‘(") if before else ""
+            if last_word in ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word):
+                continue
+            if re.fullmatch(r"(?:[a-z]\.)+[a-z]", last_word):
+                continue
+            end = match.end()
+            _add(spans, line, start, end, offset)
+            start = end
+        _add(spans, line, start, len(line), offset)
+        offset += len(line) + 1
+    return spans
+
+
+def _add(spans: list[Span], line: str, start: int, end: int, offset: int) -> None:
+    piece = line[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return
+    lead = len(piece) - len(piece.lstrip())
+    s = offset + start + lead
+    spans.append(Span(s, s + len(stripped), stripped))
+
+
+def split_clauses(sentence: Span) -> list[Span]:
+    """Split a sentence where a new clause (relative, contrastive, temporal) begins."""
+    clauses: list[Span] = []
+    start = 0
+    text = sentence.text
+    for match in _CLAUSE.finditer(text):
+        if match.start() > start:
+            clauses.append(
+                Span(
+                    sentence.start + start,
+                    sentence.start + match.start(),
+                    text[start : match.start()],
+                )
+            )
+        start = match.start()
+    clauses.append(Span(sentence.start + start, sentence.end, text[start:]))
+    return clauses
+
+
+def tokenize(span: Span) -> list[Token]:
+    """Word tokens of a span, with offsets in the article body."""
+    return [
+        Token(m.group(0), span.start + m.start(), span.start + m.end())
+        for m in _WORD.finditer(span.text)
+    ]

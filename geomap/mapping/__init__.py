@@ -1,0 +1,358 @@
+"""Timeline -> map: one self-contained, offline, deterministic HTML page.
+
+Data goes in a compact JSON block: places, and per place its sorted states (delta-encoded
+days), so the page finds each place's state on a date by binary search and restyles only
+the markers whose state changed.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import html as htmlmod
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import folium
+
+from geomap.articles import Article
+from geomap.extract.dates import PRECISIONS
+from geomap.mapping.areas import held_areas
+from geomap.mapping.assets import STATIC, inline, placeholder, script_safe_json
+from geomap.mapping.plugins import Basemap, Legend, OfflineAssets, TimeSlider
+from geomap.records import KINDS, Event, Mention
+from geomap.timeline import Timeline
+
+FORMAT_VERSION = 1
+ACTORS = ["", "SDF", "ISIS", "SYRIAN_GOV", "IRAQI_GOV", "COALITION"]
+STATUSES = ["unknown", "held", "contested", "besieged", "lost"]
+PLACE_KINDS = ["city", "town", "village", "camp", "region"]
+COLORS = {
+    "ISIS": "#111111",
+    "SDF": "#f2c800",
+    "SYRIAN_GOV": "#d62728",
+    "IRAQI_GOV": "#7b1f3a",
+    "COALITION": "#1f77b4",
+}
+LABELS = {
+    "ISIS": "ISIS",
+    "SDF": "SDF",
+    "SYRIAN_GOV": "Syrian government",
+    "IRAQI_GOV": "Iraqi government",
+    "COALITION": "US-led coalition",
+}
+SHAPES = {
+    "ISIS": "square",
+    "SDF": "circle",
+    "SYRIAN_GOV": "diamond",
+    "IRAQI_GOV": "triangle",
+    "COALITION": "hexagon",
+}
+RADIUS = {"city": 9, "town": 7, "village": 5.5, "camp": 7, "region": 0}
+EPOCH = dt.date(1970, 1, 1)
+
+
+def legend_items() -> list[dict]:
+    items = [
+        {"shape": SHAPES[a], "fill": COLORS[a], "label": LABELS[a]}
+        for a in ("ISIS", "SDF", "SYRIAN_GOV", "IRAQI_GOV")
+    ]
+    items += [
+        {
+            "shape": "square",
+            "fill": COLORS["ISIS"],
+            "ring": COLORS["SDF"],
+            "ringDash": [6, 3],
+            "label": "Contested: holder inside, challenger's dashed ring",
+        },
+        {
+            "shape": "square",
+            "fill": COLORS["ISIS"],
+            "ring": COLORS["SDF"],
+            "ringDash": [2, 3],
+            "label": "Besieged (dotted ring)",
+        },
+        {"shape": "circle", "fill": "none", "stroke": "#777", "label": "No information"},
+        {
+            "shape": "circle",
+            "fill": "none",
+            "stroke": COLORS["ISIS"],
+            "dash": [3, 3],
+            "label": "No longer held by the outline's side (inferred)",
+        },
+        {
+            "shape": "circle",
+            "fill": COLORS["SDF"],
+            "dash": [1, 2],
+            "label": "Dotted outline: month/year-precision evidence",
+        },
+        {"shape": "tent", "fill": "none", "stroke": "#555", "label": "Camp (not a battle site)"},
+    ]
+    return items
+
+
+def _day(value: dt.date) -> int:
+    return (value - EPOCH).days
+
+
+class _Strings:
+    """A table of unique strings (sentences repeat across events, mentions and claims)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.items: list[str] = []
+
+    def __call__(self, text: str) -> int:
+        if text not in self.index:
+            self.index[text] = len(self.items)
+            self.items.append(text)
+        return self.index[text]
+
+
+def _figures_text(mention: Mention) -> str:
+    parts = [f"{f.value:,} {f.label}" for f in mention.figures if f.label != "capacity"]
+    capacity = [f"capacity {f.value:,}" for f in mention.figures if f.label == "capacity"]
+    text = " · ".join(parts)
+    if capacity:
+        text = f"{text} ({', '.join(capacity)})" if text else ", ".join(capacity)
+    return text
+
+
+@dataclass
+class MapOptions:
+    """How the map looks and behaves; every option has a CLI flag of the same name."""
+
+    title: str = "Control of the Middle Euphrates, 2018–2019"
+    subtitle: str = "Who held each place on the chosen date, from dated news reports"
+    step: str = "day"
+    stale_days: int = 30
+    play_ms: int = 250
+    start: dt.date | None = None
+    width: str = "100%"
+    height: str = "100%"
+    areas: bool = True
+    csp: bool = True
+    extra_meta: dict = field(default_factory=dict)
+
+
+def encode(
+    timeline: Timeline, articles: list[dict], mentions: Iterable[Mention], options: MapOptions
+) -> dict:
+    """The page's data block."""
+    gaz = timeline.gazetteer
+    strings = _Strings()
+    article_index = {a["name"]: i for i, a in enumerate(articles)}
+    events_by_id = {e.event_id: e for e in timeline.events}
+    first, last = timeline.days or (dt.date.today(), dt.date.today())
+    day0 = _day(first)
+    states_flat: list[list[int]] = []
+    events_flat: list[int] = []
+    claims_flat: list[int] = []
+    for place in gaz:
+        flat: list[int] = []
+        previous = day0
+        for state in timeline.states.get(place.id, []):
+            code = (
+                ACTORS.index(state.controller)
+                | STATUSES.index(state.status) << 3
+                | ACTORS.index(state.challenger) << 6
+                | ACTORS.index(state.former) << 9
+                | state.approx << 12
+                | state.inferred << 13
+                | state.surrendered << 14
+            )
+            day = _day(state.day)
+            flat += [
+                day - previous,
+                code,
+                day - _day(max(state.since, first)),
+                len(state.event_ids),
+            ]
+            previous = day
+            for event_id in state.event_ids:
+                event = events_by_id[event_id]
+                conflict = -1
+                if event.conflicts:
+                    others = [events_by_id[c] for c in event.conflicts if c in events_by_id]
+                    conflict = strings(
+                        "; ".join(
+                            f"{o.date} {o.kind} by {LABELS.get(o.controller or o.actor, 'unknown')}"
+                            f" ({', '.join(o.sources)})"
+                            for o in others
+                        )
+                    )
+                events_flat += [
+                    KINDS.index(event.kind),
+                    PRECISIONS.index(event.date_precision),
+                    ACTORS.index(event.actor) if event.actor in ACTORS else 0,
+                    ACTORS.index(event.controller) if event.controller in ACTORS else 0,
+                    int(event.inferred),
+                    len(claims_flat) // 4,
+                    len(event.claims),
+                    conflict,
+                    int(round(event.confidence * 100)),
+                ]
+                for claim in event.claims:
+                    claims_flat += [
+                        article_index.get(claim.article, 0),
+                        strings(claim.evidence),
+                        strings(claim.date),
+                        strings(claim.date_text),
+                    ]
+        states_flat.append(flat)
+    mentions_flat: dict[str, list[int]] = {}
+    for mention in mentions:
+        if mention.article not in article_index:
+            continue
+        figures = _figures_text(mention)
+        mentions_flat.setdefault(mention.place_id, []).extend(
+            [
+                article_index[mention.article],
+                0,
+                strings(mention.sentence),
+                strings(figures) if figures else -1,
+            ]
+        )
+    areas = []
+    if options.areas:
+        areas = [[_day(a.day), a.km2, a.polygons] for a in held_areas(timeline)]
+    start = options.start or last
+    meta = {
+        "version": FORMAT_VERSION,
+        "title": options.title,
+        "subtitle": options.subtitle,
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "start": min(max(start, first), last).isoformat(),
+        "step": options.step,
+        "staleDays": options.stale_days,
+        "playMs": options.play_ms,
+        "colors": COLORS,
+        "labels": LABELS,
+        "shapes": SHAPES,
+        "radius": RADIUS,
+        "statuses": STATUSES,
+        "kinds": list(KINDS),
+        "precisions": list(PRECISIONS),
+        **options.extra_meta,
+    }
+    return {
+        "meta": meta,
+        "actors": ACTORS,
+        "kinds": PLACE_KINDS,
+        "places": [
+            [
+                p.id,
+                p.name,
+                round(p.lat, 5),
+                round(p.lon, 5),
+                PLACE_KINDS.index(p.kind),
+                "|".join(p.alt_names),
+            ]
+            for p in gaz
+        ],
+        "s": states_flat,
+        "e": events_flat,
+        "c": claims_flat,
+        "a": [[a["name"], a["outlet"], a["published"], a["title"], a["url"]] for a in articles],
+        "m": [mentions_flat.get(p.id, []) for p in gaz],
+        "str": strings.items,
+        "areas": areas,
+    }
+
+
+def article_table(articles: Iterable[Article], events: Iterable[Event]) -> list[dict]:
+    """The sources panel rows: every article read, plus sources known only from events."""
+    rows = {
+        a.name: {
+            "name": a.name,
+            "outlet": a.outlet,
+            "published": a.published.isoformat(),
+            "title": a.title,
+            "url": a.url,
+        }
+        for a in articles
+    }
+    for event in events:
+        for claim in event.claims:
+            rows.setdefault(
+                claim.article,
+                {
+                    "name": claim.article,
+                    "outlet": claim.outlet,
+                    "published": claim.published,
+                    "title": "",
+                    "url": "",
+                },
+            )
+    return sorted(rows.values(), key=lambda r: (r["published"], r["name"]))
+
+
+def _csp(page: str) -> str:
+    """A Content-Security-Policy allowing only this page's own scripts (by hash)."""
+    hashes = []
+    for body in re.findall(r"<script>(.*?)</script>", page, flags=re.S):
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+        hashes.append(f"'sha256-{digest}'")
+    policy = (
+        "default-src 'none'; script-src "
+        + " ".join(dict.fromkeys(hashes))
+        + "; style-src 'unsafe-inline'; img-src data:; font-src 'none'; connect-src 'none'; "
+        "media-src 'none'; object-src 'none'; frame-src 'none'; base-uri 'none'; "
+        "form-action 'none'"
+    )
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return page.replace("<head>", "<head>\n" + tag, 1)
+
+
+def build_map(
+    timeline: Timeline,
+    articles: list[dict],
+    mentions: Iterable[Mention] = (),
+    options: MapOptions | None = None,
+) -> str:
+    """The map page as a string: Leaflet and data inline, no network request."""
+    options = options or MapOptions()
+    gaz = timeline.gazetteer
+    located = [p for p in gaz if p.id in timeline.states] or list(gaz)
+    center = [
+        round(sum(p.lat for p in located) / len(located), 4),
+        round(sum(p.lon for p in located) / len(located), 4),
+    ]
+    fmap = folium.Map(
+        location=center,
+        zoom_start=8,
+        tiles=None,
+        prefer_canvas=True,
+        width=options.width,
+        height=options.height,
+        control_scale=False,
+    )
+    fmap._id = "geomap"
+    fmap.default_js = []
+    fmap.default_css = []
+    figure = fmap.get_root()
+    figure._id = "geomap_page"
+    figure.title = placeholder("title")
+    OfflineAssets().add_to(fmap)
+    Basemap().add_to(fmap)
+    Legend(legend_items()).add_to(fmap)
+    slider = TimeSlider(step=options.step, play_ms=options.play_ms, stale_days=options.stale_days)
+    slider.add_to(fmap)
+    page = figure.render()
+    payload = encode(timeline, articles, mentions, options)
+    basemap = (STATIC / "basemap.geojson").read_text(encoding="utf-8")
+    page = inline(
+        page,
+        {
+            "data": script_safe_json(payload),
+            "basemap": script_safe_json(json.loads(basemap)),
+            "legend": script_safe_json(legend_items()),
+            "title": htmlmod.escape(options.title),
+        },
+    )
+    page = re.sub(r"[ \t]+\n", "\n", page)
+    return _csp(page) if options.csp else page

@@ -1,0 +1,90 @@
+"""The area a side holds on each date: buffers around its places, unioned and closed.
+
+Computed with shapely in UTM zone 37N (metres), never in degrees; areas in km².
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+
+from geomap.timeline import UTM_CRS, Timeline
+
+BUFFER_KM = 3.0
+CLOSE_KM = 4.0
+MAX_SNAPSHOTS = 400
+
+
+@dataclass(frozen=True)
+class HeldArea:
+    day: dt.date
+    km2: int
+    polygons: list[list[list[float]]]  # polygons -> rings -> flat lon,lat pairs
+
+
+def _rings(geom) -> list[list[list[float]]]:
+    polys = [geom] if isinstance(geom, Polygon) else list(getattr(geom, "geoms", []))
+    out = []
+    for poly in polys:
+        if poly.is_empty:
+            continue
+        rings = [poly.exterior, *poly.interiors]
+        out.append([[round(v, 4) for xy in ring.coords for v in xy] for ring in rings])
+    return out
+
+
+def held_areas(
+    timeline: Timeline,
+    holder: str = "ISIS",
+    *,
+    buffer_km: float = BUFFER_KM,
+    close_km: float = CLOSE_KM,
+    max_snapshots: int = MAX_SNAPSHOTS,
+) -> list[HeldArea]:
+    """One area per date on which the set of places ``holder`` holds changes."""
+    gaz = timeline.gazetteer
+    settled = {p.id for p in gaz if p.kind in ("city", "town", "village")}
+    sweep = sorted(
+        (s.day, pid, s.controller == holder)
+        for pid, states in timeline.states.items()
+        if pid in settled
+        for s in states
+    )
+    if not sweep:
+        return []
+    held: set[str] = set()
+    snapshots: list[tuple[dt.date, frozenset[str]]] = []
+    i = 0
+    while i < len(sweep):
+        day = sweep[i][0]
+        while i < len(sweep) and sweep[i][0] == day:
+            _d, pid, is_held = sweep[i]
+            (held.add if is_held else held.discard)(pid)
+            i += 1
+        current = frozenset(held)
+        if not snapshots or snapshots[-1][1] != current:
+            snapshots.append((day, current))
+    if len(snapshots) > max_snapshots:
+        stride = len(snapshots) / max_snapshots
+        snapshots = [snapshots[int(k * stride)] for k in range(max_snapshots)] + [snapshots[-1]]
+    frame = gaz.to_geodataframe().to_crs(UTM_CRS)
+    points = dict(zip(frame.index, frame.geometry, strict=True))
+    areas: list[HeldArea] = []
+    for day, members in snapshots:
+        if not members:
+            areas.append(HeldArea(day, 0, []))
+            continue
+        geoms = shapely.buffer([points[m] for m in sorted(members)], buffer_km * 1000)
+        merged = shapely.union_all(geoms)
+        closed = shapely.buffer(shapely.buffer(merged, close_km * 1000), -close_km * 1000)
+        closed = closed if not closed.is_empty else merged
+        km2 = int(round(closed.area / 1e6))
+        wgs = gpd.GeoSeries([closed], crs=UTM_CRS).to_crs("EPSG:4326").iloc[0]
+        wgs = shapely.simplify(wgs, 0.002)
+        if isinstance(wgs, (Polygon, MultiPolygon)):
+            areas.append(HeldArea(day, km2, _rings(wgs)))
+    return areas

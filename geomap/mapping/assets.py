@@ -1,0 +1,76 @@
+"""Offline assets, declared in one place and inlined in one step.
+
+Leaflet comes from the ``xstatic-leaflet`` package (Leaflet 1.9.3), geomap's runtime and
+basemap from this package. Nothing is linked from a CDN. Templates only ever hold
+placeholders; :func:`inline` swaps them for the assets after folium has rendered, so asset
+and data text never passes through Jinja.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import xstatic.pkg.leaflet as xleaflet
+
+STATIC = Path(__file__).with_name("static")
+
+
+@cache
+def _leaflet_dir() -> Path:
+    return Path(xleaflet.BASE_DIR)
+
+
+@cache
+def asset_text(name: str) -> str:
+    """The text of a declared asset."""
+    if name == "leaflet.js":
+        return (_leaflet_dir() / "leaflet.js").read_text(encoding="utf-8")
+    if name == "leaflet.css":
+        css = (_leaflet_dir() / "leaflet.css").read_text(encoding="utf-8")
+        # the default marker and layer-control images are never used: no URL may remain
+        return re.sub(r"url\((?!#)[^)]*\)", "none", css)
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+# (placeholder name, asset, kind); the order is the order in the page
+JS_ASSETS = ["leaflet.js", "geomap.js"]
+CSS_ASSETS = ["leaflet.css", "geomap.css"]
+
+
+def placeholder(name: str) -> str:
+    return f"@@geomap:{name}@@"
+
+
+def script_safe_json(value) -> str:
+    """JSON that can sit inside <script type="application/json"> whatever its strings hold."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def script_safe_js(text: str, name: str) -> str:
+    if re.search(r"</script|<!--", text, re.I):
+        raise ValueError(f"asset {name} holds '</script' or '<!--' and cannot be inlined")
+    return text
+
+
+def inline(html: str, blocks: dict[str, str]) -> str:
+    """Replace every placeholder with its asset or data block text."""
+    for name in JS_ASSETS:
+        html = html.replace(placeholder(name), script_safe_js(asset_text(name), name))
+    for name in CSS_ASSETS:
+        html = html.replace(placeholder(name), asset_text(name).replace("</", "<\\/"))
+    for name, text in blocks.items():
+        html = html.replace(placeholder(name), text)
+    leftover = re.search(r"@@geomap:[\w.-]+@@", html)
+    if leftover:
+        raise ValueError(f"unfilled placeholder {leftover.group(0)}")
+    return html

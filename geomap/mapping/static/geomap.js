@@ -1,0 +1,487 @@
+/* geomap runtime: draws places by who held them on the chosen date.
+ * Data arrives as JSON in <script type="application/json" id="geomap-data"> and is only ever
+ * put into the page with textContent, never as HTML. Public handle: window.geomap. */
+(function () {
+  "use strict";
+  var DAY_MS = 86400000;
+
+  function isoOf(day) { return new Date(day * DAY_MS).toISOString().slice(0, 10); }
+  function dayOf(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso || ""));
+    if (!m) { return null; }
+    var t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
+    return isNaN(t) ? null : Math.round(t / DAY_MS);
+  }
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+  function bisect(days, day) { // index of the last entry with days[i] <= day, or -1
+    var lo = 0, hi = days.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (days[mid] <= day) { lo = mid + 1; } else { hi = mid; } }
+    return lo - 1;
+  }
+
+  // A circle marker that draws other shapes on the canvas renderer, one per side, so the
+  // map reads in grey print and for colour-blind readers.
+  var ShapeMarker = L.CircleMarker.extend({
+    options: { shape: "circle", ring: null, ringDash: null, halo: false },
+    _updatePath: function () {
+      var r = this._renderer;
+      if (!r._drawing || this._empty()) { return; }
+      var ctx = r._ctx, p = this._point, s = Math.max(Math.round(this._radius), 1), o = this.options;
+      if (o.halo) {
+        ctx.beginPath(); ctx.arc(p.x, p.y, s + 7, 0, Math.PI * 2);
+        ctx.lineWidth = 3; ctx.strokeStyle = "#00a0ff"; ctx.setLineDash([]); ctx.stroke();
+      }
+      ctx.beginPath();
+      shapePath(ctx, o.shape, p.x, p.y, s);
+      r._fillStroke(ctx, this);
+      if (o.ring) {
+        ctx.beginPath(); ctx.arc(p.x, p.y, s + 3.5, 0, Math.PI * 2);
+        ctx.lineWidth = 3; ctx.strokeStyle = o.ring; ctx.globalAlpha = o.opacity;
+        ctx.setLineDash(o.ringDash || []); ctx.stroke(); ctx.setLineDash([]); ctx.globalAlpha = 1;
+      }
+    },
+    _containsPoint: function (p) { return p.distanceTo(this._point) <= this._radius + 5 + this._clickTolerance(); }
+  });
+
+  function shapePath(ctx, shape, x, y, s) {
+    if (shape === "square") { ctx.rect(x - s * 0.9, y - s * 0.9, s * 1.8, s * 1.8); }
+    else if (shape === "diamond") { ctx.moveTo(x, y - s * 1.25); ctx.lineTo(x + s * 1.25, y); ctx.lineTo(x, y + s * 1.25); ctx.lineTo(x - s * 1.25, y); ctx.closePath(); }
+    else if (shape === "triangle") { ctx.moveTo(x, y - s * 1.2); ctx.lineTo(x + s * 1.1, y + s * 0.8); ctx.lineTo(x - s * 1.1, y + s * 0.8); ctx.closePath(); }
+    else if (shape === "tent") { ctx.moveTo(x, y - s * 1.3); ctx.lineTo(x + s * 1.3, y + s * 0.9); ctx.lineTo(x - s * 1.3, y + s * 0.9); ctx.closePath(); ctx.moveTo(x, y - s * 1.3); ctx.lineTo(x, y + s * 0.9); }
+    else if (shape === "hexagon") { for (var i = 0; i < 6; i++) { var a = Math.PI / 3 * i; ctx[i ? "lineTo" : "moveTo"](x + s * 1.1 * Math.cos(a), y + s * 1.1 * Math.sin(a)); } ctx.closePath(); }
+    else { ctx.arc(x, y, s, 0, Math.PI * 2); }
+  }
+
+  function GeomapApp(map, data, basemap) {
+    this.map = map;
+    this.data = data;
+    this.meta = data.meta;
+    this.actors = data.actors;
+    this.str = data.str;
+    this.day0 = dayOf(this.meta.first);
+    this.decode();
+    this.renderer = L.canvas({ padding: 0.2, tolerance: 4 });
+    this.drawBasemap(basemap);
+    this.drawAreas();
+    this.drawPlaces();
+    this.addControls();
+    var fromHash = this.hashDay();
+    this.setDay(fromHash !== null ? fromHash : dayOf(this.meta.start));
+  }
+
+  GeomapApp.prototype.decode = function () {
+    var d = this.data, places = [], byId = {};
+    var eventCursor = 0;
+    for (var i = 0; i < d.places.length; i++) {
+      var row = d.places[i], flat = d.s[i] || [], n = flat.length / 4;
+      var days = new Int32Array(n), codes = new Int32Array(n), since = new Int32Array(n), ev = new Int32Array(n + 1);
+      var day = this.day0;
+      for (var k = 0; k < n; k++) {
+        day += flat[4 * k]; days[k] = day; codes[k] = flat[4 * k + 1]; since[k] = day - flat[4 * k + 2];
+        ev[k] = eventCursor; eventCursor += flat[4 * k + 3];
+      }
+      ev[n] = eventCursor;
+      var place = { index: i, id: row[0], name: row[1], lat: row[2], lon: row[3], kind: d.kinds[row[4]],
+        spellings: row[5], days: days, codes: codes, since: since, ev: ev, last: -2, marker: null };
+      places.push(place); byId[place.id] = place;
+    }
+    this.places = places; this.byId = byId;
+    var all = [];
+    for (i = 0; i < places.length; i++) { for (k = 0; k < places[i].days.length; k++) { all.push(places[i].days[k]); } }
+    all.sort(function (a, b) { return a - b; });
+    var uniq = [];
+    for (i = 0; i < all.length; i++) { if (!i || all[i] !== all[i - 1]) { uniq.push(all[i]); } }
+    this.eventDays = uniq;
+    this.firstDay = dayOf(this.meta.first); this.lastDay = dayOf(this.meta.last);
+  };
+
+  GeomapApp.prototype.stateCode = function (place, day) {
+    var i = bisect(place.days, day);
+    if (i < 0) { return null; }
+    var c = place.codes[i];
+    return { i: i, ctrl: c & 7, status: (c >> 3) & 7, challenger: (c >> 6) & 7, former: (c >> 9) & 7,
+      approx: !!(c & 4096), inferred: !!(c & 8192), surrendered: !!(c & 16384),
+      since: place.since[i], evidence: place.days[i] };
+  };
+
+  GeomapApp.prototype.style = function (place, st, day) {
+    var m = this.meta, colors = m.colors, kind = place.kind;
+    var radius = m.radius[kind] || 6;
+    if (!st) {
+      return { radius: radius, shape: kind === "camp" ? "tent" : "circle", color: "#777", weight: 1.5, fillColor: "#ffffff", fillOpacity: 0, opacity: 0.9, ring: null, halo: false, dashArray: null };
+    }
+    var actor = this.actors[st.ctrl], status = m.statuses[st.status];
+    var stale = day - st.evidence > m.staleDays;
+    var alpha = stale ? 0.35 : 1;
+    var s = { radius: radius, shape: kind === "camp" ? "tent" : (m.shapes[actor] || "circle"), halo: st.evidence === day,
+      color: "#222", weight: 1.5, opacity: alpha, fillOpacity: 0.9 * alpha, ring: null, ringDash: null, dashArray: null };
+    if (!actor) { s.fillColor = "#ffffff"; s.fillOpacity = 0; s.color = "#777"; }
+    else { s.fillColor = colors[actor]; }
+    if (kind === "camp" && !actor) { s.color = "#555"; }
+    if (status === "contested" || status === "besieged") {
+      s.ring = colors[this.actors[st.challenger]] || "#999";
+      s.ringDash = status === "besieged" ? [2, 3] : [6, 3];
+    }
+    if (st.inferred || status === "lost") { s.dashArray = "3,3"; s.color = colors[this.actors[st.former]] || "#555"; }
+    if (st.approx) { s.dashArray = s.dashArray || "1,2"; }
+    return s;
+  };
+
+  GeomapApp.prototype.drawBasemap = function (basemap) {
+    if (!basemap || !basemap.features) { return; }
+    var pane = this.map.createPane("geomap-basemap"); pane.style.zIndex = 350;
+    var svg = L.svg({ pane: "geomap-basemap" });
+    L.geoJSON(basemap, {
+      pane: "geomap-basemap", renderer: svg, interactive: false,
+      style: function (f) {
+        var layer = f.properties.layer;
+        if (layer === "river") { return { color: "#4a90c8", weight: f.properties.name === "Euphrates" ? 2.5 : 1.6, opacity: 0.9 }; }
+        if (layer === "border") { return { color: "#666", weight: 1.2, dashArray: "6,4", opacity: 0.9 }; }
+        return { color: "#888", weight: 1 };
+      },
+      pointToLayer: function (f, latlng) {
+        var dot = L.circleMarker(latlng, { radius: 2, color: "#555", weight: 1, fillColor: "#555", fillOpacity: 1, renderer: svg, pane: "geomap-basemap", interactive: false });
+        dot.bindTooltip(f.properties.name, { permanent: true, direction: "right", className: "geomap-city-label", opacity: 0.8 });
+        return dot;
+      }
+    }).addTo(this.map);
+  };
+
+  GeomapApp.prototype.drawAreas = function () {
+    this.areas = this.data.areas || [];
+    this.areaDays = this.areas.map(function (a) { return a[0]; });
+    this.areaLayer = L.layerGroup().addTo(this.map);
+    this.areaShown = -2;
+  };
+
+  GeomapApp.prototype.showArea = function (day) {
+    var i = bisect(this.areaDays, day);
+    var km2 = i >= 0 ? this.areas[i][1] : 0;
+    if (i !== this.areaShown) {
+      this.areaLayer.clearLayers();
+      if (i >= 0 && this.areas[i][2].length) {
+        var rings = this.areas[i][2].map(function (poly) {
+          return poly.map(function (ring) { var out = []; for (var k = 0; k < ring.length; k += 2) { out.push([ring[k + 1], ring[k]]); } return out; });
+        });
+        L.polygon(rings, { color: "#111", weight: 1, fillColor: "#111", fillOpacity: 0.12, dashArray: "4,3", interactive: false, renderer: this.renderer }).addTo(this.areaLayer);
+      }
+      this.areaShown = i;
+    }
+    return km2;
+  };
+
+  GeomapApp.prototype.drawPlaces = function () {
+    var self = this, bounds = [];
+    for (var i = 0; i < this.places.length; i++) {
+      var place = this.places[i];
+      if (place.kind === "region") {
+        place.marker = L.marker([place.lat, place.lon], { icon: L.divIcon({ className: "geomap-region-label", html: "", iconSize: null }), keyboard: false });
+        place.marker.on("add", (function (p) { return function () { var e = p.marker.getElement(); if (e) { e.textContent = p.name; } }; })(place));
+      } else {
+        place.marker = new ShapeMarker([place.lat, place.lon], { renderer: this.renderer, radius: 6 });
+        if (place.days.length) { bounds.push([place.lat, place.lon]); }
+      }
+      place.marker.bindPopup(function (layer) { return self.popup(layer._geomapPlace); }, { maxWidth: 420, minWidth: 260, className: "geomap-popup" });
+      place.marker._geomapPlace = place;
+      place.marker.addTo(this.map);
+    }
+    if (bounds.length) { this.map.fitBounds(bounds, { padding: [40, 40], maxZoom: 10 }); }
+  };
+
+  GeomapApp.prototype.restyle = function (day) {
+    var changed = [];
+    for (var i = 0; i < this.places.length; i++) {
+      var place = this.places[i];
+      var idx = bisect(place.days, day);
+      var stale = idx >= 0 && day - place.days[idx] > this.meta.staleDays;
+      var today = idx >= 0 && place.days[idx] === day;
+      var key = idx * 4 + (stale ? 1 : 0) + (today ? 2 : 0);
+      if (key === place.last) { continue; }
+      place.last = key;
+      if (place.kind === "region") { this.styleRegion(place, this.stateCode(place, day)); continue; }
+      var s = this.style(place, this.stateCode(place, day), day);
+      var o = place.marker.options;
+      o.shape = s.shape; o.ring = s.ring; o.ringDash = s.ringDash; o.halo = s.halo;
+      place.marker.setRadius(s.radius);
+      place.marker.setStyle({ color: s.color, weight: s.weight, opacity: s.opacity, fillColor: s.fillColor, fillOpacity: s.fillOpacity, dashArray: s.dashArray });
+      if (today) { changed.push(place.id); }
+    }
+    return changed;
+  };
+
+  GeomapApp.prototype.styleRegion = function (place, st) {
+    var e = place.marker.getElement();
+    if (!e) { return; }
+    var actor = st ? this.actors[st.ctrl] : "";
+    e.style.borderColor = actor ? this.meta.colors[actor] : "#999";
+  };
+
+  GeomapApp.prototype.describe = function (place, day) {
+    var st = this.stateCode(place, day), m = this.meta;
+    if (!st) { return { controller: null, status: "no information", since: null, challenger: null, approximate: false, inferred: false, stale: false, lastEvidence: null }; }
+    return {
+      controller: this.actors[st.ctrl] || null, status: m.statuses[st.status], since: isoOf(st.since),
+      challenger: this.actors[st.challenger] || null, former: this.actors[st.former] || null,
+      approximate: st.approx, inferred: st.inferred, surrendered: st.surrendered,
+      stale: day - st.evidence > m.staleDays, lastEvidence: isoOf(st.evidence)
+    };
+  };
+
+  GeomapApp.prototype.label = function (actor) { return actor ? (this.meta.labels[actor] || actor) : "unknown"; };
+
+  GeomapApp.prototype.popup = function (place) {
+    var self = this, d = this.data, day = this.day, root = el("div", "geomap-pop");
+    root.setAttribute("data-place", place.id);
+    root.appendChild(el("div", "geomap-pop-title", place.name));
+    if (place.spellings) { root.appendChild(el("div", "geomap-pop-alt", "Also: " + place.spellings.split("|").join(", "))); }
+    var st = this.describe(place, day);
+    var now = el("div", "geomap-pop-now");
+    var text = st.controller ? "Held by " + this.label(st.controller) : (st.former ? "No longer held by " + this.label(st.former) : "No information");
+    if (st.status === "contested" || st.status === "besieged") { text += " — " + st.status + (st.challenger ? " by " + this.label(st.challenger) : ""); }
+    if (st.since) { text += " (since " + st.since + (st.approximate ? ", approximate" : "") + ")"; }
+    if (st.inferred) { text += " [inferred]"; }
+    if (st.stale) { text += " — latest evidence " + st.lastEvidence + ", over " + this.meta.staleDays + " days old"; }
+    now.textContent = "On " + isoOf(day) + ": " + text;
+    root.appendChild(now);
+    var first = place.ev[0], last = place.ev[place.ev.length - 1];
+    if (last > first) {
+      root.appendChild(el("div", "geomap-pop-head", "Control history"));
+      var list = el("ol", "geomap-pop-history");
+      for (var k = first; k < last; k++) { list.appendChild(this.eventItem(k, day)); }
+      root.appendChild(list);
+    }
+    var mentions = (d.m && d.m[place.index]) || [];
+    var shown = [];
+    for (var i = 0; i < mentions.length; i += 4) {
+      var art = d.a[mentions[i]];
+      if (dayOf(art[2]) <= day) { shown.push(i); }
+    }
+    shown.sort(function (x, y) { return dayOf(d.a[mentions[y]][2]) - dayOf(d.a[mentions[x]][2]) || x - y; });
+    if (shown.length) {
+      root.appendChild(el("div", "geomap-pop-head", "What the articles report (to " + isoOf(day) + ")"));
+      var ul = el("ul", "geomap-pop-mentions");
+      shown.forEach(function (i) {
+        var art = d.a[mentions[i]], li = el("li");
+        var figs = mentions[i + 3] >= 0 ? self.str[mentions[i + 3]] : "";
+        if (figs) { li.appendChild(el("div", "geomap-figures", figs)); }
+        li.appendChild(el("q", null, self.str[mentions[i + 2]]));
+        li.appendChild(el("div", "geomap-src", "— " + (art[1] || art[0]) + ", " + art[2]));
+        ul.appendChild(li);
+      });
+      root.appendChild(ul);
+    }
+    return root;
+  };
+
+  GeomapApp.prototype.eventItem = function (k, day) {
+    var d = this.data, e = d.e, o = 9 * k, self = this;
+    var li = el("li", "geomap-ev");
+    var kind = this.meta.kinds[e[o]], inferred = !!e[o + 4];
+    var claimFirst = e[o + 5], nClaims = e[o + 6], conflictIdx = e[o + 7];
+    var date = this.str[d.c[4 * claimFirst + 2]];
+    if (dayOf(date) !== null && dayOf(date) > day || (dayOf(date) === null && date > isoOf(day))) { li.className += " geomap-future"; }
+    var head = date + " (" + this.meta.precisions[e[o + 1]] + ") " + kind;
+    if (kind === "captured") { head += " by " + this.label(this.actors[e[o + 2]]); }
+    else if (kind === "held") { head += " by " + this.label(this.actors[e[o + 3]]); }
+    else if (kind === "withdrew") { head += ": " + this.label(this.actors[e[o + 2]]) + " no longer holds it"; }
+    else if (kind === "surrendered") { head += ": " + this.label(this.actors[e[o + 2]]); }
+    else { head += " (" + this.label(this.actors[e[o + 2]]) + " against " + this.label(this.actors[e[o + 3]]) + ")"; }
+    if (inferred) { head += " [inferred]"; }
+    li.appendChild(el("div", "geomap-ev-head", head));
+    var quotes = el("div", "geomap-claims" + (conflictIdx >= 0 ? " geomap-conflict" : ""));
+    for (var j = 0; j < nClaims; j++) {
+      var c = 4 * (claimFirst + j), art = d.a[d.c[c]];
+      var block = el("div", "geomap-claim");
+      block.appendChild(el("q", null, this.str[d.c[c + 1]]));
+      var when = this.str[d.c[c + 3]];
+      block.appendChild(el("div", "geomap-src", "— " + (art[1] || art[0]) + ", " + art[2] + (when ? " (\u201c" + when + "\u201d)" : "")));
+      quotes.appendChild(block);
+    }
+    if (conflictIdx >= 0) {
+      quotes.insertBefore(el("div", "geomap-conflict-note", "Sources disagree: " + this.str[conflictIdx]), quotes.firstChild);
+    }
+    li.appendChild(quotes);
+    return li;
+  };
+
+  GeomapApp.prototype.steps = function () {
+    var step = this.meta.step, out = [], day = this.firstDay;
+    if (step === "week") { for (; day <= this.lastDay; day += 7) { out.push(day); } }
+    else if (step === "month") {
+      var dt = new Date(this.firstDay * DAY_MS);
+      while (Math.round(dt.getTime() / DAY_MS) <= this.lastDay) { out.push(Math.round(dt.getTime() / DAY_MS)); dt.setUTCMonth(dt.getUTCMonth() + 1); }
+    } else { for (; day <= this.lastDay; day++) { out.push(day); } }
+    if (out[out.length - 1] !== this.lastDay) { out.push(this.lastDay); }
+    return out;
+  };
+
+  GeomapApp.prototype.addControls = function () {
+    var self = this, meta = this.meta;
+    this.stepDays = this.steps();
+    var Panel = L.Control.extend({
+      options: { position: "bottomleft" },
+      onAdd: function () {
+        var box = el("div", "geomap-slider leaflet-bar");
+        L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+        var top = el("div", "geomap-slider-top");
+        self.dateLabel = el("div", "geomap-date", "");
+        self.areaLabel = el("div", "geomap-area", "");
+        top.appendChild(self.dateLabel); top.appendChild(self.areaLabel);
+        box.appendChild(top);
+        var row = el("div", "geomap-slider-row");
+        function button(cls, label, title, fn) { var b = el("button", cls, label); b.type = "button"; b.title = title; b.setAttribute("aria-label", title); L.DomEvent.on(b, "click", fn); row.appendChild(b); return b; }
+        button("geomap-prev", "\u00AB", "Previous event (PageUp)", function () { self.jump(-1); });
+        self.playButton = button("geomap-play", "\u25B6", "Play / pause (space)", function () { self.toggle(); });
+        button("geomap-next", "\u00BB", "Next event (PageDown)", function () { self.jump(1); });
+        var range = el("input", "geomap-range");
+        range.type = "range"; range.min = 0; range.max = self.stepDays.length - 1; range.step = 1; range.setAttribute("aria-label", "Date");
+        L.DomEvent.on(range, "input", function () { self.setDay(self.stepDays[+range.value]); });
+        row.appendChild(range); self.range = range;
+        box.appendChild(row);
+        var changes = el("div", "geomap-changes", "");
+        box.appendChild(changes); self.changesLabel = changes;
+        return box;
+      }
+    });
+    new Panel().addTo(this.map);
+    var Title = L.Control.extend({ options: { position: "topleft" }, onAdd: function () {
+      var box = el("div", "geomap-title");
+      box.appendChild(el("div", "geomap-title-main", meta.title));
+      if (meta.subtitle) { box.appendChild(el("div", "geomap-title-sub", meta.subtitle)); }
+      return box; } });
+    new Title().addTo(this.map);
+    var Legend = L.Control.extend({ options: { position: "bottomright" }, onAdd: function () {
+      var box = el("div", "geomap-legend"); box.appendChild(el("div", "geomap-legend-head", "Held by"));
+      meta.legend.forEach(function (item) {
+        var row = el("div", "geomap-legend-row"), c = document.createElement("canvas");
+        c.width = 26; c.height = 22; var ctx = c.getContext("2d");
+        ctx.beginPath(); shapePath(ctx, item.shape, 13, 11, 6);
+        ctx.fillStyle = item.fill; ctx.globalAlpha = item.fill === "none" ? 0 : (item.alpha || 0.9); if (item.fill !== "none") { ctx.fill(); }
+        ctx.globalAlpha = 1; ctx.lineWidth = 1.5; ctx.strokeStyle = item.stroke || "#222"; if (item.dash) { ctx.setLineDash(item.dash); } ctx.stroke(); ctx.setLineDash([]);
+        if (item.ring) { ctx.beginPath(); ctx.arc(13, 11, 9.5, 0, Math.PI * 2); ctx.lineWidth = 3; ctx.strokeStyle = item.ring; ctx.setLineDash(item.ringDash || []); ctx.stroke(); }
+        row.appendChild(c); row.appendChild(el("span", null, item.label)); box.appendChild(row);
+      });
+      box.appendChild(el("div", "geomap-legend-note", "Faded: latest evidence over " + meta.staleDays + " days old. Blue ring: changed on the shown date. Shaded area: ISIS-held area (3 km around ISIS-held places)."));
+      return box; } });
+    new Legend().addTo(this.map);
+    var Sources = L.Control.extend({ options: { position: "topright" }, onAdd: function () {
+      var box = el("div", "geomap-sources");
+      var toggle = el("button", "geomap-sources-toggle", "Sources (" + self.data.a.length + ")"); toggle.type = "button";
+      var body = el("div", "geomap-sources-body"); body.style.display = "none";
+      L.DomEvent.on(toggle, "click", function () { body.style.display = body.style.display === "none" ? "block" : "none"; });
+      L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+      var select = el("select", "geomap-sources-filter"); select.setAttribute("aria-label", "Show mentions of a place");
+      var opt = el("option", null, "All articles"); opt.value = ""; select.appendChild(opt);
+      self.places.slice().sort(function (a, b) { return a.name < b.name ? -1 : 1; }).forEach(function (p) {
+        if (self.data.m && self.data.m[p.index] && self.data.m[p.index].length) { var o = el("option", null, p.name); o.value = p.id; select.appendChild(o); }
+      });
+      var list = el("div", "geomap-sources-list");
+      L.DomEvent.on(select, "change", function () { self.fillSources(list, select.value); });
+      body.appendChild(select); body.appendChild(list);
+      box.appendChild(toggle); box.appendChild(body);
+      self.fillSources(list, "");
+      self.sourcesBody = body; self.sourcesFilter = select; self.sourcesList = list;
+      return box; } });
+    new Sources().addTo(this.map);
+    L.control.scale({ imperial: false, position: "bottomright" }).addTo(this.map);
+    L.DomEvent.on(document, "keydown", function (ev) {
+      var tag = (ev.target && ev.target.tagName) || "";
+      if (tag === "SELECT" || tag === "TEXTAREA" || (tag === "INPUT" && ev.target.type !== "range")) { return; }
+      if (ev.key === "ArrowRight") { self.stepBy(1); ev.preventDefault(); }
+      else if (ev.key === "ArrowLeft") { self.stepBy(-1); ev.preventDefault(); }
+      else if (ev.key === "PageDown") { self.jump(1); ev.preventDefault(); }
+      else if (ev.key === "PageUp") { self.jump(-1); ev.preventDefault(); }
+      else if (ev.key === " " && tag !== "BUTTON") { self.toggle(); ev.preventDefault(); }
+    });
+    window.addEventListener("hashchange", function () { var h = self.hashDay(); if (h !== null && h !== self.day) { self.setDay(h); } });
+  };
+
+  GeomapApp.prototype.fillSources = function (list, placeId) {
+    var d = this.data, self = this;
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    if (!placeId) {
+      d.a.forEach(function (art) {
+        var item = el("div", "geomap-source");
+        item.appendChild(el("div", "geomap-source-outlet", (art[1] || art[0]) + " — " + art[2]));
+        if (art[3]) { item.appendChild(el("div", "geomap-source-title", art[3])); }
+        var file = el("div", "geomap-source-file", art[0] + (art[4] ? " · " + art[4] : "")); item.appendChild(file);
+        list.appendChild(item);
+      });
+      return;
+    }
+    var place = this.byId[placeId], m = d.m[place.index];
+    for (var i = 0; i < m.length; i += 4) {
+      var art = d.a[m[i]], item = el("div", "geomap-source");
+      item.appendChild(el("div", "geomap-source-outlet", (art[1] || art[0]) + " — " + art[2]));
+      item.appendChild(el("q", null, self.str[m[i + 2]]));
+      list.appendChild(item);
+    }
+  };
+
+  GeomapApp.prototype.hashDay = function () {
+    var m = /(?:^#|&)date=(\d{4}-\d{2}-\d{2})/.exec(window.location.hash || "");
+    return m ? dayOf(m[1]) : null;
+  };
+
+  GeomapApp.prototype.setDay = function (day) {
+    if (day === null || day === undefined || isNaN(day)) { return false; }
+    this.day = day;
+    var changed = this.restyle(day);
+    var km2 = this.showArea(day);
+    this.dateLabel.textContent = isoOf(day);
+    this.areaLabel.textContent = km2 > 0 ? "ISIS-held area \u2248 " + km2.toLocaleString("en-US") + " km\u00B2" : "";
+    this.changesLabel.textContent = changed.length ? "Changed on this date: " + changed.map(function (id) { return this.byId[id].name; }, this).join(", ") : "";
+    var idx = bisect(this.stepDays, day);
+    this.range.value = Math.max(0, idx);
+    var popup = this.map._popup;
+    if (popup && popup.isOpen && popup.isOpen() && popup._source && popup._source._geomapPlace) { popup.setContent(this.popup(popup._source._geomapPlace)); }
+    return true;
+  };
+
+  GeomapApp.prototype.stepBy = function (n) {
+    var i = bisect(this.stepDays, this.day) + n;
+    if (i < 0 || i >= this.stepDays.length) { return false; }
+    this.setDay(this.stepDays[i]); return true;
+  };
+
+  GeomapApp.prototype.jump = function (n) {
+    var days = this.eventDays, i;
+    if (n > 0) { i = bisect(days, this.day) + 1; } else { i = bisect(days, this.day - 1); }
+    if (i >= 0 && i < days.length) { this.setDay(days[i]); }
+  };
+
+  GeomapApp.prototype.toggle = function () {
+    var self = this;
+    if (this.timer) { clearInterval(this.timer); this.timer = null; this.playButton.textContent = "\u25B6"; this.playButton.setAttribute("aria-pressed", "false"); return; }
+    if (bisect(this.stepDays, this.day) >= this.stepDays.length - 1) { this.setDay(this.stepDays[0]); }
+    this.playButton.textContent = "\u2759\u2759"; this.playButton.setAttribute("aria-pressed", "true");
+    this.timer = setInterval(function () { if (!self.stepBy(1)) { self.toggle(); } }, this.meta.playMs);
+  };
+
+  window.geomapInit = function (map, dataId, basemapId, legendId) {
+    var data = JSON.parse(document.getElementById(dataId).textContent);
+    var legendNode = legendId && document.getElementById(legendId);
+    if (legendNode) { data.meta.legend = JSON.parse(legendNode.textContent); }
+    var basemapNode = document.getElementById(basemapId);
+    var basemap = basemapNode ? JSON.parse(basemapNode.textContent) : null;
+    var app = new GeomapApp(map, data, basemap);
+    window.geomap = {
+      version: data.meta.version,
+      setDate: function (iso) { var day = dayOf(iso); if (day === null) { throw new Error("setDate expects YYYY-MM-DD, got " + iso); } return app.setDay(day); },
+      date: function () { return isoOf(app.day); },
+      state: function (id) { var p = app.byId[id]; return p ? app.describe(p, app.day) : null; },
+      select: function (id) { var p = app.byId[id]; if (!p) { return false; } p.marker.openPopup(); return true; },
+      places: function () { return app.places.map(function (p) { return p.id; }); },
+      play: function () { if (!app.timer) { app.toggle(); } },
+      pause: function () { if (app.timer) { app.toggle(); } },
+      playing: function () { return !!app.timer; },
+      map: map
+    };
+    return app;
+  };
+})();

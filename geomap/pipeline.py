@@ -1,0 +1,267 @@
+"""The library functions behind the CLI commands: extract, build, events, geocode, check.
+
+Each writes its outputs atomically (a temporary file, then a rename), so a failure never
+leaves a half-written file and the previous output stays intact. Inputs are never modified.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geomap.articles import Article, ReadReport, article_files, iter_articles, read_article
+from geomap.exc import ArticleError, EventsFileError, GeomapError
+from geomap.extract import ArticleExtraction, Extractor
+from geomap.gazetteer import Gazetteer, load_gazetteer
+from geomap.mapping import MapOptions, article_table, build_map
+from geomap.records import (
+    EVENT_COLUMNS,
+    MENTION_COLUMNS,
+    Event,
+    Mention,
+    events_to_csv,
+    read_events_csv,
+    write_csv,
+)
+from geomap.timeline import Timeline, build_timeline
+
+GAZETTEER = "gazetteer.csv"
+ARTICLES = "articles"
+CURATED = "events.csv"
+
+
+def atomic_write(path: str | Path, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+@dataclass
+class ExtractResult:
+    """What extraction produced and what it had to skip."""
+
+    timeline: Timeline
+    articles: list[dict]
+    mentions: list[Mention]
+    report: ReadReport
+    unknown_names: list[tuple[str, str, str]] = field(
+        default_factory=list
+    )  # name, article, sentence
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def events(self) -> list[Event]:
+        return self.timeline.events
+
+
+_WORKER: Extractor | None = None
+
+
+def _init_worker(gazetteer_path: str) -> None:
+    global _WORKER
+    _WORKER = Extractor(load_gazetteer(gazetteer_path))
+
+
+def _work(path: str) -> ArticleExtraction | ArticleError:
+    try:
+        return _WORKER(read_article(path))
+    except ArticleError as error:
+        return error
+
+
+def _extractions(
+    data_dir: Path, gazetteer: Gazetteer, jobs: int, keep_going: bool, report: ReadReport
+) -> Iterator[ArticleExtraction]:
+    """Extract article by article, in file order, over ``jobs`` processes when worth it."""
+    folder = data_dir / ARTICLES
+    files = article_files(folder)
+    if jobs <= 1 or len(files) < 4 * jobs:
+        extractor = Extractor(gazetteer)
+        yield from extractor.iter(iter_articles(folder, keep_going=keep_going, report=report))
+        return
+    seen: dict[str, str] = {}
+    with ProcessPoolExecutor(
+        jobs, initializer=_init_worker, initargs=(str(data_dir / GAZETTEER),)
+    ) as pool:
+        candidates = [str(p) for p in files]
+        for path, result in zip(candidates, pool.map(_work, candidates, chunksize=16), strict=True):
+            if isinstance(result, ArticleError):
+                if not keep_going:
+                    raise result
+                report.errors.append(result)
+                continue
+            digest = result.article.digest
+            if digest in seen:
+                report.skipped.append((path, f"same text as {seen[digest]}; read once"))
+                continue
+            seen[digest] = result.article.name
+            yield result
+
+
+def extract(
+    data_dir: str | Path = "data",
+    out_dir: str | Path | None = "output",
+    *,
+    jobs: int | None = None,
+    keep_going: bool = False,
+    progress: Callable[[Article], None] | None = None,
+) -> ExtractResult:
+    """Read ``data/articles``, extract events and mentions, write ``output/events.csv``,
+    ``output/events.geojson`` and ``output/mentions.csv`` (when ``out_dir`` is given)."""
+    data_dir = Path(data_dir)
+    gazetteer = load_gazetteer(data_dir / GAZETTEER)
+    report = ReadReport()
+    raw_events: list[Event] = []
+    mentions: list[Mention] = []
+    articles: list[Article] = []
+    unknown: list[tuple[str, str, str]] = []
+    for result in _extractions(
+        data_dir, gazetteer, jobs or os.cpu_count() or 1, keep_going, report
+    ):
+        raw_events.extend(result.events)
+        mentions.extend(result.mentions)
+        body = result.article.body
+        for name, offset in result.unknown_names:
+            line_start = body.rfind("\n", 0, offset) + 1
+            line_end = body.find("\n", offset)
+            unknown.append(
+                (
+                    name,
+                    result.article.name,
+                    body[line_start : line_end if line_end >= 0 else None].strip(),
+                )
+            )
+        result.article.body = ""  # stream: keep metadata only
+        articles.append(result.article)
+        if progress:
+            progress(result.article)
+    curated, rejected = _curation(data_dir, gazetteer)
+    timeline = build_timeline(raw_events, gazetteer, curated=curated, rejected=rejected)
+    known = {e.event_id for e in build_timeline(raw_events, gazetteer).events} | {
+        e.event_id for e in curated
+    }
+    missing = [r for r in rejected if r not in known]
+    if missing:
+        raise EventsFileError(
+            f"rejects event id(s) that no run produced: {', '.join(missing)}",
+            file=data_dir / CURATED,
+            field="event_id",
+            hint="copy the event_id from output/events.csv",
+        )
+    result = ExtractResult(
+        timeline=timeline,
+        articles=article_table(articles, timeline.events),
+        mentions=mentions,
+        report=report,
+        unknown_names=unknown,
+    )
+    if out_dir is not None:
+        result.written += write_event_outputs(timeline, mentions, Path(out_dir))
+    return result
+
+
+def _curation(data_dir: Path, gazetteer: Gazetteer) -> tuple[list[Event], list[str]]:
+    path = data_dir / CURATED
+    if not path.exists():
+        return [], []
+    names = {p.id: p.name for p in gazetteer}
+    return read_events_csv(path, names, curated=True)
+
+
+def events_geojson(events: list[Event], gazetteer: Gazetteer) -> str:
+    features = []
+    for event in events:
+        place = gazetteer.by_id[event.place_id]
+        props = event.as_row()
+        props["inferred"] = event.inferred
+        props["confidence"] = round(event.confidence, 2)
+        props["evidence_start"] = event.evidence_start
+        props["evidence_end"] = event.evidence_end
+        features.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+            }
+        )
+    return (
+        json.dumps(
+            {"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1
+        )
+        + "\n"
+    )
+
+
+def write_event_outputs(timeline: Timeline, mentions: list[Mention], out_dir: Path) -> list[Path]:
+    return [
+        atomic_write(out_dir / "events.csv", events_to_csv(timeline.events)),
+        atomic_write(
+            out_dir / "events.geojson", events_geojson(timeline.events, timeline.gazetteer)
+        ),
+        atomic_write(
+            out_dir / "mentions.csv", write_csv([m.as_row() for m in mentions], MENTION_COLUMNS)
+        ),
+    ]
+
+
+@dataclass
+class BuildResult:
+    extraction: ExtractResult
+    map_path: Path
+    map_bytes: int
+
+
+def build(
+    data_dir: str | Path = "data",
+    out_dir: str | Path = "output",
+    *,
+    events_file: str | Path | None = None,
+    options: MapOptions | None = None,
+    jobs: int | None = None,
+    keep_going: bool = False,
+    progress: Callable[[Article], None] | None = None,
+) -> BuildResult:
+    """Everything: extract (or read ``events_file``), merge into a timeline, write the map."""
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    if events_file is not None:
+        gazetteer = load_gazetteer(data_dir / GAZETTEER)
+        names = {p.id: p.name for p in gazetteer}
+        events, rejected = read_events_csv(events_file, names)
+        if rejected:
+            raise EventsFileError(
+                "an --events file cannot reject events",
+                file=events_file,
+                hint="remove the reject rows, or put them in data/events.csv",
+            )
+        timeline = Timeline(
+            events=sorted(events, key=lambda e: (e.first_day, e.place_id)), gazetteer=gazetteer
+        )
+        extraction = ExtractResult(
+            timeline=timeline, articles=article_table([], events), mentions=[], report=ReadReport()
+        )
+        extraction.written.append(atomic_write(out_dir / "events.csv", events_to_csv(events)))
+    else:
+        extraction = extract(data_dir, out_dir, jobs=jobs, keep_going=keep_going, progress=progress)
+    page = build_map(extraction.timeline, extraction.articles, extraction.mentions, options)
+    map_path = atomic_write(out_dir / "map.html", page)
+    return BuildResult(extraction=extraction, map_path=map_path, map_bytes=len(page.encode()))
+
+
+__all__ = ["EVENT_COLUMNS", "GeomapError", "atomic_write", "build", "extract"]

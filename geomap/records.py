@@ -1,0 +1,381 @@
+"""The records that flow between stages (events, mentions), and their CSV form.
+
+``output/events.csv`` columns are a contract other tools read; keep them stable.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from geomap.exc import EventsFileError
+from geomap.extract.dates import PRECISIONS, date_bounds
+
+KINDS = ("captured", "held", "contested", "besieged", "withdrew", "surrendered")
+ACTORS = ("SDF", "ISIS", "SYRIAN_GOV", "IRAQI_GOV", "COALITION")
+EVENT_COLUMNS = [
+    "event_id",
+    "date",
+    "date_precision",
+    "date_text",
+    "place_id",
+    "place",
+    "kind",
+    "actor",
+    "controller",
+    "article",
+    "outlet",
+    "published",
+    "evidence",
+    "evidence_start",
+    "evidence_end",
+    "confidence",
+    "sources",
+    "inferred",
+    "conflicts",
+]
+MENTION_COLUMNS = [
+    "place_id",
+    "place",
+    "date",
+    "date_precision",
+    "article",
+    "outlet",
+    "published",
+    "sentence",
+    "start",
+    "end",
+    "mention",
+    "figures",
+]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One source's statement of an event: who said it, when, in which words."""
+
+    article: str
+    outlet: str
+    published: str
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+    date: str
+    date_precision: str
+    date_text: str
+
+
+@dataclass(frozen=True)
+class Exclusivity:
+    """'X is the last town held by ISIS': on that date ``holder`` holds no other such place."""
+
+    holder: str
+    kinds: tuple[str, ...]
+    country: str = ""
+
+
+@dataclass
+class Event:
+    """A dated control event at one place, with its evidence and every source reporting it."""
+
+    date: str
+    date_precision: str
+    place_id: str
+    place: str
+    kind: str
+    actor: str
+    controller: str
+    article: str
+    evidence: str
+    evidence_start: int = -1
+    evidence_end: int = -1
+    date_text: str = ""
+    outlet: str = ""
+    published: str = ""
+    confidence: float = 0.5
+    inferred: bool = False
+    sources: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    exclusive: Exclusivity | None = None
+    event_id: str = ""
+    curated: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.sources and self.article:
+            self.sources = [self.article]
+        if not self.claims and self.article:
+            self.claims = [self.own_claim()]
+        if not self.event_id:
+            self.event_id = self.make_id()
+
+    def own_claim(self) -> Claim:
+        return Claim(
+            self.article,
+            self.outlet,
+            self.published,
+            self.evidence,
+            self.evidence_start,
+            self.evidence_end,
+            self.date,
+            self.date_precision,
+            self.date_text,
+        )
+
+    def make_id(self) -> str:
+        basis = "|".join(
+            [
+                self.place_id,
+                self.kind,
+                self.date,
+                self.controller,
+                "inferred" if self.inferred else "",
+            ]
+        )
+        return "ev-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]
+
+    @property
+    def first_day(self):
+        return date_bounds(self.date, self.date_precision)[0]
+
+    @property
+    def last_day(self):
+        return date_bounds(self.date, self.date_precision)[1]
+
+    def as_row(self) -> dict[str, str]:
+        return {
+            "event_id": self.event_id,
+            "date": self.date,
+            "date_precision": self.date_precision,
+            "date_text": self.date_text,
+            "place_id": self.place_id,
+            "place": self.place,
+            "kind": self.kind,
+            "actor": self.actor,
+            "controller": self.controller,
+            "article": self.article,
+            "outlet": self.outlet,
+            "published": self.published,
+            "evidence": self.evidence,
+            "evidence_start": str(self.evidence_start),
+            "evidence_end": str(self.evidence_end),
+            "confidence": f"{self.confidence:.2f}",
+            "sources": "|".join(self.sources),
+            "inferred": "true" if self.inferred else "false",
+            "conflicts": "|".join(self.conflicts),
+        }
+
+    def copy(self, **changes) -> Event:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number the text attaches to a place: '66,000 sheltered', 'capacity 20,000'."""
+
+    value: int
+    label: str
+    text: str
+
+
+@dataclass
+class Mention:
+    """A sentence naming a place: what the articles say about it beyond control events."""
+
+    place_id: str
+    place: str
+    date: str
+    date_precision: str
+    article: str
+    outlet: str
+    published: str
+    sentence: str
+    start: int
+    end: int
+    mention: str
+    figures: list[Figure] = field(default_factory=list)
+
+    def as_row(self) -> dict[str, str]:
+        return {
+            "place_id": self.place_id,
+            "place": self.place,
+            "date": self.date,
+            "date_precision": self.date_precision,
+            "article": self.article,
+            "outlet": self.outlet,
+            "published": self.published,
+            "sentence": self.sentence,
+            "start": str(self.start),
+            "end": str(self.end),
+            "mention": self.mention,
+            "figures": "|".join(f"{f.label}={f.value}" for f in self.figures),
+        }
+
+
+def write_csv(rows: list[dict[str, str]], columns: list[str]) -> str:
+    """CSV text with a fixed column order and Unix line endings (deterministic)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def events_to_csv(events: list[Event]) -> str:
+    return write_csv([e.as_row() for e in events], EVENT_COLUMNS)
+
+
+def _bool(value: str, path: str, line: int, column: str) -> bool:
+    low = value.strip().lower()
+    if low in ("", "false", "0", "no"):
+        return False
+    if low in ("true", "1", "yes"):
+        return True
+    raise EventsFileError(f"{value!r} is not true/false", file=path, line=line, field=column)
+
+
+def read_events_csv(
+    path: str | Path, place_names: dict[str, str], *, curated: bool = False
+) -> tuple[list[Event], list[str]]:
+    """Read an events CSV (output format). Returns events and the ids of rejected events.
+
+    In a curated file, a row whose ``kind`` is ``reject`` (or whose ``curation`` column says
+    ``reject``) removes the extracted event with that ``event_id``.
+    """
+    from geomap.gazetteer import _read_text
+
+    path = Path(path)
+    text = _read_text(path, EventsFileError)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in reader.fieldnames or []]
+    needed = (
+        ["date", "place_id", "kind"]
+        if curated
+        else ["date", "date_precision", "place_id", "kind", "controller"]
+    )
+    missing = [c for c in needed if c not in header]
+    if missing and not (curated and "event_id" in header):
+        raise EventsFileError(
+            f"missing column(s): {', '.join(missing)}",
+            file=path,
+            line=1,
+            hint="use the columns of output/events.csv",
+        )
+    reader.fieldnames = header
+    events: list[Event] = []
+    rejected: list[str] = []
+    for row in reader:
+        line = reader.line_num
+        values = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        if not any(values.values()):
+            continue
+        action = (values.get("curation") or "").lower()
+        if values.get("kind", "").lower() == "reject" or action == "reject":
+            if not values.get("event_id"):
+                raise EventsFileError(
+                    "a rejection needs an event_id", file=path, line=line, field="event_id"
+                )
+            rejected.append(values["event_id"])
+            continue
+        place_id = values.get("place_id", "")
+        if place_id not in place_names:
+            raise EventsFileError(
+                f"unknown place id {place_id!r}",
+                file=path,
+                line=line,
+                field="place_id",
+                hint="use an id from data/gazetteer.csv (geomap geocode NAME prints it)",
+            )
+        kind = values.get("kind", "").lower()
+        if kind not in KINDS:
+            raise EventsFileError(
+                f"unknown kind {kind!r}",
+                file=path,
+                line=line,
+                field="kind",
+                hint=f"one of {', '.join(KINDS)} (or 'reject' to remove an event)",
+            )
+        date_value = values.get("date", "")
+        precision = values.get("date_precision", "") or _guess_precision(date_value)
+        if precision not in PRECISIONS:
+            raise EventsFileError(
+                f"unknown date_precision {precision!r}",
+                file=path,
+                line=line,
+                field="date_precision",
+                hint=f"one of {', '.join(PRECISIONS)}",
+            )
+        try:
+            date_bounds(date_value, precision)
+        except (ValueError, IndexError):
+            raise EventsFileError(
+                f"{date_value!r} is not a date at precision {precision!r}",
+                file=path,
+                line=line,
+                field="date",
+                hint="YYYY-MM-DD, YYYY-MM, YYYY or YYYY-MM-DD/YYYY-MM-DD",
+            ) from None
+        for column in ("actor", "controller"):
+            if values.get(column) and values[column] not in ACTORS:
+                raise EventsFileError(
+                    f"unknown {column} {values[column]!r}",
+                    file=path,
+                    line=line,
+                    field=column,
+                    hint=f"one of {', '.join(ACTORS)}, or empty for unknown",
+                )
+        try:
+            confidence = float(values.get("confidence") or (1.0 if curated else 0.5))
+        except ValueError:
+            raise EventsFileError(
+                f"{values['confidence']!r} is not a number",
+                file=path,
+                line=line,
+                field="confidence",
+            ) from None
+        try:
+            ev_start = int(values.get("evidence_start") or -1)
+            ev_end = int(values.get("evidence_end") or -1)
+        except ValueError:
+            raise EventsFileError(
+                "evidence offsets must be whole numbers",
+                file=path,
+                line=line,
+                field="evidence_start",
+            ) from None
+        article = values.get("article") or ("curated" if curated else "")
+        sources = [s for s in values.get("sources", "").split("|") if s] or [article]
+        event = Event(
+            date=date_value,
+            date_precision=precision,
+            place_id=place_id,
+            place=place_names[place_id],
+            kind=kind,
+            actor=values.get("actor", ""),
+            controller=values.get("controller", ""),
+            article=article,
+            evidence=values.get("evidence", ""),
+            evidence_start=ev_start,
+            evidence_end=ev_end,
+            date_text=values.get("date_text", ""),
+            outlet=values.get("outlet", ""),
+            published=values.get("published", ""),
+            confidence=confidence,
+            inferred=_bool(values.get("inferred", ""), str(path), line, "inferred"),
+            sources=sources,
+            conflicts=[c for c in values.get("conflicts", "").split("|") if c],
+            event_id=values.get("event_id", ""),
+            curated=curated,
+        )
+        events.append(event)
+    return events, rejected
+
+
+def _guess_precision(value: str) -> str:
+    if "/" in value:
+        return "range"
+    return {4: "year", 7: "month"}.get(len(value), "day")

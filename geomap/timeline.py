@@ -1,0 +1,329 @@
+"""Events from many articles -> one timeline of who held which place when.
+
+Merging: the same change (place, kind, date, controller) reported by several articles is one
+event with all its sources; an event whose controller is unknown joins the one known event
+of the same place, kind and date. Conflicting claims are kept and flagged, never resolved.
+
+State rules (documented in the README, applied the same way by the map, the exports and
+the snapshots): a place's state on day *t* comes from its latest evidence on or before *t*.
+
+- ``captured`` -> held by the actor from that day (``since``);
+- ``held`` -> confirms (or, if it names another holder, changes) the holder;
+- ``contested`` / ``besieged`` -> the holder, with that status and the challenger;
+- ``withdrew`` -> no longer held by the actor (the new holder if the source names one);
+- inferred 'no longer held' (from 'X is the last town held by ISIS') -> not the old holder,
+  marked inferred;
+- ``surrendered`` -> noted; control does not change by itself.
+
+On one day, a completed change (captured, withdrew) outranks a status statement. Month- and
+year-precision evidence counts from the first day of its period and is marked approximate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from geomap.gazetteer import Gazetteer
+from geomap.records import Claim, Event
+
+UTM_CRS = "EPSG:32637"  # UTM zone 37N covers the campaign
+CHANGE_KINDS = ("captured", "withdrew")
+DATE_CONFLICT_DAYS = 45
+STATUS_RANK = {
+    "surrendered": 0,
+    "held": 1,
+    "besieged": 2,
+    "contested": 3,
+    "withdrew": 4,
+    "captured": 5,
+}
+
+
+def _claim_order(claim: Claim) -> tuple:
+    return (claim.published, claim.article, claim.evidence_start)
+
+
+def merge_events(events: Iterable[Event]) -> list[Event]:
+    """One event per (place, kind, date, controller, inferred), with every source and claim."""
+    groups: dict[tuple, list[Event]] = defaultdict(list)
+    for event in events:
+        key = (
+            event.place_id,
+            event.kind,
+            event.date,
+            event.date_precision,
+            event.controller,
+            event.inferred,
+        )
+        groups[key].append(event)
+    # an unknown controller joins the single known controller of the same change
+    for key in [k for k in groups if k[4] == ""]:
+        known = [k for k in groups if k[:4] == key[:4] and k[4] and k[5] == key[5]]
+        if len(known) == 1:
+            groups[known[0]].extend(groups.pop(key))
+    merged = []
+    for members in groups.values():
+        members.sort(key=lambda e: (-e.confidence, e.published, e.article, e.evidence_start))
+        primary = members[0]
+        claims = sorted({c for e in members for c in e.claims}, key=_claim_order)
+        sources = list(dict.fromkeys(c.article for c in claims))
+        miss = 1.0
+        for article in sources:
+            best = (
+                max(e.confidence for e in members if e.article == article)
+                if any(e.article == article for e in members)
+                else primary.confidence
+            )
+            miss *= 1 - best
+        exclusive = next((e.exclusive for e in members if e.exclusive), None)
+        merged.append(
+            primary.copy(
+                sources=sources,
+                claims=claims,
+                confidence=round(min(0.99, 1 - miss), 2),
+                exclusive=exclusive,
+                conflicts=[],
+                event_id="",
+            )
+        )
+        merged[-1].event_id = merged[-1].make_id()
+        merged[-1].curated = any(e.curated for e in members)
+    return sort_events(merged)
+
+
+def sort_events(events: list[Event]) -> list[Event]:
+    return sorted(
+        events,
+        key=lambda e: (e.first_day, e.place_id, STATUS_RANK[e.kind], e.controller, e.event_id),
+    )
+
+
+def apply_curation(events: list[Event], curated: list[Event], rejected: list[str]) -> list[Event]:
+    """Curated rows win: they replace extracted events with the same id; rejections remove."""
+    dropped = set(rejected)
+    curated_ids = {e.event_id for e in curated}
+    kept = [e for e in events if e.event_id not in dropped and e.event_id not in curated_ids]
+    return sort_events(kept + [e.copy(curated=True) for e in curated])
+
+
+@dataclass
+class State:
+    """What is known of one place from one evidence day on."""
+
+    day: dt.date
+    controller: str
+    status: str  # held | contested | besieged | lost | unknown
+    since: dt.date
+    challenger: str = ""
+    approx: bool = False
+    inferred: bool = False
+    former: str = ""
+    surrendered: bool = False
+    event_ids: tuple[str, ...] = ()
+
+
+def replay(events: list[Event]) -> list[State]:
+    """The sequence of states of one place from its events (any order)."""
+    by_day: dict[dt.date, list[Event]] = defaultdict(list)
+    for event in events:
+        by_day[event.first_day].append(event)
+    states: list[State] = []
+    current = State(day=dt.date.min, controller="", status="unknown", since=dt.date.min)
+    for day in sorted(by_day):
+        todays = sorted(by_day[day], key=lambda e: (STATUS_RANK[e.kind], e.confidence, e.event_id))
+        surrendered = False
+        for event in todays:
+            approx = event.date_precision != "day"
+            if event.kind == "surrendered":
+                surrendered = True
+                continue
+            if event.kind == "captured":
+                controller, status, challenger, former = (
+                    event.controller or event.actor,
+                    "held",
+                    "",
+                    "",
+                )
+            elif event.kind == "held":
+                controller, status, challenger, former = event.controller, "held", "", ""
+            elif event.kind in ("contested", "besieged"):
+                controller = event.controller or current.controller
+                status, challenger, former = event.kind, event.actor, ""
+            else:  # withdrew
+                if event.inferred and current.controller != event.actor:
+                    continue
+                controller = event.controller
+                status = "held" if controller else "lost"
+                challenger, former = "", event.actor
+            since = (
+                day
+                if controller != current.controller
+                or current.status in ("unknown", "lost")
+                and status != current.status
+                else current.since
+            )
+            current = State(
+                day=day,
+                controller=controller,
+                status=status,
+                since=since,
+                challenger=challenger,
+                approx=approx,
+                inferred=event.inferred,
+                former=former,
+            )
+        current = State(
+            **{
+                **current.__dict__,
+                "day": day,
+                "surrendered": surrendered,
+                "event_ids": tuple(e.event_id for e in todays),
+            }
+        )
+        states.append(current)
+    return states
+
+
+def state_at(states: list[State], day: dt.date) -> State | None:
+    """The state in force on ``day`` (binary search over the evidence days)."""
+    lo, hi = 0, len(states)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if states[mid].day <= day:
+            lo = mid + 1
+        else:
+            hi = mid
+    return states[lo - 1] if lo else None
+
+
+def infer_exclusivity(events: list[Event], gazetteer: Gazetteer) -> list[Event]:
+    """Rows for places a holder no longer holds, from 'X is the last town held by H' claims."""
+    by_place: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        by_place[event.place_id].append(event)
+    inferred: list[Event] = []
+    claims = sorted((e for e in events if e.exclusive), key=lambda e: (e.first_day, e.event_id))
+    for claim in claims:
+        scope = claim.exclusive
+        for place in gazetteer:
+            if place.id == claim.place_id or place.kind not in scope.kinds:
+                continue
+            if scope.country and place.country != scope.country:
+                continue
+            history = by_place.get(place.id)
+            if not history:
+                continue
+            before = [e for e in history if e.first_day < claim.first_day]
+            if any(e.first_day == claim.first_day and not e.inferred for e in history):
+                continue
+            state = replay(before)[-1] if before else None
+            if state is None or state.controller != scope.holder:
+                continue
+            row = Event(
+                date=claim.date,
+                date_precision=claim.date_precision,
+                date_text=claim.date_text,
+                place_id=place.id,
+                place=place.name,
+                kind="withdrew",
+                actor=scope.holder,
+                controller="",
+                article=claim.article,
+                outlet=claim.outlet,
+                published=claim.published,
+                evidence=claim.evidence,
+                evidence_start=claim.evidence_start,
+                evidence_end=claim.evidence_end,
+                confidence=round(min(0.6, claim.confidence), 2),
+                inferred=True,
+                sources=list(claim.sources),
+                claims=list(claim.claims),
+            )
+            inferred.append(row)
+            by_place[place.id].append(row)
+    return inferred
+
+
+def flag_conflicts(events: list[Event]) -> None:
+    """Mark claims that disagree: one change on different dates, or one day, two holders."""
+    by_place: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        if not event.inferred:
+            by_place[event.place_id].append(event)
+    for place_events in by_place.values():
+        for i, a in enumerate(place_events):
+            for b in place_events[i + 1 :]:
+                if _disagree(a, b):
+                    a.conflicts.append(b.event_id)
+                    b.conflicts.append(a.event_id)
+    for event in events:
+        event.conflicts = sorted(set(event.conflicts))
+
+
+def _disagree(a: Event, b: Event) -> bool:
+    if a.kind == b.kind == "captured":
+        if a.controller == b.controller and a.date != b.date:
+            gap = abs((a.first_day - b.first_day).days)
+            return gap <= DATE_CONFLICT_DAYS and a.date_precision == b.date_precision == "day"
+        if a.controller != b.controller and a.first_day == b.first_day:
+            return bool(a.controller and b.controller)
+    if (
+        {a.kind, b.kind} <= {"captured", "held"}
+        and a.first_day == b.first_day
+        and a.date_precision == b.date_precision == "day"
+    ):
+        if a.controller and b.controller and a.controller != b.controller:
+            captured = a if a.kind == "captured" else b if b.kind == "captured" else None
+            return captured is None
+    return False
+
+
+@dataclass
+class Timeline:
+    """Every event, and for each place its states over time."""
+
+    events: list[Event]
+    gazetteer: Gazetteer
+    states: dict[str, list[State]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        by_place: dict[str, list[Event]] = defaultdict(list)
+        for event in self.events:
+            by_place[event.place_id].append(event)
+        self.states = {pid: replay(evts) for pid, evts in sorted(by_place.items())}
+
+    @cached_property
+    def days(self) -> tuple[dt.date, dt.date] | None:
+        if not self.events:
+            return None
+        return (min(e.first_day for e in self.events), max(e.first_day for e in self.events))
+
+    def state(self, place_id: str, day: dt.date) -> State | None:
+        return state_at(self.states.get(place_id, []), day)
+
+    def holders_on(self, day: dt.date) -> dict[str, State]:
+        return {pid: s for pid in self.states if (s := self.state(pid, day)) is not None}
+
+    def digest(self) -> str:
+        text = "\n".join(e.event_id for e in self.events)
+        return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def build_timeline(
+    raw_events: Iterable[Event],
+    gazetteer: Gazetteer,
+    *,
+    curated: list[Event] | None = None,
+    rejected: list[str] | None = None,
+) -> Timeline:
+    """Merge, curate, infer and flag: the one timeline every output is drawn from."""
+    events = merge_events(raw_events)
+    events = apply_curation(events, curated or [], rejected or [])
+    events = sort_events(events + merge_events(infer_exclusivity(events, gazetteer)))
+    flag_conflicts(events)
+    return Timeline(events=events, gazetteer=gazetteer)
