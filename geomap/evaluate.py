@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from geomap.exc import GoldFileError
-from geomap.extract.dates import PRECISIONS, date_matches
 from geomap.gazetteer import Gazetteer, _read_text
+from geomap.periods import PRECISIONS, date_matches
 from geomap.records import Event
 
 GOLD_COLUMNS = ["article", "tier", "place", "date", "date_precision", "kind", "sentence"]

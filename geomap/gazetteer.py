@@ -71,11 +71,13 @@ def normalise_name(name: str) -> str:
     >>> normalise_name("al-Sha'fah")
     'shafah'
     """
-    text = re.sub(f"[{_APOSTROPHES}]s\\b", "", name)  # possessive
+    text = re.sub(f"[{_APOSTROPHES}]s\\b", "", _strip_marks(name))  # possessive
     text = re.sub(f"[{_APOSTROPHES}]", "", text)
     tokens = [normalise_token(t) for t in _TOKEN.findall(text)]
     tokens = [t for t in tokens if t]
     kept = [t for t in tokens if t not in ARABIC_ARTICLES]
+    if len(kept) > 1 and kept[0] == "the":
+        kept = kept[1:]
     return " ".join(kept or tokens)
 
 

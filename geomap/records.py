@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from geomap.exc import EventsFileError
-from geomap.extract.dates import PRECISIONS, date_bounds
+from geomap.periods import PRECISIONS, date_bounds
 
 KINDS = ("captured", "held", "contested", "besieged", "withdrew", "surrendered")
 ACTORS = ("SDF", "ISIS", "SYRIAN_GOV", "IRAQI_GOV", "COALITION")

@@ -13,6 +13,8 @@ the snapshots): a place's state on day *t* comes from its latest evidence on or 
 - ``withdrew`` -> no longer held by the actor (the new holder if the source names one);
 - inferred 'no longer held' (from 'X is the last town held by ISIS') -> not the old holder,
   marked inferred;
+- inferred 'held until then' (a capture with no earlier evidence) -> the loser held the place
+  the day (month, year) before the capture, marked inferred;
 - ``surrendered`` -> noted; control does not change by itself.
 
 On one day, a completed change (captured, withdrew) outranks a status statement. Month- and
@@ -249,6 +251,52 @@ def infer_exclusivity(events: list[Event], gazetteer: Gazetteer) -> list[Event]:
     return inferred
 
 
+def _day_before(event: Event) -> tuple[str, str]:
+    """The period just before an event's date, at the event's precision."""
+    first = event.first_day
+    if event.date_precision in ("day", "range", "week"):
+        return (first - dt.timedelta(days=1)).isoformat(), "day"
+    if event.date_precision == "month":
+        prev = first - dt.timedelta(days=1)
+        return f"{prev.year:04d}-{prev.month:02d}", "month"
+    return f"{first.year - 1:04d}", "year"
+
+
+def infer_prior_holders(events: list[Event]) -> list[Event]:
+    """'Captured by X on D' also says the loser held the place until D: one inferred row each.
+
+    The loser is the holder the same day's or earlier statements name (one only), else the
+    side the actor fought. Nothing is added when earlier evidence already says who held it.
+    """
+    by_place: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        by_place[event.place_id].append(event)
+    inferred: list[Event] = []
+    for event in events:
+        if event.inferred or event.kind not in CHANGE_KINDS:
+            continue
+        history = by_place[event.place_id]
+        if any(e.first_day < event.first_day for e in history):
+            continue
+        if event.kind == "withdrew":
+            loser = event.actor
+        else:
+            named = {e.controller for e in history if e.first_day == event.first_day
+                     and e.kind in ("held", "contested", "besieged") and e.controller
+                     and e.controller != event.controller}
+            loser = named.pop() if len(named) == 1 else (
+                "ISIS" if event.controller and event.controller != "ISIS" else "")
+        if not loser:
+            continue
+        date, precision = _day_before(event)
+        inferred.append(event.copy(
+            date=date, date_precision=precision, kind="held", actor=loser, controller=loser,
+            inferred=True, confidence=round(min(0.6, event.confidence), 2), event_id="",
+            conflicts=[], exclusive=None, date_text="",
+        ))
+    return inferred
+
+
 def flag_conflicts(events: list[Event]) -> None:
     """Mark claims that disagree: one change on different dates, or one day, two holders."""
     by_place: dict[str, list[Event]] = defaultdict(list)
@@ -324,6 +372,7 @@ def build_timeline(
     """Merge, curate, infer and flag: the one timeline every output is drawn from."""
     events = merge_events(raw_events)
     events = apply_curation(events, curated or [], rejected or [])
+    events = sort_events(events + merge_events(infer_prior_holders(events)))
     events = sort_events(events + merge_events(infer_exclusivity(events, gazetteer)))
     flag_conflicts(events)
     return Timeline(events=events, gazetteer=gazetteer)

@@ -15,6 +15,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from geomap.periods import month_end as _month_end
+
 MONTHS = {
     "january": 1,
     "jan": 1,
@@ -66,7 +68,6 @@ NUMBER_WORDS = {
     "several": 3,
     "a few": 3,
 }
-PRECISIONS = ("day", "range", "week", "month", "year")
 
 _MONTH = (
     r"(?P<month>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
@@ -85,6 +86,8 @@ _FUTURE = re.compile(
 # Ordered: longer, more specific forms first; overlaps are resolved in that order.
 PATTERNS: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("mdy", re.compile(rf"\b{_WEEKDAY},?\s+{_MONTH}\s+{_DAY},?\s+{_YEAR}\b")),
+    ("dmy", re.compile(rf"\b{_WEEKDAY},?\s+{_DAY}\s+(?:of\s+)?{_MONTH}\s*,?\s+{_YEAR}\b")),
     ("mdy", re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b")),
     ("dmy", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\s*,?\s+{_YEAR}\b")),
     (
@@ -173,11 +176,6 @@ def _recent(published: dt.date, month: int, day: int | None = None, future: bool
     if future:
         return year if candidate >= now else year + 1
     return year if candidate <= now else year - 1
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
 
 
 def _mention(m, value_date, precision, last=None, future=False, offset=0) -> DateMention:
@@ -343,34 +341,3 @@ def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateMenti
 def publication_date(published: dt.date) -> DateMention:
     """The fallback when a sentence has no date of its own: the day of publication."""
     return DateMention("", -1, -1, published.isoformat(), "day", published, published)
-
-
-def date_matches(value: str, precision: str, gold_value: str, gold_precision: str) -> bool:
-    """Is a found date equal to a gold date at the gold's precision (inside it, for ranges)?"""
-    first, last = date_bounds(value, precision)
-    gold_first, gold_last = date_bounds(gold_value, gold_precision)
-    if gold_precision == "range":
-        return gold_first <= first and last <= gold_last
-    order = PRECISIONS.index
-    if precision in ("week", "range") and gold_precision == "day":
-        return False
-    if order(precision) > order(gold_precision) and precision != "range":
-        return False
-    return gold_first <= first and last <= gold_last
-
-
-def date_bounds(value: str, precision: str) -> tuple[dt.date, dt.date]:
-    """First and last day a date value covers."""
-    if precision == "range" or "/" in value:
-        a, b = value.split("/")
-        return dt.date.fromisoformat(a), dt.date.fromisoformat(b)
-    if precision == "year" or re.fullmatch(r"\d{4}", value):
-        year = int(value[:4])
-        return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if precision == "month" or re.fullmatch(r"\d{4}-\d{2}", value):
-        year, month = int(value[:4]), int(value[5:7])
-        return dt.date(year, month, 1), _month_end(year, month)
-    day = dt.date.fromisoformat(value)
-    if precision == "week":
-        return day, day + dt.timedelta(days=6)
-    return day, day

@@ -72,19 +72,36 @@ def find_figures(sentence: str) -> list[Figure]:
             re.I,
         ):
             continue
-        window = sentence[max(0, m.start() - 45) : m.end() + 30]
         noun = (m.group("noun") or "").strip()
-        label = "people"
         before = sentence[max(0, m.start() - 45) : m.start()]
-        for name, cue in LABELS:
-            if name in ("fighters",):
-                if cue.search(noun):
-                    label = name
-                    break
-                continue
-            if cue.search(before) or cue.search(window):
-                label = name
-                break
+        if not noun and re.search(r"[A-Z][\w-]*\s+$", before) and not m.group("qual"):
+            continue  # part of a name: 'DeirEzzor 24', 'Resolution 2254'
+        after = sentence[m.end() : m.end() + 60]
+        label = _nearest_label(before, after, noun)
+        if label in ("fighters", "people") and re.match(
+            r"[^.;]{0,60}\b(?:killed|dead|died)\b", after
+        ):
+            label = "dead"
         text = m.group(0).strip()
         figures.append(Figure(value=value, label=label, text=text))
     return figures
+
+
+def _nearest_label(before: str, after: str, noun: str) -> str:
+    """The label whose cue word stands closest to the number (before it first, then after)."""
+    best: tuple[int, str] | None = None
+    for name, cue in LABELS:
+        if name == "fighters":
+            continue
+        for found in cue.finditer(before):
+            distance = len(before) - found.end()
+            if best is None or distance < best[0]:
+                best = (distance, name)
+    if best is None:
+        for name, cue in LABELS:
+            found = cue.search(after)
+            if name != "fighters" and found and (best is None or found.start() < best[0]):
+                best = (found.start(), name)
+    if best is not None and not (best[0] > 25 and LABELS[-1][1].search(noun)):
+        return best[1]
+    return "fighters" if LABELS[-1][1].search(noun) else "people"

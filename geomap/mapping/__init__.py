@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 import folium
 
 from geomap.articles import Article
-from geomap.extract.dates import PRECISIONS
 from geomap.mapping.areas import held_areas
 from geomap.mapping.assets import STATIC, inline, placeholder, script_safe_json
 from geomap.mapping.plugins import Basemap, Legend, OfflineAssets, TimeSlider
+from geomap.periods import PRECISIONS
 from geomap.records import KINDS, Event, Mention
 from geomap.timeline import Timeline
 

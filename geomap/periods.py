@@ -1,0 +1,44 @@
+"""Dates with a precision (day, range, week, month, year): the days they cover, and matching."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+PRECISIONS = ("day", "range", "week", "month", "year")
+
+
+def month_end(year: int, month: int) -> dt.date:
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def date_matches(value: str, precision: str, gold_value: str, gold_precision: str) -> bool:
+    """Is a found date equal to a gold date at the gold's precision (inside it, for ranges)?"""
+    first, last = date_bounds(value, precision)
+    gold_first, gold_last = date_bounds(gold_value, gold_precision)
+    if gold_precision == "range":
+        return gold_first <= first and last <= gold_last
+    order = PRECISIONS.index
+    if precision in ("week", "range") and gold_precision == "day":
+        return False
+    if order(precision) > order(gold_precision) and precision != "range":
+        return False
+    return gold_first <= first and last <= gold_last
+
+
+def date_bounds(value: str, precision: str) -> tuple[dt.date, dt.date]:
+    """First and last day a date value covers."""
+    if precision == "range" or "/" in value:
+        a, b = value.split("/")
+        return dt.date.fromisoformat(a), dt.date.fromisoformat(b)
+    if precision == "year" or re.fullmatch(r"\d{4}", value):
+        year = int(value[:4])
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if precision == "month" or re.fullmatch(r"\d{4}-\d{2}", value):
+        year, month = int(value[:4]), int(value[5:7])
+        return dt.date(year, month, 1), month_end(year, month)
+    day = dt.date.fromisoformat(value)
+    if precision == "week":
+        return day, day + dt.timedelta(days=6)
+    return day, day

@@ -1,0 +1,93 @@
+"""Shared fixtures: the project's data, a built map, and a real headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geomap.gazetteer import load_gazetteer
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+GOLD = Path(__file__).parent / "data" / "seed_events.csv"
+CHROMIUM = os.environ.get("GEOMAP_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic", "--disable-default-apps"]
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    return load_gazetteer(DATA / "gazetteer.csv")
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of data/ (tests never touch the real inputs)."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The map and events built once from the five articles."""
+    from geomap.pipeline import build
+
+    out = tmp_path_factory.mktemp("output")
+    return build(DATA, out, jobs=1)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real headless Chromium (Debian's package), driven by Playwright."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run installs it")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as play:
+        instance = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class PageWatch:
+    """A page with every request and console message recorded."""
+
+    def __init__(self, page, allowed_prefixes: tuple[str, ...]):
+        self.page = page
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(
+            f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.allowed = allowed_prefixes
+
+    def outside_requests(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith(self.allowed)]
+
+
+@pytest.fixture()
+def open_map(browser):
+    """open_map(path, fragment='') -> PageWatch with window.geomap ready; network blocked."""
+    contexts = []
+
+    def _open(path: Path, fragment: str = "", viewport=(1200, 800)) -> PageWatch:
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        contexts.append(context)
+        page = context.new_page()
+        url = path.resolve().as_uri()
+        watch = PageWatch(page, (url, "data:", "about:"))
+        page.route("http*://**", lambda route: route.abort())
+        page.goto(url + fragment)
+        page.wait_for_function("window.geomap !== undefined", timeout=10000)
+        return watch
+
+    yield _open
+    for context in contexts:
+        context.close()
