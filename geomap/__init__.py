@@ -1,0 +1,67 @@
+"""geomap: dated news articles -> a sourced, time-sliced, offline map.
+
+The library behind the ``geomap`` command; every command is a function here::
+
+    import geomap
+    result = geomap.extract("data", out_dir=None)
+    html = geomap.build_map(result.timeline, result.articles, result.mentions)
+"""
+
+from __future__ import annotations
+
+from geomap.articles import Article, iter_articles, read_article
+from geomap.exc import GeomapError
+from geomap.gazetteer import Gazetteer, GazetteerGeocoder, load_gazetteer, normalise_name
+from geomap.mapping import MapOptions, build_map
+from geomap.pipeline import BuildResult, ExtractResult, build, extract
+from geomap.records import EVENT_COLUMNS, Event, Mention
+from geomap.timeline import Timeline, build_timeline
+
+__version__ = "0.1.0"
+
+
+def events_frame(result: ExtractResult):
+    """The events as a pandas DataFrame, in the columns of ``output/events.csv``."""
+    import pandas as pd
+
+    frame = pd.DataFrame([e.as_row() for e in result.events], columns=EVENT_COLUMNS)
+    frame["inferred"] = frame["inferred"] == "true"
+    frame["confidence"] = frame["confidence"].astype(float)
+    return frame
+
+
+def show(html: str, height: int = 600):
+    """Display a map page in Jupyter (in a sandboxed iframe, as it would sit in a report)."""
+    import html as htmlmod
+
+    from IPython.display import HTML
+
+    return HTML(
+        f'<iframe srcdoc="{htmlmod.escape(html, quote=True)}" sandbox="allow-scripts" '
+        f'style="width:100%;height:{height}px;border:0"></iframe>'
+    )
+
+
+__all__ = [
+    "Article",
+    "BuildResult",
+    "EVENT_COLUMNS",
+    "Event",
+    "ExtractResult",
+    "Gazetteer",
+    "GazetteerGeocoder",
+    "GeomapError",
+    "MapOptions",
+    "Mention",
+    "Timeline",
+    "build",
+    "build_map",
+    "build_timeline",
+    "events_frame",
+    "extract",
+    "iter_articles",
+    "load_gazetteer",
+    "normalise_name",
+    "read_article",
+    "show",
+]

@@ -46,6 +46,9 @@ def atomic_write(path: str | Path, data: str | bytes) -> Path:
             handle.write(raw)
             handle.flush()
             os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

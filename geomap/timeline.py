@@ -281,19 +281,37 @@ def infer_prior_holders(events: list[Event]) -> list[Event]:
         if event.kind == "withdrew":
             loser = event.actor
         else:
-            named = {e.controller for e in history if e.first_day == event.first_day
-                     and e.kind in ("held", "contested", "besieged") and e.controller
-                     and e.controller != event.controller}
-            loser = named.pop() if len(named) == 1 else (
-                "ISIS" if event.controller and event.controller != "ISIS" else "")
+            named = {
+                e.controller
+                for e in history
+                if e.first_day == event.first_day
+                and e.kind in ("held", "contested", "besieged")
+                and e.controller
+                and e.controller != event.controller
+            }
+            loser = (
+                named.pop()
+                if len(named) == 1
+                else ("ISIS" if event.controller and event.controller != "ISIS" else "")
+            )
         if not loser:
             continue
         date, precision = _day_before(event)
-        inferred.append(event.copy(
-            date=date, date_precision=precision, kind="held", actor=loser, controller=loser,
-            inferred=True, confidence=round(min(0.6, event.confidence), 2), event_id="",
-            conflicts=[], exclusive=None, date_text="",
-        ))
+        inferred.append(
+            event.copy(
+                date=date,
+                date_precision=precision,
+                kind="held",
+                actor=loser,
+                controller=loser,
+                inferred=True,
+                confidence=round(min(0.6, event.confidence), 2),
+                event_id="",
+                conflicts=[],
+                exclusive=None,
+                date_text="",
+            )
+        )
     return inferred
 
 

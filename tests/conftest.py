@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 GOLD = Path(__file__).parent / "data" / "seed_events.csv"
 CHROMIUM = os.environ.get("GEOMAP_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic", "--disable-default-apps"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-default-apps",
+]
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +63,15 @@ def browser():
         instance.close()
 
 
+def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JavaScript expression from Python (the page's CSP forbids eval-based waits)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => Boolean({expression})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        time.sleep(0.05)
+
+
 class PageWatch:
     """A page with every request and console message recorded."""
 
@@ -63,8 +80,10 @@ class PageWatch:
         self.requests: list[str] = []
         self.errors: list[str] = []
         page.on("request", lambda r: self.requests.append(r.url))
-        page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(
-            f"{m.type}: {m.text}"))
+        page.on(
+            "console",
+            lambda m: m.type in ("error", "warning") and self.errors.append(f"{m.type}: {m.text}"),
+        )
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         self.allowed = allowed_prefixes
 
@@ -85,7 +104,7 @@ def open_map(browser):
         watch = PageWatch(page, (url, "data:", "about:"))
         page.route("http*://**", lambda route: route.abort())
         page.goto(url + fragment)
-        page.wait_for_function("window.geomap !== undefined", timeout=10000)
+        wait_until(page, "window.geomap !== undefined")
         return watch
 
     yield _open

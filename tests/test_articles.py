@@ -18,20 +18,27 @@ def test_front_matter_and_body(tmp_path):
 
 def test_the_five_articles_have_their_dates():
     articles = {a.name[:3]: a.published for a in iter_articles("data/articles")}
-    assert articles == {"000": dt.date(2018, 12, 14), "001": dt.date(2018, 12, 14),
-                        "002": dt.date(2019, 2, 11), "003": dt.date(2019, 3, 18),
-                        "004": dt.date(2019, 3, 12)}
+    assert articles == {
+        "000": dt.date(2018, 12, 14),
+        "001": dt.date(2018, 12, 14),
+        "002": dt.date(2019, 2, 11),
+        "003": dt.date(2019, 3, 18),
+        "004": dt.date(2019, 3, 12),
+    }
 
 
-@pytest.mark.parametrize("text,words,field", [
-    ("Just text, no header.\n", "no front matter", None),
-    ("---\ntitle: T\n---\nBody\n", "no 'published'", "published"),
-    ("---\npublished: 12 March 2019\n---\nBody\n", "not a date", "published"),
-    ("---\npublished: 2019-02-30\n---\nBody\n", "not a date", "published"),
-    ("---\npublished: 2099-01-01\n---\nBody\n", "future", "published"),
-    ("---\npublished: 2019-03-12\n---\n\n  \n", "empty body", None),
-    ("---\npublished: 2019-03-12\nBody with no closing line\n", "not 'key: value'", None),
-])
+@pytest.mark.parametrize(
+    "text,words,field",
+    [
+        ("Just text, no header.\n", "no front matter", None),
+        ("---\ntitle: T\n---\nBody\n", "no 'published'", "published"),
+        ("---\npublished: 12 March 2019\n---\nBody\n", "not a date", "published"),
+        ("---\npublished: 2019-02-30\n---\nBody\n", "not a date", "published"),
+        ("---\npublished: 2099-01-01\n---\nBody\n", "future", "published"),
+        ("---\npublished: 2019-03-12\n---\n\n  \n", "empty body", None),
+        ("---\npublished: 2019-03-12\nBody with no closing line\n", "not 'key: value'", None),
+    ],
+)
 def test_bad_articles_are_named(text, words, field):
     with pytest.raises(ArticleError) as info:
         parse_article(text, "a.txt", "data/articles/a.txt")
@@ -51,9 +58,11 @@ def test_binary_and_non_utf8_files(tmp_path):
 
 
 def test_html_articles_keep_text_and_drop_tags(tmp_path):
-    html = ("---\npublished: 2019-03-12\n---\n<html><body><p>SDF fighters captured "
-            "<b>Hajin</b> on Friday.</p><script>alert(1)</script><p>Second &amp; last.</p>"
-            "</body></html>\n")
+    html = (
+        "---\npublished: 2019-03-12\n---\n<html><body><p>SDF fighters captured "
+        "<b>Hajin</b> on Friday.</p><script>alert(1)</script><p>Second &amp; last.</p>"
+        "</body></html>\n"
+    )
     article = parse_article(html, "a.html")
     assert article.was_html
     assert "SDF fighters captured Hajin on Friday." in article.body
@@ -76,7 +85,9 @@ def test_duplicates_are_read_once_and_reported(tmp_path):
     names = [a.name for a in iter_articles(tmp_path, report=report)]
     assert names == ["a.txt"]
     assert [(p.split("/")[-1], why[:9]) for p, why in report.skipped] == [
-        ("b.txt", "same text"), ("notes.csv", "not an ar")]
+        ("b.txt", "same text"),
+        ("notes.csv", "not an ar"),
+    ]
 
 
 def test_keep_going_collects_bad_articles(tmp_path):

@@ -18,30 +18,33 @@ def one(text, published):
     return found[0]
 
 
-@pytest.mark.parametrize("text,published,value,precision", [
-    ("captured the town on Friday", FRI, "2018-12-14", "day"),
-    ("attacked on Wednesday", FRI, "2018-12-12", "day"),
-    ("seized buildings early on Monday", MON, "2019-03-18", "day"),
-    ("the assault resumed late Sunday", MON, "2019-03-17", "day"),
-    ("on Sunday night, he said", MON, "2019-03-17", "day"),
-    ("said yesterday that", FRI, "2018-12-13", "day"),
-    ("the battle is on today", dt.date(2019, 2, 11), "2019-02-11", "day"),
-    ("the previous day", TUE, "2019-03-11", "day"),
-    ("on March 11, 2019.", TUE, "2019-03-11", "day"),
-    ("Tuesday, 12 March 2019", TUE, "2019-03-12", "day"),
-    ("began on Sept. 10, 922 fighters", FRI, "2018-09-10", "day"),
-    ("since Jan. 9, more than 60,000", MON, "2019-01-09", "day"),
-    ("this week", FRI, "2018-12-10", "week"),
-    ("last week", FRI, "2018-12-03", "week"),
-    ("earlier this month", dt.date(2019, 2, 11), "2019-02", "month"),
-    ("last month", FRI, "2018-11", "month"),
-    ("in mid-January", dt.date(2019, 2, 11), "2019-01", "month"),
-    ("in October 2017", FRI, "2017-10", "month"),
-    ("in 2014", FRI, "2014", "year"),
-    ("last year", MON, "2018", "year"),
-    ("over the weekend", dt.date(2019, 2, 11), "2019-02-09/2019-02-10", "range"),
-    ("three days ago", FRI, "2018-12-11", "day"),
-])
+@pytest.mark.parametrize(
+    "text,published,value,precision",
+    [
+        ("captured the town on Friday", FRI, "2018-12-14", "day"),
+        ("attacked on Wednesday", FRI, "2018-12-12", "day"),
+        ("seized buildings early on Monday", MON, "2019-03-18", "day"),
+        ("the assault resumed late Sunday", MON, "2019-03-17", "day"),
+        ("on Sunday night, he said", MON, "2019-03-17", "day"),
+        ("said yesterday that", FRI, "2018-12-13", "day"),
+        ("the battle is on today", dt.date(2019, 2, 11), "2019-02-11", "day"),
+        ("the previous day", TUE, "2019-03-11", "day"),
+        ("on March 11, 2019.", TUE, "2019-03-11", "day"),
+        ("Tuesday, 12 March 2019", TUE, "2019-03-12", "day"),
+        ("began on Sept. 10, 922 fighters", FRI, "2018-09-10", "day"),
+        ("since Jan. 9, more than 60,000", MON, "2019-01-09", "day"),
+        ("this week", FRI, "2018-12-10", "week"),
+        ("last week", FRI, "2018-12-03", "week"),
+        ("earlier this month", dt.date(2019, 2, 11), "2019-02", "month"),
+        ("last month", FRI, "2018-11", "month"),
+        ("in mid-January", dt.date(2019, 2, 11), "2019-01", "month"),
+        ("in October 2017", FRI, "2017-10", "month"),
+        ("in 2014", FRI, "2014", "year"),
+        ("last year", MON, "2018", "year"),
+        ("over the weekend", dt.date(2019, 2, 11), "2019-02-09/2019-02-10", "range"),
+        ("three days ago", FRI, "2018-12-11", "day"),
+    ],
+)
 def test_date_expressions_resolve_against_publication(text, published, value, precision):
     found = one(text, published)
     assert (found.value, found.precision) == (value, precision)
@@ -61,15 +64,25 @@ def test_date_words_are_kept():
     assert one("early on Monday", MON).text == "early on Monday"
 
 
-@pytest.mark.parametrize("text", ["a fighter", "they may go", "2,000 ISIS gunmen",
-                                  "In March 5,000 people", "call 0207 782 4368", "march on"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a fighter",
+        "they may go",
+        "2,000 ISIS gunmen",
+        "In March 5,000 people",
+        "call 0207 782 4368",
+        "march on",
+    ],
+)
 def test_non_dates_are_not_dates(text):
     assert find_dates(text, FRI) == []
 
 
-@given(st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)),
-       st.sampled_from(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-                        "Sunday"]))
+@given(
+    st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)),
+    st.sampled_from(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]),
+)
 def test_past_weekday_is_within_the_last_week(published, weekday):
     found = one(f"fighting on {weekday}", published)
     day = dt.date.fromisoformat(found.value)
@@ -77,8 +90,7 @@ def test_past_weekday_is_within_the_last_week(published, weekday):
     assert 0 <= (published - day).days <= 6
 
 
-@given(st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)), st.integers(1, 12),
-       st.integers(1, 28))
+@given(st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)), st.integers(1, 12), st.integers(1, 28))
 def test_month_day_without_year_is_never_after_publication(published, month, day):
     text = f"on {dt.date(2001, month, day):%B} {day}"
     found = one(text, published)

@@ -19,12 +19,15 @@ def test_a_triggered_distractor_is_reported(tmp_path, gazetteer):
     (data / "articles").mkdir(parents=True)
     (data / "gazetteer.csv").write_bytes(Path("data/gazetteer.csv").read_bytes())
     (data / "articles" / "x.txt").write_text(
-        "---\npublished: 2019-03-18\n---\nThe SDF captured Baghouz on Monday.\n", encoding="utf-8")
+        "---\npublished: 2019-03-18\n---\nThe SDF captured Baghouz on Monday.\n", encoding="utf-8"
+    )
     gold = tmp_path / "gold.csv"
     gold.write_text(
         "article,tier,place,date,date_precision,kind,actor,controller,sentence,note\n"
         "x.txt,distractor,Baghouz,,,,,,The SDF captured Baghouz on Monday.,not captured\n"
-        "x.txt,core,Baghouz,2019-03-17,day,captured,SDF,SDF,whatever,\n", encoding="utf-8")
+        "x.txt,core,Baghouz,2019-03-17,day,captured,SDF,SDF,whatever,\n",
+        encoding="utf-8",
+    )
     scores = score(extract(data, None, jobs=1).events, read_gold(gold, gazetteer))
     assert [d["place"] for d in scores.distractors_triggered] == ["baghuz_fawqani"]
     assert scores.recall == 0.0 and scores.precision == 0.0

@@ -25,22 +25,29 @@ def facts(run):
     """(place_id, kind, controller, date) of each non-inferred event."""
 
     def _facts(text, published=FRI):
-        return sorted((e.place_id, e.kind, e.controller, e.date)
-                      for e in run(text, published).events if not e.inferred)
+        return sorted(
+            (e.place_id, e.kind, e.controller, e.date)
+            for e in run(text, published).events
+            if not e.inferred
+        )
 
     return _facts
 
 
 # --- place mentions -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text,place", [
-    ("SDF fighters captured Hajin on Friday.", "hajin"),
-    ("SDF fighters captured Baghouz's last district on Friday.", "baghuz_fawqani"),
-    ("SDF fighters captured the village of al-Sha'fah.", "al_shaafah"),
-    ("SDF fighters captured the town of Susah.", "al_susah"),
-    ("Kurdish-led forces seized al-Bagouz.", "baghuz_fawqani"),
-    ("Kurdish-led forces seized Shafa.", "al_shaafah"),
-])
+
+@pytest.mark.parametrize(
+    "text,place",
+    [
+        ("SDF fighters captured Hajin on Friday.", "hajin"),
+        ("SDF fighters captured Baghouz's last district on Friday.", "baghuz_fawqani"),
+        ("SDF fighters captured the village of al-Sha'fah.", "al_shaafah"),
+        ("SDF fighters captured the town of Susah.", "al_susah"),
+        ("Kurdish-led forces seized al-Bagouz.", "baghuz_fawqani"),
+        ("Kurdish-led forces seized Shafa.", "al_shaafah"),
+    ],
+)
 def test_places_found_in_every_spelling(run, text, place):
     mentions = {m.place_id for m in run(text).mentions}
     assert place in mentions
@@ -48,7 +55,8 @@ def test_places_found_in_every_spelling(run, text, place):
 
 def test_place_beside_its_province_is_a_locator(facts):
     assert facts("SDF fighters captured Hajin, in eastern Deir ez-Zor, on Friday.") == [
-        ("hajin", "captured", "SDF", "2018-12-14")]
+        ("hajin", "captured", "SDF", "2018-12-14")
+    ]
 
 
 def test_unknown_place_like_names_are_reported_not_dropped(run):
@@ -59,83 +67,117 @@ def test_unknown_place_like_names_are_reported_not_dropped(run):
 
 # --- event kinds ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text,kind,controller", [
-    ("SDF fighters captured Gharanij on Friday.", "captured", "SDF"),
-    ("Gharanij fell to the Syrian Democratic Forces on Friday.", "captured", "SDF"),
-    ("Gharanij was retaken by Kurdish-led forces on Friday.", "captured", "SDF"),
-    ("US-backed fighters took Gharanij on Friday.", "captured", "SDF"),
-    ("The YPG seized Gharanij on Friday.", "captured", "SDF"),
-    ("Iraqi forces liberated al-Qaim on Friday.", "captured", "IRAQI_GOV"),
-    ("The Syrian army drove Islamic State militants from al-Mayadin on Friday.", "captured",
-     "SYRIAN_GOV"),
-    ("Gharanij is still held by ISIS.", "held", "ISIS"),
-    ("Daesh still controls Gharanij.", "held", "ISIS"),
-    ("Fighting raged inside Gharanij on Friday.", "contested", "ISIS"),
-    ("The SDF has been laying siege to Gharanij for weeks.", "besieged", "ISIS"),
-    ("Hundreds of jihadists surrendered in Gharanij on Friday.", "surrendered", "ISIS"),
-])
+
+@pytest.mark.parametrize(
+    "text,kind,controller",
+    [
+        ("SDF fighters captured Gharanij on Friday.", "captured", "SDF"),
+        ("Gharanij fell to the Syrian Democratic Forces on Friday.", "captured", "SDF"),
+        ("Gharanij was retaken by Kurdish-led forces on Friday.", "captured", "SDF"),
+        ("US-backed fighters took Gharanij on Friday.", "captured", "SDF"),
+        ("The YPG seized Gharanij on Friday.", "captured", "SDF"),
+        ("Iraqi forces liberated al-Qaim on Friday.", "captured", "IRAQI_GOV"),
+        (
+            "The Syrian army drove Islamic State militants from al-Mayadin on Friday.",
+            "captured",
+            "SYRIAN_GOV",
+        ),
+        ("Gharanij is still held by ISIS.", "held", "ISIS"),
+        ("Daesh still controls Gharanij.", "held", "ISIS"),
+        ("Fighting raged inside Gharanij on Friday.", "contested", "ISIS"),
+        ("The SDF has been laying siege to Gharanij for weeks.", "besieged", "ISIS"),
+        ("Hundreds of jihadists surrendered in Gharanij on Friday.", "surrendered", "ISIS"),
+    ],
+)
 def test_event_kinds_and_controllers(facts, text, kind, controller):
-    assert facts(text) == [("gharanij" if "Gharanij" in text else
-                            "al_qaim" if "Qaim" in text else "al_mayadin",
-                            kind, controller, "2018-12-14")]
+    assert facts(text) == [
+        (
+            "gharanij" if "Gharanij" in text else "al_qaim" if "Qaim" in text else "al_mayadin",
+            kind,
+            controller,
+            "2018-12-14",
+        )
+    ]
 
 
-@pytest.mark.parametrize("text", [
-    "The SDF captured a cluster of buildings inside Gharanij on Friday.",
-    "Kurdish fighters seized several positions in Gharanij on Friday.",
-    "The SDF took the outskirts of Gharanij on Friday.",
-    "SDF troops are close to seizing Gharanij.",
-    "The SDF launched an attack to capture Gharanij on Friday.",
-    "The capture of Gharanij is imminent, commanders say.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The SDF captured a cluster of buildings inside Gharanij on Friday.",
+        "Kurdish fighters seized several positions in Gharanij on Friday.",
+        "The SDF took the outskirts of Gharanij on Friday.",
+        "SDF troops are close to seizing Gharanij.",
+        "The SDF launched an attack to capture Gharanij on Friday.",
+        "The capture of Gharanij is imminent, commanders say.",
+    ],
+)
 def test_partial_gains_and_near_captures_are_contested(facts, text):
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("gharanij", "contested")]
 
 
-@pytest.mark.parametrize("text", [
-    "Gharanij is expected to fall within days.",
-    "Commanders predicted Gharanij will fall to the SDF by Sunday.",
-    "If Gharanij falls, the jihadists will lose their last bridge.",
-    "The total capture of Gharanij would end the campaign.",
-    "Gharanij has not yet been captured.",
-    "SDF fighters captured Abu Omar al-Iraqi, a commander, on Friday.",
-    "Soon we will celebrate the liberation of Gharanij.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gharanij is expected to fall within days.",
+        "Commanders predicted Gharanij will fall to the SDF by Sunday.",
+        "If Gharanij falls, the jihadists will lose their last bridge.",
+        "The total capture of Gharanij would end the campaign.",
+        "Gharanij has not yet been captured.",
+        "SDF fighters captured Abu Omar al-Iraqi, a commander, on Friday.",
+        "Soon we will celebrate the liberation of Gharanij.",
+    ],
+)
 def test_predictions_hypotheticals_negations_and_people_are_not_events(facts, text):
     assert [f for f in facts(text) if f[1] in ("captured", "withdrew")] == []
 
 
 def test_two_places_in_one_sentence_each_get_their_own_fate(facts):
     text = "The SDF captured Hajin on Friday, while fighting continued in al-Susah."
-    assert facts(text) == [("al_susah", "contested", "ISIS", "2018-12-14"),
-                           ("hajin", "captured", "SDF", "2018-12-14")]
+    assert facts(text) == [
+        ("al_susah", "contested", "ISIS", "2018-12-14"),
+        ("hajin", "captured", "SDF", "2018-12-14"),
+    ]
 
 
 def test_a_list_of_places_shares_its_verb(facts):
     text = "Villages still held by the extremists include Sousa, Buqaan, Shaafah and Shajla."
     assert [(p, k, c) for p, k, c, _d in facts(text)] == [
-        ("al_shaafah", "held", "ISIS"), ("al_susah", "held", "ISIS"),
-        ("buqaan", "held", "ISIS"), ("shajla", "held", "ISIS")]
+        ("al_shaafah", "held", "ISIS"),
+        ("al_susah", "held", "ISIS"),
+        ("buqaan", "held", "ISIS"),
+        ("shajla", "held", "ISIS"),
+    ]
 
 
 def test_withdrew_from_and_to(facts):
     assert facts("ISIS fighters withdrew from Gharanij on Friday.") == [
-        ("gharanij", "withdrew", "SDF", "2018-12-14")]
+        ("gharanij", "withdrew", "SDF", "2018-12-14")
+    ]
     assert facts("ISIS fighters withdrew to Gharanij on Friday.") == [
-        ("gharanij", "held", "ISIS", "2018-12-14")]
+        ("gharanij", "held", "ISIS", "2018-12-14")
+    ]
 
 
 def test_dates_attach_to_their_own_place(facts):
-    text = "The SDF defeated ISIS in Raqqa in 2017 and drove it to its last enclave at Baghouz last year."
-    assert facts(text, dt.date(2019, 3, 18)) == [("baghuz_fawqani", "besieged", "ISIS", "2018"),
-                                                 ("raqqa", "captured", "SDF", "2017")]
+    text = (
+        "The SDF defeated ISIS in Raqqa in 2017 and drove it to its last enclave at Baghouz "
+        "last year."
+    )
+    assert facts(text, dt.date(2019, 3, 18)) == [
+        ("baghuz_fawqani", "besieged", "ISIS", "2018"),
+        ("raqqa", "captured", "SDF", "2017"),
+    ]
 
 
 def test_relative_clause_keeps_its_own_date(facts):
-    text = ("A reporter in Baghouz saw hundreds surrendering to the SDF, which launched its "
-            "final attack to capture Baghouz on Sunday.")
-    assert facts(text, TUE) == [("baghuz_fawqani", "contested", "ISIS", "2019-03-10"),
-                                ("baghuz_fawqani", "surrendered", "ISIS", "2019-03-12")]
+    text = (
+        "A reporter in Baghouz saw hundreds surrendering to the SDF, which launched its "
+        "final attack to capture Baghouz on Sunday."
+    )
+    assert facts(text, TUE) == [
+        ("baghuz_fawqani", "contested", "ISIS", "2019-03-10"),
+        ("baghuz_fawqani", "surrendered", "ISIS", "2019-03-12"),
+    ]
 
 
 def test_undated_sentence_takes_the_publication_day(run):
@@ -144,8 +186,11 @@ def test_undated_sentence_takes_the_publication_day(run):
 
 
 def test_actors_are_normalised(facts):
-    for text in ["U.S.-backed fighters captured Gharanij.", "Kurdish-led forces captured Gharanij.",
-                 "The People's Protection Units captured Gharanij."]:
+    for text in [
+        "U.S.-backed fighters captured Gharanij.",
+        "Kurdish-led forces captured Gharanij.",
+        "The People's Protection Units captured Gharanij.",
+    ]:
         assert facts(text)[0][2] == "SDF"
     assert facts("Government forces captured al-Mayadin.")[0][2] == "SYRIAN_GOV"
 
@@ -159,26 +204,32 @@ def test_exclusivity_is_recorded(run):
 def test_evidence_holds_the_place_mention_and_offsets(run):
     text = "Intro line.\nSDF fighters captured Hajin on Friday."
     event = run(text).events[0]
-    assert text[event.evidence_start:event.evidence_end] == event.evidence
+    assert text[event.evidence_start : event.evidence_end] == event.evidence
     assert "Hajin" in event.evidence and event.date_text == "on Friday"
 
 
 # --- mentions and figures -------------------------------------------------------------------
 
+
 def test_camp_figures_are_picked_out_with_anaphora(run):
-    text = ("Families were taken to a camp in al-Hol, in northeastern Syria.\n"
-            "The camp, designed to accommodate 20,000 people, is now sheltering more than 66,000.")
+    text = (
+        "Families were taken to a camp in al-Hol, in northeastern Syria.\n"
+        "The camp, designed to accommodate 20,000 people, is now sheltering more than 66,000."
+    )
     mentions = [m for m in run(text, TUE).mentions if m.place_id == "al_hol_camp"]
     assert len(mentions) == 2
     figures = {f.label: f.value for f in mentions[1].figures}
     assert figures == {"capacity": 20000, "sheltered": 66000}
 
 
-@pytest.mark.parametrize("sentence,label,value", [
-    ("At least 106 people died on the way to al-Hol.", "dead", 106),
-    ("Some 5,000 fighters remain in Hajin.", "fighters", 5000),
-    ("About 20,000 civilians have been evacuated from Hajin.", "displaced", 20000),
-])
+@pytest.mark.parametrize(
+    "sentence,label,value",
+    [
+        ("At least 106 people died on the way to al-Hol.", "dead", 106),
+        ("Some 5,000 fighters remain in Hajin.", "fighters", 5000),
+        ("About 20,000 civilians have been evacuated from Hajin.", "displaced", 20000),
+    ],
+)
 def test_figures(run, sentence, label, value):
     mention = run(sentence).mentions[0]
     assert (mention.figures[0].label, mention.figures[0].value) == (label, value)

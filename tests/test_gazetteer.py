@@ -15,20 +15,44 @@ from geomap.gazetteer import (
 HEADER = "id,name,alt_names,lat,lon,kind,admin1,country,source\n"
 
 
-@pytest.mark.parametrize("spelling", ["Deir el-Zour", "Deir al-Zor", "Deir ez-Zor", "deir ezzor",
-                                       "Dayr az-Zawr", "DEIR EL ZOUR", "Deir-el-Zour"])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "Deir el-Zour",
+        "Deir al-Zor",
+        "Deir ez-Zor",
+        "deir ezzor",
+        "Dayr az-Zawr",
+        "DEIR EL ZOUR",
+        "Deir-el-Zour",
+    ],
+)
 def test_deir_ez_zor_spellings_find_one_row(gazetteer, spelling):
     assert gazetteer.lookup(spelling).id == "deir_ez_zor"
 
 
-@pytest.mark.parametrize("spelling,place", [
-    ("Sousa", "al_susah"), ("Susah", "al_susah"), ("al-Sousah", "al_susah"),
-    ("Shaafah", "al_shaafah"), ("al-Shafa", "al_shaafah"), ("al-Sha'fah", "al_shaafah"),
-    ("al-Sha‘fah", "al_shaafah"), ("Baghouz", "baghuz_fawqani"), ("Baghuz", "baghuz_fawqani"),
-    ("al-Bagouz", "baghuz_fawqani"), ("Baghouz's", "baghuz_fawqani"), ("al-Hol", "al_hol_camp"),
-    ("al-Hawl", "al_hol_camp"), ("هجين", "hajin"), ("الباغوز فوقاني", "baghuz_fawqani"),
-    ("Abu Kemal", "abu_kamal"), ("the province of Deir-el-Zour", "deir_ez_zor_province"),
-])
+@pytest.mark.parametrize(
+    "spelling,place",
+    [
+        ("Sousa", "al_susah"),
+        ("Susah", "al_susah"),
+        ("al-Sousah", "al_susah"),
+        ("Shaafah", "al_shaafah"),
+        ("al-Shafa", "al_shaafah"),
+        ("al-Sha'fah", "al_shaafah"),
+        ("al-Sha‘fah", "al_shaafah"),
+        ("Baghouz", "baghuz_fawqani"),
+        ("Baghuz", "baghuz_fawqani"),
+        ("al-Bagouz", "baghuz_fawqani"),
+        ("Baghouz's", "baghuz_fawqani"),
+        ("al-Hol", "al_hol_camp"),
+        ("al-Hawl", "al_hol_camp"),
+        ("هجين", "hajin"),
+        ("الباغوز فوقاني", "baghuz_fawqani"),
+        ("Abu Kemal", "abu_kamal"),
+        ("the province of Deir-el-Zour", "deir_ez_zor_province"),
+    ],
+)
 def test_press_spellings_resolve(gazetteer, spelling, place):
     assert gazetteer.lookup(spelling).id == place
 
@@ -51,18 +75,41 @@ def test_normalise_name_is_idempotent_and_never_raises(text):
     assert name_key(text) == name_key(text.upper()) or not text.isascii()
 
 
-@given(st.sampled_from(["Hajin", "Baghouz", "Deir ez-Zor", "al-Hol", "Sousa"]),
-       st.sampled_from(["upper", "lower", "title"]))
+@given(
+    st.sampled_from(["Hajin", "Baghouz", "Deir ez-Zor", "al-Hol", "Sousa"]),
+    st.sampled_from(["upper", "lower", "title"]),
+)
 def test_lookup_ignores_case(gazetteer, name, case):
     assert gazetteer.lookup(getattr(name, case)()) == gazetteer.lookup(name)
 
 
 def test_gazetteer_has_the_campaign(gazetteer):
     assert len(gazetteer) >= 30
-    for needed in ["Hajin", "Sousa", "Buqaan", "Shaafah", "Baghouz", "Shajla", "al-Hol", "Raqqa",
-                   "Mosul", "Deir ez-Zor province", "al-Marashidah", "Abu al-Hasan", "al-Kashmah",
-                   "Gharanij", "al-Bahrah", "al-Safafinah", "Baghuz Tahtani", "Baghouz camp",
-                   "Abu Kamal", "al-Mayadin", "Deir ez-Zor", "al-Qaim", "al-Hasakah"]:
+    for needed in [
+        "Hajin",
+        "Sousa",
+        "Buqaan",
+        "Shaafah",
+        "Baghouz",
+        "Shajla",
+        "al-Hol",
+        "Raqqa",
+        "Mosul",
+        "Deir ez-Zor province",
+        "al-Marashidah",
+        "Abu al-Hasan",
+        "al-Kashmah",
+        "Gharanij",
+        "al-Bahrah",
+        "al-Safafinah",
+        "Baghuz Tahtani",
+        "Baghouz camp",
+        "Abu Kamal",
+        "al-Mayadin",
+        "Deir ez-Zor",
+        "al-Qaim",
+        "al-Hasakah",
+    ]:
         assert gazetteer.lookup(needed) is not None, needed
     assert all(p.source for p in gazetteer)
     assert gazetteer.warnings == []
@@ -72,9 +119,14 @@ def test_published_points_are_real_positions(gazetteer):
     """Within 2 km of the published point (GeoNames / encyclopedia) for these towns."""
     from geopy.distance import geodesic
 
-    published = {"hajin": (34.68944, 40.83083), "al_susah": (34.53366, 40.95819),
-                 "baghuz_fawqani": (34.45861, 40.95056), "abu_kamal": (34.45226, 40.91854),
-                 "al_mayadin": (35.01982, 40.45154), "al_hol_camp": (36.37556, 41.14861)}
+    published = {
+        "hajin": (34.68944, 40.83083),
+        "al_susah": (34.53366, 40.95819),
+        "baghuz_fawqani": (34.45861, 40.95056),
+        "abu_kamal": (34.45226, 40.91854),
+        "al_mayadin": (35.01982, 40.45154),
+        "al_hol_camp": (36.37556, 41.14861),
+    }
     for pid, point in published.items():
         place = gazetteer.by_id[pid]
         assert geodesic((place.lat, place.lon), point).km < 2.0, pid
@@ -101,23 +153,55 @@ def test_suggestions_for_unknown_names(gazetteer):
 
 
 def row(**overrides):
-    values = {"id": "x", "name": "X", "alt_names": "", "lat": "34.5", "lon": "40.9",
-              "kind": "town", "admin1": "A", "country": "SY", "source": "test"}
+    values = {
+        "id": "x",
+        "name": "X",
+        "alt_names": "",
+        "lat": "34.5",
+        "lon": "40.9",
+        "kind": "town",
+        "admin1": "A",
+        "country": "SY",
+        "source": "test",
+    }
     values.update(overrides)
-    return ",".join(values[c] for c in ["id", "name", "alt_names", "lat", "lon", "kind",
-                                        "admin1", "country", "source"]) + "\n"
+    return (
+        ",".join(
+            values[c]
+            for c in [
+                "id",
+                "name",
+                "alt_names",
+                "lat",
+                "lon",
+                "kind",
+                "admin1",
+                "country",
+                "source",
+            ]
+        )
+        + "\n"
+    )
 
 
-@pytest.mark.parametrize("text,line,field,words", [
-    (HEADER + row(lat="abc"), 2, "lat", "not a number"),
-    (HEADER + row(lat=""), 2, "lat", "empty"),
-    (HEADER + row(lat="134.5"), 2, "lat", "outside"),
-    (HEADER + row() + row(name="Y"), 3, "id", "duplicate id"),
-    (HEADER + row(name=""), 2, "name", "empty"),
-    (HEADER + row(kind="hamlet"), 2, "kind", "not one of"),
-    (HEADER + row(id="a", alt_names="Foo") + row(id="b", name="Foo"), 3, "alt_names", "claimed"),
-    (HEADER + row(id="Bad Id"), 2, "id", "slug"),
-])
+@pytest.mark.parametrize(
+    "text,line,field,words",
+    [
+        (HEADER + row(lat="abc"), 2, "lat", "not a number"),
+        (HEADER + row(lat=""), 2, "lat", "empty"),
+        (HEADER + row(lat="134.5"), 2, "lat", "outside"),
+        (HEADER + row() + row(name="Y"), 3, "id", "duplicate id"),
+        (HEADER + row(name=""), 2, "name", "empty"),
+        (HEADER + row(kind="hamlet"), 2, "kind", "not one of"),
+        (
+            HEADER + row(id="a", alt_names="Foo") + row(id="b", name="Foo"),
+            3,
+            "alt_names",
+            "claimed",
+        ),
+        (HEADER + row(id="Bad Id"), 2, "id", "slug"),
+    ],
+)
 def test_bad_gazetteer_rows_name_line_and_field(text, line, field, words):
     with pytest.raises(GazetteerError) as info:
         parse_gazetteer(text, "g.csv")

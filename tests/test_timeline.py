@@ -9,15 +9,29 @@ D = dt.date
 
 
 def ev(place, kind, date, controller, article="a.txt", actor=None, precision="day", **kw):
-    return Event(date=date, date_precision=precision, place_id=place, place=place, kind=kind,
-                 actor=actor if actor is not None else controller, controller=controller,
-                 article=article, evidence=f"{place} {kind} sentence in {article}",
-                 published=kw.pop("published", "2019-01-01"), outlet="O", **kw)
+    return Event(
+        date=date,
+        date_precision=precision,
+        place_id=place,
+        place=place,
+        kind=kind,
+        actor=actor if actor is not None else controller,
+        controller=controller,
+        article=article,
+        evidence=f"{place} {kind} sentence in {article}",
+        published=kw.pop("published", "2019-01-01"),
+        outlet="O",
+        **kw,
+    )
 
 
 def test_same_change_from_several_articles_is_one_event_with_all_sources():
-    merged = merge_events([ev("hajin", "captured", "2018-12-14", "SDF", "a.txt"),
-                           ev("hajin", "captured", "2018-12-14", "SDF", "b.txt")])
+    merged = merge_events(
+        [
+            ev("hajin", "captured", "2018-12-14", "SDF", "a.txt"),
+            ev("hajin", "captured", "2018-12-14", "SDF", "b.txt"),
+        ]
+    )
     assert len(merged) == 1
     assert merged[0].sources == ["a.txt", "b.txt"]
     assert len(merged[0].claims) == 2
@@ -32,29 +46,44 @@ def test_event_ids_are_stable(gazetteer):
 
 
 def test_conflicting_dates_are_kept_and_flagged(gazetteer):
-    timeline = build_timeline([ev("al_shaafah", "captured", "2019-01-06", "SDF", "a.txt"),
-                               ev("al_shaafah", "captured", "2019-01-13", "SDF", "b.txt")],
-                              gazetteer)
+    timeline = build_timeline(
+        [
+            ev("al_shaafah", "captured", "2019-01-06", "SDF", "a.txt"),
+            ev("al_shaafah", "captured", "2019-01-13", "SDF", "b.txt"),
+        ],
+        gazetteer,
+    )
     a, b = [e for e in timeline.events if not e.inferred]
     assert a.conflicts == [b.event_id] and b.conflicts == [a.event_id]
 
 
 def test_completed_change_outranks_status_on_the_same_day():
-    states = replay([ev("hajin", "captured", "2018-12-14", "SDF"),
-                     ev("hajin", "held", "2018-12-14", "ISIS"),
-                     ev("hajin", "contested", "2018-12-14", "ISIS", actor="SDF")])
+    states = replay(
+        [
+            ev("hajin", "captured", "2018-12-14", "SDF"),
+            ev("hajin", "held", "2018-12-14", "ISIS"),
+            ev("hajin", "contested", "2018-12-14", "ISIS", actor="SDF"),
+        ]
+    )
     assert states[-1].controller == "SDF" and states[-1].status == "held"
 
 
 def test_state_rules_over_time():
-    states = replay([ev("hajin", "held", "2018-11-01", "ISIS"),
-                     ev("hajin", "contested", "2018-12-01", "ISIS", actor="SDF"),
-                     ev("hajin", "captured", "2018-12-14", "SDF")])
+    states = replay(
+        [
+            ev("hajin", "held", "2018-11-01", "ISIS"),
+            ev("hajin", "contested", "2018-12-01", "ISIS", actor="SDF"),
+            ev("hajin", "captured", "2018-12-14", "SDF"),
+        ]
+    )
     assert state_at(states, D(2018, 10, 1)) is None
     assert state_at(states, D(2018, 11, 15)).controller == "ISIS"
     contested = state_at(states, D(2018, 12, 5))
     assert (contested.status, contested.challenger, contested.since) == (
-        "contested", "SDF", D(2018, 11, 1))
+        "contested",
+        "SDF",
+        D(2018, 11, 1),
+    )
     held = state_at(states, D(2019, 1, 1))
     assert (held.controller, held.since) == ("SDF", D(2018, 12, 14))
 
@@ -65,17 +94,34 @@ def test_month_precision_is_approximate():
 
 
 def test_exclusivity_infers_what_the_holder_no_longer_holds(gazetteer):
-    claim = ev("baghuz_fawqani", "besieged", "2019-03-12", "ISIS", actor="SDF",
-               exclusive=Exclusivity("ISIS", ("city", "town", "village")))
-    timeline = build_timeline([ev("al_susah", "held", "2018-12-14", "ISIS"),
-                               ev("hajin", "captured", "2018-12-14", "SDF"), claim], gazetteer)
+    claim = ev(
+        "baghuz_fawqani",
+        "besieged",
+        "2019-03-12",
+        "ISIS",
+        actor="SDF",
+        exclusive=Exclusivity("ISIS", ("city", "town", "village")),
+    )
+    timeline = build_timeline(
+        [
+            ev("al_susah", "held", "2018-12-14", "ISIS"),
+            ev("hajin", "captured", "2018-12-14", "SDF"),
+            claim,
+        ],
+        gazetteer,
+    )
     inferred = [e for e in timeline.events if e.inferred and e.kind == "withdrew"]
     assert [(e.place_id, e.kind, e.actor, e.controller) for e in inferred] == [
-        ("al_susah", "withdrew", "ISIS", "")]
+        ("al_susah", "withdrew", "ISIS", "")
+    ]
     assert inferred[0].evidence == claim.evidence
     state = timeline.state("al_susah", D(2019, 3, 13))
-    assert (state.controller, state.status, state.inferred, state.former) == ("", "lost", True,
-                                                                            "ISIS")
+    assert (state.controller, state.status, state.inferred, state.former) == (
+        "",
+        "lost",
+        True,
+        "ISIS",
+    )
     assert timeline.state("hajin", D(2019, 3, 13)).controller == "SDF"
 
 
@@ -83,8 +129,9 @@ def test_curated_rows_win_and_rejections_remove(gazetteer):
     extracted = ev("hajin", "captured", "2018-12-14", "SDF")
     wrong = ev("hajin", "held", "2018-12-14", "ISIS")
     added = ev("al_susah", "captured", "2019-01-20", "SDF", article="curated")
-    timeline = build_timeline([extracted, wrong], gazetteer, curated=[added],
-                              rejected=[merge_events([wrong])[0].event_id])
+    timeline = build_timeline(
+        [extracted, wrong], gazetteer, curated=[added], rejected=[merge_events([wrong])[0].event_id]
+    )
     kinds = sorted((e.place_id, e.kind, e.curated) for e in timeline.events if not e.inferred)
     assert kinds == [("al_susah", "captured", True), ("hajin", "captured", False)]
 

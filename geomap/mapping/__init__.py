@@ -194,6 +194,7 @@ def encode(
                     len(event.claims),
                     conflict,
                     int(round(event.confidence * 100)),
+                    strings(event.date),
                 ]
                 for claim in event.claims:
                     claims_flat += [
@@ -308,6 +309,21 @@ def _csp(page: str) -> str:
     return page.replace("<head>", "<head>\n" + tag, 1)
 
 
+def _basemap_without_duplicates(gazetteer) -> dict:
+    """The basemap, less city labels that stand within 8 km of a gazetteer place."""
+    from geopy.distance import great_circle
+
+    basemap = json.loads((STATIC / "basemap.geojson").read_text(encoding="utf-8"))
+    kept = []
+    for feature in basemap["features"]:
+        if feature["properties"]["layer"] == "city":
+            lon, lat = feature["geometry"]["coordinates"]
+            if any(great_circle((lat, lon), (p.lat, p.lon)).km < 8 for p in gazetteer):
+                continue
+        kept.append(feature)
+    return {**basemap, "features": kept}
+
+
 def build_map(
     timeline: Timeline,
     articles: list[dict],
@@ -344,12 +360,12 @@ def build_map(
     slider.add_to(fmap)
     page = figure.render()
     payload = encode(timeline, articles, mentions, options)
-    basemap = (STATIC / "basemap.geojson").read_text(encoding="utf-8")
+    basemap = _basemap_without_duplicates(gaz)
     page = inline(
         page,
         {
             "data": script_safe_json(payload),
-            "basemap": script_safe_json(json.loads(basemap)),
+            "basemap": script_safe_json(basemap),
             "legend": script_safe_json(legend_items()),
             "title": htmlmod.escape(options.title),
         },

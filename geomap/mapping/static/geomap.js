@@ -1,5 +1,5 @@
 /* geomap runtime: draws places by who held them on the chosen date.
- * Data arrives as JSON in <script type="application/json" id="geomap-data"> and is only ever
+ * Data arrives as a JSON block (script element "geomap-data") and is only ever
  * put into the page with textContent, never as HTML. Public handle: window.geomap. */
 (function () {
   "use strict";
@@ -279,11 +279,11 @@
   };
 
   GeomapApp.prototype.eventItem = function (k, day) {
-    var d = this.data, e = d.e, o = 9 * k, self = this;
+    var d = this.data, e = d.e, o = 10 * k, self = this;
     var li = el("li", "geomap-ev");
     var kind = this.meta.kinds[e[o]], inferred = !!e[o + 4];
     var claimFirst = e[o + 5], nClaims = e[o + 6], conflictIdx = e[o + 7];
-    var date = this.str[d.c[4 * claimFirst + 2]];
+    var date = this.str[e[o + 9]];
     if (dayOf(date) !== null && dayOf(date) > day || (dayOf(date) === null && date > isoOf(day))) { li.className += " geomap-future"; }
     var head = date + " (" + this.meta.precisions[e[o + 1]] + ") " + kind;
     if (kind === "captured") { head += " by " + this.label(this.actors[e[o + 2]]); }

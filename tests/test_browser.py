@@ -1,0 +1,140 @@
+"""Browser behaviour in a real headless Chromium, network blocked."""
+
+import html
+import shutil
+
+import pytest
+
+from conftest import wait_until
+from geomap.pipeline import build
+
+pytestmark = pytest.mark.browser
+
+
+def test_no_request_leaves_the_page_and_no_console_error(built, open_map):
+    watch = open_map(built.map_path)
+    page = watch.page
+    for day in ("2017-10-01", "2018-12-13", "2018-12-15", "2019-03-18"):
+        page.evaluate(f"window.geomap.setDate('{day}')")
+    page.evaluate("window.geomap.select('baghuz_fawqani')")
+    page.wait_for_selector(".geomap-pop")
+    assert watch.outside_requests() == []
+    assert watch.errors == []
+
+
+@pytest.mark.parametrize("day,controller", [("2018-12-13", "ISIS"), ("2018-12-15", "SDF")])
+def test_hajin_changes_hands(built, open_map, day, controller):
+    page = open_map(built.map_path).page
+    page.evaluate(f"window.geomap.setDate('{day}')")
+    state = page.evaluate("window.geomap.state('hajin')")
+    assert state["controller"] == controller
+    assert {"controller", "status", "since"} <= set(state)
+    assert page.evaluate("window.geomap.date()") == day
+
+
+def test_fragment_opens_at_that_date(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15").page
+    assert page.evaluate("window.geomap.date()") == "2018-12-15"
+    assert page.locator(".geomap-date").inner_text() == "2018-12-15"
+
+
+def test_slider_keyboard_and_play_move_the_date(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15").page
+    slider = page.locator(".geomap-range")
+    slider.fill("0")
+    first = page.evaluate("window.geomap.date()")
+    assert first < "2015-01-01"
+    page.locator(".geomap-next").click()
+    after_next = page.evaluate("window.geomap.date()")
+    assert after_next > first
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("window.geomap.date()") > after_next
+    page.locator(".geomap-play").click()
+    start = page.evaluate("window.geomap.date()")
+    wait_until(page, f"window.geomap.date() > '{start}'")
+    assert page.evaluate("window.geomap.playing()")
+    page.locator(".geomap-play").click()
+    assert not page.evaluate("window.geomap.playing()")
+
+
+def test_popup_shows_the_evidence(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15").page
+    assert page.evaluate("window.geomap.select('hajin')")
+    popup = page.locator(".geomap-pop").inner_text()
+    assert "Held by SDF" in popup
+    assert "the SDF took Hajin early in the morning" in popup
+    assert "CBC News" in popup
+
+
+def test_changed_places_are_listed_on_their_date(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-14").page
+    assert "Hajin" in page.locator(".geomap-changes").inner_text()
+
+
+def test_works_in_a_sandboxed_srcdoc_iframe(built, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("http*://**", lambda route: route.abort())
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    doc = html.escape(built.map_path.read_text(encoding="utf-8"), quote=True)
+    page.set_content(
+        f'<html><body style="margin:0"><h1 class="geomap-date">host</h1>'
+        f'<iframe id="f" sandbox="allow-scripts" width="640" height="420" '
+        f'srcdoc="{doc}"></iframe></body></html>'
+    )
+    frame = page.frame_locator("#f")
+    frame.locator(".geomap-date").wait_for()
+    inner = page.frames[1]
+    inner.evaluate("window.geomap.setDate('2018-12-13')")
+    assert inner.evaluate("window.geomap.state('hajin').controller") == "ISIS"
+    size = inner.evaluate(
+        "[document.querySelector('.folium-map').offsetWidth, "
+        "document.querySelector('.folium-map').offsetHeight]"
+    )
+    assert size == [640, 420]
+    # the page's CSS stays inside the frame
+    assert page.evaluate("getComputedStyle(document.querySelector('h1')).fontSize") != "26px"
+    assert errors == []
+    context.close()
+
+
+def test_untrusted_text_is_shown_literally_and_never_runs(tmp_path, open_map):
+    data = tmp_path / "data"
+    (data / "articles").mkdir(parents=True)
+    shutil.copy("data/gazetteer.csv", data / "gazetteer.csv")
+    evil = (
+        '<script>window.pwned=1</script> <img src=x onerror="window.pwned=2"> '
+        "{{ 7*7 }} {% raw %} javascript:window.pwned=3 \"quotes\" 'single' back\\slash"
+    )
+    (data / "articles" / "evil.txt").write_text(
+        f"---\ntitle: {evil}\noutlet: Evil </script><script>window.pwned=4</script>\n"
+        f"published: 2019-01-04\nurl: javascript:window.pwned=5\n---\n"
+        f"SDF fighters captured Gharanij on Friday {evil}\n",
+        encoding="utf-8",
+    )
+    result = build(data, tmp_path / "out", jobs=1)
+    watch = open_map(result.map_path)
+    page = watch.page
+    assert page.evaluate("window.geomap.select('gharanij')")
+    popup = page.locator(".geomap-pop").inner_text()
+    assert "<script>window.pwned=1</script>" in popup
+    assert "{{ 7*7 }}" in popup and "{% raw %}" in popup and "back\\slash" in popup
+    page.locator(".geomap-sources-toggle").click()
+    sources = page.locator(".geomap-sources-body").inner_text()
+    assert "window.pwned=4" in sources
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.pwned") is None
+    assert page.locator(".geomap-pop img, .geomap-sources img").count() == 0
+    assert watch.outside_requests() == []
+
+
+def test_al_hol_popup_shows_camp_figures_up_to_the_date(built, open_map):
+    page = open_map(built.map_path, "#date=2019-03-15").page
+    page.evaluate("window.geomap.select('al_hol_camp')")
+    popup = page.locator(".geomap-pop").inner_text()
+    assert "66,000 sheltered" in popup and "capacity 20,000" in popup
+    assert "Al Arabiya English" in popup and "2019-03-12" in popup
+    page.evaluate("window.geomap.setDate('2019-03-01')")
+    earlier = page.locator(".geomap-pop").inner_text()
+    assert "66,000" not in earlier and "20,000" not in earlier

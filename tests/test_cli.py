@@ -1,0 +1,165 @@
+"""The CLI through click's CliRunner: outputs, exit codes, messages."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import DATA, GOLD
+from geomap.cli import main
+
+
+@pytest.fixture()
+def cli():
+    runner = CliRunner()
+
+    def _run(*args):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return _run
+
+
+def test_build_writes_map_and_events(cli, tmp_path):
+    result = cli("build", "--data", DATA, "--out", tmp_path, "--jobs", 1)
+    assert result.exit_code == 0, result.output
+    for name in ("map.html", "events.csv", "events.geojson", "mentions.csv"):
+        assert (tmp_path / name).stat().st_size > 0
+    header = (tmp_path / "events.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    for column in (
+        "event_id",
+        "date",
+        "date_precision",
+        "place_id",
+        "place",
+        "kind",
+        "actor",
+        "controller",
+        "article",
+        "evidence",
+        "evidence_start",
+        "evidence_end",
+        "date_text",
+        "confidence",
+        "sources",
+        "inferred",
+        "conflicts",
+    ):
+        assert column in header
+    assert "wrote" in result.output and "map.html" in result.output
+
+
+def test_build_defaults_to_data_and_output_in_the_current_folder(cli, tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copytree(DATA, tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    assert cli("build", "--jobs", 1, "-q").exit_code == 0
+    assert (tmp_path / "output" / "map.html").exists()
+
+
+def test_extract_writes_only_events(cli, tmp_path):
+    result = cli("extract", "--data", DATA, "--out", tmp_path, "--json")
+    assert result.exit_code == 0
+    summary = json.loads(result.output)
+    assert summary["articles"] == 5 and summary["events"] > 20
+    assert not (tmp_path / "map.html").exists()
+
+
+@pytest.mark.parametrize(
+    "name,place_id", [("Deir el-Zour", "deir_ez_zor"), ("Baghuz", "baghuz_fawqani")]
+)
+def test_geocode_json(cli, name, place_id):
+    result = cli("geocode", name, "--data", DATA, "--json")
+    assert result.exit_code == 0
+    row = json.loads(result.output)
+    assert row["id"] == place_id
+    assert set(row) == {"id", "name", "lat", "lon", "kind", "country"}
+
+
+def test_unknown_name_exits_nonzero_with_suggestions(cli):
+    result = cli("geocode", "Bagoose", "--data", DATA)
+    assert result.exit_code == 1
+    assert "did you mean" in result.output and "Bagouz" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_events_table(cli):
+    result = cli("events", "--data", DATA, "--place", "Hajin")
+    assert result.exit_code == 0
+    assert "captured" in result.output and "Hajin" in result.output
+
+
+def test_evaluate_prints_scores(cli):
+    result = cli("evaluate", "--gold", GOLD, "--data", DATA, "--json")
+    scores = json.loads(result.output)
+    assert scores["recall"] >= 0.95 and scores["precision"] >= 0.9
+    assert scores["distractors_triggered"] == []
+
+
+def test_check_lists_names_the_gazetteer_lacks(cli, data_copy):
+    (data_copy / "articles" / "new.txt").write_text(
+        "---\npublished: 2019-01-05\n---\nFighting raged near the village of Hasrat on Friday.\n",
+        encoding="utf-8",
+    )
+    result = cli("check", "--data", data_copy)
+    assert result.exit_code == 0
+    assert "Hasrat" in result.output
+
+
+def test_bad_data_is_one_clear_line_exit_1(cli, data_copy):
+    gazetteer = data_copy / "gazetteer.csv"
+    text = gazetteer.read_text(encoding="utf-8").replace("34.68944,40.83083", "north,40.83083")
+    gazetteer.write_text(text, encoding="utf-8")
+    result = cli("build", "--data", data_copy, "--out", data_copy.parent / "out")
+    assert result.exit_code == 1
+    assert "gazetteer.csv:2" in result.output and "field 'lat'" in result.output
+    assert "hint:" in result.output and "Traceback" not in result.output
+    assert not (data_copy.parent / "out" / "map.html").exists()
+
+
+def test_debug_shows_the_traceback(cli, data_copy):
+    (data_copy / "articles" / "bad.txt").write_text("no header\n", encoding="utf-8")
+    result = cli("--debug", "extract", "--data", data_copy, "--out", data_copy.parent / "o")
+    assert result.exit_code == 1 and "Traceback" in result.output
+
+
+def test_usage_errors_exit_2(cli):
+    assert cli("build", "--step", "fortnight").exit_code == 2
+    assert cli("geocode").exit_code == 2
+
+
+def test_keep_going_skips_bad_articles_and_lists_them(cli, data_copy, tmp_path):
+    (data_copy / "articles" / "bad.txt").write_text("no header\n", encoding="utf-8")
+    assert cli("build", "--data", data_copy, "--out", tmp_path, "-q").exit_code == 1
+    result = cli("build", "--data", data_copy, "--out", tmp_path, "--keep-going")
+    assert result.exit_code == 0
+    assert "1 article(s) could not be read" in result.output and "bad.txt" in result.output
+
+
+def test_build_from_an_events_file(cli, tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "event_id,date,date_precision,place_id,kind,actor,controller,evidence\n"
+        ",2019-01-06,day,al_shaafah,captured,SDF,SDF,Curated.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = cli("build", "--data", DATA, "--out", out, "--events", events)
+    assert result.exit_code == 0, result.output
+    assert "al_shaafah" in (out / "events.csv").read_text(encoding="utf-8")
+
+
+def test_outputs_are_byte_identical_across_runs(cli, tmp_path):
+    for run in ("a", "b"):
+        assert (
+            cli("build", "--data", DATA, "--out", tmp_path / run, "-q", "--jobs", 1).exit_code == 0
+        )
+    for name in ("map.html", "events.csv", "events.geojson", "mentions.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_inputs_are_never_modified(cli, data_copy, tmp_path):
+    before = {p: p.read_bytes() for p in Path(data_copy).rglob("*") if p.is_file()}
+    cli("build", "--data", data_copy, "--out", tmp_path, "-q")
+    assert before == {p: p.read_bytes() for p in Path(data_copy).rglob("*") if p.is_file()}

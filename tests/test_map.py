@@ -1,0 +1,79 @@
+"""The page as a file: offline, self-contained, deterministic; the basemap is accurate."""
+
+import json
+import re
+
+from shapely.geometry import Point, box, shape
+from shapely.ops import split
+
+from geomap.mapping.assets import STATIC, asset_text, script_safe_json
+
+
+def page_of(built) -> str:
+    return built.map_path.read_text(encoding="utf-8")
+
+
+def test_no_external_reference(built):
+    page = page_of(built)
+    assert not re.search(r"""\bsrc\s*=\s*["']?(?:https?:)?//""", page)
+    assert not re.search(r"""<link[^>]+href""", page)
+    assert "cdn.jsdelivr" not in page and "bootstrap" not in page.lower()
+    assert "jquery" not in page.lower() and "font-awesome" not in page.lower()
+    assert "url(images/" not in page and "@import" not in page
+
+
+def test_leaflet_is_inline_from_xstatic(built):
+    assert asset_text("leaflet.js")[:200] in page_of(built)
+
+
+def test_content_security_policy_allows_only_the_pages_scripts(built):
+    page = page_of(built)
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    assert "default-src 'none'" in policy and "connect-src 'none'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert policy.count("'sha256-") == len(re.findall(r"<script>", page))
+
+
+def test_data_cannot_break_out_of_its_script_block():
+    text = script_safe_json({"s": "</script><script>alert(1)</script> {{ 7*7 }} \u2028"})
+    assert "</script" not in text and "<" not in text
+    assert json.loads(text)["s"].startswith("</script>")
+
+
+def test_river_puts_the_towns_on_their_banks(gazetteer):
+    basemap = json.loads((STATIC / "basemap.geojson").read_text(encoding="utf-8"))
+    euphrates = next(
+        shape(f["geometry"])
+        for f in basemap["features"]
+        if f["properties"].get("name") == "Euphrates"
+    )
+    frame = box(40.0, 34.3, 41.3, 35.4)
+    sides = list(split(frame, euphrates).geoms)
+    east = next(s for s in sides if s.contains(Point(41.29, 35.39)))
+    for pid in ("hajin", "al_susah", "baghuz_fawqani", "al_shaafah", "al_marashidah"):
+        place = gazetteer.by_id[pid]
+        assert east.contains(Point(place.lon, place.lat)), pid
+    for pid in ("al_mayadin", "abu_kamal"):
+        place = gazetteer.by_id[pid]
+        assert not east.contains(Point(place.lon, place.lat)), pid
+
+
+def test_basemap_records_source_and_licence():
+    basemap = json.loads((STATIC / "basemap.geojson").read_text(encoding="utf-8"))
+    sources = " ".join(basemap["properties"]["sources"])
+    assert "GSHHG" in sources and "LGPL" in sources and "GeoNames" in sources
+    layers = {f["properties"]["layer"] for f in basemap["features"]}
+    assert layers == {"river", "border", "city"}
+    names = {f["properties"]["name"] for f in basemap["features"]}
+    assert {"Euphrates", "Khabur"} <= names
+
+
+def test_isis_area_is_computed_in_km2(built):
+    data = json.loads(
+        re.search(
+            r'<script type="application/json" id="geomap-data">(.*?)</script>', page_of(built), re.S
+        ).group(1)
+    )
+    areas = {a[0]: a[1] for a in data["areas"]}
+    assert areas and all(isinstance(v, int) for v in areas.values())
+    assert max(areas.values()) < 2000  # a valley pocket, not a country
