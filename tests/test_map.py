@@ -62,8 +62,15 @@ def test_basemap_records_source_and_licence():
     basemap = json.loads((STATIC / "basemap.geojson").read_text(encoding="utf-8"))
     sources = " ".join(basemap["properties"]["sources"])
     assert "GSHHG" in sources and "LGPL" in sources and "GeoNames" in sources
+    assert "Natural Earth" in sources
     layers = {f["properties"]["layer"] for f in basemap["features"]}
-    assert layers == {"river", "border", "city"}
+    assert layers == {"river", "border", "city", "region"}
+    regions = {
+        f["properties"]["place_id"]
+        for f in basemap["features"]
+        if f["properties"]["layer"] == "region"
+    }
+    assert regions == {"deir_ez_zor_province", "hasakah_province"}
     names = {f["properties"]["name"] for f in basemap["features"]}
     assert {"Euphrates", "Khabur"} <= names
 

@@ -133,10 +133,17 @@
   };
 
   GeomapApp.prototype.drawBasemap = function (basemap) {
+    this.regionShapes = {};
     if (!basemap || !basemap.features) { return; }
     var pane = this.map.createPane("geomap-basemap"); pane.style.zIndex = 350;
-    var svg = L.svg({ pane: "geomap-basemap" });
-    L.geoJSON(basemap, {
+    var regionPane = this.map.createPane("geomap-regions"); regionPane.style.zIndex = 360;
+    this.regionRenderer = L.svg({ pane: "geomap-regions" });
+    var svg = L.svg({ pane: "geomap-basemap" }), shapes = this.regionShapes;
+    var base = { type: "FeatureCollection", features: basemap.features.filter(function (f) {
+      if (f.properties.layer === "region") { shapes[f.properties.place_id] = f; return false; }
+      return true;
+    }) };
+    L.geoJSON(base, {
       pane: "geomap-basemap", renderer: svg, interactive: false,
       style: function (f) {
         var layer = f.properties.layer;
@@ -180,6 +187,14 @@
     for (var i = 0; i < this.places.length; i++) {
       var place = this.places[i];
       if (place.kind === "region") {
+        var shape = this.regionShapes[place.id];
+        if (shape) {
+          place.outline = L.geoJSON(shape, { pane: "geomap-regions", renderer: this.regionRenderer,
+            style: { color: "#777", weight: 2, dashArray: "4,4", fillOpacity: 0 } });
+          place.outline.bindPopup((function (p) { return function () { return self.popup(p); }; })(place), { maxWidth: 420, minWidth: 260, className: "geomap-popup" });
+          place.outline.eachLayer(function (layer) { layer._geomapPlace = place; });
+          place.outline.addTo(this.map);
+        }
         place.marker = L.marker([place.lat, place.lon], { icon: L.divIcon({ className: "geomap-region-label", html: "", iconSize: null }), keyboard: false });
         place.marker.on("add", (function (p) { return function () { var e = p.marker.getElement(); if (e) { e.textContent = p.name; } }; })(place));
       } else {
@@ -215,10 +230,14 @@
   };
 
   GeomapApp.prototype.styleRegion = function (place, st) {
+    var actor = st ? this.actors[st.ctrl] : "", colour = actor ? this.meta.colors[actor] : "#777";
+    var status = st ? this.meta.statuses[st.status] : "unknown";
     var e = place.marker.getElement();
-    if (!e) { return; }
-    var actor = st ? this.actors[st.ctrl] : "";
-    e.style.borderColor = actor ? this.meta.colors[actor] : "#999";
+    if (e) { e.style.borderColor = colour; }
+    if (place.outline) {
+      place.outline.setStyle({ color: colour, fillColor: colour, fillOpacity: actor ? 0.06 : 0,
+        dashArray: status === "contested" || status === "besieged" ? "10,5" : "4,4", weight: 2 });
+    }
   };
 
   GeomapApp.prototype.describe = function (place, day) {
