@@ -13,10 +13,12 @@ import hashlib
 import html as htmlmod
 import json
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import folium
+import numpy as np
 
 from geomap.articles import Article
 from geomap.mapping.areas import held_areas
@@ -138,24 +140,62 @@ class MapOptions:
     extra_meta: dict = field(default_factory=dict)
 
 
+def pack(values: list[int], dtype: str) -> list[str]:
+    """A column of integers as [type, base64(zlib(little-endian typed array))].
+
+    The type widens to u4 when a value does not fit the one asked for."""
+    if values and max(values) > np.iinfo(np.dtype(dtype)).max:
+        dtype = "u4"
+    array = np.asarray(values, dtype=np.dtype(dtype).newbyteorder("<"))
+    return [dtype, base64.b64encode(zlib.compress(array.tobytes(), 9)).decode("ascii")]
+
+
 def encode(
     timeline: Timeline, articles: list[dict], mentions: Iterable[Mention], options: MapOptions
 ) -> dict:
-    """The page's data block."""
+    """The page's data block: JSON for names and text, packed columns for states and events.
+
+    Per place, its states (one per evidence day) in day order; per state, its events; per
+    event, its claims. Columns: ``s_day`` (days since the previous state, or since ``first``),
+    ``s_code`` (controller | status<<3 | challenger<<6 | former<<9 | approx<<12 |
+    inferred<<13 | surrendered<<14), ``s_events``; ``e_code`` (kind | precision<<3 |
+    actor<<6 | controller<<9 | inferred<<12), ``e_claims``, ``e_conf`` (0-100); ``c_article``,
+    ``c_sentence``, ``c_when`` (string indexes). ``e_date`` and ``e_conflict`` map the few
+    events that need them (non-day precision, disagreement) to a string index.
+    """
     gaz = timeline.gazetteer
     strings = _Strings()
+    strings("")
     article_index = {a["name"]: i for i, a in enumerate(articles)}
     events_by_id = {e.event_id: e for e in timeline.events}
     first, last = timeline.days or (dt.date.today(), dt.date.today())
-    day0 = _day(first)
-    states_flat: list[list[int]] = []
-    events_flat: list[int] = []
-    claims_flat: list[int] = []
+    cols: dict[str, list[int]] = {
+        k: []
+        for k in (
+            "s_count",
+            "s_day",
+            "s_code",
+            "s_since",
+            "s_events",
+            "e_code",
+            "e_claims",
+            "e_conf",
+            "c_article",
+            "c_sentence",
+            "c_when",
+        )
+    }
+    event_dates: dict[int, int] = {}
+    event_conflicts: dict[int, int] = {}
     for place in gaz:
-        flat: list[int] = []
-        previous = day0
-        for state in timeline.states.get(place.id, []):
-            code = (
+        states = timeline.states.get(place.id, [])
+        cols["s_count"].append(len(states))
+        previous = _day(first)
+        for state in states:
+            day = _day(state.day)
+            cols["s_day"].append(day - previous)
+            previous = day
+            cols["s_code"].append(
                 ACTORS.index(state.controller)
                 | STATUSES.index(state.status) << 3
                 | ACTORS.index(state.challenger) << 6
@@ -164,46 +204,49 @@ def encode(
                 | state.inferred << 13
                 | state.surrendered << 14
             )
-            day = _day(state.day)
-            flat += [
-                day - previous,
-                code,
-                day - _day(max(state.since, first)),
-                len(state.event_ids),
-            ]
-            previous = day
+            cols["s_since"].append(day - _day(max(state.since, first)))
+            cols["s_events"].append(len(state.event_ids))
             for event_id in state.event_ids:
                 event = events_by_id[event_id]
-                conflict = -1
+                index = len(cols["e_code"])
+                if event.date_precision != "day":
+                    event_dates[index] = strings(event.date)
                 if event.conflicts:
                     others = [events_by_id[c] for c in event.conflicts if c in events_by_id]
-                    conflict = strings(
+                    event_conflicts[index] = strings(
                         "; ".join(
                             f"{o.date} {o.kind} by {LABELS.get(o.controller or o.actor, 'unknown')}"
                             f" ({', '.join(o.sources)})"
                             for o in others
                         )
                     )
-                events_flat += [
-                    KINDS.index(event.kind),
-                    PRECISIONS.index(event.date_precision),
-                    ACTORS.index(event.actor) if event.actor in ACTORS else 0,
-                    ACTORS.index(event.controller) if event.controller in ACTORS else 0,
-                    int(event.inferred),
-                    len(claims_flat) // 4,
-                    len(event.claims),
-                    conflict,
-                    int(round(event.confidence * 100)),
-                    strings(event.date),
-                ]
+                cols["e_code"].append(
+                    KINDS.index(event.kind)
+                    | PRECISIONS.index(event.date_precision) << 3
+                    | (ACTORS.index(event.actor) if event.actor in ACTORS else 0) << 6
+                    | (ACTORS.index(event.controller) if event.controller in ACTORS else 0) << 9
+                    | int(event.inferred) << 12
+                )
+                cols["e_claims"].append(len(event.claims))
+                cols["e_conf"].append(int(round(event.confidence * 100)))
                 for claim in event.claims:
-                    claims_flat += [
-                        article_index.get(claim.article, 0),
-                        strings(claim.evidence),
-                        strings(claim.date),
-                        strings(claim.date_text),
-                    ]
-        states_flat.append(flat)
+                    cols["c_article"].append(article_index.get(claim.article, 0))
+                    cols["c_sentence"].append(strings(claim.evidence))
+                    cols["c_when"].append(strings(claim.date_text))
+    types = {
+        "s_count": "u4",
+        "s_day": "u2",
+        "s_code": "u2",
+        "s_since": "u2",
+        "s_events": "u2",
+        "e_code": "u2",
+        "e_claims": "u2",
+        "e_conf": "u1",
+        "c_article": "u4",
+        "c_sentence": "u4",
+        "c_when": "u4",
+    }
+    packed = {name: pack(values, types[name]) for name, values in cols.items()}
     mentions_flat: dict[str, list[int]] = {}
     for mention in mentions:
         if mention.article not in article_index:
@@ -255,9 +298,9 @@ def encode(
             ]
             for p in gaz
         ],
-        "s": states_flat,
-        "e": events_flat,
-        "c": claims_flat,
+        "cols": packed,
+        "eDate": [[k, v] for k, v in sorted(event_dates.items())],
+        "eConflict": [[k, v] for k, v in sorted(event_conflicts.items())],
         "a": [[a["name"], a["outlet"], a["published"], a["title"], a["url"]] for a in articles],
         "m": [mentions_flat.get(p.id, []) for p in gaz],
         "str": strings.items,

@@ -57,14 +57,14 @@
     else { ctx.arc(x, y, s, 0, Math.PI * 2); }
   }
 
-  function GeomapApp(map, data, basemap) {
+  function GeomapApp(map, data, basemap, columns) {
     this.map = map;
     this.data = data;
     this.meta = data.meta;
     this.actors = data.actors;
     this.str = data.str;
     this.day0 = dayOf(this.meta.first);
-    this.decode();
+    this.decode(columns);
     this.renderer = L.canvas({ padding: 0.2, tolerance: 4 });
     this.drawBasemap(basemap);
     this.drawAreas();
@@ -74,26 +74,52 @@
     this.setDay(fromHash !== null ? fromHash : dayOf(this.meta.start));
   }
 
-  GeomapApp.prototype.decode = function () {
-    var d = this.data, places = [], byId = {};
-    var eventCursor = 0;
+  // A packed column: [type, base64(zlib(little-endian typed array))] -> Promise<TypedArray>.
+  function inflate(spec) {
+    var Type = { u1: Uint8Array, u2: Uint16Array, u4: Uint32Array }[spec[0]];
+    var bin = atob(spec[1]), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).arrayBuffer().then(function (buf) { return new Type(buf); });
+  }
+
+  function inflateAll(cols) {
+    var names = Object.keys(cols).sort();
+    return Promise.all(names.map(function (n) { return inflate(cols[n]); })).then(function (arrays) {
+      var out = {};
+      names.forEach(function (n, i) { out[n] = arrays[i]; });
+      return out;
+    });
+  }
+
+  GeomapApp.prototype.decode = function (c) {
+    var d = this.data, places = [], byId = {}, stateAt = 0, eventAt = 0, k;
+    var nEvents = c.e_code.length;
+    var claimStart = new Uint32Array(nEvents + 1);
+    for (k = 0; k < nEvents; k++) { claimStart[k + 1] = claimStart[k] + c.e_claims[k]; }
+    this.cols = c; this.claimStart = claimStart;
+    this.eDate = {}; this.eConflict = {};
+    (d.eDate || []).forEach(function (p) { this.eDate[p[0]] = p[1]; }, this);
+    (d.eConflict || []).forEach(function (p) { this.eConflict[p[0]] = p[1]; }, this);
+    var all = new Int32Array(c.s_day.length);
     for (var i = 0; i < d.places.length; i++) {
-      var row = d.places[i], flat = d.s[i] || [], n = flat.length / 4;
-      var days = new Int32Array(n), codes = new Int32Array(n), since = new Int32Array(n), ev = new Int32Array(n + 1);
+      var row = d.places[i], n = c.s_count[i];
+      var days = new Int32Array(n), since = new Int32Array(n), ev = new Int32Array(n + 1);
       var day = this.day0;
-      for (var k = 0; k < n; k++) {
-        day += flat[4 * k]; days[k] = day; codes[k] = flat[4 * k + 1]; since[k] = day - flat[4 * k + 2];
-        ev[k] = eventCursor; eventCursor += flat[4 * k + 3];
+      for (k = 0; k < n; k++) {
+        day += c.s_day[stateAt + k]; days[k] = day; all[stateAt + k] = day;
+        since[k] = day - c.s_since[stateAt + k];
+        ev[k] = eventAt; eventAt += c.s_events[stateAt + k];
       }
-      ev[n] = eventCursor;
+      ev[n] = eventAt;
       var place = { index: i, id: row[0], name: row[1], lat: row[2], lon: row[3], kind: d.kinds[row[4]],
-        spellings: row[5], days: days, codes: codes, since: since, ev: ev, last: -2, marker: null };
+        spellings: row[5], days: days, codes: c.s_code.subarray(stateAt, stateAt + n), since: since, ev: ev,
+        last: -2, marker: null };
+      stateAt += n;
       places.push(place); byId[place.id] = place;
     }
     this.places = places; this.byId = byId;
-    var all = [];
-    for (i = 0; i < places.length; i++) { for (k = 0; k < places[i].days.length; k++) { all.push(places[i].days[k]); } }
-    all.sort(function (a, b) { return a - b; });
+    all.sort();
     var uniq = [];
     for (i = 0; i < all.length; i++) { if (!i || all[i] !== all[i - 1]) { uniq.push(all[i]); } }
     this.eventDays = uniq;
@@ -271,7 +297,9 @@
     if (last > first) {
       root.appendChild(el("div", "geomap-pop-head", "Control history"));
       var list = el("ol", "geomap-pop-history");
-      for (var k = first; k < last; k++) { list.appendChild(this.eventItem(k, day)); }
+      for (var s = 0; s < place.days.length; s++) {
+        for (var k = place.ev[s]; k < place.ev[s + 1]; k++) { list.appendChild(this.eventItem(k, place.days[s], day)); }
+      }
       root.appendChild(list);
     }
     var mentions = (d.m && d.m[place.index]) || [];
@@ -297,32 +325,30 @@
     return root;
   };
 
-  GeomapApp.prototype.eventItem = function (k, day) {
-    var d = this.data, e = d.e, o = 10 * k, self = this;
+  GeomapApp.prototype.eventItem = function (k, eventDay, day) {
+    var d = this.data, c = this.cols, code = c.e_code[k];
     var li = el("li", "geomap-ev");
-    var kind = this.meta.kinds[e[o]], inferred = !!e[o + 4];
-    var claimFirst = e[o + 5], nClaims = e[o + 6], conflictIdx = e[o + 7];
-    var date = this.str[e[o + 9]];
-    if (dayOf(date) !== null && dayOf(date) > day || (dayOf(date) === null && date > isoOf(day))) { li.className += " geomap-future"; }
-    var head = date + " (" + this.meta.precisions[e[o + 1]] + ") " + kind;
-    if (kind === "captured") { head += " by " + this.label(this.actors[e[o + 2]]); }
-    else if (kind === "held") { head += " by " + this.label(this.actors[e[o + 3]]); }
-    else if (kind === "withdrew") { head += ": " + this.label(this.actors[e[o + 2]]) + " no longer holds it"; }
-    else if (kind === "surrendered") { head += ": " + this.label(this.actors[e[o + 2]]); }
-    else { head += " (" + this.label(this.actors[e[o + 2]]) + " against " + this.label(this.actors[e[o + 3]]) + ")"; }
+    var kind = this.meta.kinds[code & 7], precision = this.meta.precisions[(code >> 3) & 7];
+    var actor = this.actors[(code >> 6) & 7], ctrl = this.actors[(code >> 9) & 7], inferred = !!((code >> 12) & 1);
+    var date = k in this.eDate ? this.str[this.eDate[k]] : isoOf(eventDay);
+    if (eventDay > day) { li.className += " geomap-future"; }
+    var head = date + " (" + precision + ") " + kind;
+    if (kind === "captured") { head += " by " + this.label(actor); }
+    else if (kind === "held") { head += " by " + this.label(ctrl); }
+    else if (kind === "withdrew") { head += ": " + this.label(actor) + " no longer holds it"; }
+    else if (kind === "surrendered") { head += ": " + this.label(actor); }
+    else { head += " (" + this.label(actor) + " against " + this.label(ctrl) + ")"; }
     if (inferred) { head += " [inferred]"; }
     li.appendChild(el("div", "geomap-ev-head", head));
-    var quotes = el("div", "geomap-claims" + (conflictIdx >= 0 ? " geomap-conflict" : ""));
-    for (var j = 0; j < nClaims; j++) {
-      var c = 4 * (claimFirst + j), art = d.a[d.c[c]];
-      var block = el("div", "geomap-claim");
-      block.appendChild(el("q", null, this.str[d.c[c + 1]]));
-      var when = this.str[d.c[c + 3]];
-      block.appendChild(el("div", "geomap-src", "— " + (art[1] || art[0]) + ", " + art[2] + (when ? " (\u201c" + when + "\u201d)" : "")));
+    var conflict = k in this.eConflict;
+    var quotes = el("div", "geomap-claims" + (conflict ? " geomap-conflict" : ""));
+    if (conflict) { quotes.appendChild(el("div", "geomap-conflict-note", "Sources disagree: " + this.str[this.eConflict[k]])); }
+    for (var j = this.claimStart[k]; j < this.claimStart[k + 1]; j++) {
+      var art = d.a[c.c_article[j]], block = el("div", "geomap-claim"), sentence = this.str[c.c_sentence[j]];
+      if (sentence) { block.appendChild(el("q", null, sentence)); }
+      var when = this.str[c.c_when[j]];
+      if (art) { block.appendChild(el("div", "geomap-src", "— " + (art[1] || art[0]) + ", " + art[2] + (when ? " (\u201c" + when + "\u201d)" : ""))); }
       quotes.appendChild(block);
-    }
-    if (conflictIdx >= 0) {
-      quotes.insertBefore(el("div", "geomap-conflict-note", "Sources disagree: " + this.str[conflictIdx]), quotes.firstChild);
     }
     li.appendChild(quotes);
     return li;
@@ -483,24 +509,36 @@
   };
 
   window.geomapInit = function (map, dataId, basemapId, legendId) {
+    var t0 = performance.now();
     var data = JSON.parse(document.getElementById(dataId).textContent);
     var legendNode = legendId && document.getElementById(legendId);
     if (legendNode) { data.meta.legend = JSON.parse(legendNode.textContent); }
     var basemapNode = document.getElementById(basemapId);
     var basemap = basemapNode ? JSON.parse(basemapNode.textContent) : null;
-    var app = new GeomapApp(map, data, basemap);
-    window.geomap = {
-      version: data.meta.version,
-      setDate: function (iso) { var day = dayOf(iso); if (day === null) { throw new Error("setDate expects YYYY-MM-DD, got " + iso); } return app.setDay(day); },
-      date: function () { return isoOf(app.day); },
-      state: function (id) { var p = app.byId[id]; return p ? app.describe(p, app.day) : null; },
-      select: function (id) { var p = app.byId[id]; if (!p) { return false; } p.marker.openPopup(); return true; },
-      places: function () { return app.places.map(function (p) { return p.id; }); },
-      play: function () { if (!app.timer) { app.toggle(); } },
-      pause: function () { if (app.timer) { app.toggle(); } },
-      playing: function () { return !!app.timer; },
-      map: map
-    };
-    return app;
+    return inflateAll(data.cols).then(function (columns) {
+      var app = new GeomapApp(map, data, basemap, columns);
+      window.geomap = {
+        version: data.meta.version,
+        readyMs: performance.now() - t0,
+        setDate: function (iso) { var day = dayOf(iso); if (day === null) { throw new Error("setDate expects YYYY-MM-DD, got " + iso); } return app.setDay(day); },
+        date: function () { return isoOf(app.day); },
+        state: function (id) { var p = app.byId[id]; return p ? app.describe(p, app.day) : null; },
+        select: function (id) { var p = app.byId[id]; if (!p) { return false; } (p.outline || p.marker).openPopup(); return true; },
+        places: function () { return app.places.map(function (p) { return p.id; }); },
+        play: function () { if (!app.timer) { app.toggle(); } },
+        pause: function () { if (app.timer) { app.toggle(); } },
+        playing: function () { return !!app.timer; },
+        flush: function () { var r = app.renderer; if (r._redrawRequest) { L.Util.cancelAnimFrame(r._redrawRequest); r._redrawRequest = null; r._redraw(); } },
+        map: map
+      };
+      document.dispatchEvent(new CustomEvent("geomap:ready"));
+      return app;
+    }).catch(function (error) {
+      var box = document.createElement("div");
+      box.className = "geomap-error";
+      box.textContent = "This map could not start: " + error + " (it needs a browser from 2023 or later).";
+      document.body.appendChild(box);
+      throw error;
+    });
   };
 })();
