@@ -17,6 +17,7 @@ from geomap.mapping import MapOptions
 
 DATA_HELP = "Folder with gazetteer.csv and articles/ (default: ./data)."
 OUT_HELP = "Folder for the outputs (default: ./output)."
+MAX_WARNINGS = 10
 
 
 def _report(error: BaseException, debug: bool) -> None:
@@ -101,8 +102,11 @@ def _summary(result: pipeline.ExtractResult, quiet: bool) -> None:
         click.echo(f"{len(result.report.errors)} article(s) could not be read:", err=True)
         for error in result.report.errors:
             click.echo(f"  {error}", err=True)
-    for warning in result.timeline.gazetteer.warnings:
+    warnings = result.timeline.gazetteer.warnings
+    for warning in warnings[:MAX_WARNINGS]:
         click.echo(f"warning: {warning}", err=True)
+    if len(warnings) > MAX_WARNINGS:
+        click.echo(f"warning: ... and {len(warnings) - MAX_WARNINGS} more like these", err=True)
 
 
 def _counts(result: pipeline.ExtractResult) -> dict:
@@ -154,6 +158,11 @@ def _counts(result: pipeline.ExtractResult) -> dict:
     type=click.DateTime(["%Y-%m-%d"]),
     help="Date the map opens at (default: the last event).",
 )
+@click.option(
+    "--areas/--no-areas",
+    default=None,
+    help="Draw the ISIS-held area (default: on for maps of up to 500 places).",
+)
 @click.option("--width", default="100%", show_default=True, help="Map width (CSS, e.g. 900px).")
 @click.option("--height", default="100%", show_default=True, help="Map height (CSS).")
 @click.option(
@@ -173,6 +182,7 @@ def build(
     step,
     stale_days,
     start,
+    areas,
     width,
     height,
     jobs,
@@ -186,6 +196,7 @@ def build(
         step=step,
         stale_days=stale_days,
         start=start.date() if start else None,
+        areas=areas,
         width=width,
         height=height,
     )

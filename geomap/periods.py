@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 PRECISIONS = ("day", "range", "week", "month", "year")
 
@@ -27,6 +28,7 @@ def date_matches(value: str, precision: str, gold_value: str, gold_precision: st
     return gold_first <= first and last <= gold_last
 
 
+@lru_cache(maxsize=65536)
 def date_bounds(value: str, precision: str) -> tuple[dt.date, dt.date]:
     """First and last day a date value covers."""
     if precision == "range" or "/" in value:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass, field, replace
@@ -77,7 +78,7 @@ class Exclusivity:
     country: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     """A dated control event at one place, with its evidence and every source reporting it."""
 
@@ -103,8 +104,11 @@ class Event:
     exclusive: Exclusivity | None = None
     event_id: str = ""
     curated: bool = False
+    first_day: dt.date = field(init=False, repr=False, compare=False)
+    last_day: dt.date = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        self.first_day, self.last_day = date_bounds(self.date, self.date_precision)
         if not self.sources and self.article:
             self.sources = [self.article]
         if not self.claims and self.article:
@@ -137,13 +141,29 @@ class Event:
         )
         return "ev-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]
 
-    @property
-    def first_day(self):
-        return date_bounds(self.date, self.date_precision)[0]
-
-    @property
-    def last_day(self):
-        return date_bounds(self.date, self.date_precision)[1]
+    def as_list(self) -> list[str]:
+        """The row in EVENT_COLUMNS order."""
+        return [
+            self.event_id,
+            self.date,
+            self.date_precision,
+            self.date_text,
+            self.place_id,
+            self.place,
+            self.kind,
+            self.actor,
+            self.controller,
+            self.article,
+            self.outlet,
+            self.published,
+            self.evidence,
+            str(self.evidence_start),
+            str(self.evidence_end),
+            f"{self.confidence:.2f}",
+            "|".join(self.sources),
+            "true" if self.inferred else "false",
+            "|".join(self.conflicts),
+        ]
 
     def as_row(self) -> dict[str, str]:
         return {
@@ -226,7 +246,11 @@ def write_csv(rows: list[dict[str, str]], columns: list[str]) -> str:
 
 
 def events_to_csv(events: list[Event]) -> str:
-    return write_csv([e.as_row() for e in events], EVENT_COLUMNS)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(EVENT_COLUMNS)
+    writer.writerows(e.as_list() for e in events)
+    return buffer.getvalue()
 
 
 def _bool(value: str, path: str, line: int, column: str) -> bool:
@@ -250,8 +274,8 @@ def read_events_csv(
 
     path = Path(path)
     text = _read_text(path, EventsFileError)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader, [])]
     needed = (
         ["date", "place_id", "kind"]
         if curated
@@ -265,23 +289,46 @@ def read_events_csv(
             line=1,
             hint="use the columns of output/events.csv",
         )
-    reader.fieldnames = header
+    column = {name: i for i, name in enumerate(header)}
+    indexes = [column.get(name, -1) for name in (*EVENT_COLUMNS, "curation")]
     events: list[Event] = []
     rejected: list[str] = []
+    default_confidence = 1.0 if curated else 0.5
+    checked_dates: set[tuple[str, str]] = set()
     for row in reader:
         line = reader.line_num
-        values = {k: (v or "").strip() for k, v in row.items() if k is not None}
-        if not any(values.values()):
+        if not any(cell.strip() for cell in row):
             continue
-        action = (values.get("curation") or "").lower()
-        if values.get("kind", "").lower() == "reject" or action == "reject":
-            if not values.get("event_id"):
+        (
+            event_id,
+            date_value,
+            precision,
+            date_text,
+            place_id,
+            _place,
+            kind,
+            actor,
+            controller,
+            article,
+            outlet,
+            published,
+            evidence,
+            ev_start_text,
+            ev_end_text,
+            confidence_text,
+            sources,
+            inferred_text,
+            conflicts,
+            curation,
+        ) = (row[i].strip() if 0 <= i < len(row) else "" for i in indexes)
+        kind = kind.lower()
+        if kind == "reject" or curation.lower() == "reject":
+            if not event_id:
                 raise EventsFileError(
                     "a rejection needs an event_id", file=path, line=line, field="event_id"
                 )
-            rejected.append(values["event_id"])
+            rejected.append(event_id)
             continue
-        place_id = values.get("place_id", "")
         if place_id not in place_names:
             raise EventsFileError(
                 f"unknown place id {place_id!r}",
@@ -290,7 +337,6 @@ def read_events_csv(
                 field="place_id",
                 hint="use an id from data/gazetteer.csv (geomap geocode NAME prints it)",
             )
-        kind = values.get("kind", "").lower()
         if kind not in KINDS:
             raise EventsFileError(
                 f"unknown kind {kind!r}",
@@ -299,79 +345,70 @@ def read_events_csv(
                 field="kind",
                 hint=f"one of {', '.join(KINDS)} (or 'reject' to remove an event)",
             )
-        date_value = values.get("date", "")
-        precision = values.get("date_precision", "") or _guess_precision(date_value)
-        if precision not in PRECISIONS:
-            raise EventsFileError(
-                f"unknown date_precision {precision!r}",
-                file=path,
-                line=line,
-                field="date_precision",
-                hint=f"one of {', '.join(PRECISIONS)}",
-            )
-        try:
-            date_bounds(date_value, precision)
-        except (ValueError, IndexError):
-            raise EventsFileError(
-                f"{date_value!r} is not a date at precision {precision!r}",
-                file=path,
-                line=line,
-                field="date",
-                hint="YYYY-MM-DD, YYYY-MM, YYYY or YYYY-MM-DD/YYYY-MM-DD",
-            ) from None
-        for column in ("actor", "controller"):
-            if values.get(column) and values[column] not in ACTORS:
+        precision = precision or _guess_precision(date_value)
+        if (date_value, precision) not in checked_dates:
+            if precision not in PRECISIONS:
                 raise EventsFileError(
-                    f"unknown {column} {values[column]!r}",
+                    f"unknown date_precision {precision!r}",
                     file=path,
                     line=line,
-                    field=column,
+                    field="date_precision",
+                    hint=f"one of {', '.join(PRECISIONS)}",
+                )
+            try:
+                date_bounds(date_value, precision)
+            except (ValueError, IndexError):
+                raise EventsFileError(
+                    f"{date_value!r} is not a date at precision {precision!r}",
+                    file=path,
+                    line=line,
+                    field="date",
+                    hint="YYYY-MM-DD, YYYY-MM, YYYY or YYYY-MM-DD/YYYY-MM-DD",
+                ) from None
+            checked_dates.add((date_value, precision))
+        for name, value in (("actor", actor), ("controller", controller)):
+            if value and value not in ACTORS:
+                raise EventsFileError(
+                    f"unknown {name} {value!r}",
+                    file=path,
+                    line=line,
+                    field=name,
                     hint=f"one of {', '.join(ACTORS)}, or empty for unknown",
                 )
         try:
-            confidence = float(values.get("confidence") or (1.0 if curated else 0.5))
-        except ValueError:
+            confidence = float(confidence_text or default_confidence)
+            ev_start = int(ev_start_text or -1)
+            ev_end = int(ev_end_text or -1)
+        except ValueError as error:
+            field_name = "confidence" if "float" in str(error) else "evidence_start"
             raise EventsFileError(
-                f"{values['confidence']!r} is not a number",
-                file=path,
-                line=line,
-                field="confidence",
+                f"not a number ({error})", file=path, line=line, field=field_name
             ) from None
-        try:
-            ev_start = int(values.get("evidence_start") or -1)
-            ev_end = int(values.get("evidence_end") or -1)
-        except ValueError:
-            raise EventsFileError(
-                "evidence offsets must be whole numbers",
-                file=path,
-                line=line,
-                field="evidence_start",
-            ) from None
-        article = values.get("article") or ("curated" if curated else "")
-        sources = [s for s in values.get("sources", "").split("|") if s] or [article]
-        event = Event(
-            date=date_value,
-            date_precision=precision,
-            place_id=place_id,
-            place=place_names[place_id],
-            kind=kind,
-            actor=values.get("actor", ""),
-            controller=values.get("controller", ""),
-            article=article,
-            evidence=values.get("evidence", ""),
-            evidence_start=ev_start,
-            evidence_end=ev_end,
-            date_text=values.get("date_text", ""),
-            outlet=values.get("outlet", ""),
-            published=values.get("published", ""),
-            confidence=confidence,
-            inferred=_bool(values.get("inferred", ""), str(path), line, "inferred"),
-            sources=sources,
-            conflicts=[c for c in values.get("conflicts", "").split("|") if c],
-            event_id=values.get("event_id", ""),
-            curated=curated,
+        article = article or ("curated" if curated else "")
+        events.append(
+            Event(
+                date=date_value,
+                date_precision=precision,
+                place_id=place_id,
+                place=place_names[place_id],
+                kind=kind,
+                actor=actor,
+                controller=controller,
+                article=article,
+                evidence=evidence,
+                evidence_start=ev_start,
+                evidence_end=ev_end,
+                date_text=date_text,
+                outlet=outlet,
+                published=published,
+                confidence=confidence,
+                inferred=_bool(inferred_text, str(path), line, "inferred"),
+                sources=sources.split("|") if sources else [article],
+                conflicts=conflicts.split("|") if conflicts else [],
+                event_id=event_id,
+                curated=curated,
+            )
         )
-        events.append(event)
     return events, rejected
 
 

@@ -113,7 +113,7 @@ def apply_curation(events: list[Event], curated: list[Event], rejected: list[str
     return sort_events(kept + [e.copy(curated=True) for e in curated])
 
 
-@dataclass
+@dataclass(slots=True)
 class State:
     """What is known of one place from one evidence day on."""
 
@@ -135,59 +135,57 @@ def replay(events: list[Event]) -> list[State]:
     for event in events:
         by_day[event.first_day].append(event)
     states: list[State] = []
-    current = State(day=dt.date.min, controller="", status="unknown", since=dt.date.min)
+    controller, status, since = "", "unknown", dt.date.min
+    challenger = former = ""
+    approx = inferred = False
     for day in sorted(by_day):
-        todays = sorted(by_day[day], key=lambda e: (STATUS_RANK[e.kind], e.confidence, e.event_id))
+        todays = by_day[day]
+        if len(todays) > 1:
+            todays.sort(key=lambda e: (STATUS_RANK[e.kind], e.confidence, e.event_id))
         surrendered = False
         for event in todays:
-            approx = event.date_precision != "day"
-            if event.kind == "surrendered":
+            kind = event.kind
+            if kind == "surrendered":
                 surrendered = True
                 continue
-            if event.kind == "captured":
-                controller, status, challenger, former = (
+            if kind == "captured":
+                new_controller, new_status, challenger, former = (
                     event.controller or event.actor,
                     "held",
                     "",
                     "",
                 )
-            elif event.kind == "held":
-                controller, status, challenger, former = event.controller, "held", "", ""
-            elif event.kind in ("contested", "besieged"):
-                controller = event.controller or current.controller
-                status, challenger, former = event.kind, event.actor, ""
+            elif kind == "held":
+                new_controller, new_status, challenger, former = event.controller, "held", "", ""
+            elif kind in ("contested", "besieged"):
+                new_controller = event.controller or controller
+                new_status, challenger, former = kind, event.actor, ""
             else:  # withdrew
-                if event.inferred and current.controller != event.actor:
+                if event.inferred and controller != event.actor:
                     continue
-                controller = event.controller
-                status = "held" if controller else "lost"
+                new_controller = event.controller
+                new_status = "held" if new_controller else "lost"
                 challenger, former = "", event.actor
-            since = (
-                day
-                if controller != current.controller
-                or current.status in ("unknown", "lost")
-                and status != current.status
-                else current.since
+            if new_controller != controller or (
+                status in ("unknown", "lost") and new_status != status
+            ):
+                since = day
+            controller, status = new_controller, new_status
+            approx, inferred = event.date_precision != "day", event.inferred
+        states.append(
+            State(
+                day,
+                controller,
+                status,
+                since,
+                challenger,
+                approx,
+                inferred,
+                former,
+                surrendered,
+                tuple(e.event_id for e in todays),
             )
-            current = State(
-                day=day,
-                controller=controller,
-                status=status,
-                since=since,
-                challenger=challenger,
-                approx=approx,
-                inferred=event.inferred,
-                former=former,
-            )
-        current = State(
-            **{
-                **current.__dict__,
-                "day": day,
-                "surrendered": surrendered,
-                "event_ids": tuple(e.event_id for e in todays),
-            }
         )
-        states.append(current)
     return states
 
 
@@ -316,37 +314,46 @@ def infer_prior_holders(events: list[Event]) -> list[Event]:
 
 
 def flag_conflicts(events: list[Event]) -> None:
-    """Mark claims that disagree: one change on different dates, or one day, two holders."""
+    """Mark claims that disagree: one capture on different dates (within 45 days), or one day
+    with two holders. Sorted sweeps per place, so the cost grows with n log n, not n²."""
     by_place: dict[str, list[Event]] = defaultdict(list)
     for event in events:
         if not event.inferred:
             by_place[event.place_id].append(event)
     for place_events in by_place.values():
-        for i, a in enumerate(place_events):
-            for b in place_events[i + 1 :]:
-                if _disagree(a, b):
-                    a.conflicts.append(b.event_id)
-                    b.conflicts.append(a.event_id)
+        captures = sorted(
+            (e for e in place_events if e.kind == "captured" and e.date_precision == "day"),
+            key=lambda e: e.first_day,
+        )
+        for i, a in enumerate(captures):
+            for b in captures[i + 1 :]:
+                if (b.first_day - a.first_day).days > DATE_CONFLICT_DAYS:
+                    break
+                if a.controller == b.controller and a.date != b.date:
+                    _link(a, b)
+        same_day: dict[dt.date, list[Event]] = defaultdict(list)
+        for event in place_events:
+            if event.kind in ("captured", "held") and event.controller:
+                same_day[event.first_day].append(event)
+        for day_events in same_day.values():
+            if len(day_events) < 2 or len({e.controller for e in day_events}) < 2:
+                continue
+            for i, a in enumerate(day_events):
+                for b in day_events[i + 1 :]:
+                    if a.controller == b.controller:
+                        continue
+                    both_captures = a.kind == b.kind == "captured"
+                    no_capture = "captured" not in (a.kind, b.kind)
+                    day_precision = a.date_precision == b.date_precision == "day"
+                    if both_captures or (no_capture and day_precision):
+                        _link(a, b)
     for event in events:
         event.conflicts = sorted(set(event.conflicts))
 
 
-def _disagree(a: Event, b: Event) -> bool:
-    if a.kind == b.kind == "captured":
-        if a.controller == b.controller and a.date != b.date:
-            gap = abs((a.first_day - b.first_day).days)
-            return gap <= DATE_CONFLICT_DAYS and a.date_precision == b.date_precision == "day"
-        if a.controller != b.controller and a.first_day == b.first_day:
-            return bool(a.controller and b.controller)
-    if (
-        {a.kind, b.kind} <= {"captured", "held"}
-        and a.first_day == b.first_day
-        and a.date_precision == b.date_precision == "day"
-    ):
-        if a.controller and b.controller and a.controller != b.controller:
-            captured = a if a.kind == "captured" else b if b.kind == "captured" else None
-            return captured is None
-    return False
+def _link(a: Event, b: Event) -> None:
+    a.conflicts.append(b.event_id)
+    b.conflicts.append(a.event_id)
 
 
 @dataclass

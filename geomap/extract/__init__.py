@@ -75,8 +75,9 @@ def extract_article(
     recent: list[tuple[int, PlaceMention]] = []  # (sentence number, mention) for anaphora
     for number, sentence in enumerate(split_sentences(body)):
         mentions = finder.find(sentence, body)
-        result.unknown_names.extend(finder.unknown_names(sentence, body))
-        result.events.extend(events_in_sentence(sentence, mentions, ctx))
+        result.unknown_names.extend(finder.unknown_names(sentence, body, mentions))
+        dates = find_dates(sentence.text, article.published, sentence.start)
+        result.events.extend(events_in_sentence(sentence, mentions, ctx, dates))
         referred = list(mentions)
         anaphor = _ANAPHOR.match(sentence.text)
         if not mentions and anaphor:
@@ -94,12 +95,8 @@ def extract_article(
                     ]
                     break
         if referred:
-            dates = [
-                d
-                for d in find_dates(sentence.text, article.published, sentence.start)
-                if not d.future
-            ]
-            date = dates[0] if dates else publication_date(article.published)
+            past = [d for d in dates if not d.future]
+            date = past[0] if past else publication_date(article.published)
             figures = find_figures(sentence.text)
             for mention in {m.place_id: m for m in referred}.values():
                 place = gazetteer.by_id[mention.place_id]

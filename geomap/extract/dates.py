@@ -297,8 +297,17 @@ def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int)
     return None
 
 
+_CUE = re.compile(
+    r"\d|day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|week|month|year|tonight|"
+    r"tomorrow|morning|overnight|night)",
+    re.I,
+)
+
+
 def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateMention]:
     """Every date expression in ``text``, resolved against ``published``, in text order."""
+    if not _CUE.search(text):
+        return []
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in PATTERNS:

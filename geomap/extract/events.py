@@ -533,8 +533,13 @@ def _exclusivity(
     return None
 
 
-def events_in_sentence(sentence: Span, mentions: list[PlaceMention], ctx: _Context) -> list[Event]:
-    """The control events one sentence states."""
+def events_in_sentence(
+    sentence: Span,
+    mentions: list[PlaceMention],
+    ctx: _Context,
+    dates: list[DateMention] | None = None,
+) -> list[Event]:
+    """The control events one sentence states (``dates``: the sentence's, if found already)."""
     body = ctx.body
     if not mentions:
         return []
@@ -542,7 +547,8 @@ def events_in_sentence(sentence: Span, mentions: list[PlaceMention], ctx: _Conte
     tokens = tokenize(sentence)
     triggers = find_triggers(sentence)
     actors = find_actors(sentence.text, sentence.start)
-    dates = find_dates(sentence.text, ctx.published, sentence.start)
+    if dates is None:
+        dates = find_dates(sentence.text, ctx.published, sentence.start)
     locators = _locators(mentions, body, ctx.gazetteer)
     exclusive = _exclusivity(sentence, body, mentions, ctx.gazetteer)
     targets = [m for m in mentions if m.start not in locators]

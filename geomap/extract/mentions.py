@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from geomap.extract.text import Span, Token, tokenize
 from geomap.gazetteer import (
@@ -46,6 +47,12 @@ class PlaceMention:
     surface: str
 
 
+@lru_cache(maxsize=200_000)
+def raw_token_key(text: str) -> str:
+    """The folded key of one word as it stands in the text (cached: words repeat)."""
+    return token_key(normalise_token(text))
+
+
 class MentionFinder:
     """Scans text for every gazetteer spelling, longest match first, by folded token keys."""
 
@@ -53,6 +60,7 @@ class MentionFinder:
         self.gazetteer = gazetteer
         self.index = gazetteer.key_index()
         self.max_len = max((len(k) for k in self.index), default=1)
+        self.first_keys = {k[0] for k in self.index}
 
     def _content_tokens(self, tokens: list[Token], body: str) -> list[tuple[Token, int, str]]:
         """Tokens with Arabic articles folded into the next word: (token, start, key)."""
@@ -84,6 +92,9 @@ class MentionFinder:
         i = 0
         while i < len(content):
             match = None
+            if content[i][2] not in self.first_keys:
+                i += 1
+                continue
             for length in range(min(self.max_len, len(content) - i), 0, -1):
                 window = content[i : i + length]
                 key = tuple(k for _t, _s, k in window)
@@ -109,9 +120,12 @@ class MentionFinder:
                 i += 1
         return mentions
 
-    def unknown_names(self, span: Span, body: str) -> list[tuple[str, int]]:
+    def unknown_names(
+        self, span: Span, body: str, mentions: list[PlaceMention] | None = None
+    ) -> list[tuple[str, int]]:
         """Capitalised names after a place cue ('the village of X', 'in X') not in the gazetteer."""
-        known = {(m.start, m.end) for m in self.find(span, body)}
+        found_mentions = self.find(span, body) if mentions is None else mentions
+        known = {(m.start, m.end) for m in found_mentions}
         found: list[tuple[str, int]] = []
         tokens = tokenize(span)
         i = 0

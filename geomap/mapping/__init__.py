@@ -21,7 +21,7 @@ import folium
 import numpy as np
 
 from geomap.articles import Article
-from geomap.mapping.areas import held_areas
+from geomap.mapping.areas import MAX_PLACES, held_areas
 from geomap.mapping.assets import STATIC, inline, placeholder, script_safe_json
 from geomap.mapping.plugins import Basemap, Legend, OfflineAssets, TimeSlider
 from geomap.periods import PRECISIONS
@@ -135,7 +135,7 @@ class MapOptions:
     start: dt.date | None = None
     width: str = "100%"
     height: str = "100%"
-    areas: bool = True
+    areas: bool | None = None  # None: draw the ISIS-held area when the map has ≤ 500 places
     csp: bool = True
     extra_meta: dict = field(default_factory=dict)
 
@@ -147,7 +147,7 @@ def pack(values: list[int], dtype: str) -> list[str]:
     if values and max(values) > np.iinfo(np.dtype(dtype)).max:
         dtype = "u4"
     array = np.asarray(values, dtype=np.dtype(dtype).newbyteorder("<"))
-    return [dtype, base64.b64encode(zlib.compress(array.tobytes(), 9)).decode("ascii")]
+    return [dtype, base64.b64encode(zlib.compress(array.tobytes(), 6)).decode("ascii")]
 
 
 def encode(
@@ -187,28 +187,39 @@ def encode(
     }
     event_dates: dict[int, int] = {}
     event_conflicts: dict[int, int] = {}
+    actor_code = {a: i for i, a in enumerate(ACTORS)}
+    status_code = {s: i for i, s in enumerate(STATUSES)}
+    kind_code = {k: i for i, k in enumerate(KINDS)}
+    precision_code = {p: i for i, p in enumerate(PRECISIONS)}
+    s_count, s_day, s_code, s_since, s_events = (
+        cols[k] for k in ("s_count", "s_day", "s_code", "s_since", "s_events")
+    )
+    e_code, e_claims, e_conf = cols["e_code"], cols["e_claims"], cols["e_conf"]
+    c_article, c_sentence, c_when = cols["c_article"], cols["c_sentence"], cols["c_when"]
+    first_day = _day(first)
+    epoch_ordinal = EPOCH.toordinal()
     for place in gaz:
         states = timeline.states.get(place.id, [])
-        cols["s_count"].append(len(states))
-        previous = _day(first)
+        s_count.append(len(states))
+        previous = first_day
         for state in states:
-            day = _day(state.day)
-            cols["s_day"].append(day - previous)
+            day = state.day.toordinal() - epoch_ordinal
+            s_day.append(day - previous)
             previous = day
-            cols["s_code"].append(
-                ACTORS.index(state.controller)
-                | STATUSES.index(state.status) << 3
-                | ACTORS.index(state.challenger) << 6
-                | ACTORS.index(state.former) << 9
+            s_code.append(
+                actor_code[state.controller]
+                | status_code[state.status] << 3
+                | actor_code[state.challenger] << 6
+                | actor_code[state.former] << 9
                 | state.approx << 12
                 | state.inferred << 13
                 | state.surrendered << 14
             )
-            cols["s_since"].append(day - _day(max(state.since, first)))
-            cols["s_events"].append(len(state.event_ids))
+            s_since.append(day - max(state.since.toordinal() - epoch_ordinal, first_day))
+            s_events.append(len(state.event_ids))
             for event_id in state.event_ids:
                 event = events_by_id[event_id]
-                index = len(cols["e_code"])
+                index = len(e_code)
                 if event.date_precision != "day":
                     event_dates[index] = strings(event.date)
                 if event.conflicts:
@@ -220,19 +231,20 @@ def encode(
                             for o in others
                         )
                     )
-                cols["e_code"].append(
-                    KINDS.index(event.kind)
-                    | PRECISIONS.index(event.date_precision) << 3
-                    | (ACTORS.index(event.actor) if event.actor in ACTORS else 0) << 6
-                    | (ACTORS.index(event.controller) if event.controller in ACTORS else 0) << 9
-                    | int(event.inferred) << 12
+                e_code.append(
+                    kind_code[event.kind]
+                    | precision_code[event.date_precision] << 3
+                    | actor_code.get(event.actor, 0) << 6
+                    | actor_code.get(event.controller, 0) << 9
+                    | event.inferred << 12
                 )
-                cols["e_claims"].append(len(event.claims))
-                cols["e_conf"].append(int(round(event.confidence * 100)))
-                for claim in event.claims:
-                    cols["c_article"].append(article_index.get(claim.article, 0))
-                    cols["c_sentence"].append(strings(claim.evidence))
-                    cols["c_when"].append(strings(claim.date_text))
+                claims = event.claims
+                e_claims.append(len(claims))
+                e_conf.append(int(event.confidence * 100 + 0.5))
+                for claim in claims:
+                    c_article.append(article_index.get(claim.article, 0))
+                    c_sentence.append(strings(claim.evidence))
+                    c_when.append(strings(claim.date_text))
     types = {
         "s_count": "u4",
         "s_day": "u2",
@@ -261,7 +273,8 @@ def encode(
             ]
         )
     areas = []
-    if options.areas:
+    draw_areas = options.areas if options.areas is not None else len(gaz) <= MAX_PLACES
+    if draw_areas:
         areas = [[_day(a.day), a.km2, a.polygons] for a in held_areas(timeline)]
     start = options.start or last
     meta = {

@@ -17,6 +17,7 @@ from geomap.timeline import UTM_CRS, Timeline
 BUFFER_KM = 3.0
 CLOSE_KM = 4.0
 MAX_SNAPSHOTS = 400
+MAX_PLACES = 500  # above this many places the area is not drawn unless asked (MapOptions.areas)
 
 
 @dataclass(frozen=True)

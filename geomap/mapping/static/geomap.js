@@ -520,6 +520,8 @@
       window.geomap = {
         version: data.meta.version,
         readyMs: performance.now() - t0,
+        first: data.meta.first,
+        last: data.meta.last,
         setDate: function (iso) { var day = dayOf(iso); if (day === null) { throw new Error("setDate expects YYYY-MM-DD, got " + iso); } return app.setDay(day); },
         date: function () { return isoOf(app.day); },
         state: function (id) { var p = app.byId[id]; return p ? app.describe(p, app.day) : null; },

@@ -1,0 +1,417 @@
+"""geomap against folium's time plugins, and how its costs grow. Run by hand, not in CI.
+
+    npm install --prefix bench/.npm jquery@3.7.1 jquery-ui-dist@1.13.2 iso8601-js-period@0.2.1 \\
+        leaflet-timedimension@1.1.1 moment@2.18.1 leaflet.timeline@1.6.0
+    python bench/run.py --sizes 1000 10000 50000 --changes 50 --repeat 3
+    python bench/run.py --extract 1000 10000
+
+Writes bench/results.json and bench/growth.png; BENCHMARKS.md quotes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+WORK = HERE / "work"
+NPM = HERE / ".npm" / "node_modules"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_TIMEOUT_S = 90
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def timed(command: list[str], env=None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of a whole process."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True, env=env
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr[-2000:])
+    peak = int(result.stderr.strip().splitlines()[-1])
+    return elapsed, peak
+
+
+def baseline_script(kind: str, data: Path, out: Path) -> str:
+    """A Python program that builds folium's TimestampedGeoJson or Timeline map."""
+    return f'''
+import csv, json, sys, time
+import folium
+from folium.plugins import TimestampedGeoJson, Timeline, TimelineSlider
+COLORS = {{"ISIS": "#111111", "SDF": "#f2c800", "SYRIAN_GOV": "#d62728", "IRAQI_GOV": "#7b1f3a"}}
+places = {{r["id"]: (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(open("{data}/gazetteer.csv"))}}
+rows = list(csv.DictReader(open("{data}/events_input.csv")))
+def day(d): return d if len(d) == 10 else d[:7] + "-01"
+m = folium.Map(location=[35, 40.5], zoom_start=7, tiles=None)
+if "{kind}" == "timestamped":
+    feats = []
+    for r in rows:
+        lat, lon = places[r["place_id"]]
+        color = COLORS.get(r["controller"], "#999999")
+        feats.append({{"type": "Feature", "geometry": {{"type": "Point", "coordinates": [lon, lat]}},
+                      "properties": {{"time": day(r["date"]), "popup": r["kind"],
+                                      "icon": "circle", "iconstyle": {{"fillColor": color,
+                                      "fillOpacity": 0.9, "stroke": "true", "radius": 5}}}}}})
+    TimestampedGeoJson({{"type": "FeatureCollection", "features": feats}}, period="P1D",
+                       duration="P1D", add_last_point=False).add_to(m)
+else:
+    by_place = {{}}
+    for r in rows:
+        by_place.setdefault(r["place_id"], []).append(r)
+    feats = []
+    for pid, events in by_place.items():
+        events.sort(key=lambda r: day(r["date"]))
+        lat, lon = places[pid]
+        for a, b in zip(events, events[1:] + [None]):
+            feats.append({{"type": "Feature", "geometry": {{"type": "Point", "coordinates": [lon, lat]}},
+                          "properties": {{"start": day(a["date"]), "end": day(b["date"]) if b else "2020-12-31",
+                                          "color": COLORS.get(a["controller"], "#999999")}}}})
+    timeline = Timeline({{"type": "FeatureCollection", "features": feats}}).add_to(m)
+    TimelineSlider(auto_play=False, enable_keyboard_controls=True).add_timelines(timeline).add_to(m)
+m.save("{out}")
+'''
+
+
+def inline_assets(path: Path) -> None:
+    """Replace the CDN <script src>/<link href> of a folium page with the npm files' text."""
+    files = {
+        "leaflet.js": NPM / "leaflet/dist/leaflet.js",
+        "leaflet.css": NPM / "leaflet/dist/leaflet.css",
+        "jquery.min.js": NPM / "jquery/dist/jquery.min.js",
+        "jquery-ui.min.js": NPM / "jquery-ui-dist/jquery-ui.min.js",
+        "iso8601.min.js": NPM / "iso8601-js-period/iso8601.js",
+        "leaflet.timedimension.min.js": NPM
+        / "leaflet-timedimension/dist/leaflet.timedimension.min.js",
+        "leaflet.timedimension.control.css": NPM
+        / "leaflet-timedimension/dist/leaflet.timedimension.control.css",
+        "moment.min.js": NPM / "moment/min/moment.min.js",
+        "leaflet.timeline.min.js": NPM / "leaflet.timeline/dist/leaflet.timeline.js",
+    }
+    page = path.read_text(encoding="utf-8")
+
+    def script(m):
+        name = m.group(1).rsplit("/", 1)[-1]
+        return (
+            f"<script>{files[name].read_text(encoding='utf-8')}</script>" if name in files else ""
+        )
+
+    def style(m):
+        name = m.group(1).rsplit("/", 1)[-1]
+        if name in files:
+            return f"<style>{files[name].read_text(encoding='utf-8')}</style>"
+        return ""
+
+    page = re.sub(r'<script src="([^"]+)"></script>', script, page)
+    page = re.sub(r'<link rel="stylesheet" href="([^"]+)"/>', style, page)
+    path.write_text(page, encoding="utf-8")
+
+
+# --- the browser ----------------------------------------------------------------------------
+
+STEP_GEOMAP = """async () => {
+  const first = Date.parse(window.geomap.first), span = (Date.parse(window.geomap.last) - first) / 86400000;
+  const samples = [];
+  for (let i = 0; i < %d; i++) {
+    const d = new Date(first + Math.floor(((i * 7919) %% 1000) / 1000 * span) * 86400000).toISOString().slice(0, 10);
+    await new Promise(r => requestAnimationFrame(r));
+    const t0 = performance.now(); window.geomap.setDate(d); window.geomap.flush();
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}"""
+
+
+def measure_page(path: Path, kind: str, steps: int = 100) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    out: dict = {"kind": kind}
+    with sync_playwright() as play:
+        browser = play.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--enable-precise-memory-info",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.set_default_timeout(BROWSER_TIMEOUT_S * 1000)
+        page.route("http*://**", lambda route: route.abort())
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        start = time.perf_counter()
+        try:
+            page.goto(path.as_uri(), wait_until="load", timeout=BROWSER_TIMEOUT_S * 1000)
+            ready_check = {
+                "geomap": "() => window.geomap !== undefined",
+                "timestamped": "() => document.querySelectorAll('.leaflet-interactive').length > 0 || window.performance.now() > 0",
+                "timeline": "() => document.querySelectorAll('.leaflet-interactive').length > 0 || window.performance.now() > 0",
+            }[kind]
+            deadline = time.perf_counter() + BROWSER_TIMEOUT_S
+            while not page.evaluate(ready_check):
+                if time.perf_counter() > deadline:
+                    raise TimeoutError
+                time.sleep(0.02)
+            out["ready_s"] = round(time.perf_counter() - start, 3)
+            out["ready_in_page_ms"] = page.evaluate(
+                "() => window.geomap ? Math.round(performance.now()) : Math.round(performance.now())"
+            )
+            metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+            out["js_heap_mb"] = round(metrics.get("JSHeapUsedSize", 0) / 1e6, 1)
+            if kind == "geomap":
+                samples = page.evaluate(STEP_GEOMAP % steps)
+                out["ready_in_page_ms"] = round(page.evaluate("() => window.geomap.readyMs"))
+            elif kind == "timestamped":
+                samples = page.evaluate(
+                    """async () => {
+                  const map = Object.values(window).find(v => v instanceof L.Map);
+                  const td = map.timeDimension; const times = td.getAvailableTimes(); const out = [];
+                  for (let i = 0; i < %d; i++) { const t = times[(i * 7919) %% times.length];
+                    await new Promise(r => requestAnimationFrame(r));
+                    const t0 = performance.now(); td.setCurrentTime(t); out.push(performance.now() - t0); }
+                  return out; }"""
+                    % steps
+                )
+            else:
+                samples = page.evaluate(
+                    """async () => {
+                  const slider = Object.values(window).find(v => v && v.timelines && typeof v.setTime === 'function');
+                  const out = []; const a = slider.start, b = slider.end;
+                  for (let i = 0; i < %d; i++) { const t = a + ((i * 7919) %% 1000) / 1000 * (b - a);
+                    await new Promise(r => requestAnimationFrame(r));
+                    const t0 = performance.now(); slider.setTime(t); out.push(performance.now() - t0); }
+                  return out; }"""
+                    % steps
+                )
+            samples.sort()
+            out["step_median_ms"] = round(statistics.median(samples), 2)
+            out["step_p95_ms"] = round(samples[int(len(samples) * 0.95) - 1], 2)
+        except Exception as error:  # the baselines may not survive large inputs
+            out["error"] = f"{type(error).__name__}: {str(error)[:160]}"
+        browser.close()
+    return out
+
+
+# --- runs -----------------------------------------------------------------------------------
+
+
+def run_map(size: int, changes: int, repeat: int, baselines: bool) -> dict:
+    data = WORK / f"map{size}"
+    if not (data / "events_input.csv").exists():
+        generate(data, size, changes, 0, seed=size)
+    result: dict = {"places": size, "changes": changes}
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    geomap_bin = shutil.which("geomap")
+    out = WORK / f"out{size}"
+    runs = [
+        timed(
+            [
+                geomap_bin,
+                "build",
+                "--data",
+                str(data),
+                "--events",
+                str(data / "events_input.csv"),
+                "--out",
+                str(out),
+                "-q",
+            ],
+            env,
+        )
+        for _ in range(repeat)
+    ]
+    html = (out / "map.html").read_bytes()
+    result["geomap"] = {
+        "build_s": round(statistics.median(r[0] for r in runs), 2),
+        "peak_rss_mb": round(max(r[1] for r in runs) / 1024),
+        "html_bytes": len(html),
+        "html_gzip_bytes": len(gzip.compress(html, 6)),
+    }
+    in_process = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"""
+import time, sys
+from geomap.gazetteer import load_gazetteer
+from geomap.records import read_events_csv
+from geomap.timeline import Timeline
+from geomap.mapping import build_map, article_table
+from geomap.pipeline import paused_gc
+g = load_gazetteer("{data}/gazetteer.csv")
+with paused_gc():
+    t = time.perf_counter()
+    events, _ = read_events_csv("{data}/events_input.csv", {{p.id: p.name for p in g}})
+    t_read = time.perf_counter() - t
+    t = time.perf_counter()
+    tl = Timeline(events=events, gazetteer=g)
+    html = build_map(tl, article_table([], events), [])
+    print(t_read, time.perf_counter() - t)
+""",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    read_s, map_s = map(float, in_process.stdout.split())
+    result["geomap"].update(read_csv_s=round(read_s, 2), timeline_and_map_s=round(map_s, 2))
+    result["geomap"].update(measure_page(out / "map.html", "geomap"))
+    if baselines:
+        for kind in ("timestamped", "timeline"):
+            path = WORK / f"{kind}{size}.html"
+            script = WORK / f"{kind}{size}.py"
+            script.write_text(baseline_script(kind, data, path), encoding="utf-8")
+            runs = [timed([sys.executable, str(script)], env) for _ in range(repeat)]
+            inline_assets(path)
+            page = path.read_bytes()
+            entry = {
+                "build_s": round(statistics.median(r[0] for r in runs), 2),
+                "peak_rss_mb": round(max(r[1] for r in runs) / 1024),
+                "html_bytes": len(page),
+                "html_gzip_bytes": len(gzip.compress(page, 6)),
+            }
+            entry.update(measure_page(path, kind))
+            result[kind] = entry
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def run_extract(articles: int, repeat: int) -> dict:
+    data = WORK / f"articles{articles}"
+    if not (data / "articles").exists():
+        generate(data, 2000, 0, articles, seed=articles)
+    size = sum(p.stat().st_size for p in (data / "articles").iterdir())
+    result = {"articles": articles, "mb": round(size / 1e6, 2)}
+    for jobs in (1, os.cpu_count() or 1):
+        runs = [
+            timed(
+                [
+                    shutil.which("geomap"),
+                    "extract",
+                    "--data",
+                    str(data),
+                    "--out",
+                    str(WORK / f"x{articles}"),
+                    "--jobs",
+                    str(jobs),
+                    "-q",
+                ]
+            )
+            for _ in range(repeat)
+        ]
+        seconds = statistics.median(r[0] for r in runs)
+        result[f"jobs{jobs}"] = {
+            "seconds": round(seconds, 2),
+            "articles_per_s": round(articles / seconds, 1),
+            "mb_per_s": round(size / 1e6 / seconds, 3),
+            "peak_rss_mb": round(max(r[1] for r in runs) / 1024),
+        }
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def plot(results: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+    maps = results.get("map", [])
+    xs = [r["places"] for r in maps]
+    for kind, style in (("geomap", "o-"), ("timestamped", "s--"), ("timeline", "^--")):
+        ys = [r.get(kind, {}).get("build_s") for r in maps]
+        if any(y is not None for y in ys):
+            axes[0].plot([x for x, y in zip(xs, ys) if y], [y for y in ys if y], style, label=kind)
+        sizes = [r.get(kind, {}).get("html_bytes") for r in maps]
+        if any(sizes):
+            axes[1].plot(
+                [x for x, y in zip(xs, sizes) if y],
+                [y / 1e6 for y in sizes if y],
+                style,
+                label=kind,
+            )
+    axes[0].set(
+        title="whole-process build (s)", xlabel="places (x50 changes)", xscale="log", yscale="log"
+    )
+    axes[1].set(title="HTML (MB)", xlabel="places (x50 changes)", xscale="log", yscale="log")
+    ext = results.get("extract", [])
+    if ext:
+        axes[2].plot(
+            [r["articles"] for r in ext],
+            [r["jobs1"]["seconds"] for r in ext],
+            "o-",
+            label="1 process",
+        )
+        jobs = [k for k in ext[0] if k.startswith("jobs") and k != "jobs1"]
+        for key in jobs:
+            axes[2].plot(
+                [r["articles"] for r in ext],
+                [r[key]["seconds"] for r in ext],
+                "s--",
+                label=key.replace("jobs", "") + " processes",
+            )
+        axes[2].set(title="extraction (s)", xlabel="articles", xscale="log", yscale="log")
+    for axis in axes:
+        axis.legend()
+        axis.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="*", default=[])
+    parser.add_argument("--changes", type=int, default=50)
+    parser.add_argument("--extract", type=int, nargs="*", default=[])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument(
+        "--baseline-max",
+        type=int,
+        default=10000,
+        help="largest size at which the folium baselines are built",
+    )
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    args = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+    results = json.loads(args.out.read_text()) if args.out.exists() else {}
+    if args.sizes:
+        results["map"] = [
+            run_map(
+                size, args.changes, args.repeat, not args.no_baselines and size <= args.baseline_max
+            )
+            for size in args.sizes
+        ]
+    if args.extract:
+        results["extract"] = [run_extract(n, args.repeat) for n in args.extract]
+    results["machine"] = {
+        "cores": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "chromium": subprocess.run(
+            [CHROMIUM, "--version"], capture_output=True, text=True
+        ).stdout.strip(),
+    }
+    args.out.write_text(json.dumps(results, indent=1) + "\n")
+    plot(results, HERE / "growth.png")
+
+
+if __name__ == "__main__":
+    main()
