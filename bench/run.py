@@ -339,11 +339,16 @@ def plot(results: dict, path: Path) -> None:
     for kind, style in (("geomap", "o-"), ("timestamped", "s--"), ("timeline", "^--")):
         ys = [r.get(kind, {}).get("build_s") for r in maps]
         if any(y is not None for y in ys):
-            axes[0].plot([x for x, y in zip(xs, ys) if y], [y for y in ys if y], style, label=kind)
+            axes[0].plot(
+                [x for x, y in zip(xs, ys, strict=True) if y],
+                [y for y in ys if y],
+                style,
+                label=kind,
+            )
         sizes = [r.get(kind, {}).get("html_bytes") for r in maps]
         if any(sizes):
             axes[1].plot(
-                [x for x, y in zip(xs, sizes) if y],
+                [x for x, y in zip(xs, sizes, strict=True) if y],
                 [y / 1e6 for y in sizes if y],
                 style,
                 label=kind,

@@ -10,9 +10,9 @@ import gc
 import json
 import os
 import tempfile
-from contextlib import contextmanager
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
