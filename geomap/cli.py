@@ -428,5 +428,142 @@ def check(data_dir, as_json):
             )
 
 
+def _timeline_for(data_dir: Path, events_file: Path | None) -> pipeline.ExtractResult:
+    if events_file is None:
+        return pipeline.extract(data_dir, None)
+    return pipeline.read_events(data_dir, events_file)
+
+
+@main.command()
+@_data_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help=OUT_HELP,
+)
+@click.option(
+    "--events",
+    "events_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Export this events CSV instead of reading articles.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@handles_errors
+def export(data_dir, out_dir, events_file, quiet):
+    """Write campaign.gpkg (places, events, control, mentions) and the layers as GeoJSON/CSV."""
+    from geomap.exports import export_gis
+
+    result = _timeline_for(data_dir, events_file)
+    for path in export_gis(result.timeline, result.mentions, out_dir):
+        if not quiet:
+            click.echo(f"wrote {path}")
+
+
+@main.command()
+@_data_options
+@click.option(
+    "--date",
+    "dates",
+    multiple=True,
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="A date to draw (repeat for several).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help=OUT_HELP,
+)
+@click.option("--grid", is_flag=True, help="All dates as small multiples in one figure.")
+@click.option(
+    "--events",
+    "events_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Draw this events CSV instead of reading articles.",
+)
+@click.option("--title", default="Control of the Middle Euphrates", show_default=True)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@handles_errors
+def snapshot(data_dir, dates, out_dir, grid, events_file, title, quiet):
+    """PNG and SVG maps of the state on each --date, for reports."""
+    from geomap.snapshot import snapshot as draw
+
+    result = _timeline_for(data_dir, events_file)
+    paths = draw(
+        result.timeline, result.articles, [d.date() for d in dates], out_dir, grid=grid, title=title
+    )
+    for path in paths:
+        if not quiet:
+            click.echo(f"wrote {path}")
+
+
+@main.group()
+def gazetteer():
+    """Look after data/gazetteer.csv."""
+
+
+@gazetteer.command("add")
+@click.argument("name")
+@_data_options
+@click.option(
+    "--from",
+    "source",
+    type=click.Choice(["geonames"]),
+    default="geonames",
+    show_default=True,
+    help="Offline source of the point.",
+)
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Ask OpenStreetMap's Nominatim instead; the answer goes to "
+    "gazetteer_review.csv for a person to check, never into the gazetteer.",
+)
+@click.option("--yes", "-y", is_flag=True, help="Append without asking.")
+@handles_errors
+def gazetteer_add(name, data_dir, source, online, yes):
+    """Add NAME to the gazetteer from GeoNames (shown first, appended on confirmation)."""
+    from geomap.candidates import append_place, geonames_row, online_review
+    from geomap.exc import GazetteerError
+
+    path = data_dir / pipeline.GAZETTEER
+    gaz = load_gazetteer(path)
+    existing = gaz.lookup(name)
+    if existing is not None:
+        raise GazetteerError(
+            f"{name!r} is already in the gazetteer as {existing.id!r}",
+            file=path,
+            line=existing.line,
+            hint="add a new spelling to its alt_names instead",
+        )
+    if online:
+        review = data_dir / "gazetteer_review.csv"
+        row = online_review(name, review)
+        if row is None:
+            raise GazetteerError(f"the online geocoder found nothing for {name!r}")
+        click.echo(f"{row['name']}: {row['lat']}, {row['lon']} — {row['address']}")
+        click.echo(f"recorded in {review} for review (not added to the gazetteer)")
+        return
+    row = geonames_row(name, gaz)
+    if row is None:
+        raise GazetteerError(
+            f"GeoNames has no place called {name!r} near the campaign",
+            hint="try another spelling, or --online",
+        )
+    for key, value in row.items():
+        click.echo(f"  {key}: {value}")
+    if not yes and not click.confirm(f"append this row to {path}?", default=False):
+        click.echo("nothing written")
+        return
+    append_place(path, row)
+    click.echo(f"added {row['id']} to {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

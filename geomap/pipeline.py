@@ -239,6 +239,26 @@ def write_event_outputs(timeline: Timeline, mentions: list[Mention], out_dir: Pa
     ]
 
 
+def read_events(data_dir: str | Path, events_file: str | Path) -> ExtractResult:
+    """An events CSV (output format) as a timeline, without articles."""
+    gazetteer = load_gazetteer(Path(data_dir) / GAZETTEER)
+    names = {p.id: p.name for p in gazetteer}
+    with paused_gc():
+        events, rejected = read_events_csv(events_file, names)
+    if rejected:
+        raise EventsFileError(
+            "an --events file cannot reject events",
+            file=events_file,
+            hint="remove the reject rows, or put them in data/events.csv",
+        )
+    timeline = Timeline(
+        events=sorted(events, key=lambda e: (e.first_day, e.place_id)), gazetteer=gazetteer
+    )
+    return ExtractResult(
+        timeline=timeline, articles=article_table([], events), mentions=[], report=ReadReport()
+    )
+
+
 @dataclass
 class BuildResult:
     extraction: ExtractResult
@@ -264,21 +284,8 @@ def build(
 def _build(data_dir, out_dir, events_file, options, jobs, keep_going, progress) -> BuildResult:
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if events_file is not None:
-        gazetteer = load_gazetteer(data_dir / GAZETTEER)
-        names = {p.id: p.name for p in gazetteer}
-        events, rejected = read_events_csv(events_file, names)
-        if rejected:
-            raise EventsFileError(
-                "an --events file cannot reject events",
-                file=events_file,
-                hint="remove the reject rows, or put them in data/events.csv",
-            )
-        timeline = Timeline(
-            events=sorted(events, key=lambda e: (e.first_day, e.place_id)), gazetteer=gazetteer
-        )
-        extraction = ExtractResult(
-            timeline=timeline, articles=article_table([], events), mentions=[], report=ReadReport()
-        )
+        extraction = read_events(data_dir, events_file)
+        events = extraction.events
         extraction.written.append(atomic_write(out_dir / "events.csv", events_to_csv(events)))
     else:
         extraction = extract(data_dir, out_dir, jobs=jobs, keep_going=keep_going, progress=progress)

@@ -1,0 +1,254 @@
+"""Static maps of the state on given dates, for PDF and Word reports (PNG and SVG).
+
+The same colours, shapes, legend and basemap as the HTML map, drawn with matplotlib through
+geopandas, in UTM zone 37N so distances read true; a title and a source line on each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from shapely.geometry import shape  # noqa: E402
+
+from geomap.mapping import COLORS, LABELS  # noqa: E402
+from geomap.mapping.assets import STATIC  # noqa: E402
+from geomap.timeline import UTM_CRS, Timeline  # noqa: E402
+
+MARKERS = {"ISIS": "s", "SDF": "o", "SYRIAN_GOV": "D", "IRAQI_GOV": "^", "COALITION": "h"}
+SIZES = {"city": 90, "town": 60, "village": 40, "camp": 60}
+
+
+def _basemap() -> gpd.GeoDataFrame:
+    data = json.loads((STATIC / "basemap.geojson").read_text(encoding="utf-8"))
+    rows = [
+        {
+            "layer": f["properties"]["layer"],
+            "name": f["properties"].get("name", ""),
+            "geometry": shape(f["geometry"]),
+        }
+        for f in data["features"]
+    ]
+    return gpd.GeoDataFrame(rows, crs="EPSG:4326").to_crs(UTM_CRS)
+
+
+def _extent(timeline: Timeline, places: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    active = places[places["id"].isin(timeline.states) & (places["kind"] != "region")]
+    active = active if len(active) else places
+    core = active[active["kind"].isin(["town", "village"])]
+    frame = core if len(core) >= 3 else active
+    x0, y0, x1, y1 = frame.total_bounds
+    pad = max(x1 - x0, y1 - y0) * 0.15 + 5000
+    return x0 - pad, x1 + pad, y0 - pad, y1 + pad
+
+
+def draw(ax, timeline: Timeline, day: dt.date, basemap, places, extent, *, legend: bool) -> None:
+    """One panel: basemap, places by state on ``day``, title."""
+    x0, x1, y0, y1 = extent
+    for layer, style in (
+        ("region", {"color": "#888", "linewidth": 1, "linestyle": "--"}),
+        ("border", {"color": "#666", "linewidth": 1, "linestyle": (0, (5, 3))}),
+        ("river", {"color": "#4a90c8", "linewidth": 1.6}),
+    ):
+        part = basemap[basemap["layer"] == layer]
+        if len(part):
+            (part.boundary if layer == "region" else part).plot(ax=ax, **style)
+    for pid, place in places.iterrows():
+        if place["kind"] == "region":
+            continue
+        state = timeline.state(pid, day)
+        controller = state.controller if state else ""
+        x, y = place.geometry.x, place.geometry.y
+        if not (x0 <= x <= x1 and y0 <= y <= y1):
+            continue
+        size = SIZES.get(place["kind"], 40)
+        stale = state is not None and (day - state.day).days > 30
+        alpha = 0.35 if stale else 1.0
+        if place["kind"] == "camp" and not controller:
+            ax.scatter(x, y, marker="^", s=size, facecolors="none", edgecolors="#555", zorder=4)
+        elif controller:
+            ax.scatter(
+                x,
+                y,
+                marker=MARKERS.get(controller, "o"),
+                s=size,
+                c=COLORS.get(controller, "#999"),
+                edgecolors="#222",
+                linewidths=0.8,
+                alpha=alpha,
+                zorder=5,
+            )
+            if state.status in ("contested", "besieged"):
+                ax.scatter(
+                    x,
+                    y,
+                    marker="o",
+                    s=size * 3.2,
+                    facecolors="none",
+                    edgecolors=COLORS.get(state.challenger, "#999"),
+                    linewidths=2,
+                    linestyle="--" if state.status == "contested" else ":",
+                    zorder=4,
+                    alpha=alpha,
+                )
+        else:
+            ax.scatter(
+                x,
+                y,
+                marker="o",
+                s=size,
+                facecolors="none",
+                edgecolors=COLORS.get(state.former, "#777") if state else "#777",
+                linestyle="--" if state else "-",
+                zorder=4,
+            )
+        if place["kind"] in ("town", "city") or (state and state.day == day):
+            ax.annotate(
+                place["name"],
+                (x, y),
+                xytext=(5, 3),
+                textcoords="offset points",
+                fontsize=7,
+                color="#222",
+                zorder=6,
+            )
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_facecolor("#f4f4f0")
+    ax.set_title(day.isoformat(), fontsize=12, fontweight="bold")
+    if legend:
+        handles = [
+            Line2D(
+                [],
+                [],
+                marker=MARKERS[a],
+                linestyle="",
+                markerfacecolor=COLORS[a],
+                markeredgecolor="#222",
+                markersize=8,
+                label=LABELS[a],
+            )
+            for a in ("ISIS", "SDF", "SYRIAN_GOV", "IRAQI_GOV")
+        ]
+        handles += [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markerfacecolor="none",
+                markeredgecolor="#777",
+                markersize=8,
+                label="No information",
+            ),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markerfacecolor="none",
+                markeredgecolor=COLORS["SDF"],
+                markeredgewidth=2,
+                markersize=11,
+                label="Contested (ring: challenger)",
+            ),
+            Line2D(
+                [],
+                [],
+                marker="^",
+                linestyle="",
+                markerfacecolor="none",
+                markeredgecolor="#555",
+                markersize=8,
+                label="Camp",
+            ),
+        ]
+        ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9)
+    # a scale bar: UTM metres
+    target = (x1 - x0) / 4
+    magnitude = 10 ** math.floor(math.log10(target))
+    length = max(m * magnitude for m in (1, 2, 5) if m * magnitude <= target)
+    ax.plot(
+        [x0 + (x1 - x0) * 0.7, x0 + (x1 - x0) * 0.7 + length],
+        [y0 + (y1 - y0) * 0.04] * 2,
+        color="#222",
+        linewidth=2,
+    )
+    ax.text(
+        x0 + (x1 - x0) * 0.7 + length / 2,
+        y0 + (y1 - y0) * 0.055,
+        f"{length / 1000:g} km",
+        ha="center",
+        fontsize=7,
+    )
+
+
+def snapshot(
+    timeline: Timeline,
+    articles: list[dict],
+    dates: list[dt.date],
+    out_dir: str | Path,
+    *,
+    grid: bool = False,
+    title: str = "Control of the Middle Euphrates",
+    formats: tuple[str, ...] = ("png", "svg"),
+) -> list[Path]:
+    """PNG and SVG of the state on each date (or one figure of small multiples with ``grid``)."""
+    from geomap.pipeline import atomic_write
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    basemap = _basemap()
+    places = timeline.gazetteer.to_geodataframe().to_crs(UTM_CRS)
+    extent = _extent(timeline, places)
+    outlets = sorted({a["outlet"] or a["name"] for a in articles})
+    source = "Sources: " + "; ".join(outlets) if outlets else "Source: curated events"
+    plt.rcParams["svg.hashsalt"] = "geomap"
+    panels = [dates] if grid else [[d] for d in dates]
+    written: list[Path] = []
+    for group in panels:
+        cols = math.ceil(math.sqrt(len(group)))
+        rows = math.ceil(len(group) / cols)
+        fig, axes = plt.subplots(rows, cols, figsize=(6.5 * cols, 6.2 * rows), squeeze=False)
+        for index, ax in enumerate(axes.flat):
+            if index < len(group):
+                draw(ax, timeline, group[index], basemap, places, extent, legend=index == 0)
+            else:
+                ax.axis("off")
+        fig.suptitle(title, fontsize=14, fontweight="bold")
+        fig.text(
+            0.01,
+            0.005,
+            source + ". Map: geomap; basemap GSHHG (LGPL), Natural Earth, GeoNames (CC BY).",
+            fontsize=6.5,
+            color="#444",
+            wrap=True,
+        )
+        fig.tight_layout(rect=(0, 0.02, 1, 0.97))
+        stem = (
+            ("grid_" + "_".join(d.isoformat() for d in group))
+            if grid
+            else (f"snapshot_{group[0].isoformat()}")
+        )
+        for fmt in formats:
+            from io import BytesIO
+
+            buffer = BytesIO()
+            metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+            fig.savefig(buffer, format=fmt, dpi=150, metadata=metadata)
+            written.append(atomic_write(out / f"{stem}.{fmt}", buffer.getvalue()))
+        plt.close(fig)
+    return written

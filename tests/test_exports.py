@@ -1,0 +1,147 @@
+"""GIS exports, static figures and new gazetteer places."""
+
+import datetime as dt
+import json
+
+import numpy as np
+import pyogrio
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from conftest import DATA
+from geomap.cli import main
+from geomap.exports import control_periods, export_gis
+from geomap.snapshot import snapshot
+
+
+@pytest.fixture(scope="module")
+def exported(built, tmp_path_factory):
+    out = tmp_path_factory.mktemp("gis")
+    export_gis(built.extraction.timeline, built.extraction.mentions, out)
+    return out
+
+
+def test_geopackage_layers_read_back(exported):
+    layers = {name for name, _ in pyogrio.list_layers(exported / "campaign.gpkg")}
+    assert layers == {"places", "events", "control", "mentions"}
+    control = pyogrio.read_dataframe(exported / "campaign.gpkg", layer="control")
+    assert {"place_id", "controller", "status", "start", "end", "sources"} <= set(control.columns)
+    hajin = control[control.place_id == "hajin"].sort_values("start")
+    assert list(hajin.controller) == ["ISIS", "SDF"]
+    assert list(hajin.start) == ["2018-12-13", "2018-12-14"]
+    assert hajin.iloc[0]["end"] == "2018-12-13" and hajin.iloc[1]["end"] == ""
+    events = pyogrio.read_dataframe(exported / "campaign.gpkg", layer="events")
+    assert events.crs.to_epsg() == 4326 and len(events) > 20
+    assert isinstance(events.iloc[0]["date"], str)  # ISO strings, no time-zone shifts
+    mentions = pyogrio.read_dataframe(exported / "campaign.gpkg", layer="mentions")
+    assert (mentions.place_id == "al_hol_camp").sum() == 3
+
+
+def test_same_layers_as_geojson_and_csv(exported):
+    control = json.loads((exported / "control.geojson").read_text(encoding="utf-8"))
+    assert control["features"][0]["geometry"]["type"] == "Point"
+    assert (exported / "control.csv").read_text(encoding="utf-8").startswith("place_id,")
+    assert (exported / "places.csv").exists() and (exported / "mentions.geojson").exists()
+
+
+def test_geopackage_is_byte_identical_across_runs(built, tmp_path):
+    for run in ("a", "b"):
+        export_gis(built.extraction.timeline, built.extraction.mentions, tmp_path / run)
+    assert (tmp_path / "a/campaign.gpkg").read_bytes() == (
+        tmp_path / "b/campaign.gpkg"
+    ).read_bytes()
+
+
+def test_control_periods_merge_repeated_states(built):
+    rows = [r for r in control_periods(built.extraction.timeline) if r["place_id"] == "al_susah"]
+    assert [(r["controller"], r["status"], r["inferred"]) for r in rows] == [
+        ("ISIS", "held", False),
+        ("", "lost", True),
+    ]
+
+
+def test_snapshots_are_real_pictures(built, tmp_path):
+    paths = snapshot(
+        built.extraction.timeline, built.extraction.articles, [dt.date(2018, 12, 15)], tmp_path
+    )
+    png = next(p for p in paths if p.suffix == ".png")
+    svg = next(p for p in paths if p.suffix == ".svg")
+    assert png.stat().st_size > 30_000
+    pixels = np.asarray(Image.open(png).convert("RGB"), dtype=float)
+    assert pixels.shape[0] > 600 and pixels.std() > 20  # not blank
+    yellow = ((pixels[..., 0] > 200) & (pixels[..., 1] > 170) & (pixels[..., 2] < 80)).sum()
+    assert yellow > 20  # Hajin is drawn in the SDF's yellow
+    assert "2018-12-15" in svg.read_text(encoding="utf-8")
+
+
+def test_snapshot_grid_and_determinism(built, tmp_path):
+    days = [dt.date(2018, 12, 13), dt.date(2019, 3, 18)]
+    first = snapshot(
+        built.extraction.timeline, built.extraction.articles, days, tmp_path / "a", grid=True
+    )
+    second = snapshot(
+        built.extraction.timeline, built.extraction.articles, days, tmp_path / "b", grid=True
+    )
+    assert [p.name for p in first] == [
+        "grid_2018-12-13_2019-03-18.png",
+        "grid_2018-12-13_2019-03-18.svg",
+    ]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+
+
+def test_cli_export_and_snapshot(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["export", "--data", str(DATA), "--out", str(tmp_path)])
+    assert result.exit_code == 0 and "campaign.gpkg" in result.output
+    result = runner.invoke(
+        main,
+        [
+            "snapshot",
+            "--data",
+            str(DATA),
+            "--date",
+            "2018-12-15",
+            "--date",
+            "2019-03-12",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0
+    assert (tmp_path / "snapshot_2019-03-12.svg").exists()
+
+
+def test_gazetteer_add_from_geonames_shows_then_appends(data_copy):
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["gazetteer", "add", "Tall Hamis", "--data", str(data_copy)], input="n\n"
+    )
+    assert "GeoNames 163568" in result.output and "nothing written" in result.output
+    result = runner.invoke(
+        main, ["gazetteer", "add", "Tall Hamis", "--data", str(data_copy), "--yes"]
+    )
+    assert result.exit_code == 0, result.output
+    text = (data_copy / "gazetteer.csv").read_text(encoding="utf-8")
+    assert "tall_hamis,Tall Hamis," in text and "GeoNames 163568" in text
+    again = runner.invoke(main, ["gazetteer", "add", "Tall Hamis", "--data", str(data_copy)])
+    assert again.exit_code == 1 and "already in the gazetteer" in again.output
+
+
+def test_online_answers_go_to_a_review_file_only(data_copy):
+    from geopy.location import Location
+    from geopy.point import Point
+
+    from geomap.candidates import online_review
+
+    class FakeNominatim:
+        def geocode(self, query, exactly_one=True):
+            return Location("Tall Hamis, Syria", Point(36.75, 41.4), {})
+
+    before = (data_copy / "gazetteer.csv").read_bytes()
+    review = data_copy / "gazetteer_review.csv"
+    row = online_review("Tall Hamis", review, geocoder=FakeNominatim())
+    assert row["status"] == "to review"
+    assert "Tall Hamis" in review.read_text(encoding="utf-8")
+    assert (data_copy / "gazetteer.csv").read_bytes() == before
