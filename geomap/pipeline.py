@@ -282,14 +282,19 @@ def build(
 
 
 def _build(data_dir, out_dir, events_file, options, jobs, keep_going, progress) -> BuildResult:
+    """Compute every output first, then write them: a failure leaves the old files as they were."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if events_file is not None:
         extraction = read_events(data_dir, events_file)
-        events = extraction.events
-        extraction.written.append(atomic_write(out_dir / "events.csv", events_to_csv(events)))
     else:
-        extraction = extract(data_dir, out_dir, jobs=jobs, keep_going=keep_going, progress=progress)
+        extraction = extract(data_dir, None, jobs=jobs, keep_going=keep_going, progress=progress)
     page = build_map(extraction.timeline, extraction.articles, extraction.mentions, options)
+    if events_file is not None:
+        extraction.written.append(
+            atomic_write(out_dir / "events.csv", events_to_csv(extraction.events))
+        )
+    else:
+        extraction.written += write_event_outputs(extraction.timeline, extraction.mentions, out_dir)
     map_path = atomic_write(out_dir / "map.html", page)
     return BuildResult(extraction=extraction, map_path=map_path, map_bytes=len(page.encode()))
 

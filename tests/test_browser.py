@@ -138,3 +138,27 @@ def test_al_hol_popup_shows_camp_figures_up_to_the_date(built, open_map):
     page.evaluate("window.geomap.setDate('2019-03-01')")
     earlier = page.locator(".geomap-pop").inner_text()
     assert "66,000" not in earlier and "20,000" not in earlier
+
+
+def test_works_when_served_over_http(built, browser):
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(built.map_path.parent))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(base + "map.html#date=2018-12-13")
+        wait_until(page, "window.geomap !== undefined")
+        assert page.evaluate("window.geomap.state('hajin').controller") == "ISIS"
+        assert [u for u in requests if not u.startswith(base + "map.html")] == []
+        context.close()
+    finally:
+        server.shutdown()

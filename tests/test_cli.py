@@ -163,3 +163,20 @@ def test_inputs_are_never_modified(cli, data_copy, tmp_path):
     before = {p: p.read_bytes() for p in Path(data_copy).rglob("*") if p.is_file()}
     cli("build", "--data", data_copy, "--out", tmp_path, "-q")
     assert before == {p: p.read_bytes() for p in Path(data_copy).rglob("*") if p.is_file()}
+
+
+def test_parallel_extraction_gives_the_same_events(tmp_path):
+    import shutil
+
+    from geomap.pipeline import extract
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    for source in sorted((DATA / "articles").glob("*.txt")):
+        for copy in range(2):  # 15 articles, different text so none is a duplicate
+            text = source.read_text(encoding="utf-8") + f"\nCopy {copy} for the parallel test.\n"
+            (data / "articles" / f"{source.stem}_{copy}.txt").write_text(text, encoding="utf-8")
+    serial = extract(data, None, jobs=1)
+    parallel = extract(data, None, jobs=2)
+    assert [e.as_row() for e in serial.events] == [e.as_row() for e in parallel.events]
+    assert len(parallel.articles) == 15
