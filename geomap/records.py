@@ -11,6 +11,7 @@ import hashlib
 import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from geomap.exc import EventsFileError
 from geomap.periods import PRECISIONS, date_bounds
@@ -54,8 +55,7 @@ MENTION_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     """One source's statement of an event: who said it, when, in which words."""
 
     article: str

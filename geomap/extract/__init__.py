@@ -16,7 +16,7 @@ from geomap.extract.dates import find_dates, publication_date
 from geomap.extract.events import _Context, events_in_sentence
 from geomap.extract.figures import find_figures
 from geomap.extract.mentions import MentionFinder, PlaceMention
-from geomap.extract.text import split_sentences
+from geomap.extract.text import split_sentences, tokenize
 from geomap.gazetteer import Gazetteer
 from geomap.records import Event, Mention
 
@@ -74,12 +74,15 @@ def extract_article(
     result = ArticleExtraction(article)
     recent: list[tuple[int, PlaceMention]] = []  # (sentence number, mention) for anaphora
     for number, sentence in enumerate(split_sentences(body)):
-        mentions = finder.find(sentence, body)
-        result.unknown_names.extend(finder.unknown_names(sentence, body, mentions))
-        dates = find_dates(sentence.text, article.published, sentence.start)
-        result.events.extend(events_in_sentence(sentence, mentions, ctx, dates))
-        referred = list(mentions)
+        tokens = tokenize(sentence)
+        mentions = finder.find(sentence, body, tokens)
+        result.unknown_names.extend(finder.unknown_names(sentence, body, mentions, tokens))
         anaphor = _ANAPHOR.match(sentence.text)
+        if not mentions and not anaphor:
+            continue
+        dates = find_dates(sentence.text, article.published, sentence.start)
+        result.events.extend(events_in_sentence(sentence, mentions, ctx, dates, tokens))
+        referred = list(mentions)
         if not mentions and anaphor:
             kinds = _KIND_WORDS[anaphor.group(1).lower()]
             for _n, earlier in reversed([r for r in recent if number - r[0] <= 2]):

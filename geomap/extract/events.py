@@ -538,13 +538,14 @@ def events_in_sentence(
     mentions: list[PlaceMention],
     ctx: _Context,
     dates: list[DateMention] | None = None,
+    tokens: list | None = None,
 ) -> list[Event]:
     """The control events one sentence states (``dates``: the sentence's, if found already)."""
     body = ctx.body
     if not mentions:
         return []
     clauses = split_clauses(sentence)
-    tokens = tokenize(sentence)
+    tokens = tokenize(sentence) if tokens is None else tokens
     triggers = find_triggers(sentence)
     actors = find_actors(sentence.text, sentence.start)
     if dates is None:

@@ -85,9 +85,9 @@ class MentionFinder:
             pending_start = None
         return out
 
-    def find(self, span: Span, body: str) -> list[PlaceMention]:
+    def find(self, span: Span, body: str, tokens: list[Token] | None = None) -> list[PlaceMention]:
         """Every place mention in ``span`` (offsets into ``body``)."""
-        content = self._content_tokens(tokenize(span), body)
+        content = self._content_tokens(tokenize(span) if tokens is None else tokens, body)
         mentions: list[PlaceMention] = []
         i = 0
         while i < len(content):
@@ -121,13 +121,17 @@ class MentionFinder:
         return mentions
 
     def unknown_names(
-        self, span: Span, body: str, mentions: list[PlaceMention] | None = None
+        self,
+        span: Span,
+        body: str,
+        mentions: list[PlaceMention] | None = None,
+        tokens: list[Token] | None = None,
     ) -> list[tuple[str, int]]:
         """Capitalised names after a place cue ('the village of X', 'in X') not in the gazetteer."""
         found_mentions = self.find(span, body) if mentions is None else mentions
         known = {(m.start, m.end) for m in found_mentions}
         found: list[tuple[str, int]] = []
-        tokens = tokenize(span)
+        tokens = tokenize(span) if tokens is None else tokens
         i = 0
         while i < len(tokens):
             tok = tokens[i]
