@@ -137,6 +137,19 @@ STEP_GEOMAP = """async () => {
 }"""
 
 
+DAILY_GEOMAP = """async () => {
+  const first = Date.parse(window.geomap.first), last = Date.parse(window.geomap.last);
+  const start = first + (last - first) / 2, samples = [];
+  for (let i = 0; i < %d; i++) {
+    const d = new Date(start + i * 86400000).toISOString().slice(0, 10);
+    await new Promise(r => requestAnimationFrame(r));
+    const t0 = performance.now(); window.geomap.setDate(d); window.geomap.flush();
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}"""
+
+
 def measure_page(path: Path, kind: str, steps: int = 100) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -177,6 +190,10 @@ def measure_page(path: Path, kind: str, steps: int = 100) -> dict:
             out["js_heap_mb"] = round(metrics.get("JSHeapUsedSize", 0) / 1e6, 1)
             if kind == "geomap":
                 samples = page.evaluate(STEP_GEOMAP % steps)
+                daily = page.evaluate(DAILY_GEOMAP % steps)
+                daily.sort()
+                out["day_step_median_ms"] = round(statistics.median(daily), 2)
+                out["day_step_p95_ms"] = round(daily[int(len(daily) * 0.95) - 1], 2)
                 out["ready_in_page_ms"] = round(page.evaluate("() => window.geomap.readyMs"))
             elif kind == "timestamped":
                 samples = page.evaluate(

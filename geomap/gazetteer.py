@@ -284,15 +284,17 @@ def _sniff_delimiter(header_line: str, path: str) -> None:
             )
 
 
-def _read_text(path: Path, error: type[Exception] = GazetteerError) -> str:
+def _read_text(
+    path: Path, error: type[Exception] = GazetteerError, limit: int = MAX_GAZETTEER_BYTES
+) -> str:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         raise error(
             "file not found", file=path, hint="pass --data DIR pointing at a folder with it"
         ) from None
-    if size > MAX_GAZETTEER_BYTES:
-        raise error(f"file is {size} bytes, over the {MAX_GAZETTEER_BYTES} limit", file=path)
+    if size > limit:
+        raise error(f"file is {size:,} bytes, over the {limit:,}-byte limit", file=path)
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")

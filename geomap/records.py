@@ -16,6 +16,7 @@ from typing import NamedTuple
 from geomap.exc import EventsFileError
 from geomap.periods import PRECISIONS, date_bounds
 
+MAX_EVENTS_BYTES = 2 * 1024**3  # an events CSV is read whole; 2 GiB is ~25 million rows
 KINDS = ("captured", "held", "contested", "besieged", "withdrew", "surrendered")
 ACTORS = ("SDF", "ISIS", "SYRIAN_GOV", "IRAQI_GOV", "COALITION")
 EVENT_COLUMNS = [
@@ -273,7 +274,7 @@ def read_events_csv(
     from geomap.gazetteer import _read_text
 
     path = Path(path)
-    text = _read_text(path, EventsFileError)
+    text = _read_text(path, EventsFileError, limit=MAX_EVENTS_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
     needed = (

@@ -147,7 +147,7 @@ def pack(values: list[int], dtype: str) -> list[str]:
     if values and max(values) > np.iinfo(np.dtype(dtype)).max:
         dtype = "u4"
     array = np.asarray(values, dtype=np.dtype(dtype).newbyteorder("<"))
-    return [dtype, base64.b64encode(zlib.compress(array.tobytes(), 6)).decode("ascii")]
+    return [dtype, base64.b64encode(zlib.compress(array.tobytes(), 9)).decode("ascii")]
 
 
 def encode(
@@ -158,7 +158,8 @@ def encode(
     Per place, its states (one per evidence day) in day order; per state, its events; per
     event, its claims. Columns: ``s_day`` (days since the previous state, or since ``first``),
     ``s_code`` (controller | status<<3 | challenger<<6 | former<<9 | approx<<12 |
-    inferred<<13 | surrendered<<14), ``s_events``; ``e_code`` (kind | precision<<3 |
+    inferred<<13 | surrendered<<14 | the controller's 'since' starts here<<15),
+    ``s_events``; ``e_code`` (kind | precision<<3 |
     actor<<6 | controller<<9 | inferred<<12), ``e_claims``, ``e_conf`` (0-100); ``c_article``,
     ``c_sentence``, ``c_when`` (string indexes). ``e_date`` and ``e_conflict`` map the few
     events that need them (non-day precision, disagreement) to a string index.
@@ -175,7 +176,6 @@ def encode(
             "s_count",
             "s_day",
             "s_code",
-            "s_since",
             "s_events",
             "e_code",
             "e_claims",
@@ -191,9 +191,7 @@ def encode(
     status_code = {s: i for i, s in enumerate(STATUSES)}
     kind_code = {k: i for i, k in enumerate(KINDS)}
     precision_code = {p: i for i, p in enumerate(PRECISIONS)}
-    s_count, s_day, s_code, s_since, s_events = (
-        cols[k] for k in ("s_count", "s_day", "s_code", "s_since", "s_events")
-    )
+    s_count, s_day, s_code, s_events = (cols[k] for k in ("s_count", "s_day", "s_code", "s_events"))
     e_code, e_claims, e_conf = cols["e_code"], cols["e_claims"], cols["e_conf"]
     c_article, c_sentence, c_when = cols["c_article"], cols["c_sentence"], cols["c_when"]
     first_day = _day(first)
@@ -214,8 +212,8 @@ def encode(
                 | state.approx << 12
                 | state.inferred << 13
                 | state.surrendered << 14
+                | (state.since == state.day or state.since < first) << 15
             )
-            s_since.append(day - max(state.since.toordinal() - epoch_ordinal, first_day))
             s_events.append(len(state.event_ids))
             for event_id in state.event_ids:
                 event = events_by_id[event_id]
@@ -249,7 +247,6 @@ def encode(
         "s_count": "u4",
         "s_day": "u2",
         "s_code": "u2",
-        "s_since": "u2",
         "s_events": "u2",
         "e_code": "u2",
         "e_claims": "u2",
