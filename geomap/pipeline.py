@@ -10,7 +10,7 @@ import gc
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,7 +28,6 @@ from geomap.records import (
     Mention,
     events_to_csv,
     read_events_csv,
-    write_csv,
 )
 from geomap.timeline import Timeline, build_timeline
 
@@ -37,15 +36,21 @@ ARTICLES = "articles"
 CURATED = "events.csv"
 
 
-def atomic_write(path: str | Path, data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+def atomic_write(path: str | Path, data: str | bytes | Iterable[str]) -> Path:
+    """Write ``data`` (text, bytes, or text chunks streamed one by one) to ``path`` through a
+    temporary file in the same folder and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
+            if isinstance(data, bytes):
+                handle.write(data)
+            elif isinstance(data, str):
+                handle.write(data.encode("utf-8"))
+            else:
+                for chunk in data:
+                    handle.write(chunk.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         umask = os.umask(0)
@@ -172,13 +177,10 @@ def extract(
             progress(result.article)
     curated, rejected = _curation(data_dir, gazetteer)
     timeline = build_timeline(raw_events, gazetteer, curated=curated, rejected=rejected)
-    known = {e.event_id for e in build_timeline(raw_events, gazetteer).events} | {
-        e.event_id for e in curated
-    }
-    missing = [r for r in rejected if r not in known]
-    if missing:
+    raw_events.clear()  # merged into the timeline; free them before the map is built
+    if timeline.unmatched_rejections:
         raise EventsFileError(
-            f"rejects event id(s) that no run produced: {', '.join(missing)}",
+            f"rejects event id(s) that no run produced: {', '.join(timeline.unmatched_rejections)}",
             file=data_dir / CURATED,
             field="event_id",
             hint="copy the event_id from output/events.csv",
@@ -203,38 +205,55 @@ def _curation(data_dir: Path, gazetteer: Gazetteer) -> tuple[list[Event], list[s
     return read_events_csv(path, names, curated=True)
 
 
-def events_geojson(events: list[Event], gazetteer: Gazetteer) -> str:
-    features = []
-    for event in events:
+def events_geojson(events: list[Event], gazetteer: Gazetteer) -> Iterator[str]:
+    """The events as a GeoJSON FeatureCollection, one feature per line, streamed."""
+    yield '{"type": "FeatureCollection", "features": [\n'
+    for index, event in enumerate(events):
         place = gazetteer.by_id[event.place_id]
         props = event.as_row()
         props["inferred"] = event.inferred
         props["confidence"] = round(event.confidence, 2)
         props["evidence_start"] = event.evidence_start
         props["evidence_end"] = event.evidence_end
-        features.append(
-            {
-                "type": "Feature",
-                "properties": props,
-                "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
-            }
-        )
-    return (
-        json.dumps(
-            {"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1
-        )
-        + "\n"
-    )
+        feature = {
+            "type": "Feature",
+            "properties": props,
+            "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+        }
+        yield ("," if index else "") + json.dumps(feature, ensure_ascii=False) + "\n"
+    yield "]}\n"
+
+
+def _csv_lines(rows: Iterable[list[str]], columns: list[str]) -> Iterator[str]:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() > 1 << 16:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def write_event_outputs(timeline: Timeline, mentions: list[Mention], out_dir: Path) -> list[Path]:
     return [
-        atomic_write(out_dir / "events.csv", events_to_csv(timeline.events)),
+        atomic_write(
+            out_dir / "events.csv",
+            _csv_lines((e.as_list() for e in timeline.events), EVENT_COLUMNS),
+        ),
         atomic_write(
             out_dir / "events.geojson", events_geojson(timeline.events, timeline.gazetteer)
         ),
         atomic_write(
-            out_dir / "mentions.csv", write_csv([m.as_row() for m in mentions], MENTION_COLUMNS)
+            out_dir / "mentions.csv",
+            _csv_lines(
+                ([m.as_row()[c] for c in MENTION_COLUMNS] for m in mentions), MENTION_COLUMNS
+            ),
         ),
     ]
 

@@ -105,12 +105,18 @@ def sort_events(events: list[Event]) -> list[Event]:
     )
 
 
-def apply_curation(events: list[Event], curated: list[Event], rejected: list[str]) -> list[Event]:
-    """Curated rows win: they replace extracted events with the same id; rejections remove."""
+def apply_curation(
+    events: list[Event], curated: list[Event], rejected: list[str]
+) -> tuple[list[Event], list[str]]:
+    """Curated rows win: they replace extracted events with the same id; rejections remove.
+
+    Returns the events and the rejected ids that matched nothing."""
     dropped = set(rejected)
     curated_ids = {e.event_id for e in curated}
+    known = {e.event_id for e in events} | curated_ids
+    unmatched = [r for r in rejected if r not in known]
     kept = [e for e in events if e.event_id not in dropped and e.event_id not in curated_ids]
-    return sort_events(kept + [e.copy(curated=True) for e in curated])
+    return sort_events(kept + [e.copy(curated=True) for e in curated]), unmatched
 
 
 @dataclass(slots=True)
@@ -363,6 +369,7 @@ class Timeline:
     events: list[Event]
     gazetteer: Gazetteer
     states: dict[str, list[State]] = field(default_factory=dict)
+    unmatched_rejections: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         by_place: dict[str, list[Event]] = defaultdict(list)
@@ -396,8 +403,12 @@ def build_timeline(
 ) -> Timeline:
     """Merge, curate, infer and flag: the one timeline every output is drawn from."""
     events = merge_events(raw_events)
-    events = apply_curation(events, curated or [], rejected or [])
+    events, unmatched = apply_curation(events, curated or [], rejected or [])
     events = sort_events(events + merge_events(infer_prior_holders(events)))
     events = sort_events(events + merge_events(infer_exclusivity(events, gazetteer)))
+    if unmatched:  # an analyst may also reject an inferred row
+        inferred_ids = {e.event_id for e in events if e.inferred}
+        events = [e for e in events if e.event_id not in set(unmatched)]
+        unmatched = [r for r in unmatched if r not in inferred_ids]
     flag_conflicts(events)
-    return Timeline(events=events, gazetteer=gazetteer)
+    return Timeline(events=events, gazetteer=gazetteer, unmatched_rejections=unmatched)

@@ -147,3 +147,11 @@ def test_a_capture_says_who_held_the_place_before(gazetteer):
     assert (before.controller, before.inferred) == ("ISIS", True)
     assert timeline.state("hajin", D(2018, 12, 12)) is None  # earlier: no information
     assert timeline.state("hajin", D(2018, 12, 14)).controller == "SDF"
+
+
+def test_an_inferred_row_can_be_rejected(gazetteer):
+    raw = [ev("hajin", "captured", "2018-12-14", "SDF")]
+    inferred = next(e for e in build_timeline(raw, gazetteer).events if e.inferred)
+    timeline = build_timeline(raw, gazetteer, rejected=[inferred.event_id])
+    assert not any(e.inferred for e in timeline.events)
+    assert timeline.unmatched_rejections == []
