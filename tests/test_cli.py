@@ -180,3 +180,25 @@ def test_parallel_extraction_gives_the_same_events(tmp_path):
     parallel = extract(data, None, jobs=2)
     assert [e.as_row() for e in serial.events] == [e.as_row() for e in parallel.events]
     assert len(parallel.articles) == 15
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path, monkeypatch):
+    import sys
+
+    runner = CliRunner()
+    piped = runner.invoke(main, ["extract", "--data", str(DATA), "--out", str(tmp_path)])
+    assert "extracting" not in piped.output
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    from geomap import cli as cli_module
+
+    bar, progress = cli_module._progress(False, DATA)
+    assert bar is not None and progress is not None
+    bar.__exit__(None, None, None)
+    assert cli_module._progress(True, DATA) == (None, None)  # --quiet
+
+
+def test_quiet_prints_nothing(tmp_path):
+    result = CliRunner().invoke(
+        main, ["build", "--data", str(DATA), "--out", str(tmp_path), "-q", "--jobs", "1"]
+    )
+    assert result.exit_code == 0 and result.output == ""
