@@ -70,6 +70,26 @@ def main(debug: bool) -> None:
     """
 
 
+_out_option = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help=OUT_HELP,
+)
+_quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+
+
+def _events_option(help_text: str):
+    return click.option(
+        "--events",
+        "events_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
 def _data_options(command):
     command = click.option(
         "--data",
@@ -124,20 +144,8 @@ def _counts(result: pipeline.ExtractResult) -> dict:
 
 @main.command()
 @_data_options
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help=OUT_HELP,
-)
-@click.option(
-    "--events",
-    "events_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Map this events CSV (output/events.csv format) instead of reading articles.",
-)
+@_out_option
+@_events_option("Map this events CSV (output/events.csv format) instead of reading articles.")
 @click.option("--title", default=MapOptions.title, show_default=True, help="Map title.")
 @click.option(
     "--step",
@@ -171,7 +179,7 @@ def _counts(result: pipeline.ExtractResult) -> dict:
 @click.option(
     "--keep-going", is_flag=True, help="Skip unreadable articles and list them at the end."
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@_quiet_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
 @handles_errors
 def build(
@@ -242,19 +250,12 @@ def build(
 
 @main.command()
 @_data_options
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help=OUT_HELP,
-)
+@_out_option
 @click.option("--jobs", type=click.IntRange(1), help="Processes (default: all cores).")
 @click.option(
     "--keep-going", is_flag=True, help="Skip unreadable articles and list them at the end."
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@_quiet_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
 @handles_errors
 def extract(data_dir, out_dir, jobs, keep_going, quiet, as_json):
@@ -436,21 +437,9 @@ def _timeline_for(data_dir: Path, events_file: Path | None) -> pipeline.ExtractR
 
 @main.command()
 @_data_options
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help=OUT_HELP,
-)
-@click.option(
-    "--events",
-    "events_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Export this events CSV instead of reading articles.",
-)
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@_out_option
+@_events_option("Export this events CSV instead of reading articles.")
+@_quiet_option
 @handles_errors
 def export(data_dir, out_dir, events_file, quiet):
     """Write campaign.gpkg (places, events, control, mentions) and the layers as GeoJSON/CSV."""
@@ -472,23 +461,11 @@ def export(data_dir, out_dir, events_file, quiet):
     type=click.DateTime(["%Y-%m-%d"]),
     help="A date to draw (repeat for several).",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help=OUT_HELP,
-)
+@_out_option
 @click.option("--grid", is_flag=True, help="All dates as small multiples in one figure.")
-@click.option(
-    "--events",
-    "events_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Draw this events CSV instead of reading articles.",
-)
+@_events_option("Draw this events CSV instead of reading articles.")
 @click.option("--title", default="Control of the Middle Euphrates", show_default=True)
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@_quiet_option
 @handles_errors
 def snapshot(data_dir, dates, out_dir, grid, events_file, title, quiet):
     """PNG and SVG maps of the state on each --date, for reports."""

@@ -13,7 +13,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -492,9 +492,3 @@ class GazetteerGeocoder(Geocoder):
         )
         location = self._location(nearest)
         return location if exactly_one else [location]
-
-
-def iter_spellings(gazetteer: Gazetteer) -> Iterable[tuple[str, str]]:
-    for place in gazetteer:
-        for spelling in place.spellings:
-            yield spelling, place.id

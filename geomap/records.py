@@ -236,16 +236,6 @@ class Mention:
         }
 
 
-def write_csv(rows: list[dict[str, str]], columns: list[str]) -> str:
-    """CSV text with a fixed column order and Unix line endings (deterministic)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-    return buffer.getvalue()
-
-
 def events_to_csv(events: list[Event]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

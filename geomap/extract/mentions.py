@@ -15,7 +15,6 @@ from geomap.gazetteer import (
     token_key,
 )
 
-MAX_NAME_TOKENS = 6
 # Capitalised words that are never unknown places (for `geomap check`).
 NOT_PLACES = frozenset(
     """syria syrian iraq iraqi turkey turkish iran russia russian america american us u.s
