@@ -233,3 +233,49 @@ def test_camp_figures_are_picked_out_with_anaphora(run):
 def test_figures(run, sentence, label, value):
     mention = run(sentence).mentions[0]
     assert (mention.figures[0].label, mention.figures[0].value) == (label, value)
+
+
+@pytest.mark.parametrize(
+    "text,published,expected",
+    [
+        (
+            "Abu Kamal was declared free of ISIS by the Syrian army in November 2017.",
+            dt.date(2018, 2, 1),
+            ("abu_kamal", "captured", "SYRIAN_GOV", "2017-11"),
+        ),
+        (
+            "Hajin has been cleared of the extremists, the SDF said on Friday.",
+            FRI,
+            ("hajin", "captured", "SDF", "2018-12-14"),
+        ),
+        (
+            "The jihadists were driven out of Gharanij last week.",
+            dt.date(2018, 3, 1),
+            ("gharanij", "captured", "SDF", "2018-02-19"),
+        ),
+        (
+            "Fighters loyal to Damascus took over al-Mayadin in October.",
+            dt.date(2017, 11, 20),
+            ("al_mayadin", "captured", "SYRIAN_GOV", "2017-10"),
+        ),
+        (
+            "Iraqi forces retook al-Qaim from Islamic State in November 2017.",
+            dt.date(2018, 1, 5),
+            ("al_qaim", "captured", "IRAQI_GOV", "2017-11"),
+        ),
+    ],
+)
+def test_passive_and_loser_first_phrasings(facts, text, published, expected):
+    place, kind, controller, date = expected
+    assert facts(text, published) == [(place, kind, controller, date)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The SDF is expected to capture al-Susah in the coming days.",
+        "It was not clear whether ISIS still held al-Bahrah.",
+    ],
+)
+def test_expectations_and_doubts_are_not_captures(facts, text):
+    assert [f for f in facts(text, dt.date(2018, 12, 20)) if f[1] == "captured"] == []

@@ -41,7 +41,10 @@ LEXICON: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(?:(?:Russian|Iranian)[- ]backed\s+)?Syrian\s+(?:army|government\s+forces|government|"
             r"regime|troops|military|Arab Army)\b|\b(?:pro-)?(?:government|regime)\s+(?:forces|troops)\b|"
-            r"\bSAA\b|\bAssad(?:'s)?\s+(?:forces|troops|regime)\b",
+            r"\bSAA\b|\bAssad(?:'s)?\s+(?:forces|troops|regime)\b|"
+            r"\b(?:fighters|forces|troops|militias?|units)\s+loyal\s+to\s+(?:Damascus|(?:President\s+)?"
+            r"(?:Bashar\s+al-)?Assad|the\s+(?:Syrian\s+)?government)\b|\bpro-(?:Damascus|Assad)\s+"
+            r"(?:forces|fighters|troops|militias?)\b",
             re.I,
         ),
     ),

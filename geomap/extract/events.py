@@ -50,6 +50,16 @@ TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [
     ),
     (
         "captured",
+        "passive_of",
+        BEFORE,
+        re.compile(
+            r"\b(?:declared|announced|pronounced|now|been|was|were|is|are)\s+(?:fully\s+|completely\s+)?"
+            r"(?:free|freed|cleared|rid|liberated)\s+of\b",
+            re.I,
+        ),
+    ),
+    (
+        "captured",
         "passive",
         BEFORE,
         re.compile(
@@ -292,6 +302,13 @@ def find_triggers(span: Span) -> list[Trigger]:
             trig_voice, trig_direction = voice, direction
             if voice == "active" and kind == "captured":
                 before = span.text[max(0, m.start() - 16) : m.start()].lower()
+                is_passive = re.search(r"\b(?:was|were|been|being|be|is|are|got|get)\s+$", before)
+                if is_passive and re.match(
+                    r"[^.;]{0,60}?\b(?:from|out\s+of)\b", span.text[m.end() :]
+                ):
+                    # 'the jihadists were driven out of X': X follows, the subject lost it
+                    found.append(Trigger(kind, "passive_from", AFTER, start, end, m.group(0)))
+                    continue
                 after = span.text[m.end() : m.end() + 4].lower()
                 if (
                     re.search(r"\b(?:was|were|been|being|be|is|are|got|get)\s+$", before)
@@ -397,6 +414,21 @@ def _roles(
     before = [a for a in actors if a.end <= trigger.start]
     if NOUN_TRIGGERS.match(trigger.text):
         return "", ""
+    if trigger.voice in ("passive_of", "passive_from"):
+        by = re.search(r"\bby\s+(?:the\s+)?", body[trigger.end : clause.end])
+        if by:
+            found = [a for a in after if a.start >= trigger.end + by.end() - 1]
+            agent = found[0].actor if found else ""
+        if trigger.voice == "passive_of":
+            losers = [a for a in after if len(body[trigger.end : a.start].split()) <= 2]
+        else:
+            losers = [a for a in before if a.start >= clause.start]
+        patient = (
+            losers[-1].actor
+            if losers and trigger.voice == "passive_from"
+            else (losers[0].actor if losers else "")
+        )
+        return agent if agent != patient else "", patient
     if trigger.voice == "nominal":
         m = re.match(r"[^,;]{0,60}?\bby\s+(?:the\s+)?", body[trigger.end : clause.end])
         if m:
@@ -663,9 +695,14 @@ def events_in_sentence(
                 actor = ctx.sides.defender
             controller = actor
         date = _date_for(anchor, clause_index, clauses, dates, ctx.published)
-        confidence = {"active": 0.85, "passive": 0.85, "nominal": 0.75, "adjective": 0.7}[
-            trig.voice
-        ]
+        confidence = {
+            "active": 0.85,
+            "passive": 0.85,
+            "passive_of": 0.8,
+            "passive_from": 0.8,
+            "nominal": 0.75,
+            "adjective": 0.7,
+        }[trig.voice]
         if fallback_actor:
             confidence -= 0.15
         if not date.text:
