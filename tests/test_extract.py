@@ -279,3 +279,15 @@ def test_passive_and_loser_first_phrasings(facts, text, published, expected):
 )
 def test_expectations_and_doubts_are_not_captures(facts, text):
     assert [f for f in facts(text, dt.date(2018, 12, 20)) if f[1] == "captured"] == []
+
+
+def test_one_of_the_last_villages_is_not_an_exclusivity_claim(run):
+    text = "The SDF said it had captured Susa, one of the last villages held by ISIS, on Tuesday."
+    assert not any(e.exclusive for e in run(text, TUE).events)
+    assert any(e.exclusive for e in run("Baghouz is the last village held by ISIS.", TUE).events)
+
+
+def test_an_actor_after_a_comma_is_not_the_agent_of_fell(facts):
+    assert facts("After Hajin fell, the jihadists regrouped in Sousa.") == [
+        ("hajin", "captured", "SDF", "2018-12-14")
+    ]

@@ -440,7 +440,8 @@ def _roles(
         return agent, patient
     if trigger.voice == "passive" or (trigger.kind == "held" and trigger.voice != "active"):
         for a in after:
-            if len(body[trigger.end : a.start].split()) <= 3:
+            gap = body[trigger.end : a.start]
+            if len(gap.split()) <= 3 and not re.search(r"[,;:]", gap):
                 agent = a.actor
                 break
         if not agent and trigger.holder_hint:
@@ -524,9 +525,18 @@ def _exclusivity(
         start, end = sentence.start + m.start(), sentence.start + m.end()
         prefix = body[max(sentence.start, start - 30) : start].lower()
         if re.search(
-            r"\bnot\s+(?:the\s+)?$|\bonce\s+(?:the\s+)?$|\bthe\s+(?:first|next)\b", prefix
+            r"\bnot\s+(?:the\s+)?$|\bonce\s+(?:the\s+)?$|\bthe\s+(?:first|next)\b|"
+            r"\b(?:one|some|two|three|several|many|few|among|any)\s+of\s+(?:the\s+|its\s+|their\s+)?$",
+            prefix,
         ):
             continue
+        if re.search(
+            r"(?:towns|cities|villages|strongholds|enclaves|bastions|redoubts|pockets|"
+            r"holdouts|footholds|areas)$",
+            m.group("noun"),
+            re.I,
+        ):
+            continue  # 'the last villages held by ISIS are X and Y' names a set, not one place
         nearest = None
         best = 999
         for mention in mentions:
