@@ -291,3 +291,21 @@ def test_an_actor_after_a_comma_is_not_the_agent_of_fell(facts):
     assert facts("After Hajin fell, the jihadists regrouped in Sousa.") == [
         ("hajin", "captured", "SDF", "2018-12-14")
     ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Hajin, which the SDF captured last week, remains tense.",
+            [("hajin", "captured", "SDF", "2018-12-03")],
+        ),
+        (
+            "Baghouz, which was besieged by the SDF for weeks, is quiet.",
+            [("baghuz_fawqani", "besieged", "ISIS", "2018-12-14")],
+        ),
+        ("The journey to al-Hol, which takes at least six hours, is hard.", []),
+    ],
+)
+def test_a_relative_clause_describes_its_antecedent(facts, text, expected):
+    assert facts(text) == expected

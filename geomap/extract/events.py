@@ -364,6 +364,22 @@ def _locators(mentions: list[PlaceMention], body: str, gazetteer: Gazetteer) -> 
     return out
 
 
+def _relative_clauses(clauses: list[Span], mentions: list[PlaceMention], body: str) -> dict:
+    """Clause index -> the place it describes, for clauses like ', which the SDF captured'."""
+    out = {}
+    for index, clause in enumerate(clauses):
+        head = clause.text.lstrip(" ,").lower()
+        if index and head.startswith(("which ", "that ")):
+            before = [
+                m
+                for m in mentions
+                if m.end <= clause.start and not body[m.end : clause.start].strip(" ,")
+            ]
+            if before:
+                out[index] = before[-1]
+    return out
+
+
 def _clause_of(clauses: list[Span], offset: int) -> int:
     for i, clause in enumerate(clauses):
         if clause.start <= offset < clause.end:
@@ -453,6 +469,9 @@ def _roles(
             break
         gap = body[trigger.end : a.start]
         words = gap.split()
+        if re.fullmatch(r"\s*by\s+(?:the\s+)?", gap):
+            agent = a.actor  # 'was besieged by the SDF'
+            break
         if len(words) <= 2 and not re.search(r"[,;]", gap):
             patient = a.actor
             break
@@ -471,6 +490,8 @@ def _roles(
         and a.actor != patient
     ]
     in_clause = [a for a in subjects if a.start >= clause.start]
+    if agent:
+        return agent, patient
     if in_clause:
         agent = in_clause[0].actor
     elif subjects:
@@ -597,37 +618,46 @@ def events_in_sentence(
     targets = [m for m in mentions if m.start not in locators]
     events: list[Event] = []
     seen: set[tuple[str, str, str]] = set()
+    relative = _relative_clauses(clauses, targets, body)
     for group in _groups(targets, body):
-        best: tuple[int, Trigger, PlaceMention] | None = None
+        best: tuple[int, Trigger, PlaceMention, int] | None = None
         for mention in group:
             clause_index = _clause_of(clauses, mention.start)
             clause = clauses[clause_index]
             m_index = _token_index(tokens, mention.start)
             for trig in triggers:
+                trig_clause = _clause_of(clauses, trig.start)
                 if not (clause.start <= trig.start < clause.end):
-                    continue
-                t_index = _token_index(tokens, trig.start)
-                t_end_index = _token_index(tokens, trig.end - 1)
-                if trig.end <= mention.start:  # place after the trigger
+                    # 'Hajin, which the SDF captured last week': the antecedent is the object
+                    if relative.get(trig_clause) is not mention:
+                        continue
+                    rel = clauses[trig_clause]
+                    if not any(rel.start <= a.start < rel.end for a in actors):
+                        continue  # 'al-Hol, which takes six hours': no actor, no control
+                    if trig.direction == AFTER and any(
+                        trig.end <= m.start < clauses[trig_clause].end for m in targets
+                    ):
+                        continue
+                    distance = 1
+                elif trig.end <= mention.start:  # place after the trigger
                     if trig.direction == BEFORE:
                         continue
-                    distance = m_index - t_end_index
+                    distance = m_index - _token_index(tokens, trig.end - 1)
                     if distance > MAX_AFTER_TOKENS:
                         continue
                 elif trig.start >= mention.end:  # place before the trigger
                     if trig.direction == AFTER:
                         continue
-                    distance = t_index - m_index
+                    distance = _token_index(tokens, trig.start) - m_index
                     if distance > MAX_BEFORE_TOKENS:
                         continue
                 else:
                     continue
                 if best is None or distance < best[0]:
-                    best = (distance, trig, mention)
+                    best = (distance, trig, mention, trig_clause)
         if best is None:
             continue
-        distance, trig, anchor = best
-        clause_index = _clause_of(clauses, anchor.start)
+        distance, trig, anchor, clause_index = best
         clause = clauses[clause_index]
         modality = _modality(trig, clause, body, anchor.start)
         if modality == "drop":
