@@ -19,11 +19,37 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from shapely.geometry import shape  # noqa: E402
 
-from geomap.mapping import COLORS, LABELS  # noqa: E402
+from geomap.mapping import COLORS, legend_items  # noqa: E402
 from geomap.mapping.assets import STATIC  # noqa: E402
 from geomap.timeline import UTM_CRS, Timeline  # noqa: E402
 
 MARKERS = {"ISIS": "s", "SDF": "o", "SYRIAN_GOV": "D", "IRAQI_GOV": "^", "COALITION": "h"}
+SHAPE_MARKERS = {
+    "square": "s",
+    "circle": "o",
+    "diamond": "D",
+    "triangle": "^",
+    "tent": "^",
+    "hexagon": "h",
+}
+
+
+def _legend_handle(item: dict) -> Line2D:
+    """One entry of the HTML map's legend (``legend_items``) as a matplotlib handle."""
+    filled = item.get("fill", "none") != "none"
+    return Line2D(
+        [],
+        [],
+        marker=SHAPE_MARKERS.get(item["shape"], "o"),
+        linestyle="",
+        markerfacecolor=item["fill"] if filled else "none",
+        markeredgecolor=item.get("ring") or item.get("stroke", "#222"),
+        markeredgewidth=2 if item.get("ring") else 1,
+        markersize=10 if item.get("ring") else 8,
+        label=item["label"],
+    )
+
+
 SIZES = {"city": 90, "town": 60, "village": 40, "camp": 60}
 
 
@@ -50,7 +76,7 @@ def _extent(timeline: Timeline, places: gpd.GeoDataFrame) -> tuple[float, float,
     return x0 - pad, x1 + pad, y0 - pad, y1 + pad
 
 
-def draw(ax, timeline: Timeline, day: dt.date, basemap, places, extent, *, legend: bool) -> None:
+def draw(ax, timeline: Timeline, day: dt.date, basemap, places, extent) -> None:
     """One panel: basemap, places by state on ``day``, title."""
     x0, x1, y0, y1 = extent
     for layer, style in (
@@ -129,54 +155,6 @@ def draw(ax, timeline: Timeline, day: dt.date, basemap, places, extent, *, legen
     ax.set_ylabel("")
     ax.set_facecolor("#f4f4f0")
     ax.set_title(day.isoformat(), fontsize=12, fontweight="bold")
-    if legend:
-        handles = [
-            Line2D(
-                [],
-                [],
-                marker=MARKERS[a],
-                linestyle="",
-                markerfacecolor=COLORS[a],
-                markeredgecolor="#222",
-                markersize=8,
-                label=LABELS[a],
-            )
-            for a in ("ISIS", "SDF", "SYRIAN_GOV", "IRAQI_GOV")
-        ]
-        handles += [
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markerfacecolor="none",
-                markeredgecolor="#777",
-                markersize=8,
-                label="No information",
-            ),
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markerfacecolor="none",
-                markeredgecolor=COLORS["SDF"],
-                markeredgewidth=2,
-                markersize=11,
-                label="Contested (ring: challenger)",
-            ),
-            Line2D(
-                [],
-                [],
-                marker="^",
-                linestyle="",
-                markerfacecolor="none",
-                markeredgecolor="#555",
-                markersize=8,
-                label="Camp",
-            ),
-        ]
-        ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9)
     # a scale bar: UTM metres
     target = (x1 - x0) / 4
     magnitude = 10 ** math.floor(math.log10(target))
@@ -225,7 +203,7 @@ def snapshot(
         fig, axes = plt.subplots(rows, cols, figsize=(6.5 * cols, 6.2 * rows), squeeze=False)
         for index, ax in enumerate(axes.flat):
             if index < len(group):
-                draw(ax, timeline, group[index], basemap, places, extent, legend=index == 0)
+                draw(ax, timeline, group[index], basemap, places, extent)
             else:
                 ax.axis("off")
         fig.suptitle(title, fontsize=14, fontweight="bold")
@@ -237,7 +215,15 @@ def snapshot(
             color="#444",
             wrap=True,
         )
-        fig.tight_layout(rect=(0, 0.02, 1, 0.97))
+        fig.legend(
+            handles=[_legend_handle(item) for item in legend_items()],
+            loc="lower center",
+            ncol=2 if cols == 1 else 3,
+            fontsize=7,
+            frameon=False,
+            bbox_to_anchor=(0.5, 0.025),
+        )
+        fig.tight_layout(rect=(0, (0.2 if cols == 1 else 0.12) / rows, 1, 0.97))
         stem = (
             ("grid_" + "_".join(d.isoformat() for d in group))
             if grid
