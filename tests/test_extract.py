@@ -309,3 +309,15 @@ def test_an_actor_after_a_comma_is_not_the_agent_of_fell(facts):
 )
 def test_a_relative_clause_describes_its_antecedent(facts, text, expected):
     assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,place,holder",
+    [
+        ("They fled to the Kurdish-held town of Gharanij.", "gharanij", "SDF"),
+        ("Shelling hit the government-held city of al-Mayadin.", "al_mayadin", "SYRIAN_GOV"),
+        ("The ISIS-held village of Shajla was bombed.", "shajla", "ISIS"),
+    ],
+)
+def test_held_adjective_names_the_holder(facts, text, place, holder):
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [(place, "held", holder)]

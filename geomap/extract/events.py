@@ -23,7 +23,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from geomap.extract.actors import ActorMention, ArticleActors, find_actors
+from geomap.extract.actors import (
+    HELD_ADJECTIVE,
+    ActorMention,
+    ArticleActors,
+    find_actors,
+    held_adjective,
+)
 from geomap.extract.dates import DateMention, find_dates, publication_date
 from geomap.extract.mentions import PlaceMention
 from geomap.extract.text import Span, split_clauses, tokenize
@@ -148,10 +154,7 @@ TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [
         "held",
         "adjective",
         AFTER,
-        re.compile(
-            r"\b(?:SDF|ISIS|IS|ISIL|Daesh|Kurdish|government|regime|jihadist|militant)[- ](?:held|controlled|run)\b",
-            re.I,
-        ),
+        HELD_ADJECTIVE,
     ),
     # fighting, sieges, withdrawals, surrenders
     (
@@ -679,14 +682,7 @@ def events_in_sentence(
         elif kind == "held":
             holder = agent or ""
             if not holder:
-                adjective = re.match(r"(\w+)[- ](?:held|controlled|run)", trig.text, re.I)
-                if adjective:
-                    found = find_actors(
-                        adjective.group(1).upper()
-                        if len(adjective.group(1)) <= 4
-                        else adjective.group(1)
-                    )
-                    holder = found[0].actor if found else ""
+                holder = held_adjective(trig.text) or ""
             if not holder:
                 holder, fallback_actor = ctx.sides.defender, True
             actor = controller = holder
