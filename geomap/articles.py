@@ -27,7 +27,6 @@ from geomap.exc import ArticleError
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm", ".text", ""}
-KNOWN_KEYS = {"title", "outlet", "published", "url", "date_note", "author", "language"}
 
 
 @dataclass

@@ -429,12 +429,6 @@ def check(data_dir, as_json):
             )
 
 
-def _timeline_for(data_dir: Path, events_file: Path | None) -> pipeline.ExtractResult:
-    if events_file is None:
-        return pipeline.extract(data_dir, None)
-    return pipeline.read_events(data_dir, events_file)
-
-
 @main.command()
 @_data_options
 @_out_option
@@ -445,7 +439,7 @@ def export(data_dir, out_dir, events_file, quiet):
     """Write campaign.gpkg (places, events, control, mentions) and the layers as GeoJSON/CSV."""
     from geomap.exports import export_gis
 
-    result = _timeline_for(data_dir, events_file)
+    result = pipeline.load_events(data_dir, events_file)
     for path in export_gis(result.timeline, result.mentions, out_dir):
         if not quiet:
             click.echo(f"wrote {path}")
@@ -471,7 +465,7 @@ def snapshot(data_dir, dates, out_dir, grid, events_file, title, quiet):
     """PNG and SVG maps of the state on each --date, for reports."""
     from geomap.snapshot import snapshot as draw
 
-    result = _timeline_for(data_dir, events_file)
+    result = pipeline.load_events(data_dir, events_file)
     paths = draw(
         result.timeline, result.articles, [d.date() for d in dates], out_dir, grid=grid, title=title
     )

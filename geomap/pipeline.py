@@ -26,7 +26,6 @@ from geomap.records import (
     MENTION_COLUMNS,
     Event,
     Mention,
-    events_to_csv,
     read_events_csv,
 )
 from geomap.timeline import Timeline, build_timeline
@@ -300,17 +299,33 @@ def build(
         return _build(data_dir, out_dir, events_file, options, jobs, keep_going, progress)
 
 
+def load_events(
+    data_dir: str | Path,
+    events_file: str | Path | None = None,
+    *,
+    jobs: int | None = None,
+    keep_going: bool = False,
+    progress: Callable[[Article], None] | None = None,
+) -> ExtractResult:
+    """The events of an events CSV when one is given, else of the articles (nothing written)."""
+    if events_file is not None:
+        return read_events(data_dir, events_file)
+    return extract(data_dir, None, jobs=jobs, keep_going=keep_going, progress=progress)
+
+
 def _build(data_dir, out_dir, events_file, options, jobs, keep_going, progress) -> BuildResult:
     """Compute every output first, then write them: a failure leaves the old files as they were."""
-    data_dir, out_dir = Path(data_dir), Path(out_dir)
-    if events_file is not None:
-        extraction = read_events(data_dir, events_file)
-    else:
-        extraction = extract(data_dir, None, jobs=jobs, keep_going=keep_going, progress=progress)
+    out_dir = Path(out_dir)
+    extraction = load_events(
+        data_dir, events_file, jobs=jobs, keep_going=keep_going, progress=progress
+    )
     page = build_map(extraction.timeline, extraction.articles, extraction.mentions, options)
     if events_file is not None:
         extraction.written.append(
-            atomic_write(out_dir / "events.csv", events_to_csv(extraction.events))
+            atomic_write(
+                out_dir / "events.csv",
+                _csv_lines((e.as_list() for e in extraction.events), EVENT_COLUMNS),
+            )
         )
     else:
         extraction.written += write_event_outputs(extraction.timeline, extraction.mentions, out_dir)

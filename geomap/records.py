@@ -236,14 +236,6 @@ class Mention:
         }
 
 
-def events_to_csv(events: list[Event]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(EVENT_COLUMNS)
-    writer.writerows(e.as_list() for e in events)
-    return buffer.getvalue()
-
-
 def _bool(value: str, path: str, line: int, column: str) -> bool:
     low = value.strip().lower()
     if low in ("", "false", "0", "no"):
