@@ -162,3 +162,36 @@ def test_works_when_served_over_http(built, browser):
         context.close()
     finally:
         server.shutdown()
+
+
+def _pixel(page, place_id: str) -> tuple[int, int, int]:
+    """The colour drawn at a place's centre, read from a screenshot of the page."""
+    import io
+
+    from PIL import Image
+
+    x, y = page.evaluate(
+        f"""() => {{
+          const m = window.geomap.map, p = window.geomap.placeLatLng('{place_id}');
+          const c = m.latLngToContainerPoint(p), r = m.getContainer().getBoundingClientRect();
+          return [Math.round(r.left + c.x), Math.round(r.top + c.y)];
+        }}"""
+    )
+    shot = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3})
+    return Image.open(io.BytesIO(shot)).convert("RGB").getpixel((1, 1))
+
+
+@pytest.mark.parametrize(
+    "day,expected",
+    [("2018-12-13", (0x11, 0x11, 0x11)), ("2018-12-15", (0xF2, 0xC8, 0x00))],
+)
+def test_the_marker_is_drawn_in_the_holders_colour(built, open_map, day, expected):
+    page = open_map(built.map_path).page
+    page.evaluate(
+        "window.geomap.map.setView(window.geomap.placeLatLng('hajin'), 12, {animate: false})"
+    )
+    page.evaluate(f"window.geomap.setDate('{day}'); window.geomap.flush()")
+    page.wait_for_timeout(50)
+    pixel = _pixel(page, "hajin")
+    # fill opacity 0.9 over the light background: within 40 of the side's colour per channel
+    assert all(abs(a - b) <= 40 for a, b in zip(pixel, expected, strict=True)), pixel

@@ -27,90 +27,89 @@
   // A circle marker that draws other shapes on the canvas renderer, one per side, so the
   // map reads in grey print and for colour-blind readers.
   var ShapeMarker = L.CircleMarker.extend({
-    options: { shape: "circle", ring: null, ringDash: null, halo: false },
-    _updatePath: function () {
-      var r = this._renderer;
-      if (!r._drawing || this._empty()) { return; }
-      var ctx = r._ctx, p = this._point, s = Math.max(Math.round(this._radius), 1), o = this.options;
-      if (o.halo) {
-        ctx.beginPath(); ctx.arc(p.x, p.y, s + 7, 0, Math.PI * 2);
-        ctx.lineWidth = 3; ctx.strokeStyle = "#00a0ff"; ctx.setLineDash([]); ctx.stroke();
-      }
-      ctx.beginPath();
-      shapePath(ctx, o.shape, p.x, p.y, s);
-      r._fillStroke(ctx, this);
-      if (o.ring) {
-        ctx.beginPath(); ctx.arc(p.x, p.y, s + 3.5, 0, Math.PI * 2);
-        ctx.lineWidth = 3; ctx.strokeStyle = o.ring; ctx.globalAlpha = o.opacity;
-        ctx.setLineDash(o.ringDash || []); ctx.stroke(); ctx.setLineDash([]); ctx.globalAlpha = 1;
-      }
-    },
+    _updatePath: function () {}, // drawn in batches by batchDraw
     _containsPoint: function (p) { return p.distanceTo(this._point) <= this._radius + 5 + this._clickTolerance(); }
   });
 
+  // Closed outlines end with a lineTo back to their start: with round caps and joins it
+  // draws the same, and closePath costs ~1 µs a call in Chromium's canvas recording.
+  var HEX = [0, 1, 2, 3, 4, 5, 6].map(function (i) { return [1.1 * Math.cos(Math.PI / 3 * i), 1.1 * Math.sin(Math.PI / 3 * i)]; });
   function shapePath(ctx, shape, x, y, s) {
     if (shape === "square") { ctx.rect(x - s * 0.9, y - s * 0.9, s * 1.8, s * 1.8); }
-    else if (shape === "diamond") { ctx.moveTo(x, y - s * 1.25); ctx.lineTo(x + s * 1.25, y); ctx.lineTo(x, y + s * 1.25); ctx.lineTo(x - s * 1.25, y); ctx.closePath(); }
-    else if (shape === "triangle") { ctx.moveTo(x, y - s * 1.2); ctx.lineTo(x + s * 1.1, y + s * 0.8); ctx.lineTo(x - s * 1.1, y + s * 0.8); ctx.closePath(); }
-    else if (shape === "tent") { ctx.moveTo(x, y - s * 1.3); ctx.lineTo(x + s * 1.3, y + s * 0.9); ctx.lineTo(x - s * 1.3, y + s * 0.9); ctx.closePath(); ctx.moveTo(x, y - s * 1.3); ctx.lineTo(x, y + s * 0.9); }
-    else if (shape === "hexagon") { for (var i = 0; i < 6; i++) { var a = Math.PI / 3 * i; ctx[i ? "lineTo" : "moveTo"](x + s * 1.1 * Math.cos(a), y + s * 1.1 * Math.sin(a)); } ctx.closePath(); }
+    else if (shape === "diamond") { ctx.moveTo(x, y - s * 1.25); ctx.lineTo(x + s * 1.25, y); ctx.lineTo(x, y + s * 1.25); ctx.lineTo(x - s * 1.25, y); ctx.lineTo(x, y - s * 1.25); }
+    else if (shape === "triangle") { ctx.moveTo(x, y - s * 1.2); ctx.lineTo(x + s * 1.1, y + s * 0.8); ctx.lineTo(x - s * 1.1, y + s * 0.8); ctx.lineTo(x, y - s * 1.2); }
+    else if (shape === "tent") { ctx.moveTo(x, y - s * 1.3); ctx.lineTo(x + s * 1.3, y + s * 0.9); ctx.lineTo(x - s * 1.3, y + s * 0.9); ctx.lineTo(x, y - s * 1.3); ctx.lineTo(x, y + s * 0.9); }
+    else if (shape === "hexagon") { ctx.moveTo(x + s * HEX[0][0], y + s * HEX[0][1]); for (var i = 1; i < 7; i++) { ctx.lineTo(x + s * HEX[i][0], y + s * HEX[i][1]); } }
     else { ctx.moveTo(x + s, y); ctx.arc(x, y, s, 0, Math.PI * 2); }
   }
 
   // Draw the places in batches of identical style: one path, one fill and one stroke per
-  // style, instead of Leaflet's fill-and-stroke per marker (10,000 places: ~190 ms -> ~35 ms
-  // in software rendering; drawing sprites measured slower). Other layers on the same canvas
-  // (the held area) draw underneath, as Leaflet draws them.
+  // style, instead of Leaflet's fill-and-stroke per marker (10,000 places: ~190 ms -> ~10 ms
+  // of script in software rendering; drawing sprites measured slower). Styles are shared
+  // objects numbered by GeomapApp.styleOf, so grouping is by integer. The canvas holds the
+  // places only (the held area has its own, underneath).
   function batchDraw() {
-    var ctx = this._ctx, bounds = this._redrawBounds, groups = {}, keys = [], halos = [];
+    var ctx = this._ctx, bounds = this._redrawBounds, app = this._geomapApp, styles = app.styles;
+    var groups = app.drawGroups, used = [], halos = [], i, k;
     ctx.save();
     if (bounds) {
       var size = bounds.getSize();
       ctx.beginPath(); ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y); ctx.clip();
     }
-    this._drawing = true;
-    for (var order = this._drawFirst; order; order = order.next) {
-      var layer = order.layer;
-      if (!layer._geomapPlace || layer._geomapPlace.kind === "region") { layer._updatePath(); continue; }
-      if (layer._empty() || (bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds)))) { continue; }
-      var key = layer.options._key + "|" + layer.options.ring + "|" + layer.options.ringDash;
-      if (!groups[key]) { groups[key] = []; keys.push(key); }
-      groups[key].push(layer);
-      if (layer.options.halo) { halos.push(layer); }
+    var places = app.places;
+    for (i = 0; i < places.length; i++) {
+      var layer = places[i].marker, s = places[i].style;
+      if (!s || !layer._map || (bounds && !layer._pxBounds.intersects(bounds))) { continue; }
+      var group = groups[s.id] || (groups[s.id] = []);
+      if (!group.length) { used.push(s.id); }
+      group.push(layer);
+      if (s.halo) { halos.push(layer); }
     }
-    for (var i = 0; i < keys.length; i++) {
-      var members = groups[keys[i]], o = members[0].options, k, m;
+    used.sort(function (a, b) { return a - b; });
+    for (i = 0; i < used.length; i++) {
+      var members = groups[used[i]], o = styles[used[i]], m;
       ctx.beginPath();
-      for (k = 0; k < members.length; k++) {
-        m = members[k];
-        shapePath(ctx, o.shape, m._point.x, m._point.y, Math.max(Math.round(m._radius), 1));
-      }
-      if (o.fill && o.fillOpacity > 0) { ctx.globalAlpha = o.fillOpacity; ctx.fillStyle = o.fillColor; ctx.fill(); }
-      if (o.stroke && o.weight !== 0) {
-        ctx.setLineDash(o._dashArray || []); ctx.globalAlpha = o.opacity; ctx.lineWidth = o.weight;
-        ctx.strokeStyle = o.color; ctx.lineCap = "round"; ctx.lineJoin = "round"; ctx.stroke();
-      }
-      if (o.ring) {
-        ctx.beginPath();
+      if (o.shape === "diamond") {
+        // a diamond is a square turned 45°: one rect per place under a rotated transform
+        // (path points are mapped by the transform current when they are added)
+        var t = ctx.getTransform(), half = o.size * 1.25 * Math.SQRT1_2;
+        ctx.rotate(Math.PI / 4);
         for (k = 0; k < members.length; k++) {
           m = members[k];
-          var rr = Math.max(Math.round(m._radius), 1) + 3.5;
+          var u = (m._point.x + m._point.y) * Math.SQRT1_2, v = (m._point.y - m._point.x) * Math.SQRT1_2;
+          ctx.rect(u - half, v - half, 2 * half, 2 * half);
+        }
+        ctx.setTransform(t);
+      } else {
+        for (k = 0; k < members.length; k++) {
+          m = members[k];
+          shapePath(ctx, o.shape, m._point.x, m._point.y, o.size);
+        }
+      }
+      if (o.fillOpacity > 0) { ctx.globalAlpha = o.fillOpacity; ctx.fillStyle = o.fillColor; ctx.fill(); }
+      ctx.setLineDash(o.dash || []); ctx.globalAlpha = o.opacity; ctx.lineWidth = o.weight;
+      ctx.strokeStyle = o.color; ctx.lineCap = "round"; ctx.lineJoin = "round"; ctx.stroke();
+      if (o.ring) {
+        ctx.beginPath();
+        var rr = o.size + 3.5;
+        for (k = 0; k < members.length; k++) {
+          m = members[k];
           ctx.moveTo(m._point.x + rr, m._point.y); ctx.arc(m._point.x, m._point.y, rr, 0, Math.PI * 2);
         }
         ctx.globalAlpha = o.opacity; ctx.lineWidth = 3; ctx.strokeStyle = o.ring;
-        ctx.setLineDash(o.ringDash || []); ctx.stroke();
+        ctx.setLineDash(o.ringDash); ctx.stroke();
       }
+      members.length = 0;
     }
     if (halos.length) {
       ctx.beginPath();
       for (i = 0; i < halos.length; i++) {
-        var hp = halos[i]._point, hr = Math.max(Math.round(halos[i]._radius), 1) + 7;
+        var hp = halos[i]._point, hr = halos[i]._geomapPlace.style.size + 7;
         ctx.moveTo(hp.x + hr, hp.y); ctx.arc(hp.x, hp.y, hr, 0, Math.PI * 2);
       }
       ctx.globalAlpha = 1; ctx.lineWidth = 3; ctx.strokeStyle = "#00a0ff"; ctx.setLineDash([]); ctx.stroke();
     }
     ctx.setLineDash([]); ctx.globalAlpha = 1;
-    this._drawing = false;
     ctx.restore();
   }
 
@@ -124,6 +123,8 @@
     this.decode(columns);
     this.renderer = L.canvas({ padding: 0.2, tolerance: 4 });
     this.renderer._draw = batchDraw;
+    this.renderer._geomapApp = this;
+    this.styles = []; this.styleIds = new Int32Array(1 << 20).fill(-1); this.drawGroups = [];
     this.drawBasemap(basemap);
     this.drawAreas();
     this.drawPlaces();
@@ -159,25 +160,25 @@
     this.eDate = {}; this.eConflict = {};
     (d.eDate || []).forEach(function (p) { this.eDate[p[0]] = p[1]; }, this);
     (d.eConflict || []).forEach(function (p) { this.eConflict[p[0]] = p[1]; }, this);
-    var all = new Int32Array(c.s_day.length);
+    var allDays = new Int32Array(c.s_day.length);
     for (var i = 0; i < d.places.length; i++) {
       var row = d.places[i], n = c.s_count[i];
-      var days = new Int32Array(n), since = new Int32Array(n), ev = new Int32Array(n + 1);
+      var days = allDays.subarray(stateAt, stateAt + n), since = new Int32Array(n), ev = new Int32Array(n + 1);
       var day = this.day0;
       for (k = 0; k < n; k++) {
-        day += c.s_day[stateAt + k]; days[k] = day; all[stateAt + k] = day;
+        day += c.s_day[stateAt + k]; days[k] = day;
         since[k] = (c.s_code[stateAt + k] & 32768) || k === 0 ? day : since[k - 1];
         ev[k] = eventAt; eventAt += c.s_events[stateAt + k];
       }
       ev[n] = eventAt;
       var place = { index: i, id: row[0], name: row[1], lat: row[2], lon: row[3], kind: d.kinds[row[4]],
-        spellings: row[5], days: days, codes: c.s_code.subarray(stateAt, stateAt + n), since: since, ev: ev,
-        last: -2, marker: null };
+        kindIndex: row[4], s0: stateAt, spellings: row[5], days: days, codes: c.s_code.subarray(stateAt, stateAt + n), since: since, ev: ev,
+        last: -2, marker: null, style: null };
       stateAt += n;
       places.push(place); byId[place.id] = place;
     }
-    this.places = places; this.byId = byId;
-    all.sort();
+    this.places = places; this.byId = byId; this.allDays = allDays;
+    var all = allDays.slice().sort();
     var uniq = [];
     for (i = 0; i < all.length; i++) { if (!i || all[i] !== all[i - 1]) { uniq.push(all[i]); } }
     this.eventDays = uniq;
@@ -247,6 +248,8 @@
     this.areas = this.data.areas || [];
     this.areaDays = this.areas.map(function (a) { return a[0]; });
     this.areaLayer = L.layerGroup().addTo(this.map);
+    this.map.createPane("geomap-areas").style.zIndex = 390;
+    this.areaRenderer = L.canvas({ pane: "geomap-areas", padding: 0.2 });
     this.areaShown = -2;
   };
 
@@ -259,7 +262,7 @@
         var rings = this.areas[i][2].map(function (poly) {
           return poly.map(function (ring) { var out = []; for (var k = 0; k < ring.length; k += 2) { out.push([ring[k + 1], ring[k]]); } return out; });
         });
-        L.polygon(rings, { color: "#111", weight: 1, fillColor: "#111", fillOpacity: 0.12, dashArray: "4,3", interactive: false, renderer: this.renderer }).addTo(this.areaLayer);
+        L.polygon(rings, { color: "#111", weight: 1, fillColor: "#111", fillOpacity: 0.12, dashArray: "4,3", interactive: false, renderer: this.areaRenderer }).addTo(this.areaLayer);
       }
       this.areaShown = i;
     }
@@ -282,8 +285,7 @@
         place.marker = L.marker([place.lat, place.lon], { icon: L.divIcon({ className: "geomap-region-label", html: "", iconSize: null }), keyboard: false });
         place.marker.on("add", (function (p) { return function () { var e = p.marker.getElement(); if (e) { e.textContent = p.name; } }; })(place));
       } else {
-        place.marker = new ShapeMarker([place.lat, place.lon], { renderer: this.renderer, radius: this.meta.radius[place.kind] || 6 });
-        place.marker.options._key = "initial";
+        place.marker = new ShapeMarker([place.lat, place.lon], { renderer: this.renderer, radius: this.meta.radius[place.kind] || 6, weight: 1.5 });
         if (place.days.length) { bounds.push([place.lat, place.lon]); }
       }
       place.marker.bindPopup(function (layer) { return self.popup(layer._geomapPlace); }, { maxWidth: 420, minWidth: 260, className: "geomap-popup" });
@@ -293,27 +295,41 @@
     if (bounds.length) { this.map.fitBounds(bounds, { padding: [40, 40], maxZoom: 10 }); }
   };
 
+  // The shared style object for a place's state on a day. A style depends on the place's
+  // kind, the state's controller, status, challenger, former holder, approx and inferred
+  // bits (the low 14 bits of its code), staleness and whether the evidence is of that day.
+  GeomapApp.prototype.styleOf = function (place, idx, stale, today, day) {
+    var code = idx >= 0 ? place.codes[idx] & 16383 : 16384;
+    var key = ((code * 8 + place.kindIndex) * 2 + (stale ? 1 : 0)) * 2 + (today ? 1 : 0);
+    var id = this.styleIds[key];
+    if (id >= 0) { return this.styles[id]; }
+    var s = this.style(place, this.stateCode(place, day), day);
+    s.id = this.styles.length;
+    s.size = Math.max(Math.round(s.radius), 1);
+    s.dash = s.dashArray ? s.dashArray.split(",").map(Number) : null;
+    this.styles.push(s); this.styleIds[key] = s.id;
+    return s;
+  };
+
   GeomapApp.prototype.restyle = function (day) {
-    // Markers whose state changed get new options; the canvas then redraws once. Calling
-    // setStyle per marker would schedule thousands of partial redraws on a big jump.
-    var changed = [], dirty = false;
-    for (var i = 0; i < this.places.length; i++) {
-      var place = this.places[i];
-      var idx = bisect(place.days, day);
-      var stale = idx >= 0 && day - place.days[idx] > this.meta.staleDays;
-      var today = idx >= 0 && place.days[idx] === day;
+    // Places whose state changed get a new shared style; the canvas then redraws once.
+    // Calling setStyle per marker would schedule thousands of partial redraws on a big jump.
+    // The binary search runs inline over one array of every place's evidence days.
+    var changed = [], dirty = false, staleDays = this.meta.staleDays, places = this.places;
+    var all = this.allDays;
+    for (var i = 0; i < places.length; i++) {
+      var place = places[i], s0 = place.s0, lo = s0, hi = s0 + place.days.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (all[mid] <= day) { lo = mid + 1; } else { hi = mid; } }
+      var idx = lo - 1 - s0, evidence = lo > s0 ? all[lo - 1] : 0;
+      var stale = idx >= 0 && day - evidence > staleDays;
+      var today = idx >= 0 && evidence === day;
       var key = idx * 4 + (stale ? 1 : 0) + (today ? 2 : 0);
       if (key === place.last) { continue; }
       place.last = key;
       if (today) { changed.push(place.id); }
       if (place.kind === "region") { this.styleRegion(place, this.stateCode(place, day)); continue; }
-      var s = this.style(place, this.stateCode(place, day), day), o = place.marker.options;
-      o.shape = s.shape; o.ring = s.ring; o.ringDash = s.ringDash; o.halo = s.halo;
-      o.color = s.color; o.weight = s.weight; o.opacity = s.opacity;
-      o.fillColor = s.fillColor; o.fillOpacity = s.fillOpacity; o.fill = true;
-      o.dashArray = s.dashArray; o._dashArray = s.dashArray ? s.dashArray.split(",").map(Number) : null;
-      o._key = [o.shape, o.fillColor, o.fillOpacity, o.color, o.opacity, o.weight, o.dashArray].join("|");
-      dirty = true;
+      var s = this.styleOf(place, idx, stale, today, day);
+      if (s !== place.style) { place.style = s; dirty = true; }
     }
     this.needsRedraw = this.needsRedraw || dirty;
     return changed;
@@ -600,6 +616,7 @@
         state: function (id) { var p = app.byId[id]; return p ? app.describe(p, app.day) : null; },
         select: function (id) { var p = app.byId[id]; if (!p) { return false; } (p.outline || p.marker).openPopup(); return true; },
         places: function () { return app.places.map(function (p) { return p.id; }); },
+        placeLatLng: function (id) { var p = app.byId[id]; return p ? [p.lat, p.lon] : null; },
         play: function () { if (!app.timer) { app.toggle(); } },
         pause: function () { if (app.timer) { app.toggle(); } },
         playing: function () { return !!app.timer; },
