@@ -11,13 +11,22 @@ from __future__ import annotations
 
 from geomap.articles import Article, iter_articles, read_article
 from geomap.exc import GeomapError
-from geomap.gazetteer import Gazetteer, GazetteerGeocoder, load_gazetteer, normalise_name
+from geomap.gazetteer import Gazetteer, load_gazetteer, normalise_name
 from geomap.mapping import MapOptions, build_map
 from geomap.pipeline import BuildResult, ExtractResult, build, extract
 from geomap.records import EVENT_COLUMNS, Event, Mention
 from geomap.timeline import Timeline, build_timeline
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # geopy is imported only when the geocoder is asked for (PEP 562)
+    if name == "GazetteerGeocoder":
+        from geomap.geocoder import GazetteerGeocoder
+
+        return GazetteerGeocoder
+    raise AttributeError(f"module 'geomap' has no attribute {name!r}")
 
 
 def events_frame(result: ExtractResult):

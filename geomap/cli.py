@@ -12,7 +12,7 @@ import click
 
 from geomap import pipeline
 from geomap.exc import GeomapError, UnknownPlace
-from geomap.gazetteer import GazetteerGeocoder, load_gazetteer
+from geomap.gazetteer import load_gazetteer
 from geomap.mapping import MapOptions
 
 DATA_HELP = "Folder with gazetteer.csv and articles/ (default: ./data)."
@@ -335,6 +335,8 @@ def events(data_dir, place, kind, as_json):
 @handles_errors
 def geocode(name, data_dir, as_json):
     """Look NAME up in the gazetteer (any spelling the press uses)."""
+    from geomap.geocoder import GazetteerGeocoder
+
     gazetteer = load_gazetteer(data_dir / pipeline.GAZETTEER)
     location = GazetteerGeocoder(gazetteer).geocode(name)
     if location is None:

@@ -5,12 +5,12 @@ from hypothesis import strategies as st
 
 from geomap.exc import GazetteerError
 from geomap.gazetteer import (
-    GazetteerGeocoder,
     load_gazetteer,
     name_key,
     normalise_name,
     parse_gazetteer,
 )
+from geomap.geocoder import GazetteerGeocoder
 
 HEADER = "id,name,alt_names,lat,lon,kind,admin1,country,source\n"
 

@@ -55,6 +55,7 @@ SHAPES = {
 }
 RADIUS = {"city": 9, "town": 7, "village": 5.5, "camp": 7, "region": 0}
 EPOCH = dt.date(1970, 1, 1)
+EARTH_RADIUS_KM = 6371.009  # geopy's great_circle radius
 
 
 def legend_items() -> list[dict]:
@@ -140,18 +141,166 @@ class MapOptions:
     extra_meta: dict = field(default_factory=dict)
 
 
-def pack(values: list[int], dtype: str) -> list[str]:
+def pack(values, dtype: str) -> list[str]:
     """A column of integers as [type, base64(zlib(little-endian typed array))].
 
     The type widens to u4 when a value does not fit the one asked for."""
-    if values and max(values) > np.iinfo(np.dtype(dtype)).max:
+    values = np.asarray(values, dtype=np.int64)
+    if len(values) and values.max() > np.iinfo(np.dtype(dtype)).max:
         dtype = "u4"
-    array = np.asarray(values, dtype=np.dtype(dtype).newbyteorder("<"))
-    return [dtype, base64.b64encode(zlib.compress(array.tobytes(), 9)).decode("ascii")]
+    array = values.astype(np.dtype(dtype).newbyteorder("<"))
+    return [dtype, base64.b64encode(zlib.compress(array.tobytes(), 6)).decode("ascii")]
+
+
+def state_code(
+    controller, status, challenger, former, approx, inferred, surrendered, since_starts
+) -> np.ndarray:
+    """The 16-bit state code the page reads (the bits are listed in :func:`encode`)."""
+    code = np.asarray(controller, dtype=np.int64) | np.asarray(status, dtype=np.int64) << 3
+    code |= np.asarray(challenger, dtype=np.int64) << 6 | np.asarray(former, dtype=np.int64) << 9
+    code |= np.asarray(approx, dtype=np.int64) << 12 | np.asarray(inferred, dtype=np.int64) << 13
+    code |= np.asarray(surrendered, dtype=np.int64) << 14
+    return code | np.asarray(since_starts, dtype=np.int64) << 15
+
+
+def event_code(kind, precision, actor, controller, inferred) -> np.ndarray:
+    """The event code the page reads: kind | precision<<3 | actor<<6 | controller<<9 |
+    inferred<<12."""
+    code = np.asarray(kind, dtype=np.int64) | np.asarray(precision, dtype=np.int64) << 3
+    code |= np.asarray(actor, dtype=np.int64) << 6 | np.asarray(controller, dtype=np.int64) << 9
+    return code | np.asarray(inferred, dtype=np.int64) << 12
+
+
+def conflict_text(others: Iterable[tuple[str, str, str, Iterable[str]]]) -> str:
+    """'2018-12-14 captured by SDF (a.txt, b.txt); …' for (date, kind, side, sources) rows."""
+    return "; ".join(
+        f"{date} {kind} by {LABELS.get(side, 'unknown')} ({', '.join(sources)})"
+        for date, kind, side, sources in others
+    )
+
+
+@dataclass
+class MapColumns:
+    """The timeline as the page reads it: places in gazetteer order, each with its states by
+    day, each state with its events (in the order they were applied), each event with its
+    claims. Integer columns are numpy arrays; texts are lists."""
+
+    first: dt.date
+    last: dt.date
+    s_count: np.ndarray  # per place: number of states
+    s_day: np.ndarray  # per state: day number (days since 1970-01-01)
+    s_code: np.ndarray  # per state: see state_code
+    s_events: np.ndarray  # per state: number of events
+    e_code: np.ndarray  # per event: see event_code
+    e_conf: np.ndarray  # per event: confidence 0-100
+    e_claims: np.ndarray  # per event: number of claims
+    e_date: dict[int, str]  # event index -> its date, for events not of day precision
+    e_conflict: dict[int, str]  # event index -> what the disagreeing events say
+    c_article: list[str]  # per claim
+    c_evidence: list[str]
+    c_when: list[str]
+
+    @classmethod
+    def from_timeline(cls, timeline: Timeline) -> MapColumns:
+        gaz = timeline.gazetteer
+        events_by_id = {e.event_id: e for e in timeline.events}
+        first, last = timeline.days or (dt.date.today(), dt.date.today())
+        actor_code = {a: i for i, a in enumerate(ACTORS)}
+        status_code = {s: i for i, s in enumerate(STATUSES)}
+        kind_code = {k: i for i, k in enumerate(KINDS)}
+        precision_code = {p: i for i, p in enumerate(PRECISIONS)}
+        s_count, s_day, s_code, s_events = [], [], [], []
+        e_code, e_conf, e_claims, e_date, e_conflict = [], [], [], {}, {}
+        c_article, c_evidence, c_when = [], [], []
+        epoch_ordinal = EPOCH.toordinal()
+        for place in gaz:
+            states = timeline.states.get(place.id, [])
+            s_count.append(len(states))
+            for state in states:
+                s_day.append(state.day.toordinal() - epoch_ordinal)
+                s_code.append(
+                    (
+                        actor_code[state.controller],
+                        status_code[state.status],
+                        actor_code[state.challenger],
+                        actor_code[state.former],
+                        state.approx,
+                        state.inferred,
+                        state.surrendered,
+                        state.since == state.day or state.since < first,
+                    )
+                )
+                s_events.append(len(state.event_ids))
+                for event_id in state.event_ids:
+                    event = events_by_id[event_id]
+                    index = len(e_code)
+                    if event.date_precision != "day":
+                        e_date[index] = event.date
+                    if event.conflicts:
+                        e_conflict[index] = conflict_text(
+                            (o.date, o.kind, o.controller or o.actor, o.sources)
+                            for c in event.conflicts
+                            if (o := events_by_id.get(c)) is not None
+                        )
+                    e_code.append(
+                        (
+                            kind_code[event.kind],
+                            precision_code[event.date_precision],
+                            actor_code.get(event.actor, 0),
+                            actor_code.get(event.controller, 0),
+                            event.inferred,
+                        )
+                    )
+                    e_claims.append(len(event.claims))
+                    e_conf.append(int(event.confidence * 100 + 0.5))
+                    for claim in event.claims:
+                        c_article.append(claim.article)
+                        c_evidence.append(claim.evidence)
+                        c_when.append(claim.date_text)
+        s_code_arr = (
+            state_code(*np.array(s_code, dtype=np.int64).T) if s_code else np.zeros(0, np.int64)
+        )
+        e_code_arr = (
+            event_code(*np.array(e_code, dtype=np.int64).T) if e_code else np.zeros(0, np.int64)
+        )
+        return cls(
+            first=first,
+            last=last,
+            s_count=np.asarray(s_count, dtype=np.int64),
+            s_day=np.asarray(s_day, dtype=np.int64),
+            s_code=s_code_arr,
+            s_events=np.asarray(s_events, dtype=np.int64),
+            e_code=e_code_arr,
+            e_conf=np.asarray(e_conf, dtype=np.int64),
+            e_claims=np.asarray(e_claims, dtype=np.int64),
+            e_date=e_date,
+            e_conflict=e_conflict,
+            c_article=c_article,
+            c_evidence=c_evidence,
+            c_when=c_when,
+        )
+
+
+def _string_codes(strings: _Strings, texts: list[str]) -> list[int]:
+    index, items = strings.index, strings.items
+    out = []
+    append = out.append
+    for text in texts:
+        code = index.get(text)
+        if code is None:
+            code = index[text] = len(items)
+            items.append(text)
+        append(code)
+    return out
 
 
 def encode(
-    timeline: Timeline, articles: list[dict], mentions: Iterable[Mention], options: MapOptions
+    columns: MapColumns,
+    gazetteer,
+    articles: list[dict],
+    mentions: Iterable[Mention],
+    options: MapOptions,
+    areas: list | None = None,
 ) -> dict:
     """The page's data block: JSON for names and text, packed columns for states and events.
 
@@ -162,87 +311,41 @@ def encode(
     ``s_events``; ``e_code`` (kind | precision<<3 |
     actor<<6 | controller<<9 | inferred<<12), ``e_claims``, ``e_conf`` (0-100); ``c_article``,
     ``c_sentence``, ``c_when`` (string indexes). ``e_date`` and ``e_conflict`` map the few
-    events that need them (non-day precision, disagreement) to a string index.
+    events that need them (non-day precision, disagreement) to a string index. The string
+    table holds each text once: claims' sentences and dates, event dates, conflicts, mentions.
     """
-    gaz = timeline.gazetteer
+    gaz = gazetteer
     strings = _Strings()
     strings("")
     article_index = {a["name"]: i for i, a in enumerate(articles)}
-    events_by_id = {e.event_id: e for e in timeline.events}
-    first, last = timeline.days or (dt.date.today(), dt.date.today())
-    cols: dict[str, list[int]] = {
-        k: []
-        for k in (
-            "s_count",
-            "s_day",
-            "s_code",
-            "s_events",
-            "e_code",
-            "e_claims",
-            "e_conf",
-            "c_article",
-            "c_sentence",
-            "c_when",
-        )
+    first, last = columns.first, columns.last
+    # s_day is delta-encoded per place: the first state counts from `first`
+    s_day = columns.s_day.copy()
+    if len(s_day):
+        starts = np.concatenate(([0], np.cumsum(columns.s_count)[:-1]))
+        starts = starts[columns.s_count > 0]
+        previous = np.concatenate(([0], s_day[:-1]))
+        previous[starts] = _day(first)
+        s_day = s_day - previous
+    pairs = [None] * (2 * len(columns.c_evidence))
+    pairs[0::2] = columns.c_evidence
+    pairs[1::2] = columns.c_when
+    pair_codes = _string_codes(strings, pairs)
+    get_article = article_index.get
+    cols = {
+        "s_count": columns.s_count,
+        "s_day": s_day,
+        "s_code": columns.s_code,
+        "s_events": columns.s_events,
+        "e_code": columns.e_code,
+        "e_claims": columns.e_claims,
+        "e_conf": columns.e_conf,
+        "c_article": [get_article(a, 0) for a in columns.c_article],
+        "c_sentence": pair_codes[0::2],
+        "c_when": pair_codes[1::2],
     }
-    event_dates: dict[int, int] = {}
-    event_conflicts: dict[int, int] = {}
-    actor_code = {a: i for i, a in enumerate(ACTORS)}
-    status_code = {s: i for i, s in enumerate(STATUSES)}
-    kind_code = {k: i for i, k in enumerate(KINDS)}
-    precision_code = {p: i for i, p in enumerate(PRECISIONS)}
-    s_count, s_day, s_code, s_events = (cols[k] for k in ("s_count", "s_day", "s_code", "s_events"))
-    e_code, e_claims, e_conf = cols["e_code"], cols["e_claims"], cols["e_conf"]
-    c_article, c_sentence, c_when = cols["c_article"], cols["c_sentence"], cols["c_when"]
-    first_day = _day(first)
-    epoch_ordinal = EPOCH.toordinal()
-    for place in gaz:
-        states = timeline.states.get(place.id, [])
-        s_count.append(len(states))
-        previous = first_day
-        for state in states:
-            day = state.day.toordinal() - epoch_ordinal
-            s_day.append(day - previous)
-            previous = day
-            s_code.append(
-                actor_code[state.controller]
-                | status_code[state.status] << 3
-                | actor_code[state.challenger] << 6
-                | actor_code[state.former] << 9
-                | state.approx << 12
-                | state.inferred << 13
-                | state.surrendered << 14
-                | (state.since == state.day or state.since < first) << 15
-            )
-            s_events.append(len(state.event_ids))
-            for event_id in state.event_ids:
-                event = events_by_id[event_id]
-                index = len(e_code)
-                if event.date_precision != "day":
-                    event_dates[index] = strings(event.date)
-                if event.conflicts:
-                    others = [events_by_id[c] for c in event.conflicts if c in events_by_id]
-                    event_conflicts[index] = strings(
-                        "; ".join(
-                            f"{o.date} {o.kind} by {LABELS.get(o.controller or o.actor, 'unknown')}"
-                            f" ({', '.join(o.sources)})"
-                            for o in others
-                        )
-                    )
-                e_code.append(
-                    kind_code[event.kind]
-                    | precision_code[event.date_precision] << 3
-                    | actor_code.get(event.actor, 0) << 6
-                    | actor_code.get(event.controller, 0) << 9
-                    | event.inferred << 12
-                )
-                claims = event.claims
-                e_claims.append(len(claims))
-                e_conf.append(int(event.confidence * 100 + 0.5))
-                for claim in claims:
-                    c_article.append(article_index.get(claim.article, 0))
-                    c_sentence.append(strings(claim.evidence))
-                    c_when.append(strings(claim.date_text))
+    event_dates = {k: strings(v) for k, v in sorted(columns.e_date.items())}
+    event_conflicts = {k: strings(v) for k, v in sorted(columns.e_conflict.items())}
     types = {
         "s_count": "u4",
         "s_day": "u2",
@@ -269,10 +372,6 @@ def encode(
                 strings(figures) if figures else -1,
             ]
         )
-    areas = []
-    draw_areas = options.areas if options.areas is not None else len(gaz) <= MAX_PLACES
-    if draw_areas:
-        areas = [[_day(a.day), a.km2, a.polygons] for a in held_areas(timeline)]
     start = options.start or last
     meta = {
         "version": FORMAT_VERSION,
@@ -309,13 +408,18 @@ def encode(
             for p in gaz
         ],
         "cols": packed,
-        "eDate": [[k, v] for k, v in sorted(event_dates.items())],
-        "eConflict": [[k, v] for k, v in sorted(event_conflicts.items())],
+        "eDate": [[k, v] for k, v in event_dates.items()],
+        "eConflict": [[k, v] for k, v in event_conflicts.items()],
         "a": [[a["name"], a["outlet"], a["published"], a["title"], a["url"]] for a in articles],
         "m": [mentions_flat.get(p.id, []) for p in gaz],
         "str": strings.items,
-        "areas": areas,
+        "areas": areas or [],
     }
+
+
+def draws_areas(options: MapOptions, places: int) -> bool:
+    """Whether the map shows the ISIS-held area (by default only up to MAX_PLACES places)."""
+    return options.areas if options.areas is not None else places <= MAX_PLACES
 
 
 def article_table(articles: Iterable[Article], events: Iterable[Event]) -> list[dict]:
@@ -363,18 +467,22 @@ def _csp(page: str) -> str:
 
 
 def _basemap_without_duplicates(gazetteer) -> dict:
-    """The basemap, less city labels that stand within 8 km of a gazetteer place."""
-    from geopy.distance import great_circle
-
+    """The basemap, less city labels that stand within 8 km of a gazetteer place
+    (great-circle distance, all pairs at once)."""
     basemap = json.loads((STATIC / "basemap.geojson").read_text(encoding="utf-8"))
-    kept = []
-    for feature in basemap["features"]:
-        if feature["properties"]["layer"] == "city":
-            lon, lat = feature["geometry"]["coordinates"]
-            if any(great_circle((lat, lon), (p.lat, p.lon)).km < 8 for p in gazetteer):
-                continue
-        kept.append(feature)
-    return {**basemap, "features": kept}
+    cities = [f for f in basemap["features"] if f["properties"]["layer"] == "city"]
+    near = np.zeros(len(cities), dtype=bool)
+    if cities and len(gazetteer):
+        lon1, lat1 = np.radians([f["geometry"]["coordinates"] for f in cities]).T[:, :, None]
+        lat2 = np.radians([p.lat for p in gazetteer])[None, :]
+        lon2 = np.radians([p.lon for p in gazetteer])[None, :]
+        for start in range(0, lat2.shape[1], 4096):  # bounded memory for large gazetteers
+            a, b = lat2[:, start : start + 4096], lon2[:, start : start + 4096]
+            h = np.sin((a - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(a) * np.sin((b - lon1) / 2) ** 2
+            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+            near |= (km < 8).any(axis=1)
+    dropped = {id(f) for f, n in zip(cities, near, strict=True) if n}
+    return {**basemap, "features": [f for f in basemap["features"] if id(f) not in dropped]}
 
 
 def build_map(
@@ -385,8 +493,26 @@ def build_map(
 ) -> str:
     """The map page as a string: Leaflet and data inline, no network request."""
     options = options or MapOptions()
-    gaz = timeline.gazetteer
-    located = [p for p in gaz if p.id in timeline.states] or list(gaz)
+    areas = None
+    if draws_areas(options, len(timeline.gazetteer)):
+        areas = [[_day(a.day), a.km2, a.polygons] for a in held_areas(timeline)]
+    columns = MapColumns.from_timeline(timeline)
+    return render_map(columns, timeline.gazetteer, articles, mentions, options, areas)
+
+
+def render_map(
+    columns: MapColumns,
+    gazetteer,
+    articles: list[dict],
+    mentions: Iterable[Mention] = (),
+    options: MapOptions | None = None,
+    areas: list | None = None,
+) -> str:
+    """The page for timeline columns (from :meth:`MapColumns.from_timeline` or an events
+    table read in bulk)."""
+    options = options or MapOptions()
+    gaz = gazetteer
+    located = [p for p, n in zip(gaz, columns.s_count, strict=True) if n] or list(gaz)
     center = [
         round(sum(p.lat for p in located) / len(located), 4),
         round(sum(p.lon for p in located) / len(located), 4),
@@ -412,7 +538,7 @@ def build_map(
     slider = TimeSlider(step=options.step, play_ms=options.play_ms, stale_days=options.stale_days)
     slider.add_to(fmap)
     page = figure.render()
-    payload = encode(timeline, articles, mentions, options)
+    payload = encode(columns, gaz, articles, mentions, options, areas)
     basemap = _basemap_without_duplicates(gaz)
     page = inline(
         page,
