@@ -9,6 +9,7 @@ The library behind the ``geomap`` command; every command is a function here::
 
 from __future__ import annotations
 
+import geomap.extract  # noqa: F401  (the rules subpackage first: the function below keeps the name)
 from geomap.articles import Article, iter_articles, read_article
 from geomap.exc import GeomapError
 from geomap.gazetteer import Gazetteer, load_gazetteer, normalise_name

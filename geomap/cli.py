@@ -115,28 +115,23 @@ def _progress(quiet: bool, data_dir: Path):
     return bar, lambda _article: bar.update(1)
 
 
-def _summary(result: pipeline.ExtractResult, quiet: bool) -> None:
+def _summary(result: pipeline.ExtractResult | pipeline.BulkResult, quiet: bool) -> None:
     for path, why in result.report.skipped:
         click.echo(f"skipped {path}: {why}", err=True)
     if result.report.errors:
         click.echo(f"{len(result.report.errors)} article(s) could not be read:", err=True)
         for error in result.report.errors:
             click.echo(f"  {error}", err=True)
-    warnings = result.timeline.gazetteer.warnings
+    warnings = result.gazetteer.warnings
     for warning in warnings[:MAX_WARNINGS]:
         click.echo(f"warning: {warning}", err=True)
     if len(warnings) > MAX_WARNINGS:
         click.echo(f"warning: ... and {len(warnings) - MAX_WARNINGS} more like these", err=True)
 
 
-def _counts(result: pipeline.ExtractResult) -> dict:
-    events = result.events
+def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
     return {
-        "articles": len(result.articles),
-        "events": len(events),
-        "inferred": sum(e.inferred for e in events),
-        "conflicting": sum(bool(e.conflicts) for e in events),
-        "mentions": len(result.mentions),
+        **result.counts(),
         "unreadable": [str(e) for e in result.report.errors],
         "skipped": [{"file": f, "why": w} for f, w in result.report.skipped],
     }
@@ -145,7 +140,10 @@ def _counts(result: pipeline.ExtractResult) -> dict:
 @main.command()
 @_data_options
 @_out_option
-@_events_option("Map this events CSV (output/events.csv format) instead of reading articles.")
+@_events_option(
+    "Map this events CSV (output/events.csv format) instead of reading articles; "
+    "only map.html is written."
+)
 @click.option("--title", default=MapOptions.title, show_default=True, help="Map title.")
 @click.option(
     "--step",

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,9 +44,15 @@ ENGLISH_LOOKALIKES = frozenset({"as", "at", "an", "ad", "us", "un", "en", "il"})
 _APOSTROPHES = "'’‘`ʿʾʻʼ´ʹ"
 _ARABIC_FOLD = str.maketrans({"ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_POSSESSIVE_END = re.compile(f"[{_APOSTROPHES}]s$")
+_POSSESSIVE = re.compile(f"[{_APOSTROPHES}]s\\b")
+_APOSTROPHE = re.compile(f"[{_APOSTROPHES}]")
+_REPEATS = re.compile(r"(.)\1+")
 
 
 def _strip_marks(text: str) -> str:
+    if text.isascii():  # nothing to decompose or fold
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_ARABIC_FOLD)
 
@@ -54,8 +60,8 @@ def _strip_marks(text: str) -> str:
 def normalise_token(token: str) -> str:
     """One word, folded: lower case, no diacritics, no apostrophes, no possessive 's."""
     t = _strip_marks(token).lower()
-    t = re.sub(f"[{_APOSTROPHES}]s$", "", t)
-    t = re.sub(f"[{_APOSTROPHES}]", "", t)
+    t = _POSSESSIVE_END.sub("", t)
+    t = _APOSTROPHE.sub("", t)
     if t.startswith("ال") and len(t) > 3:
         t = t[2:]
     return t
@@ -70,8 +76,8 @@ def normalise_name(name: str) -> str:
     >>> normalise_name("al-Sha'fah")
     'shafah'
     """
-    text = re.sub(f"[{_APOSTROPHES}]s\\b", "", _strip_marks(name))  # possessive
-    text = re.sub(f"[{_APOSTROPHES}]", "", text)
+    text = _POSSESSIVE.sub("", _strip_marks(name))  # possessive
+    text = _APOSTROPHE.sub("", text)
     tokens = [normalise_token(t) for t in _TOKEN.findall(text)]
     tokens = [t for t in tokens if t]
     kept = [t for t in tokens if t not in ARABIC_ARTICLES]
@@ -107,7 +113,7 @@ def token_key(token: str) -> str:
     k = token
     for old, new in _KEY_RULES:
         k = k.replace(old, new)
-    k = re.sub(r"(.)\1+", r"\1", k)
+    k = _REPEATS.sub(r"\1", k)
     if len(k) > 3 and k.endswith("h") and k[-2] in "aiu":
         k = k[:-1]
     return k
@@ -180,7 +186,6 @@ class Gazetteer:
     def __post_init__(self) -> None:
         self.by_id: dict[str, Place] = {}
         self._by_norm: dict[str, Place] = {}
-        self._by_key: dict[str, set[str]] = {}
         for place in self.places:
             self.by_id[place.id] = place
         for place in self.places:
@@ -200,7 +205,16 @@ class Gazetteer:
                         "and qualify the other (e.g. 'al-Hawl camp')",
                     )
                 self._by_norm[norm] = place
-                self._by_key.setdefault(name_key(spelling), set()).add(place.id)
+
+    @cached_property
+    def _by_key(self) -> dict[str, set[str]]:
+        """Folded key -> place ids (built on the first lookup that needs it)."""
+        by_key: dict[str, set[str]] = {}
+        for place in self.places:
+            for spelling in self.spellings_of(place):
+                if normalise_name(spelling):
+                    by_key.setdefault(name_key(spelling), set()).add(place.id)
+        return by_key
 
     def spellings_of(self, place: Place) -> list[str]:
         spellings = list(place.spellings)

@@ -11,16 +11,17 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geomap.articles import Article, ReadReport, article_files, iter_articles, read_article
+from geomap.event_table import EventTable, NotBulk, parse_csv, read_event_table
 from geomap.exc import ArticleError, EventsFileError, GeomapError
-from geomap.extract import ArticleExtraction, Extractor
 from geomap.gazetteer import Gazetteer, load_gazetteer
-from geomap.mapping import MapOptions, article_table, build_map
+from geomap.mapping import MapOptions, article_table, build_map, draws_areas, render_map
 from geomap.records import (
     EVENT_COLUMNS,
     MENTION_COLUMNS,
@@ -30,14 +31,17 @@ from geomap.records import (
 )
 from geomap.timeline import Timeline, build_timeline
 
+if TYPE_CHECKING:
+    from geomap.extract import ArticleExtraction, Extractor
+
 GAZETTEER = "gazetteer.csv"
 ARTICLES = "articles"
 CURATED = "events.csv"
 
 
-def atomic_write(path: str | Path, data: str | bytes | Iterable[str]) -> Path:
-    """Write ``data`` (text, bytes, or text chunks streamed one by one) to ``path`` through a
-    temporary file in the same folder and a rename."""
+def atomic_write(path: str | Path, data: str | bytes | Iterable[str | bytes]) -> Path:
+    """Write ``data`` (text, bytes, or text or byte chunks streamed one by one) to ``path``
+    through a temporary file in the same folder and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -49,7 +53,7 @@ def atomic_write(path: str | Path, data: str | bytes | Iterable[str]) -> Path:
                 handle.write(data.encode("utf-8"))
             else:
                 for chunk in data:
-                    handle.write(chunk.encode("utf-8"))
+                    handle.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         umask = os.umask(0)
@@ -92,11 +96,51 @@ class ExtractResult:
     def events(self) -> list[Event]:
         return self.timeline.events
 
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return self.timeline.gazetteer
+
+    def counts(self) -> dict:
+        events = self.timeline.events
+        return {
+            "articles": len(self.articles),
+            "events": len(events),
+            "inferred": sum(e.inferred for e in events),
+            "conflicting": sum(bool(e.conflicts) for e in events),
+            "mentions": len(self.mentions),
+        }
+
+
+@dataclass
+class BulkResult:
+    """What a build from a large events CSV read, as columns (no Event objects)."""
+
+    table: EventTable
+    articles: list[dict]
+    report: ReadReport = field(default_factory=ReadReport)
+    mentions: list[Mention] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return self.table.gazetteer
+
+    def counts(self) -> dict:
+        return {
+            "articles": len(self.articles),
+            "events": self.table.n,
+            "inferred": int(self.table.inferred.sum()),
+            "conflicting": self.table.conflicting(),
+            "mentions": 0,
+        }
+
 
 _WORKER: Extractor | None = None
 
 
 def _init_worker(gazetteer_path: str) -> None:
+    from geomap.extract import Extractor
+
     global _WORKER
     _WORKER = Extractor(load_gazetteer(gazetteer_path))
 
@@ -112,6 +156,8 @@ def _extractions(
     data_dir: Path, gazetteer: Gazetteer, jobs: int, keep_going: bool, report: ReadReport
 ) -> Iterator[ArticleExtraction]:
     """Extract article by article, in file order, over ``jobs`` processes when worth it."""
+    from geomap.extract import Extractor  # the rules compile on first use
+
     folder = data_dir / ARTICLES
     files = article_files(folder)
     if jobs <= 1 or len(files) < 4 * jobs:
@@ -279,7 +325,7 @@ def read_events(data_dir: str | Path, events_file: str | Path) -> ExtractResult:
 
 @dataclass
 class BuildResult:
-    extraction: ExtractResult
+    extraction: ExtractResult | BulkResult
     map_path: Path
     map_bytes: int
 
@@ -294,7 +340,10 @@ def build(
     keep_going: bool = False,
     progress: Callable[[Article], None] | None = None,
 ) -> BuildResult:
-    """Everything: extract (or read ``events_file``), merge into a timeline, write the map."""
+    """Everything: extract, merge into a timeline, write the map and the event outputs.
+
+    With ``events_file`` (an events CSV) no article is read and only ``map.html`` is
+    written; large files are read as columns (:mod:`geomap.event_table`)."""
     with paused_gc():
         return _build(data_dir, out_dir, events_file, options, jobs, keep_going, progress)
 
@@ -313,21 +362,38 @@ def load_events(
     return extract(data_dir, None, jobs=jobs, keep_going=keep_going, progress=progress)
 
 
+def _build_bulk(data_dir, out_dir: Path, events_file, options: MapOptions) -> BuildResult | None:
+    """A large events CSV straight to columns (geomap.event_table); None when the file needs
+    the row-by-row reader (which then reports its errors by line and field)."""
+    with ThreadPoolExecutor(1) as pool:
+        parsed = pool.submit(parse_csv, events_file)  # while the gazetteer loads
+        gazetteer = load_gazetteer(Path(data_dir) / GAZETTEER)
+        if draws_areas(options, len(gazetteer)):
+            return None  # the held area is computed from the row-by-row timeline
+        try:
+            table = read_event_table(events_file, gazetteer, parsed)
+            columns = table.map_columns()
+        except NotBulk:
+            return None
+    result = BulkResult(table=table, articles=table.articles())
+    page = render_map(columns, gazetteer, result.articles, [], options)
+    map_path = atomic_write(out_dir / "map.html", page)
+    return BuildResult(extraction=result, map_path=map_path, map_bytes=len(page.encode()))
+
+
 def _build(data_dir, out_dir, events_file, options, jobs, keep_going, progress) -> BuildResult:
     """Compute every output first, then write them: a failure leaves the old files as they were."""
     out_dir = Path(out_dir)
+    options = options or MapOptions()
+    if events_file is not None:
+        bulk = _build_bulk(data_dir, out_dir, events_file, options)
+        if bulk is not None:
+            return bulk
     extraction = load_events(
         data_dir, events_file, jobs=jobs, keep_going=keep_going, progress=progress
     )
     page = build_map(extraction.timeline, extraction.articles, extraction.mentions, options)
-    if events_file is not None:
-        extraction.written.append(
-            atomic_write(
-                out_dir / "events.csv",
-                _csv_lines((e.as_list() for e in extraction.events), EVENT_COLUMNS),
-            )
-        )
-    else:
+    if events_file is None:  # an events file is the input: it is not written back
         extraction.written += write_event_outputs(extraction.timeline, extraction.mentions, out_dir)
     map_path = atomic_write(out_dir / "map.html", page)
     return BuildResult(extraction=extraction, map_path=map_path, map_bytes=len(page.encode()))

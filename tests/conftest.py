@@ -110,3 +110,18 @@ def open_map(browser):
     yield _open
     for context in contexts:
         context.close()
+
+
+@pytest.fixture()
+def cli():
+    """Run the CLI through click's CliRunner: ``cli("build", "--data", ...)``."""
+    from click.testing import CliRunner
+
+    from geomap.cli import main
+
+    runner = CliRunner()
+
+    def _run(*args):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return _run

@@ -10,16 +10,6 @@ from conftest import DATA, GOLD
 from geomap.cli import main
 
 
-@pytest.fixture()
-def cli():
-    runner = CliRunner()
-
-    def _run(*args):
-        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-    return _run
-
-
 def test_build_writes_map_and_events(cli, tmp_path):
     result = cli("build", "--data", DATA, "--out", tmp_path, "--jobs", 1)
     assert result.exit_code == 0, result.output
@@ -147,7 +137,9 @@ def test_build_from_an_events_file(cli, tmp_path):
     out = tmp_path / "out"
     result = cli("build", "--data", DATA, "--out", out, "--events", events)
     assert result.exit_code == 0, result.output
-    assert "al_shaafah" in (out / "events.csv").read_text(encoding="utf-8")
+    assert "al_shaafah" in (out / "map.html").read_text(encoding="utf-8")
+    assert "1 events" in result.output
+    assert not (out / "events.csv").exists()  # the events file is the input
 
 
 def test_outputs_are_byte_identical_across_runs(cli, tmp_path):

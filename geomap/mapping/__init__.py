@@ -12,13 +12,17 @@ import datetime as dt
 import hashlib
 import html as htmlmod
 import json
+import os
 import re
 import zlib
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import folium
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geomap.articles import Article
 from geomap.mapping.areas import MAX_PLACES, held_areas
@@ -141,15 +145,19 @@ class MapOptions:
     extra_meta: dict = field(default_factory=dict)
 
 
-def pack(values, dtype: str) -> list[str]:
-    """A column of integers as [type, base64(zlib(little-endian typed array))].
+def pack(values, narrowest: str = "u1") -> list[str]:
+    """A column of non-negative integers as [type, base64(zlib(little-endian typed array))].
 
-    The type widens to u4 when a value does not fit the one asked for."""
+    The type is the narrowest of u1, u2, u4 (from ``narrowest`` up) that holds every value.
+    zlib level 3: ~3x faster than level 6 for 2 % more bytes."""
     values = np.asarray(values, dtype=np.int64)
-    if len(values) and values.max() > np.iinfo(np.dtype(dtype)).max:
-        dtype = "u4"
+    top = int(values.max()) if len(values) else 0
+    types = ("u1", "u2", "u4")
+    for dtype in types[types.index(narrowest) :]:
+        if top <= np.iinfo(np.dtype(dtype)).max:
+            break
     array = values.astype(np.dtype(dtype).newbyteorder("<"))
-    return [dtype, base64.b64encode(zlib.compress(array.tobytes(), 6)).decode("ascii")]
+    return [dtype, base64.b64encode(zlib.compress(array.tobytes(), 3)).decode("ascii")]
 
 
 def state_code(
@@ -196,9 +204,9 @@ class MapColumns:
     e_claims: np.ndarray  # per event: number of claims
     e_date: dict[int, str]  # event index -> its date, for events not of day precision
     e_conflict: dict[int, str]  # event index -> what the disagreeing events say
-    c_article: list[str]  # per claim
-    c_evidence: list[str]
-    c_when: list[str]
+    c_article: list[str] | pa.Array | pa.ChunkedArray  # per claim
+    c_evidence: list[str] | pa.Array | pa.ChunkedArray
+    c_when: list[str] | pa.Array | pa.ChunkedArray
 
     @classmethod
     def from_timeline(cls, timeline: Timeline) -> MapColumns:
@@ -281,17 +289,31 @@ class MapColumns:
         )
 
 
-def _string_codes(strings: _Strings, texts: list[str]) -> list[int]:
-    index, items = strings.index, strings.items
-    out = []
-    append = out.append
-    for text in texts:
-        code = index.get(text)
-        if code is None:
-            code = index[text] = len(items)
-            items.append(text)
-        append(code)
-    return out
+def _claim_strings(columns: MapColumns) -> tuple[_Strings, np.ndarray, np.ndarray]:
+    """The string table begun with "" and each claim's sentence and date text, in order of
+    first appearance (sentence, date text, next claim, ...), and the two code columns."""
+    evidence = _arrow_strings(columns.c_evidence)
+    when = _arrow_strings(columns.c_when)
+    count = len(evidence)
+    order = np.empty(2 * count + 1, dtype=np.int64)
+    order[0] = 0
+    order[1::2] = np.arange(count) + 1
+    order[2::2] = np.arange(count) + 1 + count
+    texts = pa.concat_arrays([pa.array([""], pa.string()), evidence, when]).take(pa.array(order))
+    encoded = pc.dictionary_encode(texts)
+    strings = _Strings()
+    strings.items = encoded.dictionary.to_pylist()
+    strings.index = {text: i for i, text in enumerate(strings.items)}
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return strings, codes[1::2], codes[2::2]
+
+
+def _arrow_strings(values) -> pa.Array:
+    if isinstance(values, pa.ChunkedArray):
+        return values.combine_chunks() if values.num_chunks else pa.array([], pa.string())
+    if isinstance(values, pa.Array):
+        return values
+    return pa.array(values, pa.string())
 
 
 def encode(
@@ -315,8 +337,7 @@ def encode(
     table holds each text once: claims' sentences and dates, event dates, conflicts, mentions.
     """
     gaz = gazetteer
-    strings = _Strings()
-    strings("")
+    strings, c_sentence, c_when = _claim_strings(columns)
     article_index = {a["name"]: i for i, a in enumerate(articles)}
     first, last = columns.first, columns.last
     # s_day is delta-encoded per place: the first state counts from `first`
@@ -327,11 +348,9 @@ def encode(
         previous = np.concatenate(([0], s_day[:-1]))
         previous[starts] = _day(first)
         s_day = s_day - previous
-    pairs = [None] * (2 * len(columns.c_evidence))
-    pairs[0::2] = columns.c_evidence
-    pairs[1::2] = columns.c_when
-    pair_codes = _string_codes(strings, pairs)
-    get_article = article_index.get
+    c_article = pc.index_in(
+        _arrow_strings(columns.c_article), value_set=pa.array(list(article_index), pa.string())
+    )
     cols = {
         "s_count": columns.s_count,
         "s_day": s_day,
@@ -340,25 +359,15 @@ def encode(
         "e_code": columns.e_code,
         "e_claims": columns.e_claims,
         "e_conf": columns.e_conf,
-        "c_article": [get_article(a, 0) for a in columns.c_article],
-        "c_sentence": pair_codes[0::2],
-        "c_when": pair_codes[1::2],
+        "c_article": pc.fill_null(c_article, 0).to_numpy(zero_copy_only=False),
+        "c_sentence": c_sentence,
+        "c_when": c_when,
     }
     event_dates = {k: strings(v) for k, v in sorted(columns.e_date.items())}
     event_conflicts = {k: strings(v) for k, v in sorted(columns.e_conflict.items())}
-    types = {
-        "s_count": "u4",
-        "s_day": "u2",
-        "s_code": "u2",
-        "s_events": "u2",
-        "e_code": "u2",
-        "e_claims": "u2",
-        "e_conf": "u1",
-        "c_article": "u4",
-        "c_sentence": "u4",
-        "c_when": "u4",
-    }
-    packed = {name: pack(values, types[name]) for name, values in cols.items()}
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # zlib releases the GIL
+        packed = pool.map(pack, cols.values())
+        packed = dict(zip(cols, packed, strict=True))
     mentions_flat: dict[str, list[int]] = {}
     for mention in mentions:
         if mention.article not in article_index:

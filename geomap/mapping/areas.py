@@ -8,10 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import geopandas as gpd
-import shapely
-from shapely.geometry import MultiPolygon, Polygon
-
 from geomap.timeline import UTM_CRS, Timeline
 
 BUFFER_KM = 3.0
@@ -28,7 +24,7 @@ class HeldArea:
 
 
 def _rings(geom) -> list[list[list[float]]]:
-    polys = [geom] if isinstance(geom, Polygon) else list(getattr(geom, "geoms", []))
+    polys = [geom] if geom.geom_type == "Polygon" else list(getattr(geom, "geoms", []))
     out = []
     for poly in polys:
         if poly.is_empty:
@@ -72,6 +68,10 @@ def held_areas(
     if len(snapshots) > max_snapshots:
         stride = len(snapshots) / max_snapshots
         snapshots = [snapshots[int(k * stride)] for k in range(max_snapshots)] + [snapshots[-1]]
+    import geopandas as gpd  # here: a map without the held area does not need it
+    import shapely
+    from shapely.geometry import MultiPolygon, Polygon
+
     frame = gaz.to_geodataframe().to_crs(UTM_CRS)
     points = dict(zip(frame.index, frame.geometry, strict=True))
     areas: list[HeldArea] = []
