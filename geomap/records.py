@@ -367,6 +367,14 @@ def read_events_csv(
             raise EventsFileError(
                 f"not a number ({error})", file=path, line=line, field=field_name
             ) from None
+        if not 0 <= confidence <= 1:  # also NaN
+            raise EventsFileError(
+                f"confidence {confidence_text!r} is outside 0..1",
+                file=path,
+                line=line,
+                field="confidence",
+                hint="a probability such as 0.8, or empty for the default",
+            )
         article = article or ("curated" if curated else "")
         events.append(
             Event(

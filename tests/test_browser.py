@@ -195,3 +195,24 @@ def test_the_marker_is_drawn_in_the_holders_colour(built, open_map, day, expecte
     pixel = _pixel(page, "hajin")
     # fill opacity 0.9 over the light background: within 40 of the side's colour per channel
     assert all(abs(a - b) <= 40 for a, b in zip(pixel, expected, strict=True)), pixel
+
+
+def test_clicking_a_place_opens_its_popup(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15").page
+    page.evaluate(
+        "window.geomap.map.setView(window.geomap.placeLatLng('hajin'), 12, {animate: false})"
+    )
+    page.evaluate("window.geomap.flush()")
+    x, y = page.evaluate(
+        """() => {
+          const m = window.geomap.map, g = window.geomap.placeLatLng('hajin');
+          const c = m.latLngToContainerPoint(g), r = m.getContainer().getBoundingClientRect();
+          return [r.left + c.x, r.top + c.y];
+        }"""
+    )
+    page.mouse.click(x, y)
+    popup = page.locator(".geomap-pop")
+    popup.wait_for()
+    assert "Hajin" in popup.inner_text() and "Held by SDF" in popup.inner_text()
+    page.evaluate("window.geomap.setDate('2018-12-13')")  # the open popup follows the slider
+    assert "Held by ISIS" in page.locator(".geomap-pop").inner_text()

@@ -165,3 +165,17 @@ def test_a_bad_row_gets_the_row_paths_error(cli, tmp_path):
     assert "events.csv:3, field 'place_id'" in result.output
     assert "atlantis" in result.output
     assert not (tmp_path / "out" / "map.html").exists()
+
+
+@pytest.mark.parametrize("value", ["7", "-0.1", "nan", "high"])
+def test_a_confidence_outside_0_to_1_is_refused_by_both_paths(cli, tmp_path, value):
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "date,date_precision,place_id,kind,actor,controller,confidence\n"
+        f"2019-01-06,day,hajin,captured,SDF,SDF,{value}\n",
+        encoding="utf-8",
+    )
+    for areas in ("--areas", "--no-areas"):  # the row path, then the bulk reader
+        result = cli("build", "--data", DATA, "--out", tmp_path / "out", "--events", events, areas)
+        assert result.exit_code == 1, result.output
+        assert "events.csv:2, field 'confidence'" in result.output

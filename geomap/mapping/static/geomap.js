@@ -151,38 +151,63 @@
     });
   }
 
+  // Unpack the columns. Only what the slider needs is computed here (each place's evidence
+  // days, in one array); each place's 'since' days and event ranges wait for its first
+  // popup or state query (placeDetail), which keeps a 10,000-place map quick to open.
   GeomapApp.prototype.decode = function (c) {
     var d = this.data, places = [], byId = {}, stateAt = 0, eventAt = 0, k;
-    var nEvents = c.e_code.length;
-    var claimStart = new Uint32Array(nEvents + 1);
-    for (k = 0; k < nEvents; k++) { claimStart[k + 1] = claimStart[k] + c.e_claims[k]; }
-    this.cols = c; this.claimStart = claimStart;
+    this.cols = c; this.claimStart = null;
     this.eDate = {}; this.eConflict = {};
     (d.eDate || []).forEach(function (p) { this.eDate[p[0]] = p[1]; }, this);
     (d.eConflict || []).forEach(function (p) { this.eConflict[p[0]] = p[1]; }, this);
-    var allDays = new Int32Array(c.s_day.length);
+    var allDays = new Int32Array(c.s_day.length), sDay = c.s_day, sEvents = c.s_events;
+    var minDay = Infinity, maxDay = -Infinity;
     for (var i = 0; i < d.places.length; i++) {
-      var row = d.places[i], n = c.s_count[i];
-      var days = allDays.subarray(stateAt, stateAt + n), since = new Int32Array(n), ev = new Int32Array(n + 1);
-      var day = this.day0;
-      for (k = 0; k < n; k++) {
-        day += c.s_day[stateAt + k]; days[k] = day;
-        since[k] = (c.s_code[stateAt + k] & 32768) || k === 0 ? day : since[k - 1];
-        ev[k] = eventAt; eventAt += c.s_events[stateAt + k];
-      }
-      ev[n] = eventAt;
+      var row = d.places[i], n = c.s_count[i], day = this.day0;
+      for (k = stateAt; k < stateAt + n; k++) { day += sDay[k]; allDays[k] = day; }
+      if (n) { minDay = Math.min(minDay, allDays[stateAt]); maxDay = Math.max(maxDay, day); }
       var place = { index: i, id: row[0], name: row[1], lat: row[2], lon: row[3], kind: d.kinds[row[4]],
-        kindIndex: row[4], s0: stateAt, spellings: row[5], days: days, codes: c.s_code.subarray(stateAt, stateAt + n), since: since, ev: ev,
+        kindIndex: row[4], s0: stateAt, e0: eventAt, spellings: row[5], days: allDays.subarray(stateAt, stateAt + n),
+        codes: c.s_code.subarray(stateAt, stateAt + n), since: null, ev: null,
         last: -2, marker: null, style: null };
+      for (k = stateAt; k < stateAt + n; k++) { eventAt += sEvents[k]; }
       stateAt += n;
       places.push(place); byId[place.id] = place;
     }
     this.places = places; this.byId = byId; this.allDays = allDays;
-    var all = allDays.slice().sort();
+    // the days with evidence, in order: a bitmap over the campaign's span, not a sort
     var uniq = [];
-    for (i = 0; i < all.length; i++) { if (!i || all[i] !== all[i - 1]) { uniq.push(all[i]); } }
+    if (allDays.length) {
+      var seen = new Uint8Array(maxDay - minDay + 1);
+      for (k = 0; k < allDays.length; k++) { seen[allDays[k] - minDay] = 1; }
+      for (k = 0; k < seen.length; k++) { if (seen[k]) { uniq.push(minDay + k); } }
+    }
     this.eventDays = uniq;
     this.firstDay = dayOf(this.meta.first); this.lastDay = dayOf(this.meta.last);
+  };
+
+  // A place's 'since' days and the range of its events per state, on first need.
+  GeomapApp.prototype.placeDetail = function (place) {
+    if (place.since) { return place; }
+    var c = this.cols, n = place.days.length, since = new Int32Array(n), ev = new Int32Array(n + 1);
+    var eventAt = place.e0;
+    for (var k = 0; k < n; k++) {
+      since[k] = (place.codes[k] & 32768) || k === 0 ? place.days[k] : since[k - 1];
+      ev[k] = eventAt; eventAt += c.s_events[place.s0 + k];
+    }
+    ev[n] = eventAt;
+    place.since = since; place.ev = ev;
+    return place;
+  };
+
+  // Where each event's claims start, on the first popup.
+  GeomapApp.prototype.claims = function () {
+    if (!this.claimStart) {
+      var e = this.cols.e_claims, start = new Uint32Array(e.length + 1);
+      for (var k = 0; k < e.length; k++) { start[k + 1] = start[k] + e[k]; }
+      this.claimStart = start;
+    }
+    return this.claimStart;
   };
 
   GeomapApp.prototype.stateCode = function (place, day) {
@@ -191,7 +216,7 @@
     var c = place.codes[i];
     return { i: i, ctrl: c & 7, status: (c >> 3) & 7, challenger: (c >> 6) & 7, former: (c >> 9) & 7,
       approx: !!(c & 4096), inferred: !!(c & 8192), surrendered: !!(c & 16384),
-      since: place.since[i], evidence: place.days[i] };
+      since: this.placeDetail(place).since[i], evidence: place.days[i] };
   };
 
   GeomapApp.prototype.style = function (place, st, day) {
@@ -269,8 +294,16 @@
     return km2;
   };
 
+  // One popup for the whole map, opened by a click on any place (its events reach one
+  // shared parent): 10,000 markers with a popup each would cost a second to open the page.
   GeomapApp.prototype.drawPlaces = function () {
-    var self = this, bounds = [];
+    var self = this, bounds = [], parent = new L.Evented();
+    this.placePopup = L.popup({ maxWidth: 420, minWidth: 260, className: "geomap-popup" });
+    this.popupPlace = null;
+    parent.on("click", function (e) {
+      var layer = e.propagatedFrom || e.layer;
+      if (layer && layer._geomapPlace) { self.openPlace(layer._geomapPlace, e.latlng); }
+    });
     for (var i = 0; i < this.places.length; i++) {
       var place = this.places[i];
       if (place.kind === "region") {
@@ -278,8 +311,7 @@
         if (shape) {
           place.outline = L.geoJSON(shape, { pane: "geomap-regions", renderer: this.regionRenderer,
             style: { color: "#777", weight: 2, dashArray: "4,4", fillOpacity: 0 } });
-          place.outline.bindPopup((function (p) { return function () { return self.popup(p); }; })(place), { maxWidth: 420, minWidth: 260, className: "geomap-popup" });
-          place.outline.eachLayer(function (layer) { layer._geomapPlace = place; });
+          place.outline.eachLayer(function (layer) { layer._geomapPlace = place; layer.addEventParent(parent); });
           place.outline.addTo(this.map);
         }
         place.marker = L.marker([place.lat, place.lon], { icon: L.divIcon({ className: "geomap-region-label", html: "", iconSize: null }), keyboard: false });
@@ -288,11 +320,16 @@
         place.marker = new ShapeMarker([place.lat, place.lon], { renderer: this.renderer, radius: this.meta.radius[place.kind] || 6, weight: 1.5 });
         if (place.days.length) { bounds.push([place.lat, place.lon]); }
       }
-      place.marker.bindPopup(function (layer) { return self.popup(layer._geomapPlace); }, { maxWidth: 420, minWidth: 260, className: "geomap-popup" });
       place.marker._geomapPlace = place;
+      place.marker.addEventParent(parent);
       place.marker.addTo(this.map);
     }
     if (bounds.length) { this.map.fitBounds(bounds, { padding: [40, 40], maxZoom: 10 }); }
+  };
+
+  GeomapApp.prototype.openPlace = function (place, latlng) {
+    this.popupPlace = place;
+    this.placePopup.setLatLng(latlng || [place.lat, place.lon]).setContent(this.popup(place)).openOn(this.map);
   };
 
   // The shared style object for a place's state on a day. A style depends on the place's
@@ -381,6 +418,7 @@
     if (st.stale) { text += " — latest evidence " + st.lastEvidence + ", over " + this.meta.staleDays + " days old"; }
     now.textContent = "On " + isoOf(day) + ": " + text;
     root.appendChild(now);
+    this.placeDetail(place);
     var first = place.ev[0], last = place.ev[place.ev.length - 1];
     if (last > first) {
       root.appendChild(el("div", "geomap-pop-head", "Control history"));
@@ -431,7 +469,8 @@
     var conflict = k in this.eConflict;
     var quotes = el("div", "geomap-claims" + (conflict ? " geomap-conflict" : ""));
     if (conflict) { quotes.appendChild(el("div", "geomap-conflict-note", "Sources disagree: " + this.str[this.eConflict[k]])); }
-    for (var j = this.claimStart[k]; j < this.claimStart[k + 1]; j++) {
+    var claimStart = this.claims();
+    for (var j = claimStart[k]; j < claimStart[k + 1]; j++) {
       var art = d.a[c.c_article[j]], block = el("div", "geomap-claim"), sentence = this.str[c.c_sentence[j]];
       if (sentence) { block.appendChild(el("q", null, sentence)); }
       var when = this.str[c.c_when[j]];
@@ -569,11 +608,12 @@
     if (this.needsRedraw) { this.redrawAll(); this.needsRedraw = false; }
     this.dateLabel.textContent = isoOf(day);
     this.areaLabel.textContent = km2 > 0 ? "ISIS-held area \u2248 " + km2.toLocaleString("en-US") + " km\u00B2" : "";
-    this.changesLabel.textContent = changed.length ? "Changed on this date: " + changed.map(function (id) { return this.byId[id].name; }, this).join(", ") : "";
+    var names = changed.slice(0, 12).map(function (id) { return this.byId[id].name; }, this);
+    if (changed.length > 12) { names.push("and " + (changed.length - 12).toLocaleString("en-US") + " more"); }
+    this.changesLabel.textContent = changed.length ? "Changed on this date: " + names.join(", ") : "";
     var idx = bisect(this.stepDays, day);
     this.range.value = Math.max(0, idx);
-    var popup = this.map._popup;
-    if (popup && popup.isOpen && popup.isOpen() && popup._source && popup._source._geomapPlace) { popup.setContent(this.popup(popup._source._geomapPlace)); }
+    if (this.popupPlace && this.placePopup.isOpen()) { this.placePopup.setContent(this.popup(this.popupPlace)); }
     return true;
   };
 
@@ -609,12 +649,13 @@
       window.geomap = {
         version: data.meta.version,
         readyMs: performance.now() - t0,
+        startedMs: t0,
         first: data.meta.first,
         last: data.meta.last,
         setDate: function (iso) { var day = dayOf(iso); if (day === null) { throw new Error("setDate expects YYYY-MM-DD, got " + iso); } return app.setDay(day); },
         date: function () { return isoOf(app.day); },
         state: function (id) { var p = app.byId[id]; return p ? app.describe(p, app.day) : null; },
-        select: function (id) { var p = app.byId[id]; if (!p) { return false; } (p.outline || p.marker).openPopup(); return true; },
+        select: function (id) { var p = app.byId[id]; if (!p) { return false; } app.openPlace(p); return true; },
         places: function () { return app.places.map(function (p) { return p.id; }); },
         placeLatLng: function (id) { var p = app.byId[id]; return p ? [p.lat, p.lon] : null; },
         play: function () { if (!app.timer) { app.toggle(); } },
