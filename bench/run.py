@@ -327,6 +327,43 @@ print(t_read, time.perf_counter() - t)
     return result
 
 
+def run_builds(size: int, runs: int) -> dict:
+    """Whole-process build of geomap and TimestampedGeoJson, interleaved run by run, so that
+    both see the same moments of a noisy machine."""
+    data = WORK / f"map{size}"
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    script = WORK / f"timestamped{size}.py"
+    script.write_text(
+        baseline_script("timestamped", data, WORK / f"timestamped{size}.html"), encoding="utf-8"
+    )
+    geomap_cmd = [
+        shutil.which("geomap"),
+        "build",
+        "--data",
+        str(data),
+        "--events",
+        str(data / "events_input.csv"),
+        "--out",
+        str(WORK / f"out{size}"),
+        "-q",
+    ]
+    times: dict[str, list[float]] = {"geomap": [], "timestamped": []}
+    for _ in range(runs):
+        times["geomap"].append(round(timed(geomap_cmd, env)[0], 2))
+        times["timestamped"].append(round(timed([sys.executable, str(script)], env)[0], 2))
+    ratios = [t / g for g, t in zip(times["geomap"], times["timestamped"], strict=True)]
+    result = {
+        "places": size,
+        "runs": times,
+        "geomap_median_s": statistics.median(times["geomap"]),
+        "timestamped_median_s": statistics.median(times["timestamped"]),
+        "ratio_median": round(statistics.median(ratios), 1),
+        "ratio_range": [round(min(ratios), 1), round(max(ratios), 1)],
+    }
+    print(json.dumps(result), flush=True)
+    return result
+
+
 def run_extract(articles: int, repeat: int) -> dict:
     data = WORK / f"articles{articles}"
     if not (data / "articles").exists():
@@ -421,6 +458,13 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=50)
     parser.add_argument("--extract", type=int, nargs="*", default=[])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--build-runs",
+        type=int,
+        default=0,
+        help="with --sizes: only time whole-process builds, geomap and TimestampedGeoJson "
+        "interleaved, this many times each",
+    )
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument(
         "--baseline-max",
@@ -432,7 +476,9 @@ def main() -> None:
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
-    if args.sizes:  # new runs replace those of the same size; other sizes are kept
+    if args.sizes and args.build_runs:
+        results["builds"] = [run_builds(size, args.build_runs) for size in args.sizes]
+    elif args.sizes:  # new runs replace those of the same size; other sizes are kept
         fresh = [
             run_map(
                 size, args.changes, args.repeat, not args.no_baselines and size <= args.baseline_max

@@ -546,7 +546,7 @@ def render_map(
     Legend(legend_items()).add_to(fmap)
     slider = TimeSlider(step=options.step, play_ms=options.play_ms, stale_days=options.stale_days)
     slider.add_to(fmap)
-    page = figure.render()
+    page = re.sub(r"[ \t]+\n", "\n", figure.render())  # the template's trailing blanks
     payload = encode(columns, gaz, articles, mentions, options, areas)
     basemap = _basemap_without_duplicates(gaz)
     page = inline(
@@ -558,5 +558,4 @@ def render_map(
             "title": htmlmod.escape(options.title),
         },
     )
-    page = re.sub(r"[ \t]+\n", "\n", page)
     return _csp(page) if options.csp else page
