@@ -48,6 +48,22 @@ def timed(command: list[str], env=None) -> tuple[float, int]:
     return elapsed, peak
 
 
+def geomap_build(data: Path, out: Path) -> list[str]:
+    """The command that maps a generated campaign's events CSV."""
+    events = str(data / "events_input.csv")
+    return [
+        shutil.which("geomap"),
+        "build",
+        "--data",
+        str(data),
+        "--events",
+        events,
+        "--out",
+        str(out),
+        "-q",
+    ]
+
+
 def baseline_script(kind: str, data: Path, out: Path) -> str:
     """A Python program that builds folium's TimestampedGeoJson or Timeline map."""
     return f'''
@@ -256,25 +272,8 @@ def run_map(size: int, changes: int, repeat: int, baselines: bool) -> dict:
         generate(data, size, changes, 0, seed=size)
     result: dict = {"places": size, "changes": changes}
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    geomap_bin = shutil.which("geomap")
     out = WORK / f"out{size}"
-    runs = [
-        timed(
-            [
-                geomap_bin,
-                "build",
-                "--data",
-                str(data),
-                "--events",
-                str(data / "events_input.csv"),
-                "--out",
-                str(out),
-                "-q",
-            ],
-            env,
-        )
-        for _ in range(repeat)
-    ]
+    runs = [timed(geomap_build(data, out), env) for _ in range(repeat)]
     html = (out / "map.html").read_bytes()
     result["geomap"] = {
         "build_s": round(statistics.median(r[0] for r in runs), 2),
@@ -336,17 +335,7 @@ def run_builds(size: int, runs: int) -> dict:
     script.write_text(
         baseline_script("timestamped", data, WORK / f"timestamped{size}.html"), encoding="utf-8"
     )
-    geomap_cmd = [
-        shutil.which("geomap"),
-        "build",
-        "--data",
-        str(data),
-        "--events",
-        str(data / "events_input.csv"),
-        "--out",
-        str(WORK / f"out{size}"),
-        "-q",
-    ]
+    geomap_cmd = geomap_build(data, WORK / f"out{size}")
     times: dict[str, list[float]] = {"geomap": [], "timestamped": []}
     for _ in range(runs):
         times["geomap"].append(round(timed(geomap_cmd, env)[0], 2))
@@ -498,8 +487,9 @@ def main() -> None:
             [CHROMIUM, "--version"], capture_output=True, text=True
         ).stdout.strip(),
     }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n")
-    plot(results, HERE / "growth.png")
+    plot(results, args.out.with_name("growth.png"))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from geomap.event_table import NotBulk, read_event_table
 from geomap.mapping import MapOptions, build_map
 from geomap.pipeline import build, read_events
+from geomap.records import EVENT_COLUMNS
 
 DATA = Path("data")
 PLACES = ["hajin", "al_susah", "al_shaafah", "baghuz_fawqani", "al_hol_camp"]
@@ -21,24 +22,8 @@ NO_AREAS = MapOptions(areas=False)
 
 
 def _write(path: Path, rows: list[dict]) -> Path:
-    columns = [
-        "event_id",
-        "date",
-        "date_precision",
-        "date_text",
-        "place_id",
-        "kind",
-        "actor",
-        "controller",
-        "article",
-        "outlet",
-        "published",
-        "evidence",
-        "confidence",
-        "sources",
-        "inferred",
-        "conflicts",
-    ]
+    # the output columns but the ones geomap fills in itself
+    columns = [c for c in EVENT_COLUMNS if c not in ("place", "evidence_start", "evidence_end")]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, columns, lineterminator="\n")
     writer.writeheader()
