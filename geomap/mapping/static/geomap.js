@@ -33,6 +33,7 @@
 
   // Closed outlines end with a lineTo back to their start: with round caps and joins it
   // draws the same, and closePath costs ~1 µs a call in Chromium's canvas recording.
+  var TAU = Math.PI * 2;
   var HEX = [0, 1, 2, 3, 4, 5, 6].map(function (i) { return [1.1 * Math.cos(Math.PI / 3 * i), 1.1 * Math.sin(Math.PI / 3 * i)]; });
   function shapePath(ctx, shape, x, y, s) {
     if (shape === "square") { ctx.rect(x - s * 0.9, y - s * 0.9, s * 1.8, s * 1.8); }
@@ -50,56 +51,62 @@
   // places only (the held area has its own, underneath).
   function batchDraw() {
     var ctx = this._ctx, bounds = this._redrawBounds, app = this._geomapApp, styles = app.styles;
-    var groups = app.drawGroups, used = [], halos = [], i, k;
+    var used = [], halos = [], i, k;
     ctx.save();
     if (bounds) {
       var size = bounds.getSize();
       ctx.beginPath(); ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y); ctx.clip();
     }
-    var places = app.places;
-    for (i = 0; i < places.length; i++) {
+    // group the places' pixel positions by style, in reused typed arrays
+    var places = app.places, n = places.length, xs = app.drawXs, ys = app.drawYs;
+    if (!xs || xs.length < 2 * n) { xs = app.drawXs = new Float64Array(2 * n); ys = app.drawYs = new Float64Array(2 * n); }
+    var count = app.drawCount || (app.drawCount = []), start = app.drawStart || (app.drawStart = []);
+    for (i = 0; i < styles.length; i++) { count[i] = 0; }
+    var ids = app.drawIds && app.drawIds.length >= n ? app.drawIds : (app.drawIds = new Int32Array(n));
+    for (i = 0; i < n; i++) {
       var layer = places[i].marker, s = places[i].style;
+      ids[i] = -1;
       if (!s || !layer._map || (bounds && !layer._pxBounds.intersects(bounds))) { continue; }
-      var group = groups[s.id] || (groups[s.id] = []);
-      if (!group.length) { used.push(s.id); }
-      group.push(layer);
+      ids[i] = s.id; count[s.id]++;
       if (s.halo) { halos.push(layer); }
     }
-    used.sort(function (a, b) { return a - b; });
-    for (i = 0; i < used.length; i++) {
-      var members = groups[used[i]], o = styles[used[i]], m;
+    var at = 0;
+    for (i = 0; i < styles.length; i++) { start[i] = at; at += count[i]; if (count[i]) { used.push(i); } count[i] = start[i]; }
+    for (i = 0; i < n; i++) {
+      if (ids[i] < 0) { continue; }
+      var pt = places[i].marker._point, slot = count[ids[i]]++;
+      xs[slot] = pt.x; ys[slot] = pt.y;
+    }
+    for (var g = 0; g < used.length; g++) {
+      var o = styles[used[g]], from = start[used[g]], to = count[used[g]], sz = o.size, x, y;
       ctx.beginPath();
       if (o.shape === "diamond") {
         // a diamond is a square turned 45°: one rect per place under a rotated transform
         // (path points are mapped by the transform current when they are added)
-        var t = ctx.getTransform(), half = o.size * 1.25 * Math.SQRT1_2;
+        var t = ctx.getTransform(), half = sz * 1.25 * Math.SQRT1_2;
         ctx.rotate(Math.PI / 4);
-        for (k = 0; k < members.length; k++) {
-          m = members[k];
-          var u = (m._point.x + m._point.y) * Math.SQRT1_2, v = (m._point.y - m._point.x) * Math.SQRT1_2;
-          ctx.rect(u - half, v - half, 2 * half, 2 * half);
+        for (k = from; k < to; k++) {
+          ctx.rect((xs[k] + ys[k]) * Math.SQRT1_2 - half, (ys[k] - xs[k]) * Math.SQRT1_2 - half, 2 * half, 2 * half);
         }
         ctx.setTransform(t);
+      } else if (o.shape === "square") {
+        var side = sz * 1.8, off = sz * 0.9;
+        for (k = from; k < to; k++) { ctx.rect(xs[k] - off, ys[k] - off, side, side); }
+      } else if (o.shape === "circle") {
+        for (k = from; k < to; k++) { x = xs[k]; y = ys[k]; ctx.moveTo(x + sz, y); ctx.arc(x, y, sz, 0, TAU); }
       } else {
-        for (k = 0; k < members.length; k++) {
-          m = members[k];
-          shapePath(ctx, o.shape, m._point.x, m._point.y, o.size);
-        }
+        for (k = from; k < to; k++) { shapePath(ctx, o.shape, xs[k], ys[k], sz); }
       }
       if (o.fillOpacity > 0) { ctx.globalAlpha = o.fillOpacity; ctx.fillStyle = o.fillColor; ctx.fill(); }
       ctx.setLineDash(o.dash || []); ctx.globalAlpha = o.opacity; ctx.lineWidth = o.weight;
       ctx.strokeStyle = o.color; ctx.lineCap = "round"; ctx.lineJoin = "round"; ctx.stroke();
       if (o.ring) {
         ctx.beginPath();
-        var rr = o.size + 3.5;
-        for (k = 0; k < members.length; k++) {
-          m = members[k];
-          ctx.moveTo(m._point.x + rr, m._point.y); ctx.arc(m._point.x, m._point.y, rr, 0, Math.PI * 2);
-        }
+        var rr = sz + 3.5;
+        for (k = from; k < to; k++) { x = xs[k]; y = ys[k]; ctx.moveTo(x + rr, y); ctx.arc(x, y, rr, 0, TAU); }
         ctx.globalAlpha = o.opacity; ctx.lineWidth = 3; ctx.strokeStyle = o.ring;
         ctx.setLineDash(o.ringDash); ctx.stroke();
       }
-      members.length = 0;
     }
     if (halos.length) {
       ctx.beginPath();
@@ -124,7 +131,7 @@
     this.renderer = L.canvas({ padding: 0.2, tolerance: 4 });
     this.renderer._draw = batchDraw;
     this.renderer._geomapApp = this;
-    this.styles = []; this.styleIds = new Int32Array(1 << 20).fill(-1); this.drawGroups = [];
+    this.styles = []; this.styleIds = new Int32Array(1 << 20).fill(-1);
     this.drawBasemap(basemap);
     this.drawAreas();
     this.drawPlaces();
