@@ -127,10 +127,11 @@ class EventTable:
 
     # --- orders -------------------------------------------------------------------------
 
-    def csv_order(self) -> np.ndarray:
-        """The timeline's order: by first day and place id, file order within (stable)."""
+    def __post_init__(self) -> None:
+        # the row path's timeline order: by first day and place id, file order within
         table = pa.table({"day": self.day, "place_id": self.text["place_id"]})
-        return pc.sort_indices(table, [("day", "ascending"), ("place_id", "ascending")]).to_numpy()
+        keys = [("day", "ascending"), ("place_id", "ascending")]
+        self.timeline_order = pc.sort_indices(table, keys).to_numpy()
 
     def replay_order(self) -> np.ndarray:
         """The page's order: gazetteer place, day, then the order a day's events apply in
@@ -142,7 +143,7 @@ class EventTable:
             "rank": rank,
             "confidence": self.confidence,
         }
-        row = self.csv_rank()
+        row = self.timeline_rank()
         order = _sort(keys | {"row": row})
         # the event id breaks ties: computed only for rows that tie on everything before it
         same = np.ones(max(self.n - 1, 0), dtype=bool)
@@ -159,13 +160,11 @@ class EventTable:
         tie_id[rows] = self.ids_of(rows)
         return _sort(keys | {"event_id": pa.array(tie_id, pa.string()), "row": row})
 
-    def csv_rank(self) -> np.ndarray:
+    def timeline_rank(self) -> np.ndarray:
+        """Each row's position in the timeline order."""
         rank = np.empty(self.n, dtype=np.int64)
-        rank[self.csv_order_cached] = np.arange(self.n)
+        rank[self.timeline_order] = np.arange(self.n)
         return rank
-
-    def __post_init__(self) -> None:
-        self.csv_order_cached = self.csv_order()
 
     def conflicting(self) -> int:
         return int(pc.sum(pc.not_equal(self.text["conflicts"], "")).as_py() or 0)
@@ -235,8 +234,8 @@ class EventTable:
         if codes.max() + 1 == self.n:  # no id repeats
             return np.arange(self.n)
         last = np.full(codes.max() + 1, -1, dtype=np.int64)
-        np.maximum.at(last, codes, self.csv_rank())
-        return self.csv_order_cached[last[codes]]
+        np.maximum.at(last, codes, self.timeline_rank())
+        return self.timeline_order[last[codes]]
 
     def map_columns(self) -> MapColumns:
         """Replay every place's events (the rules of geomap.timeline.replay) into the
@@ -340,7 +339,7 @@ class EventTable:
         positions = np.flatnonzero(flagged[source])
         if not len(positions):
             return {}
-        order = self.csv_order_cached
+        order = self.timeline_order
         ids = self.ids_of(order)
         by_id = dict(zip(ids, order.tolist(), strict=True))  # the last row of an id wins
         text = {name: self.text[name] for name in ("date", "kind", "sources", "article")}
