@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +29,7 @@ import pyarrow.csv as pacsv
 from geomap.gazetteer import Gazetteer
 from geomap.mapping import ACTORS, MapColumns, conflict_text, event_code, state_code
 from geomap.periods import PRECISIONS, date_bounds
-from geomap.records import EVENT_COLUMNS, KINDS, MAX_EVENTS_BYTES
+from geomap.records import EVENT_COLUMNS, KINDS, MAX_EVENTS_BYTES, event_id
 from geomap.timeline import STATUS_RANK
 
 if TYPE_CHECKING:
@@ -121,8 +120,6 @@ class EventTable:
     day: np.ndarray  # first day of the date, days since 1970-01-01
     date_code: np.ndarray  # equal where the date text is equal
     confidence: np.ndarray
-    evidence_start: np.ndarray
-    evidence_end: np.ndarray
     inferred: np.ndarray
 
     # --- orders -------------------------------------------------------------------------
@@ -132,6 +129,8 @@ class EventTable:
         table = pa.table({"day": self.day, "place_id": self.text["place_id"]})
         keys = [("day", "ascending"), ("place_id", "ascending")]
         self.timeline_order = pc.sort_indices(table, keys).to_numpy()
+        self.timeline_rank = np.empty(self.n, dtype=np.int64)  # each row's place in it
+        self.timeline_rank[self.timeline_order] = np.arange(self.n)
 
     def replay_order(self) -> np.ndarray:
         """The page's order: gazetteer place, day, then the order a day's events apply in
@@ -143,7 +142,7 @@ class EventTable:
             "rank": rank,
             "confidence": self.confidence,
         }
-        row = self.timeline_rank()
+        row = self.timeline_rank
         order = _sort(keys | {"row": row})
         # the event id breaks ties: computed only for rows that tie on everything before it
         same = np.ones(max(self.n - 1, 0), dtype=bool)
@@ -159,12 +158,6 @@ class EventTable:
         tie_id = np.full(self.n, "", dtype=object)
         tie_id[rows] = self.ids_of(rows)
         return _sort(keys | {"event_id": pa.array(tie_id, pa.string()), "row": row})
-
-    def timeline_rank(self) -> np.ndarray:
-        """Each row's position in the timeline order."""
-        rank = np.empty(self.n, dtype=np.int64)
-        rank[self.timeline_order] = np.arange(self.n)
-        return rank
 
     def conflicting(self) -> int:
         return int(pc.sum(pc.not_equal(self.text["conflicts"], "")).as_py() or 0)
@@ -200,8 +193,7 @@ class EventTable:
         return sorted(table, key=lambda r: (r["published"], r["name"]))
 
     def ids_of(self, rows: np.ndarray) -> list[str]:
-        """The event ids of some rows: as given, or as the row path makes them
-        (Event.make_id)."""
+        """The event ids of some rows: as given, or as the row path makes them."""
         given = pc.take(self.text["event_id"], pa.array(rows)).to_pylist()
         missing = [i for i, value in enumerate(given) if not value]
         if missing:
@@ -234,7 +226,7 @@ class EventTable:
         if codes.max() + 1 == self.n:  # no id repeats
             return np.arange(self.n)
         last = np.full(codes.max() + 1, -1, dtype=np.int64)
-        np.maximum.at(last, codes, self.timeline_rank())
+        np.maximum.at(last, codes, self.timeline_rank)
         return self.timeline_order[last[codes]]
 
     def map_columns(self) -> MapColumns:
@@ -421,10 +413,8 @@ def read_event_table(
         confidence = pc.cast(
             pc.if_else(pc.equal(text["confidence"], ""), "0.5", text["confidence"]), pa.float64()
         ).to_numpy()
-        starts, ends = (
-            pc.cast(pc.if_else(pc.equal(text[k], ""), "-1", text[k]), pa.int64()).to_numpy()
-            for k in ("evidence_start", "evidence_end")
-        )
+        for k in ("evidence_start", "evidence_end"):  # checked as the row path does, not kept
+            pc.cast(pc.if_else(pc.equal(text[k], ""), "-1", text[k]), pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise NotBulk("a bad number") from None
     if n and not ((confidence >= 0) & (confidence <= 1)).all():
@@ -432,7 +422,7 @@ def read_event_table(
     inferred_text = pc.utf8_lower(text["inferred"])
     inferred_code = _lookup(inferred_text, ["", "false", "0", "no", "true", "1", "yes"])
     gazetteer_ids = [p.id for p in gazetteer]
-    table_out = EventTable(
+    return EventTable(
         gazetteer=gazetteer,
         n=n,
         text=text,
@@ -444,11 +434,8 @@ def read_event_table(
         day=day,
         date_code=date_code,
         confidence=confidence,
-        evidence_start=starts,
-        evidence_end=ends,
         inferred=inferred_code >= 4,
     )
-    return table_out
 
 
 def _sort(columns: dict) -> np.ndarray:
@@ -456,18 +443,10 @@ def _sort(columns: dict) -> np.ndarray:
     return pc.sort_indices(table, [(name, "ascending") for name in columns]).to_numpy()
 
 
-def _basis(text: dict[str, pa.ChunkedArray], inferred: np.ndarray, rows: np.ndarray):
-    """What Event.make_id hashes: place_id|kind|date|controller|'inferred' or ''."""
-    taken = pa.array(rows)
-    flag = pa.array(np.where(inferred[rows], "inferred", ""), pa.string())
-    return pc.binary_join_element_wise(
-        *(pc.take(text[k], taken) for k in ("place_id", "kind", "date", "controller")),
-        pa.chunked_array([flag]),
-        "|",
-    )
-
-
 def _made_ids(text: dict[str, pa.ChunkedArray], inferred: np.ndarray, rows: np.ndarray):
-    basis = pc.cast(_basis(text, inferred, rows), pa.binary()).to_pylist()
-    sha1 = hashlib.sha1
-    return ["ev-" + sha1(b).hexdigest()[:12] for b in basis]
+    """The ids the row path makes for these rows (records.event_id)."""
+    taken = pa.array(rows)
+    fields = [
+        pc.take(text[k], taken).to_pylist() for k in ("place_id", "kind", "date", "controller")
+    ]
+    return [event_id(*values) for values in zip(*fields, inferred[rows].tolist(), strict=True)]

@@ -70,6 +70,12 @@ class Claim(NamedTuple):
     date_text: str
 
 
+def event_id(place_id: str, kind: str, date: str, controller: str, inferred: bool) -> str:
+    """An event's id: the same change at the same place on the same date has the same id."""
+    basis = "|".join([place_id, kind, date, controller, "inferred" if inferred else ""])
+    return "ev-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class Exclusivity:
     """'X is the last town held by ISIS': on that date ``holder`` holds no other such place."""
@@ -131,16 +137,7 @@ class Event:
         )
 
     def make_id(self) -> str:
-        basis = "|".join(
-            [
-                self.place_id,
-                self.kind,
-                self.date,
-                self.controller,
-                "inferred" if self.inferred else "",
-            ]
-        )
-        return "ev-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]
+        return event_id(self.place_id, self.kind, self.date, self.controller, self.inferred)
 
     def as_list(self) -> list[str]:
         """The row in EVENT_COLUMNS order."""

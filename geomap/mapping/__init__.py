@@ -145,15 +145,14 @@ class MapOptions:
     extra_meta: dict = field(default_factory=dict)
 
 
-def pack(values, narrowest: str = "u1") -> list[str]:
+def pack(values) -> list[str]:
     """A column of non-negative integers as [type, base64(zlib(little-endian typed array))].
 
-    The type is the narrowest of u1, u2, u4 (from ``narrowest`` up) that holds every value.
+    The type is the narrowest of u1, u2, u4 that holds every value.
     zlib level 3: ~3x faster than level 6 for 2 % more bytes."""
     values = np.asarray(values, dtype=np.int64)
     top = int(values.max()) if len(values) else 0
-    types = ("u1", "u2", "u4")
-    for dtype in types[types.index(narrowest) :]:
+    for dtype in ("u1", "u2", "u4"):
         if top <= np.iinfo(np.dtype(dtype)).max:
             break
     array = values.astype(np.dtype(dtype).newbyteorder("<"))

@@ -661,7 +661,6 @@
       window.geomap = {
         version: data.meta.version,
         readyMs: performance.now() - t0,
-        startedMs: t0,
         first: data.meta.first,
         last: data.meta.last,
         setDate: function (iso) { var day = dayOf(iso); if (day === null) { throw new Error("setDate expects YYYY-MM-DD, got " + iso); } return app.setDay(day); },
