@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from geomap.extract.gate import PatternGate
+
 _US = r"(?:U\.\s?S\.|US|U\.S|American|America)"
 # (actor, pattern); tried in order, earlier patterns win overlaps.
 LEXICON: list[tuple[str, re.Pattern]] = [
@@ -68,6 +70,7 @@ LEXICON: list[tuple[str, re.Pattern]] = [
         ),
     ),
 ]
+_GATE = PatternGate([pattern for _actor, pattern in LEXICON])
 HELD_ADJECTIVE = re.compile(
     r"\b(SDF|ISIS|IS|ISIL|Kurdish|government|regime|Daesh|jihadist|militant)[- ]"
     r"(?:held|controlled|run)\b",
@@ -99,7 +102,8 @@ def find_actors(text: str, offset: int = 0) -> list[ActorMention]:
     """Actor mentions in text order (offsets shifted by ``offset``)."""
     found: list[ActorMention] = []
     taken: list[tuple[int, int]] = []
-    for actor, pattern in LEXICON:
+    for index in _GATE.candidates(text):
+        actor, pattern = LEXICON[index]
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from geomap.extract.gate import PatternGate
 from geomap.periods import month_end as _month_end
 
 MONTHS = {
@@ -304,13 +305,17 @@ _CUE = re.compile(
 )
 
 
+_GATE = PatternGate([pattern for _kind, pattern in PATTERNS])
+
+
 def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateMention]:
     """Every date expression in ``text``, resolved against ``published``, in text order."""
     if not _CUE.search(text):
         return []
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in PATTERNS:
+    for index in _GATE.candidates(text):
+        kind, pattern = PATTERNS[index]
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue

@@ -31,6 +31,7 @@ from geomap.extract.actors import (
     held_adjective,
 )
 from geomap.extract.dates import DateMention, find_dates, publication_date
+from geomap.extract.gate import PatternGate
 from geomap.extract.mentions import PlaceMention
 from geomap.extract.text import Span, split_clauses, tokenize
 from geomap.gazetteer import Gazetteer
@@ -278,6 +279,7 @@ LOCATOR_GAP = re.compile(
     r"(?:north|south)-?(?:east|west)(?:ern)?\s+)?$|^\s*,\s*$",
     re.I,
 )
+_GATE = PatternGate([pattern for *_rule, pattern in TRIGGERS])
 LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|&|/)\s*$", re.I)
 SETTLEMENT_KINDS = ("city", "town", "village")
 
@@ -296,7 +298,8 @@ class Trigger:
 def find_triggers(span: Span) -> list[Trigger]:
     """Every trigger phrase in a sentence, longest first where they overlap."""
     found: list[Trigger] = []
-    for kind, voice, direction, pattern in TRIGGERS:
+    for index in _GATE.candidates(span.text):
+        kind, voice, direction, pattern = TRIGGERS[index]
         for m in pattern.finditer(span.text):
             start, end = span.start + m.start(), span.start + m.end()
             if any(start < t.end and t.start < end for t in found):

@@ -1,0 +1,165 @@
+"""Which patterns of an ordered lexicon can match a text, decided from the starts of its words.
+
+The extractors try long ordered lists of patterns on every sentence (the order decides which
+wins an overlap), and most patterns cannot match most sentences. A :class:`PatternGate` reads
+from each pattern the letters its matches must begin with ('capture of' and 'fall of' begin
+'cap', 'fal') and, per text, keeps the patterns whose beginnings occur at the start of a
+word. Patterns whose matches need not begin a word with known letters are always kept, so the
+gate never drops a match: the patterns it keeps, tried in their order, find what all of them
+would.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from re import _constants as sre  # the parsed-pattern opcodes
+from re import _parser as sre_parse
+
+__all__ = ["PatternGate", "word_starts"]
+
+PREFIX = 3  # letters of a word start compared
+_MAX_PREFIXES = 400  # a pattern with more beginnings than this is always tried
+# Characters other than ASCII letters that match an ASCII letter under re.IGNORECASE.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u212a": "k", "\u017f": "s"})
+_CACHE_LIMIT = 100_000
+_WORD_START = re.compile(rf"\b\w{{1,{PREFIX}}}")
+
+Frame = tuple[list, int]
+
+
+@lru_cache(maxsize=64)
+def word_starts(text: str) -> frozenset[str]:
+    """The first three letters (or fewer, for shorter words) of every word, lower-cased."""
+    if not text.isascii():
+        text = text.translate(_FOLD)
+    return frozenset(_WORD_START.findall(text.lower()))
+
+
+def pattern_prefixes(pattern: re.Pattern) -> frozenset[str] | None:
+    """Lower-cased beginnings (up to three letters) of every match, or None if any is open.
+
+    A match's beginning is 'open' when it need not start a word (no ``\\b`` before its first
+    letter) or when its first character is not a known letter or digit.
+    """
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        found = _walk(((list(parsed), 0),), "", False)
+    except (_TooMany, RecursionError, TypeError, ValueError):
+        return None
+    if "" in found:
+        return None
+    return frozenset(found)
+
+
+class _TooMany(Exception):
+    pass
+
+
+def _walk(stack: tuple[Frame, ...], prefix: str, anchored: bool) -> set[str]:
+    """Beginnings of the matches of the items left on ``stack``, after ``prefix``."""
+    if len(prefix) >= PREFIX:
+        return {prefix}
+    while stack and stack[0][1] >= len(stack[0][0]):
+        stack = stack[1:]
+    if not stack:
+        return {prefix}
+    items, index = stack[0]
+    op, arg = items[index]
+    rest = ((items, index + 1), *stack[1:])
+    if op is sre.AT:
+        return _walk(rest, prefix, anchored or (not prefix and arg is sre.AT_BOUNDARY))
+    if op in (sre.ASSERT, sre.ASSERT_NOT):
+        return _walk(rest, prefix, anchored)  # zero width: skipping it only admits more
+    if op is sre.LITERAL:
+        return _chars(rest, prefix, anchored, [arg])
+    if op is sre.IN:
+        chars = _class_chars(arg)
+        return _chars(rest, prefix, anchored, chars) if chars else {prefix}
+    if op is sre.BRANCH:
+        found: set[str] = set()
+        for branch in arg[1]:
+            found |= _walk(((list(branch), 0), *rest), prefix, anchored)
+            _check(found)
+        return found
+    if op is sre.SUBPATTERN:
+        return _walk(((list(arg[-1]), 0), *rest), prefix, anchored)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, high, body = arg
+        found = _walk(rest, prefix, anchored) if low == 0 else set()
+        # one pass of the body, then what follows (exact for '?'; otherwise stop there,
+        # which admits more)
+        after = rest if high == 1 else ()
+        found |= _walk(((list(body), 0), *after), prefix, anchored)
+        return _check(found)
+    return {prefix}
+
+
+def _chars(rest: tuple[Frame, ...], prefix: str, anchored: bool, codes: list[int]) -> set[str]:
+    if not prefix and not anchored:
+        return {""}
+    found: set[str] = set()
+    for code in codes:
+        char = chr(code).lower()
+        if char.isascii() and char.isalnum():
+            found |= _walk(rest, prefix + char, anchored)
+        else:
+            found.add(prefix)
+        _check(found)
+    return found
+
+
+def _class_chars(items: list) -> list[int]:
+    """The characters of a small class of literals and ranges; [] for anything wider."""
+    codes: list[int] = []
+    for op, arg in items:
+        if op is sre.LITERAL:
+            codes.append(arg)
+        elif op is sre.RANGE and arg[1] - arg[0] < 40:
+            codes.extend(range(arg[0], arg[1] + 1))
+        else:
+            return []
+    return codes
+
+
+def _check(found: set[str]) -> set[str]:
+    if len(found) > _MAX_PREFIXES:
+        raise _TooMany
+    return found
+
+
+class PatternGate:
+    """For an ordered list of patterns: the indexes of those that can match a given text."""
+
+    def __init__(self, patterns: list[re.Pattern]) -> None:
+        self.size = len(patterns)
+        self.always = 0  # bit i: pattern i is tried on every text
+        self.by_start: dict[str, int] = {}
+        for i, pattern in enumerate(patterns):
+            prefixes = pattern_prefixes(pattern)
+            if prefixes is None:
+                self.always |= 1 << i
+            for start in prefixes or ():
+                self.by_start[start] = self.by_start.get(start, 0) | 1 << i
+        self._masks: dict[str, int] = {}  # word start -> patterns it admits
+        self._orders: dict[int, tuple[int, ...]] = {}
+
+    def _mask(self, start: str) -> int:
+        get = self.by_start.get
+        return get(start, 0) | get(start[:2], 0) | get(start[:1], 0)
+
+    def candidates(self, text: str) -> tuple[int, ...]:
+        """Indexes (in order) of the patterns that may match ``text``."""
+        mask = self.always
+        masks = self._masks
+        for start in word_starts(text):
+            bits = masks.get(start)
+            if bits is None:
+                if len(masks) > _CACHE_LIMIT:
+                    masks.clear()
+                bits = masks[start] = self._mask(start)
+            mask |= bits
+        order = self._orders.get(mask)
+        if order is None:
+            order = self._orders[mask] = tuple(i for i in range(self.size) if mask >> i & 1)
+        return order

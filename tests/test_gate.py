@@ -1,0 +1,91 @@
+"""The pattern gate never drops a pattern that matches: extraction with it finds what the
+full lexicons find."""
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from geomap.extract import actors, dates, events, figures
+from geomap.extract.gate import _FOLD, PatternGate, pattern_prefixes, word_starts
+
+LEXICONS = {
+    "triggers": [rule[-1] for rule in events.TRIGGERS],
+    "actors": [pattern for _actor, pattern in actors.LEXICON],
+    "dates": [pattern for _kind, pattern in dates.PATTERNS],
+    "figure labels": [pattern for _label, pattern in figures.LABELS],
+}
+FILLER = st.sampled_from(
+    [
+        "",
+        " ",
+        "the ",
+        "US-led ",
+        "Hajin ",
+        "on Friday ",
+        "'s ",
+        "-",
+        ", ",
+        "\n",
+        "\u017f",
+        "\u0130",
+        "\u212a",
+    ]
+)
+
+
+def matching_text(patterns):
+    """Text holding a match of one of ``patterns`` amid filler, in any case."""
+    piece = st.sampled_from(patterns).flatmap(lambda p: st.from_regex(p, fullmatch=True))
+    return st.tuples(FILLER, piece, FILLER, st.sampled_from([str, str.upper, str.lower])).map(
+        lambda t: t[0] + t[3](t[1]) + t[2]
+    )
+
+
+@pytest.mark.parametrize("name", LEXICONS)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_matching_pattern_is_a_candidate(name, data):
+    patterns = LEXICONS[name]
+    gate = PatternGate(patterns)
+    text = data.draw(matching_text(patterns))
+    matching = [i for i, p in enumerate(patterns) if p.search(text)]
+    assert set(matching) <= set(gate.candidates(text)), text
+
+
+def test_gate_keeps_few_patterns_for_a_plain_sentence():
+    gate = PatternGate(LEXICONS["triggers"])
+    kept = gate.candidates("SDF fighters captured Hajin on Friday.")
+    assert 0 < len(kept) < len(LEXICONS["triggers"]) // 2
+    assert gate.candidates("Aid groups described shortages of water.") == ()
+
+
+def test_beginnings_read_from_a_pattern():
+    assert pattern_prefixes(re.compile(r"\b(?:re)?captur(?:e|ed)\b")) == {"rec", "cap"}
+    assert pattern_prefixes(re.compile(r"\bIS\b")) == {"is"}
+    assert pattern_prefixes(re.compile(r"\b(?:[sz]ei|U\.S)")) == {"sei", "zei", "u"}
+    # a match that need not start a word, or starts with anything, is never gated
+    assert pattern_prefixes(re.compile(r"fell")) is None
+    assert pattern_prefixes(re.compile(r"\b\d+ days")) is None
+    assert pattern_prefixes(re.compile(r"\b(?:a|\w+)")) is None
+
+
+def test_word_starts_fold_case_like_the_regex_engine():
+    assert word_starts("SDF took \u017feized \u0130dlib \u212aurds") == {
+        "sdf",
+        "too",
+        "sei",
+        "idl",
+        "kur",
+    }
+
+
+def test_fold_table_lists_every_non_ascii_letter_matching_an_ascii_one():
+    everything = "".join(chr(c) for c in range(0x80, 0x30000) if not 0xD800 <= c < 0xE000)
+    found = {
+        m.group(0): letter
+        for letter in "abcdefghijklmnopqrstuvwxyz"
+        for m in re.finditer(letter, everything, re.I)
+    }
+    assert found == {k: v for k, v in ((chr(k), v) for k, v in _FOLD.items())}
