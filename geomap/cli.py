@@ -409,7 +409,7 @@ def check(data_dir, as_json):
     """List place-like names in the articles that the gazetteer lacks, with suggestions."""
     from geomap.candidates import find_candidates
 
-    result = pipeline.extract(data_dir, None)
+    result = pipeline.extract(data_dir, None, unknown_names=True)
     found = find_candidates(result.unknown_names, result.timeline.gazetteer)
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=1))

@@ -87,9 +87,8 @@ class ExtractResult:
     articles: list[dict]
     mentions: list[Mention]
     report: ReadReport
-    unknown_names: list[tuple[str, str, str]] = field(
-        default_factory=list
-    )  # name, article, sentence
+    # (name, article, sentence) of place-like names the gazetteer lacks, when asked for
+    unknown_names: list[tuple[str, str, str]] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
 
     @property
@@ -138,11 +137,11 @@ class BulkResult:
 _WORKER: Extractor | None = None
 
 
-def _init_worker(gazetteer_path: str) -> None:
+def _init_worker(gazetteer_path: str, unknown_names: bool) -> None:
     from geomap.extract import Extractor
 
     global _WORKER
-    _WORKER = Extractor(load_gazetteer(gazetteer_path))
+    _WORKER = Extractor(load_gazetteer(gazetteer_path), unknown_names=unknown_names)
 
 
 def _work(path: str) -> ArticleExtraction | ArticleError:
@@ -153,7 +152,12 @@ def _work(path: str) -> ArticleExtraction | ArticleError:
 
 
 def _extractions(
-    data_dir: Path, gazetteer: Gazetteer, jobs: int, keep_going: bool, report: ReadReport
+    data_dir: Path,
+    gazetteer: Gazetteer,
+    jobs: int,
+    keep_going: bool,
+    report: ReadReport,
+    unknown_names: bool,
 ) -> Iterator[ArticleExtraction]:
     """Extract article by article, in file order, over ``jobs`` processes when worth it."""
     from geomap.extract import Extractor  # the rules compile on first use
@@ -161,12 +165,12 @@ def _extractions(
     folder = data_dir / ARTICLES
     files = article_files(folder)
     if jobs <= 1 or len(files) < 4 * jobs:
-        extractor = Extractor(gazetteer)
+        extractor = Extractor(gazetteer, unknown_names=unknown_names)
         yield from extractor.iter(iter_articles(folder, keep_going=keep_going, report=report))
         return
     seen: dict[str, str] = {}
     with ProcessPoolExecutor(
-        jobs, initializer=_init_worker, initargs=(str(data_dir / GAZETTEER),)
+        jobs, initializer=_init_worker, initargs=(str(data_dir / GAZETTEER), unknown_names)
     ) as pool:
         candidates = [str(p) for p in files]
         for path, result in zip(candidates, pool.map(_work, candidates, chunksize=16), strict=True):
@@ -190,9 +194,13 @@ def extract(
     jobs: int | None = None,
     keep_going: bool = False,
     progress: Callable[[Article], None] | None = None,
+    unknown_names: bool = False,
 ) -> ExtractResult:
     """Read ``data/articles``, extract events and mentions, write ``output/events.csv``,
-    ``output/events.geojson`` and ``output/mentions.csv`` (when ``out_dir`` is given)."""
+    ``output/events.geojson`` and ``output/mentions.csv`` (when ``out_dir`` is given).
+
+    ``unknown_names``: also list the place-like names the gazetteer lacks (``geomap check``).
+    """
     data_dir = Path(data_dir)
     gazetteer = load_gazetteer(data_dir / GAZETTEER)
     report = ReadReport()
@@ -201,7 +209,7 @@ def extract(
     articles: list[Article] = []
     unknown: list[tuple[str, str, str]] = []
     for result in _extractions(
-        data_dir, gazetteer, jobs or os.cpu_count() or 1, keep_going, report
+        data_dir, gazetteer, jobs or os.cpu_count() or 1, keep_going, report, unknown_names
     ):
         raw_events.extend(result.events)
         mentions.extend(result.mentions)

@@ -39,18 +39,21 @@ class ArticleExtraction:
     article: Article
     events: list[Event] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
-    unknown_names: list[tuple[str, int]] = field(default_factory=list)
+    unknown_names: list[tuple[str, int]] = field(default_factory=list)  # when asked for
 
 
 class Extractor:
     """Holds the gazetteer index; call it on each article."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, *, unknown_names: bool = True) -> None:
         self.gazetteer = gazetteer
         self.finder = MentionFinder(gazetteer)
+        self.unknown_names = unknown_names
 
     def __call__(self, article: Article) -> ArticleExtraction:
-        return extract_article(article, self.gazetteer, self.finder)
+        return extract_article(
+            article, self.gazetteer, self.finder, unknown_names=self.unknown_names
+        )
 
     def iter(self, articles: Iterable[Article]) -> Iterator[ArticleExtraction]:
         for article in articles:
@@ -58,9 +61,14 @@ class Extractor:
 
 
 def extract_article(
-    article: Article, gazetteer: Gazetteer, finder: MentionFinder | None = None
+    article: Article,
+    gazetteer: Gazetteer,
+    finder: MentionFinder | None = None,
+    *,
+    unknown_names: bool = True,
 ) -> ArticleExtraction:
-    """Mentions, figures and control events of one article."""
+    """Mentions, figures and control events of one article (and, if asked, the place-like
+    names the gazetteer lacks)."""
     finder = finder or MentionFinder(gazetteer)
     body = article.body
     ctx = _Context(
@@ -76,7 +84,8 @@ def extract_article(
     for number, sentence in enumerate(split_sentences(body)):
         tokens = tokenize(sentence)
         mentions = finder.find(sentence, body, tokens)
-        result.unknown_names.extend(finder.unknown_names(sentence, body, mentions, tokens))
+        if unknown_names:
+            result.unknown_names.extend(finder.unknown_names(sentence, body, mentions, tokens))
         anaphor = _ANAPHOR.match(sentence.text)
         if not mentions and not anaphor:
             continue

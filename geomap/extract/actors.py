@@ -102,16 +102,15 @@ def find_actors(text: str, offset: int = 0) -> list[ActorMention]:
     """Actor mentions in text order (offsets shifted by ``offset``)."""
     found: list[ActorMention] = []
     taken: list[tuple[int, int]] = []
-    for index in _GATE.candidates(text):
-        actor, pattern = LEXICON[index]
-        for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            # "IS" only as the group's acronym, not a capitalised verb starting a sentence
-            if m.group(0) == "IS" and text[m.end() : m.end() + 1].isalpha():
-                continue
-            found.append(ActorMention(actor, offset + m.start(), offset + m.end(), m.group(0)))
-            taken.append((m.start(), m.end()))
+    for index, m in _GATE.scan(text):
+        actor = LEXICON[index][0]
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        # "IS" only as the group's acronym, not a capitalised verb starting a sentence
+        if m.group(0) == "IS" and text[m.end() : m.end() + 1].isalpha():
+            continue
+        found.append(ActorMention(actor, offset + m.start(), offset + m.end(), m.group(0)))
+        taken.append((m.start(), m.end()))
     return sorted(found, key=lambda a: a.start)
 
 

@@ -314,41 +314,40 @@ def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateMenti
         return []
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for index in _GATE.candidates(text):
-        kind, pattern = PATTERNS[index]
-        for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            mention = _resolve(kind, m, text, published, offset)
-            if mention is None:
-                continue
-            if kind in ("month_only", "year_only") and m.group("prep").lower() not in (
-                "early",
-                "late",
-                "mid",
-                "last",
-                "this",
-                "summer",
-                "spring",
-                "autumn",
-                "winter",
-                "fall",
-            ):
-                # keep the preposition out of the date's words: 'in 2014' -> '2014'
-                words = m.group(0)
-                cut = len(m.group("prep")) + 1
-                mention = DateMention(
-                    words[cut:],
-                    mention.start + cut,
-                    mention.end,
-                    mention.value,
-                    mention.precision,
-                    mention.first_day,
-                    mention.last_day,
-                    mention.future,
-                )
-            found.append(mention)
-            taken.append((m.start(), m.end()))
+    for index, m in _GATE.scan(text):
+        kind = PATTERNS[index][0]
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        mention = _resolve(kind, m, text, published, offset)
+        if mention is None:
+            continue
+        if kind in ("month_only", "year_only") and m.group("prep").lower() not in (
+            "early",
+            "late",
+            "mid",
+            "last",
+            "this",
+            "summer",
+            "spring",
+            "autumn",
+            "winter",
+            "fall",
+        ):
+            # keep the preposition out of the date's words: 'in 2014' -> '2014'
+            words = m.group(0)
+            cut = len(m.group("prep")) + 1
+            mention = DateMention(
+                words[cut:],
+                mention.start + cut,
+                mention.end,
+                mention.value,
+                mention.precision,
+                mention.first_day,
+                mention.last_day,
+                mention.future,
+            )
+        found.append(mention)
+        taken.append((m.start(), m.end()))
     return sorted(found, key=lambda d: d.start)
 
 

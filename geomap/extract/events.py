@@ -298,31 +298,28 @@ class Trigger:
 def find_triggers(span: Span) -> list[Trigger]:
     """Every trigger phrase in a sentence, longest first where they overlap."""
     found: list[Trigger] = []
-    for index in _GATE.candidates(span.text):
-        kind, voice, direction, pattern = TRIGGERS[index]
-        for m in pattern.finditer(span.text):
-            start, end = span.start + m.start(), span.start + m.end()
-            if any(start < t.end and t.start < end for t in found):
+    for index, m in _GATE.scan(span.text):
+        kind, voice, direction, _pattern = TRIGGERS[index]
+        start, end = span.start + m.start(), span.start + m.end()
+        if any(start < t.end and t.start < end for t in found):
+            continue
+        holder = m.groupdict().get("holder") or m.groupdict().get("holder2") or ""
+        trig_voice, trig_direction = voice, direction
+        if voice == "active" and kind == "captured":
+            before = span.text[max(0, m.start() - 16) : m.start()].lower()
+            is_passive = re.search(r"\b(?:was|were|been|being|be|is|are|got|get)\s+$", before)
+            if is_passive and re.match(r"[^.;]{0,60}?\b(?:from|out\s+of)\b", span.text[m.end() :]):
+                # 'the jihadists were driven out of X': X follows, the subject lost it
+                found.append(Trigger(kind, "passive_from", AFTER, start, end, m.group(0)))
                 continue
-            holder = m.groupdict().get("holder") or m.groupdict().get("holder2") or ""
-            trig_voice, trig_direction = voice, direction
-            if voice == "active" and kind == "captured":
-                before = span.text[max(0, m.start() - 16) : m.start()].lower()
-                is_passive = re.search(r"\b(?:was|were|been|being|be|is|are|got|get)\s+$", before)
-                if is_passive and re.match(
-                    r"[^.;]{0,60}?\b(?:from|out\s+of)\b", span.text[m.end() :]
-                ):
-                    # 'the jihadists were driven out of X': X follows, the subject lost it
-                    found.append(Trigger(kind, "passive_from", AFTER, start, end, m.group(0)))
-                    continue
-                after = span.text[m.end() : m.end() + 4].lower()
-                if (
-                    re.search(r"\b(?:was|were|been|being|be|is|are|got|get)\s+$", before)
-                    or (after.startswith(" by") and not after.startswith(" by "))
-                    or re.match(r"\s+by\b", span.text[m.end() :])
-                ):
-                    trig_voice, trig_direction = "passive", BEFORE
-            found.append(Trigger(kind, trig_voice, trig_direction, start, end, m.group(0), holder))
+            after = span.text[m.end() : m.end() + 4].lower()
+            if (
+                re.search(r"\b(?:was|were|been|being|be|is|are|got|get)\s+$", before)
+                or (after.startswith(" by") and not after.startswith(" by "))
+                or re.match(r"\s+by\b", span.text[m.end() :])
+            ):
+                trig_voice, trig_direction = "passive", BEFORE
+        found.append(Trigger(kind, trig_voice, trig_direction, start, end, m.group(0), holder))
     return sorted(found, key=lambda t: t.start)
 
 

@@ -3,15 +3,16 @@
 The extractors try long ordered lists of patterns on every sentence (the order decides which
 wins an overlap), and most patterns cannot match most sentences. A :class:`PatternGate` reads
 from each pattern the letters its matches must begin with ('capture of' and 'fall of' begin
-'cap', 'fal') and, per text, keeps the patterns whose beginnings occur at the start of a
-word. Patterns whose matches need not begin a word with known letters are always kept, so the
-gate never drops a match: the patterns it keeps, tried in their order, find what all of them
-would.
+'cap', 'fal') and tries the pattern only where a word begins with them, instead of scanning
+the text character by character. Patterns whose matches need not begin a word with known
+letters scan the whole text, so the gate never drops a match: it yields what all patterns,
+tried in their order, would.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from re import _constants as sre  # the parsed-pattern opcodes
 from re import _parser as sre_parse
@@ -29,11 +30,10 @@ Frame = tuple[list, int]
 
 
 @lru_cache(maxsize=64)
-def word_starts(text: str) -> frozenset[str]:
-    """The first three letters (or fewer, for shorter words) of every word, lower-cased."""
-    if not text.isascii():
-        text = text.translate(_FOLD)
-    return frozenset(_WORD_START.findall(text.lower()))
+def word_starts(text: str) -> tuple[tuple[int, str], ...]:
+    """(offset, first three letters lower-cased) of every word in ``text``."""
+    folded = text if text.isascii() else text.translate(_FOLD)  # one character for one
+    return tuple((m.start(), m.group().lower()) for m in _WORD_START.finditer(folded))
 
 
 def pattern_prefixes(pattern: re.Pattern) -> frozenset[str] | None:
@@ -129,13 +129,13 @@ def _check(found: set[str]) -> set[str]:
 
 
 class PatternGate:
-    """For an ordered list of patterns: the indexes of those that can match a given text."""
+    """An ordered list of patterns, tried only where a match can begin."""
 
     def __init__(self, patterns: list[re.Pattern]) -> None:
-        self.size = len(patterns)
-        self.always = 0  # bit i: pattern i is tried on every text
+        self.patterns = list(patterns)
+        self.always = 0  # bit i: pattern i may begin anywhere, so it scans the whole text
         self.by_start: dict[str, int] = {}
-        for i, pattern in enumerate(patterns):
+        for i, pattern in enumerate(self.patterns):
             prefixes = pattern_prefixes(pattern)
             if prefixes is None:
                 self.always |= 1 << i
@@ -145,21 +145,43 @@ class PatternGate:
         self._orders: dict[int, tuple[int, ...]] = {}
 
     def _mask(self, start: str) -> int:
-        get = self.by_start.get
-        return get(start, 0) | get(start[:2], 0) | get(start[:1], 0)
+        bits = self._masks.get(start)
+        if bits is None:
+            if len(self._masks) > _CACHE_LIMIT:
+                self._masks.clear()
+            get = self.by_start.get
+            bits = self._masks[start] = get(start, 0) | get(start[:2], 0) | get(start[:1], 0)
+        return bits
 
-    def candidates(self, text: str) -> tuple[int, ...]:
-        """Indexes (in order) of the patterns that may match ``text``."""
-        mask = self.always
-        masks = self._masks
-        for start in word_starts(text):
-            bits = masks.get(start)
-            if bits is None:
-                if len(masks) > _CACHE_LIMIT:
-                    masks.clear()
-                bits = masks[start] = self._mask(start)
-            mask |= bits
+    def _order(self, mask: int) -> tuple[int, ...]:
         order = self._orders.get(mask)
         if order is None:
-            order = self._orders[mask] = tuple(i for i in range(self.size) if mask >> i & 1)
+            order = self._orders[mask] = tuple(
+                i for i in range(len(self.patterns)) if mask >> i & 1
+            )
         return order
+
+    def scan(self, text: str) -> Iterator[tuple[int, re.Match]]:
+        """What ``for i, p in enumerate(patterns): for m in p.finditer(text)`` yields, as
+        (i, m), trying each pattern only at the word starts it can begin with."""
+        mask = self.always
+        places: dict[int, list[int]] = {}
+        for offset, start in word_starts(text):
+            bits = self._mask(start)
+            if bits:
+                mask |= bits
+                for i in self._order(bits):
+                    places.setdefault(i, []).append(offset)
+        for i in self._order(mask):
+            pattern = self.patterns[i]
+            if self.always >> i & 1:
+                for m in pattern.finditer(text):
+                    yield i, m
+                continue
+            end = 0
+            for offset in places[i]:
+                if offset >= end:
+                    m = pattern.match(text, offset)
+                    if m:
+                        yield i, m
+                        end = m.end()

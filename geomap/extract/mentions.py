@@ -65,21 +65,25 @@ class MentionFinder:
         """Tokens with Arabic articles folded into the next word: (token, start, key)."""
         out: list[tuple[Token, int, str]] = []
         pending_start: int | None = None
+        last = len(tokens) - 1
         for i, tok in enumerate(tokens):
-            low = tok.lower
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            hyphenated = tok.end < len(body) and body[tok.end] == "-"
-            if (
-                low in ARABIC_ARTICLES
-                and nxt is not None
-                and (hyphenated or (low not in ENGLISH_LOOKALIKES and nxt.is_capitalised))
-                and nxt.start - tok.end <= 1
-            ):
-                pending_start = tok.start if pending_start is None else pending_start
-                continue
-            norm = normalise_token(tok.text)
+            text = tok.text
+            if len(text) <= 3 and i < last:  # the articles are two or three letters
+                low = text.lower()
+                if low in ARABIC_ARTICLES:
+                    nxt = tokens[i + 1]
+                    hyphenated = tok.end < len(body) and body[tok.end] == "-"
+                    if (
+                        hyphenated or (low not in ENGLISH_LOOKALIKES and nxt.is_capitalised)
+                    ) and nxt.start - tok.end <= 1:
+                        pending_start = tok.start if pending_start is None else pending_start
+                        continue
             out.append(
-                (tok, pending_start if pending_start is not None else tok.start, token_key(norm))
+                (
+                    tok,
+                    pending_start if pending_start is not None else tok.start,
+                    raw_token_key(text),
+                )
             )
             pending_start = None
         return out

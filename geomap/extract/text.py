@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 ABBREVIATIONS = frozenset(
     """u.s u.k u.n e.u mr mrs ms dr gen maj lt col sgt capt cpl adm brig st mt ft no vs
@@ -31,8 +32,9 @@ class Span:
     text: str
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One word and its offsets in the article body."""
+
     text: str
     start: int
     end: int
@@ -99,7 +101,5 @@ def split_clauses(sentence: Span) -> list[Span]:
 
 def tokenize(span: Span) -> list[Token]:
     """Word tokens of a span, with offsets in the article body."""
-    return [
-        Token(m.group(0), span.start + m.start(), span.start + m.end())
-        for m in _WORD.finditer(span.text)
-    ]
+    base = span.start
+    return [Token(m.group(), base + m.start(), base + m.end()) for m in _WORD.finditer(span.text)]
