@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from geomap.extract.gate import PatternGate
 from geomap.records import Figure
 
 _NUMBER = re.compile(
@@ -15,6 +16,7 @@ _NUMBER = re.compile(
     r"individuals|men|infants|relatives|detainees|prisoners|extremists|members))?",
     re.I,
 )
+_NUMBERS = PatternGate([_NUMBER])
 # (label, cue words near the number); the first that matches wins
 LABELS: list[tuple[str, re.Pattern]] = [
     ("capacity", re.compile(r"\b(?:designed|built|capacity|accommodate|meant|intended)\b", re.I)),
@@ -56,7 +58,7 @@ def _value(text: str) -> int:
 def find_figures(sentence: str) -> list[Figure]:
     """Counts of people in a sentence, each with a label from the words around it."""
     figures: list[Figure] = []
-    for m in _NUMBER.finditer(sentence):
+    for _index, m in _NUMBERS.scan(sentence):
         raw = m.group("num")
         value = _value(raw)
         if 1900 <= value <= 2100 and "," not in raw and not m.group("noun"):

@@ -12,6 +12,7 @@ tried in their order, would.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from re import _constants as sre  # the parsed-pattern opcodes
@@ -21,15 +22,30 @@ __all__ = ["PatternGate", "word_starts"]
 
 PREFIX = 3  # letters of a word start compared
 _MAX_PREFIXES = 400  # a pattern with more beginnings than this is always tried
-# Characters other than ASCII letters that match an ASCII letter under re.IGNORECASE.
-_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u212a": "k", "\u017f": "s"})
+
+
+class _Fold(dict):
+    """A ``str.translate`` table, filled as characters are met, that maps the non-ASCII
+    characters the regex engine takes for ASCII ones to those: the letters that match an ASCII
+    letter under re.IGNORECASE, and the decimal digits of other scripts, which \\d matches."""
+
+    def __missing__(self, code: int) -> int | str:
+        char = chr(code)
+        folded = self[code] = _LETTERS.get(char) or (
+            str(unicodedata.decimal(char)) if char.isdecimal() else code
+        )
+        return folded
+
+
+_LETTERS = {"\u0130": "i", "\u0131": "i", "\u212a": "k", "\u017f": "s"}
+_FOLD = _Fold()
 _CACHE_LIMIT = 100_000
 _WORD_START = re.compile(rf"\b\w{{1,{PREFIX}}}")
 
 Frame = tuple[list, int]
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)  # the gates of one sentence share it
 def word_starts(text: str) -> tuple[tuple[int, str], ...]:
     """(offset, first three letters lower-cased) of every word in ``text``."""
     folded = text if text.isascii() else text.translate(_FOLD)  # one character for one
@@ -110,11 +126,13 @@ def _chars(rest: tuple[Frame, ...], prefix: str, anchored: bool, codes: list[int
 
 
 def _class_chars(items: list) -> list[int]:
-    """The characters of a small class of literals and ranges; [] for anything wider."""
+    """The characters of a small class of literals, ranges and \\d; [] for anything wider."""
     codes: list[int] = []
     for op, arg in items:
         if op is sre.LITERAL:
             codes.append(arg)
+        elif op is sre.CATEGORY and arg is sre.CATEGORY_DIGIT:
+            codes.extend(range(ord("0"), ord("9") + 1))
         elif op is sre.RANGE and arg[1] - arg[0] < 40:
             codes.extend(range(arg[0], arg[1] + 1))
         else:
