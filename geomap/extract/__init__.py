@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 from geomap.articles import Article
-from geomap.extract.actors import ArticleActors
+from geomap.extract.actors import ArticleActors, find_actors
 from geomap.extract.dates import find_dates, publication_date
 from geomap.extract.events import _Context, events_in_sentence
 from geomap.extract.figures import find_figures
@@ -71,17 +72,19 @@ def extract_article(
     names the gazetteer lacks)."""
     finder = finder or MentionFinder(gazetteer)
     body = article.body
+    sentences = split_sentences(body)
+    actors = [find_actors(sentence.text, sentence.start) for sentence in sentences]
     ctx = _Context(
         body=body,
         published=article.published,
         article=article.name,
         outlet=article.outlet,
         gazetteer=gazetteer,
-        sides=ArticleActors.from_text(body),
+        sides=ArticleActors.from_actors(chain.from_iterable(actors)),
     )
     result = ArticleExtraction(article)
     recent: list[tuple[int, PlaceMention]] = []  # (sentence number, mention) for anaphora
-    for number, sentence in enumerate(split_sentences(body)):
+    for number, sentence in enumerate(sentences):
         tokens = tokenize(sentence)
         mentions = finder.find(sentence, body, tokens)
         if unknown_names:
@@ -90,7 +93,9 @@ def extract_article(
         if not mentions and not anaphor:
             continue
         dates = find_dates(sentence.text, article.published, sentence.start)
-        result.events.extend(events_in_sentence(sentence, mentions, ctx, dates, tokens))
+        result.events.extend(
+            events_in_sentence(sentence, mentions, ctx, dates, tokens, actors[number])
+        )
         referred = list(mentions)
         if not mentions and anaphor:
             kinds = _KIND_WORDS[anaphor.group(1).lower()]

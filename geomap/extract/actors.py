@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from geomap.extract.gate import PatternGate
@@ -132,7 +133,11 @@ class ArticleActors:
 
     @classmethod
     def from_text(cls, text: str) -> ArticleActors:
-        counts = Counter(a.actor for a in find_actors(text))
+        return cls.from_actors(find_actors(text))
+
+    @classmethod
+    def from_actors(cls, actors: Iterable[ActorMention]) -> ArticleActors:
+        counts = Counter(a.actor for a in actors)
         others = [(n, a) for a, n in counts.items() if a not in ("ISIS", "COALITION")]
         attacker = max(others)[1] if others else "SDF"
         return cls(attacker=attacker, defender="ISIS")

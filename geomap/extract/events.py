@@ -605,15 +605,18 @@ def events_in_sentence(
     ctx: _Context,
     dates: list[DateMention] | None = None,
     tokens: list | None = None,
+    actors: list[ActorMention] | None = None,
 ) -> list[Event]:
-    """The control events one sentence states (``dates``: the sentence's, if found already)."""
+    """The control events one sentence states (``dates``, ``tokens``, ``actors``: the
+    sentence's, if found already)."""
     body = ctx.body
     if not mentions:
         return []
     clauses = split_clauses(sentence)
     tokens = tokenize(sentence) if tokens is None else tokens
     triggers = find_triggers(sentence)
-    actors = find_actors(sentence.text, sentence.start)
+    if actors is None:
+        actors = find_actors(sentence.text, sentence.start)
     if dates is None:
         dates = find_dates(sentence.text, ctx.published, sentence.start)
     locators = _locators(mentions, body, ctx.gazetteer)
