@@ -45,11 +45,11 @@ _WORD_START = re.compile(rf"\b\w{{1,{PREFIX}}}")
 Frame = tuple[list, int]
 
 
-@lru_cache(maxsize=8)  # the gates of one sentence share it
+@lru_cache(maxsize=1024)  # the gates of one sentence share it
 def word_starts(text: str) -> tuple[tuple[int, str], ...]:
     """(offset, first three letters lower-cased) of every word in ``text``."""
     folded = text if text.isascii() else text.translate(_FOLD)  # one character for one
-    return tuple((m.start(), m.group().lower()) for m in _WORD_START.finditer(folded))
+    return tuple([(m.start(), m.group().lower()) for m in _WORD_START.finditer(folded)])
 
 
 def pattern_prefixes(pattern: re.Pattern) -> frozenset[str] | None:
@@ -183,22 +183,25 @@ class PatternGate:
         """What ``for i, p in enumerate(patterns): for m in p.finditer(text)`` yields, as
         (i, m), trying each pattern only at the word starts it can begin with."""
         mask = self.always
-        places: dict[int, list[int]] = {}
+        masks = self._masks
+        hits: list[tuple[int, int]] = []  # (offset, patterns) of words that begin a match
         for offset, start in word_starts(text):
-            bits = self._mask(start)
+            bits = masks.get(start)
+            if bits is None:
+                bits = self._mask(start)
             if bits:
                 mask |= bits
-                for i in self._order(bits):
-                    places.setdefault(i, []).append(offset)
+                hits.append((offset, bits))
         for i in self._order(mask):
             pattern = self.patterns[i]
-            if self.always >> i & 1:
+            bit = 1 << i
+            if self.always & bit:
                 for m in pattern.finditer(text):
                     yield i, m
                 continue
             end = 0
-            for offset in places[i]:
-                if offset >= end:
+            for offset, bits in hits:
+                if bits & bit and offset >= end:
                     m = pattern.match(text, offset)
                     if m:
                         yield i, m
