@@ -612,15 +612,17 @@ def events_in_sentence(
     body = ctx.body
     if not mentions:
         return []
+    triggers = find_triggers(sentence)
+    exclusive = _exclusivity(sentence, body, mentions, ctx.gazetteer)
+    if not triggers and not exclusive:
+        return []
     clauses = split_clauses(sentence)
     tokens = tokenize(sentence) if tokens is None else tokens
-    triggers = find_triggers(sentence)
     if actors is None:
         actors = find_actors(sentence.text, sentence.start)
     if dates is None:
         dates = find_dates(sentence.text, ctx.published, sentence.start)
     locators = _locators(mentions, body, ctx.gazetteer)
-    exclusive = _exclusivity(sentence, body, mentions, ctx.gazetteer)
     targets = [m for m in mentions if m.start not in locators]
     events: list[Event] = []
     seen: set[tuple[str, str, str]] = set()
