@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geomap.articles import Article, ReadReport, article_files, iter_articles, read_article
-from geomap.event_table import EventTable, NotBulk, parse_csv, read_event_table
 from geomap.exc import ArticleError, EventsFileError, GeomapError
 from geomap.gazetteer import Gazetteer, load_gazetteer
 from geomap.mapping import MapOptions, article_table, build_map, draws_areas, render_map
@@ -32,6 +31,7 @@ from geomap.records import (
 from geomap.timeline import Timeline, build_timeline
 
 if TYPE_CHECKING:
+    from geomap.event_table import EventTable
     from geomap.extract import ArticleExtraction, Extractor
 
 GAZETTEER = "gazetteer.csv"
@@ -373,6 +373,8 @@ def load_events(
 def _build_bulk(data_dir, out_dir: Path, events_file, options: MapOptions) -> BuildResult | None:
     """A large events CSV straight to columns (geomap.event_table); None when the file needs
     the row-by-row reader (which then reports its errors by line and field)."""
+    from geomap.event_table import NotBulk, parse_csv, read_event_table
+
     with ThreadPoolExecutor(1) as pool:
         parsed = pool.submit(parse_csv, events_file)  # while the gazetteer loads
         gazetteer = load_gazetteer(Path(data_dir) / GAZETTEER)

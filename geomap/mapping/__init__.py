@@ -18,19 +18,19 @@ import zlib
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import folium
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from geomap.articles import Article
 from geomap.mapping.areas import MAX_PLACES, held_areas
 from geomap.mapping.assets import STATIC, inline, placeholder, script_safe_json
-from geomap.mapping.plugins import Basemap, Legend, OfflineAssets, TimeSlider
 from geomap.periods import PRECISIONS
 from geomap.records import KINDS, Event, Mention
 from geomap.timeline import Timeline
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 FORMAT_VERSION = 1
 ACTORS = ["", "SDF", "ISIS", "SYRIAN_GOV", "IRAQI_GOV", "COALITION"]
@@ -291,6 +291,9 @@ class MapColumns:
 def _claim_strings(columns: MapColumns) -> tuple[_Strings, np.ndarray, np.ndarray]:
     """The string table begun with "" and each claim's sentence and date text, in order of
     first appearance (sentence, date text, next claim, ...), and the two code columns."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     evidence = _arrow_strings(columns.c_evidence)
     when = _arrow_strings(columns.c_when)
     count = len(evidence)
@@ -308,6 +311,8 @@ def _claim_strings(columns: MapColumns) -> tuple[_Strings, np.ndarray, np.ndarra
 
 
 def _arrow_strings(values) -> pa.Array:
+    import pyarrow as pa
+
     if isinstance(values, pa.ChunkedArray):
         return values.combine_chunks() if values.num_chunks else pa.array([], pa.string())
     if isinstance(values, pa.Array):
@@ -335,6 +340,9 @@ def encode(
     events that need them (non-day precision, disagreement) to a string index. The string
     table holds each text once: claims' sentences and dates, event dates, conflicts, mentions.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     gaz = gazetteer
     strings, c_sentence, c_when = _claim_strings(columns)
     article_index = {a["name"]: i for i, a in enumerate(articles)}
@@ -518,6 +526,10 @@ def render_map(
 ) -> str:
     """The page for timeline columns (from :meth:`MapColumns.from_timeline` or an events
     table read in bulk)."""
+    import folium  # here, not at the top: extraction never needs it
+
+    from geomap.mapping.plugins import Basemap, Legend, OfflineAssets, TimeSlider
+
     options = options or MapOptions()
     gaz = gazetteer
     located = [p for p, n in zip(gaz, columns.s_count, strict=True) if n] or list(gaz)
