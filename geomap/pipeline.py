@@ -304,9 +304,7 @@ def write_event_outputs(timeline: Timeline, mentions: list[Mention], out_dir: Pa
         ),
         atomic_write(
             out_dir / "mentions.csv",
-            _csv_lines(
-                ([m.as_row()[c] for c in MENTION_COLUMNS] for m in mentions), MENTION_COLUMNS
-            ),
+            _csv_lines((m.as_list() for m in mentions), MENTION_COLUMNS),
         ),
     ]
 

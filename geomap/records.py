@@ -232,6 +232,11 @@ class Mention:
             "figures": "|".join(f"{f.label}={f.value}" for f in self.figures),
         }
 
+    def as_list(self) -> list[str]:
+        """The row in MENTION_COLUMNS order."""
+        row = self.as_row()
+        return [row[column] for column in MENTION_COLUMNS]
+
 
 def _bool(value: str, path: str, line: int, column: str) -> bool:
     low = value.strip().lower()
