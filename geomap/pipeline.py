@@ -201,6 +201,11 @@ def extract(
 
     ``unknown_names``: also list the place-like names the gazetteer lacks (``geomap check``).
     """
+    with paused_gc():
+        return _extract(data_dir, out_dir, jobs, keep_going, progress, unknown_names)
+
+
+def _extract(data_dir, out_dir, jobs, keep_going, progress, unknown_names) -> ExtractResult:
     data_dir = Path(data_dir)
     gazetteer = load_gazetteer(data_dir / GAZETTEER)
     report = ReadReport()
