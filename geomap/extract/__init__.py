@@ -85,8 +85,9 @@ def extract_article(
     result = ArticleExtraction(article)
     recent: list[tuple[int, PlaceMention]] = []  # (sentence number, mention) for anaphora
     for number, sentence in enumerate(sentences):
-        tokens = tokenize(sentence)
-        mentions = finder.find(sentence, body, tokens)
+        # most sentences of real articles name no place: they are not tokenized
+        tokens = tokenize(sentence) if unknown_names or finder.may_mention(sentence.text) else []
+        mentions = finder.find(sentence, body, tokens) if tokens else []
         if unknown_names:
             result.unknown_names.extend(finder.unknown_names(sentence, body, mentions, tokens))
         anaphor = _ANAPHOR.match(sentence.text)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geomap.extract.text import Span, Token, tokenize
+from geomap.extract.text import Span, Token, tokenize, words
 from geomap.gazetteer import (
     ARABIC_ARTICLES,
     ENGLISH_LOOKALIKES,
@@ -60,6 +60,11 @@ class MentionFinder:
         self.index = gazetteer.key_index()
         self.max_len = max((len(k) for k in self.index), default=1)
         self.first_keys = {k[0] for k in self.index}
+
+    def may_mention(self, text: str) -> bool:
+        """False when no word of ``text`` can begin a gazetteer spelling (then :meth:`find`
+        finds nothing), without making tokens."""
+        return not self.first_keys.isdisjoint(map(raw_token_key, words(text)))
 
     def _content_tokens(self, tokens: list[Token], body: str) -> list[tuple[Token, int, str]]:
         """Tokens with Arabic articles folded into the next word: (token, start, key)."""

@@ -99,6 +99,11 @@ def split_clauses(sentence: Span) -> list[Span]:
     return clauses
 
 
+def words(text: str) -> list[str]:
+    """The texts of :func:`tokenize`'s tokens, without offsets (cheaper)."""
+    return _WORD.findall(text)
+
+
 def tokenize(span: Span) -> list[Token]:
     """Word tokens of a span, with offsets in the article body."""
     base = span.start
