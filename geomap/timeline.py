@@ -64,8 +64,12 @@ def merge_events(events: Iterable[Event]) -> list[Event]:
         )
         groups[key].append(event)
     # an unknown controller joins the single known controller of the same change
+    known_by_change: dict[tuple, list[tuple]] = defaultdict(list)
+    for key in groups:
+        if key[4]:
+            known_by_change[(*key[:4], key[5])].append(key)
     for key in [k for k in groups if k[4] == ""]:
-        known = [k for k in groups if k[:4] == key[:4] and k[4] and k[5] == key[5]]
+        known = known_by_change.get((*key[:4], key[5]), [])
         if len(known) == 1:
             groups[known[0]].extend(groups.pop(key))
     merged = []

@@ -38,6 +38,24 @@ def test_same_change_from_several_articles_is_one_event_with_all_sources():
     assert merged[0].confidence > ev("hajin", "captured", "2018-12-14", "SDF").confidence
 
 
+def test_a_report_without_controller_joins_the_one_known_controller_of_the_change():
+    merged = merge_events(
+        [
+            ev("hajin", "contested", "2018-12-10", "SDF", "a.txt"),
+            ev("hajin", "contested", "2018-12-10", "", "b.txt"),
+            ev("sousa", "contested", "2018-12-10", "SDF", "a.txt"),
+            ev("sousa", "contested", "2018-12-10", "ISIS", "c.txt"),
+            ev("sousa", "contested", "2018-12-10", "", "b.txt"),
+        ]
+    )
+    by_place = {}
+    for event in merged:
+        by_place.setdefault(event.place_id, []).append((event.controller, event.sources))
+    assert by_place["hajin"] == [("SDF", ["a.txt", "b.txt"])]
+    # two known controllers: the unknown one cannot be assigned to either
+    assert sorted(by_place["sousa"]) == [("", ["b.txt"]), ("ISIS", ["c.txt"]), ("SDF", ["a.txt"])]
+
+
 def test_event_ids_are_stable(gazetteer):
     first = build_timeline([ev("hajin", "captured", "2018-12-14", "SDF")], gazetteer)
     second = build_timeline([ev("hajin", "captured", "2018-12-14", "SDF")], gazetteer)
