@@ -36,6 +36,9 @@ _PLACE_CUE = re.compile(
 )
 
 
+_ARTICLE_LETTERS = max(map(len, ARABIC_ARTICLES))  # longer words are never articles
+
+
 @dataclass(frozen=True)
 class PlaceMention:
     """A place named in the text: its gazetteer id and where it stands."""
@@ -73,7 +76,7 @@ class MentionFinder:
         last = len(tokens) - 1
         for i, tok in enumerate(tokens):
             text = tok.text
-            if len(text) <= 3 and i < last:  # the articles are two or three letters
+            if len(text) <= _ARTICLE_LETTERS and i < last:
                 low = text.lower()
                 if low in ARABIC_ARTICLES:
                     nxt = tokens[i + 1]
