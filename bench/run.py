@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
 WORK = HERE / "work"
-# the console script itself, not a version manager's shim in front of it (pyenv's costs
+# the console script itself, not a version manager's shim in front of it (one costs
 # ~0.1 s a run), as the baselines run their interpreter directly
 GEOMAP = str(Path(sys.executable).with_name("geomap"))
 if not Path(GEOMAP).exists():
