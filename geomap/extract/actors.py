@@ -132,10 +132,6 @@ class ArticleActors:
     defender: str = "ISIS"
 
     @classmethod
-    def from_text(cls, text: str) -> ArticleActors:
-        return cls.from_actors(find_actors(text))
-
-    @classmethod
     def from_actors(cls, actors: Iterable[ActorMention]) -> ArticleActors:
         counts = Counter(a.actor for a in actors)
         others = [(n, a) for a, n in counts.items() if a not in ("ISIS", "COALITION")]

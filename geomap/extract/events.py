@@ -314,7 +314,7 @@ def find_triggers(span: Span) -> list[Trigger]:
                 continue
             after = span.text[m.end() : m.end() + 4].lower()
             if (
-                re.search(r"\b(?:was|were|been|being|be|is|are|got|get)\s+$", before)
+                is_passive
                 or (after.startswith(" by") and not after.startswith(" by "))
                 or re.match(r"\s+by\b", span.text[m.end() :])
             ):
