@@ -216,3 +216,53 @@ def test_clicking_a_place_opens_its_popup(built, open_map):
     assert "Hajin" in popup.inner_text() and "Held by SDF" in popup.inner_text()
     page.evaluate("window.geomap.setDate('2018-12-13')")  # the open popup follows the slider
     assert "Held by ISIS" in page.locator(".geomap-pop").inner_text()
+
+
+def test_the_map_opens_framing_every_place_and_stays_still(built, browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    page.route("http*://**", lambda route: route.abort())
+    # the view when the map reports ready, before anything could move it
+    page.add_init_script(
+        """document.addEventListener('geomap:ready', () => {
+             const m = window.geomap.map;
+             window.viewAtReady = [m.getZoom(), m.getCenter().lat, m.getCenter().lng];
+           });"""
+    )
+    page.goto(built.map_path.resolve().as_uri())
+    wait_until(page, "window.viewAtReady !== undefined")
+    page.wait_for_timeout(800)  # an animated fit would have started and ended by now
+    view = "(m => [m.getZoom(), m.getCenter().lat, m.getCenter().lng])(window.geomap.map)"
+    assert page.evaluate(view) == page.evaluate("window.viewAtReady")
+    outside = page.evaluate(
+        """() => { const m = window.geomap.map, b = m.getBounds();
+          return window.geomap.places().filter(id => {
+            const s = window.geomap.state(id);
+            return s && s.controller && !b.contains(window.geomap.placeLatLng(id));
+          }); }"""
+    )
+    assert outside == []
+    context.close()
+
+
+def test_pointer_over_a_place_and_a_click_beside_it_opens_nothing(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15").page
+    page.evaluate(
+        "window.geomap.map.setView(window.geomap.placeLatLng('hajin'), 12, {animate: false})"
+    )
+    page.evaluate("window.geomap.flush()")
+    x, y = page.evaluate(
+        """() => {
+          const m = window.geomap.map, g = window.geomap.placeLatLng('hajin');
+          const c = m.latLngToContainerPoint(g), r = m.getContainer().getBoundingClientRect();
+          return [r.left + c.x, r.top + c.y];
+        }"""
+    )
+    cursor = "() => getComputedStyle(document.elementFromPoint(%d, %d)).cursor"
+    page.mouse.move(x, y)
+    wait_until(page, f"({cursor % (x, y)})() === 'pointer'")
+    page.mouse.move(x + 60, y + 60)
+    wait_until(page, f"({cursor % (x + 60, y + 60)})() !== 'pointer'")
+    page.mouse.click(x + 60, y + 60)
+    page.wait_for_timeout(100)
+    assert page.locator(".geomap-pop").count() == 0

@@ -24,13 +24,6 @@
     return lo - 1;
   }
 
-  // A circle marker that draws other shapes on the canvas renderer, one per side, so the
-  // map reads in grey print and for colour-blind readers.
-  var ShapeMarker = L.CircleMarker.extend({
-    _updatePath: function () {}, // drawn in batches by batchDraw
-    _containsPoint: function (p) { return p.distanceTo(this._point) <= this._radius + 5 + this._clickTolerance(); }
-  });
-
   // Closed outlines end with a lineTo back to their start: with round caps and joins it
   // draws the same, and closePath costs ~1 µs a call in Chromium's canvas recording.
   var TAU = Math.PI * 2;
@@ -50,13 +43,9 @@
   // objects numbered by GeomapApp.styleOf, so grouping is by integer. The canvas holds the
   // places only (the held area has its own, underneath).
   function batchDraw() {
-    var ctx = this._ctx, bounds = this._redrawBounds, app = this._geomapApp, styles = app.styles;
+    var ctx = this._ctx, app = this._geomapApp, styles = app.styles;
     var used = [], halos = [], i, k;
     ctx.save();
-    if (bounds) {
-      var size = bounds.getSize();
-      ctx.beginPath(); ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y); ctx.clip();
-    }
     // group the places' pixel positions by style, in reused typed arrays
     var places = app.places, n = places.length, xs = app.drawXs, ys = app.drawYs;
     if (!xs || xs.length < 2 * n) { xs = app.drawXs = new Float64Array(2 * n); ys = app.drawYs = new Float64Array(2 * n); }
@@ -64,18 +53,18 @@
     for (i = 0; i < styles.length; i++) { count[i] = 0; }
     var ids = app.drawIds && app.drawIds.length >= n ? app.drawIds : (app.drawIds = new Int32Array(n));
     for (i = 0; i < n; i++) {
-      var layer = places[i].marker, s = places[i].style;
+      var s = places[i].style;
       ids[i] = -1;
-      if (!s || !layer._map || (bounds && !layer._pxBounds.intersects(bounds))) { continue; }
+      if (!s) { continue; }
       ids[i] = s.id; count[s.id]++;
-      if (s.halo) { halos.push(layer); }
+      if (s.halo) { halos.push(places[i]); }
     }
     var at = 0;
     for (i = 0; i < styles.length; i++) { start[i] = at; at += count[i]; if (count[i]) { used.push(i); } count[i] = start[i]; }
     for (i = 0; i < n; i++) {
       if (ids[i] < 0) { continue; }
-      var pt = places[i].marker._point, slot = count[ids[i]]++;
-      xs[slot] = pt.x; ys[slot] = pt.y;
+      var slot = count[ids[i]]++;
+      xs[slot] = places[i].x; ys[slot] = places[i].y;
     }
     for (var g = 0; g < used.length; g++) {
       var o = styles[used[g]], from = start[used[g]], to = count[used[g]], sz = o.size, x, y;
@@ -111,7 +100,7 @@
     if (halos.length) {
       ctx.beginPath();
       for (i = 0; i < halos.length; i++) {
-        var hp = halos[i]._point, hr = halos[i]._geomapPlace.style.size + 7;
+        var hp = halos[i], hr = hp.style.size + 7;
         ctx.moveTo(hp.x + hr, hp.y); ctx.arc(hp.x, hp.y, hr, 0, Math.PI * 2);
       }
       ctx.globalAlpha = 1; ctx.lineWidth = 3; ctx.strokeStyle = "#00a0ff"; ctx.setLineDash([]); ctx.stroke();
@@ -119,6 +108,78 @@
     ctx.setLineDash([]); ctx.globalAlpha = 1;
     ctx.restore();
   }
+
+  // The places (all but provinces) are drawn and hit-tested by one canvas layer, not one
+  // Leaflet layer each: adding 10,000 markers cost ~150 ms, and every zoom re-projected each
+  // through its own handlers. A place's pixel position (place.x, place.y) is computed for
+  // the map's zoom and pixel origin when a draw finds them changed.
+  var PlacesCanvas = L.Canvas.extend({
+    initialize: function (app, options) {
+      L.Canvas.prototype.initialize.call(this, options);
+      this._geomapApp = app;
+      this._projectedFor = null;
+    },
+    _draw: batchDraw,
+    _updatePaths: function () {
+      if (this._postponeUpdatePaths) { return; }
+      this._redrawBounds = null;
+      this._redraw();
+    },
+    _redraw: function () {
+      this._project();
+      L.Canvas.prototype._redraw.call(this);
+    },
+    _project: function () {
+      var map = this._map, origin = map.getPixelOrigin(), zoom = map.getZoom();
+      var key = zoom + "," + origin.x + "," + origin.y;
+      if (key === this._projectedFor) { return; }
+      this._projectedFor = key;
+      var places = this._geomapApp.places;
+      for (var i = 0; i < places.length; i++) {
+        var place = places[i], pt = map.latLngToLayerPoint([place.lat, place.lon]);
+        place.x = pt.x; place.y = pt.y;
+      }
+    },
+    // the place under a layer point: the nearest whose marker (with Leaflet's click
+    // tolerance around it) contains the point, or null
+    placeAt: function (point) {
+      this._project();
+      var places = this._geomapApp.places, best = null, bestD = Infinity, pad = 5 + 0.75 + this.options.tolerance;
+      for (var i = 0; i < places.length; i++) {
+        var place = places[i];
+        if (!place.style) { continue; }
+        var dx = place.x - point.x, dy = place.y - point.y, d = dx * dx + dy * dy, r = place.radius + pad;
+        if (d <= r * r && d <= bestD) { best = place; bestD = d; }
+      }
+      return best;
+    },
+    _onClick: function (e) {
+      var map = this._map;
+      var place = e.type === "click" && !map._draggableMoved(map) ? this.placeAt(map.mouseEventToLayerPoint(e)) : null;
+      this._fireEvent(false, e);
+      if (place) { this._geomapApp.openPlace(place, map.mouseEventToLatLng(e)); }
+    },
+    // the pointer cursor over a place; checked at most every 32 ms, and once more after the
+    // last move of a burst so that it never stays on where the mouse has left
+    _handleMouseHover: function (e, point) {
+      this._hoverPoint = point;
+      if (this._mouseHoverThrottled) { return; }
+      var over = this.placeAt(point) !== null;
+      if (over !== !!this._overPlace) {
+        if (over) { L.DomUtil.addClass(this._container, "leaflet-interactive"); } else { L.DomUtil.removeClass(this._container, "leaflet-interactive"); }
+        this._overPlace = over;
+      }
+      this._mouseHoverThrottled = true;
+      setTimeout(L.Util.bind(function () {
+        this._mouseHoverThrottled = false;
+        if (this._hoverPoint && this._hoverPoint !== point && this._map) { this._handleMouseHover(e, this._hoverPoint); }
+      }, this), 32);
+    },
+    _handleMouseOut: function () {
+      this._hoverPoint = null;
+      if (this._overPlace) { L.DomUtil.removeClass(this._container, "leaflet-interactive"); this._overPlace = false; }
+    }
+  });
 
   function GeomapApp(map, data, basemap, columns) {
     this.map = map;
@@ -128,10 +189,9 @@
     this.str = data.str;
     this.day0 = dayOf(this.meta.first);
     this.decode(columns);
-    this.renderer = L.canvas({ padding: 0.2, tolerance: 4 });
-    this.renderer._draw = batchDraw;
-    this.renderer._geomapApp = this;
+    this.renderer = new PlacesCanvas(this, { padding: 0.2, tolerance: 4 });
     this.styles = []; this.styleIds = new Int32Array(1 << 20).fill(-1);
+    this.fitPlaces();
     this.drawBasemap(basemap);
     this.drawAreas();
     this.drawPlaces();
@@ -181,7 +241,7 @@
       var place = { index: i, id: row[0], name: row[1], lat: row[2], lon: row[3], kind: d.kinds[row[4]],
         kindIndex: row[4], s0: stateAt, e0: eventAt, spellings: row[5], days: allDays.subarray(stateAt, stateAt + n),
         codes: c.s_code.subarray(stateAt, stateAt + n), since: null, ev: null,
-        last: -2, marker: null, style: null };
+        last: -2, marker: null, style: null, x: 0, y: 0, radius: 0 };
       for (k = stateAt; k < stateAt + n; k++) { eventAt += sEvents[k]; }
       stateAt += n;
       places.push(place); byId[place.id] = place;
@@ -306,10 +366,11 @@
     return km2;
   };
 
-  // One popup for the whole map, opened by a click on any place (its events reach one
-  // shared parent): 10,000 markers with a popup each would cost a second to open the page.
+  // One popup for the whole map, opened by a click on any place: on the places' canvas
+  // (PlacesCanvas.placeAt) or on a province's outline or label, whose events reach one
+  // shared parent. 10,000 markers with a popup each would cost a second to open the page.
   GeomapApp.prototype.drawPlaces = function () {
-    var self = this, bounds = [], parent = new L.Evented();
+    var self = this, parent = new L.Evented();
     this.placePopup = L.popup({ maxWidth: 420, minWidth: 260, className: "geomap-popup" });
     this.popupPlace = null;
     parent.on("click", function (e) {
@@ -318,25 +379,33 @@
     });
     for (var i = 0; i < this.places.length; i++) {
       var place = this.places[i];
-      if (place.kind === "region") {
-        var shape = this.regionShapes[place.id];
-        if (shape) {
-          place.outline = L.geoJSON(shape, { pane: "geomap-regions", renderer: this.regionRenderer,
-            style: { color: "#777", weight: 2, dashArray: "4,4", fillOpacity: 0 } });
-          place.outline.eachLayer(function (layer) { layer._geomapPlace = place; layer.addEventParent(parent); });
-          place.outline.addTo(this.map);
-        }
-        place.marker = L.marker([place.lat, place.lon], { icon: L.divIcon({ className: "geomap-region-label", html: "", iconSize: null }), keyboard: false });
-        place.marker.on("add", (function (p) { return function () { var e = p.marker.getElement(); if (e) { e.textContent = p.name; } }; })(place));
-      } else {
-        place.marker = new ShapeMarker([place.lat, place.lon], { renderer: this.renderer, radius: this.meta.radius[place.kind] || 6, weight: 1.5 });
-        if (place.days.length) { bounds.push([place.lat, place.lon]); }
+      if (place.kind !== "region") { place.radius = this.meta.radius[place.kind] || 6; continue; }
+      var shape = this.regionShapes[place.id];
+      if (shape) {
+        place.outline = L.geoJSON(shape, { pane: "geomap-regions", renderer: this.regionRenderer,
+          style: { color: "#777", weight: 2, dashArray: "4,4", fillOpacity: 0 } });
+        place.outline.eachLayer(function (layer) { layer._geomapPlace = place; layer.addEventParent(parent); });
+        place.outline.addTo(this.map);
       }
+      place.marker = L.marker([place.lat, place.lon], { icon: L.divIcon({ className: "geomap-region-label", html: "", iconSize: null }), keyboard: false });
+      place.marker.on("add", (function (p) { return function () { var e = p.marker.getElement(); if (e) { e.textContent = p.name; } }; })(place));
       place.marker._geomapPlace = place;
       place.marker.addEventParent(parent);
       place.marker.addTo(this.map);
     }
-    if (bounds.length) { this.map.fitBounds(bounds, { padding: [40, 40], maxZoom: 10 }); }
+    this.renderer.addTo(this.map);
+  };
+
+  // The first view frames every place with evidence. It is set before anything is drawn and
+  // without animation: an animated zoom after the markers were added projected and drew
+  // them twice (10,000 places: ~0.5 s more before the map settled).
+  GeomapApp.prototype.fitPlaces = function () {
+    var bounds = [];
+    for (var i = 0; i < this.places.length; i++) {
+      var place = this.places[i];
+      if (place.kind !== "region" && place.days.length) { bounds.push([place.lat, place.lon]); }
+    }
+    if (bounds.length) { this.map.fitBounds(bounds, { padding: [40, 40], maxZoom: 10, animate: false }); }
   };
 
   GeomapApp.prototype.openPlace = function (place, latlng) {
