@@ -9,7 +9,8 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -187,7 +188,28 @@ class Event:
         }
 
     def copy(self, **changes) -> Event:
-        return replace(self, **changes)
+        """What ``dataclasses.replace(self, **changes)`` makes (date bounds follow the date;
+        an empty id, source list or claim list is filled in again), without running
+        ``__init__``: merging copies every event, and replace cost ~20 µs a copy."""
+        new = _new_event(Event)
+        for name, value in zip(_EVENT_FIELDS, _event_values(self), strict=True):
+            setattr(new, name, value)
+        for name, value in changes.items():
+            setattr(new, name, value)
+        if "date" in changes or "date_precision" in changes:
+            new.first_day, new.last_day = date_bounds(new.date, new.date_precision)
+        if not new.sources and new.article:
+            new.sources = [new.article]
+        if not new.claims and new.article:
+            new.claims = [new.own_claim()]
+        if not new.event_id:
+            new.event_id = new.make_id()
+        return new
+
+
+_EVENT_FIELDS = tuple(f.name for f in fields(Event))
+_event_values = attrgetter(*_EVENT_FIELDS)
+_new_event = object.__new__
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,6 @@ def merge_events(events: Iterable[Event]) -> list[Event]:
                 event_id="",
             )
         )
-        merged[-1].event_id = merged[-1].make_id()
         merged[-1].curated = any(e.curated for e in members)
     return sort_events(merged)
 

@@ -173,3 +173,25 @@ def test_an_inferred_row_can_be_rejected(gazetteer):
     timeline = build_timeline(raw, gazetteer, rejected=[inferred.event_id])
     assert not any(e.inferred for e in timeline.events)
     assert timeline.unmatched_rejections == []
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"curated": True},
+        {"date": "2018-12", "date_precision": "month", "event_id": ""},
+        {"date": "2018-12-13", "kind": "held", "controller": "ISIS", "inferred": True},
+        {"event_id": "", "sources": [], "claims": [], "conflicts": []},
+        {"article": "", "sources": [], "claims": [], "event_id": ""},
+    ],
+)
+def test_copy_is_what_dataclasses_replace_makes(changes):
+    import dataclasses
+
+    base = ev("hajin", "captured", "2018-12-14", "SDF", published="2018-12-15")
+    base.conflicts = ["x"]
+    copied, replaced = base.copy(**changes), dataclasses.replace(base, **changes)
+    for field in dataclasses.fields(Event):
+        assert getattr(copied, field.name) == getattr(replaced, field.name), field.name
+    assert copied is not base and base.date == "2018-12-14"
