@@ -228,12 +228,20 @@ def build(
                     "map": str(result.map_path),
                     "map_bytes": result.map_bytes,
                     "written": [str(p) for p in result.extraction.written],
+                    "not_rewritten": [str(p) for p in result.not_rewritten],
                 },
                 indent=1,
             )
         )
         return
     _summary(result.extraction, quiet)
+    for path in result.not_rewritten:
+        click.echo(
+            f"warning: {path} is from an earlier build and does not describe this map "
+            "(a build from --events writes map.html only); delete it or build into "
+            "another --out folder",
+            err=True,
+        )
     if not quiet:
         counts = _counts(result.extraction)
         click.echo(

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 GAZETTEER = "gazetteer.csv"
 ARTICLES = "articles"
 CURATED = "events.csv"
+EVENT_OUTPUTS = ("events.csv", "events.geojson", "mentions.csv")  # beside map.html
 
 
 def atomic_write(path: str | Path, data: str | bytes | Iterable[str | bytes]) -> Path:
@@ -339,6 +340,9 @@ class BuildResult:
     extraction: ExtractResult | BulkResult
     map_path: Path
     map_bytes: int
+    # event outputs of an earlier build in the output folder that this one left as they
+    # were (a build from an events file writes map.html only): they do not describe the map
+    not_rewritten: list[Path] = field(default_factory=list)
 
 
 def build(
@@ -356,7 +360,18 @@ def build(
     With ``events_file`` (an events CSV) no article is read and only ``map.html`` is
     written; large files are read as columns (:mod:`geomap.event_table`)."""
     with paused_gc():
-        return _build(data_dir, out_dir, events_file, options, jobs, keep_going, progress)
+        result = _build(data_dir, out_dir, events_file, options, jobs, keep_going, progress)
+    if events_file is not None:
+        written = {p.resolve() for p in result.extraction.written}
+        source = Path(events_file).resolve()
+        result.not_rewritten = [
+            path
+            for name in EVENT_OUTPUTS
+            if (path := Path(out_dir) / name).exists()
+            and path.resolve() not in written
+            and path.resolve() != source
+        ]
+    return result
 
 
 def load_events(

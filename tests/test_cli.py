@@ -142,6 +142,26 @@ def test_build_from_an_events_file(cli, tmp_path):
     assert not (out / "events.csv").exists()  # the events file is the input
 
 
+def test_build_from_events_warns_of_an_earlier_builds_event_files(cli, tmp_path):
+    out = tmp_path / "out"
+    assert cli("build", "--data", DATA, "--out", out, "-q").exit_code == 0
+    events = tmp_path / "curated.csv"
+    events.write_text(
+        "event_id,date,date_precision,place_id,kind,actor,controller,evidence\n"
+        ",2019-01-06,day,al_shaafah,captured,SDF,SDF,Curated.\n",
+        encoding="utf-8",
+    )
+    result = cli("build", "--data", DATA, "--out", out, "--events", events, "-q")
+    assert result.exit_code == 0, result.output
+    for name in ("events.csv", "events.geojson", "mentions.csv"):
+        assert f"warning: {out / name} is from an earlier build" in result.output
+    # the events file itself, or a clean folder, is not warned about
+    result = cli("build", "--data", DATA, "--out", out, "--events", out / "events.csv", "-q")
+    assert f"{out / 'events.csv'} is from an earlier build" not in result.output
+    result = cli("build", "--data", DATA, "--out", tmp_path / "clean", "--events", events)
+    assert "warning" not in result.output
+
+
 def test_outputs_are_byte_identical_across_runs(cli, tmp_path):
     for run in ("a", "b"):
         assert (
