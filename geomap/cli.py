@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -546,3 +547,24 @@ def gazetteer_add(name, data_dir, source, online, yes):
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+def run() -> None:
+    """The console script: :func:`main`, then an exit that does not free every object one by
+    one. After a 10,000-place build that teardown took ~0.3 s (of ~2.5 s); every output is
+    written, renamed and closed by then. mypy ends its runs the same way."""
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+    else:  # pragma: no cover - click's main always ends in SystemExit
+        code = 0
+    if code is not None and not isinstance(code, int):
+        click.echo(code, err=True)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: Python's own exit says 120
+            code = code or 120
+    os._exit(code or 0)

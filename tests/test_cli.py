@@ -214,3 +214,23 @@ def test_quiet_prints_nothing(tmp_path):
         main, ["build", "--data", str(DATA), "--out", str(tmp_path), "-q", "--jobs", "1"]
     )
     assert result.exit_code == 0 and result.output == ""
+
+
+@pytest.mark.parametrize(
+    "args,code,stream,text",
+    [
+        (["geocode", "Hajin", "--data", DATA, "--json"], 0, "stdout", '"hajin"'),
+        (["geocode", "Bagoose", "--data", DATA], 1, "stderr", "did you mean"),
+        (["geocode"], 2, "stderr", "Missing argument"),
+    ],
+)
+def test_console_script_exits_with_the_commands_code_and_all_its_output(args, code, stream, text):
+    # the console script ends with a hard exit (no teardown): its exit codes and output survive
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "from geomap.cli import run; run()", *map(str, args)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == code
+    assert text in getattr(done, stream)
+    assert "Traceback" not in done.stderr
