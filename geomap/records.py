@@ -117,6 +117,10 @@ class Event:
 
     def __post_init__(self) -> None:
         self.first_day, self.last_day = date_bounds(self.date, self.date_precision)
+        self._fill_in()
+
+    def _fill_in(self) -> None:
+        """An empty source list, claim list or id is made from the event itself."""
         if not self.sources and self.article:
             self.sources = [self.article]
         if not self.claims and self.article:
@@ -198,12 +202,7 @@ class Event:
             setattr(new, name, value)
         if "date" in changes or "date_precision" in changes:
             new.first_day, new.last_day = date_bounds(new.date, new.date_precision)
-        if not new.sources and new.article:
-            new.sources = [new.article]
-        if not new.claims and new.article:
-            new.claims = [new.own_claim()]
-        if not new.event_id:
-            new.event_id = new.make_id()
+        new._fill_in()
         return new
 
 

@@ -197,19 +197,24 @@ def test_the_marker_is_drawn_in_the_holders_colour(built, open_map, day, expecte
     assert all(abs(a - b) <= 40 for a, b in zip(pixel, expected, strict=True)), pixel
 
 
-def test_clicking_a_place_opens_its_popup(built, open_map):
-    page = open_map(built.map_path, "#date=2018-12-15").page
+def _hajin_close_up(page) -> tuple[float, float]:
+    """Zoom in on Hajin, draw, and return its position on the screen."""
     page.evaluate(
         "window.geomap.map.setView(window.geomap.placeLatLng('hajin'), 12, {animate: false})"
     )
     page.evaluate("window.geomap.flush()")
-    x, y = page.evaluate(
+    return page.evaluate(
         """() => {
           const m = window.geomap.map, g = window.geomap.placeLatLng('hajin');
           const c = m.latLngToContainerPoint(g), r = m.getContainer().getBoundingClientRect();
           return [r.left + c.x, r.top + c.y];
         }"""
     )
+
+
+def test_clicking_a_place_opens_its_popup(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15").page
+    x, y = _hajin_close_up(page)
     page.mouse.click(x, y)
     popup = page.locator(".geomap-pop")
     popup.wait_for()
@@ -247,17 +252,7 @@ def test_the_map_opens_framing_every_place_and_stays_still(built, browser):
 
 def test_pointer_over_a_place_and_a_click_beside_it_opens_nothing(built, open_map):
     page = open_map(built.map_path, "#date=2018-12-15").page
-    page.evaluate(
-        "window.geomap.map.setView(window.geomap.placeLatLng('hajin'), 12, {animate: false})"
-    )
-    page.evaluate("window.geomap.flush()")
-    x, y = page.evaluate(
-        """() => {
-          const m = window.geomap.map, g = window.geomap.placeLatLng('hajin');
-          const c = m.latLngToContainerPoint(g), r = m.getContainer().getBoundingClientRect();
-          return [r.left + c.x, r.top + c.y];
-        }"""
-    )
+    x, y = _hajin_close_up(page)
     cursor = "() => getComputedStyle(document.elementFromPoint(%d, %d)).cursor"
     page.mouse.move(x, y)
     wait_until(page, f"({cursor % (x, y)})() === 'pointer'")
