@@ -194,7 +194,7 @@ class Event:
     def copy(self, **changes) -> Event:
         """What ``dataclasses.replace(self, **changes)`` makes (date bounds follow the date;
         an empty id, source list or claim list is filled in again), without running
-        ``__init__``: merging copies every event, and replace cost ~20 µs a copy."""
+        ``__init__`` (merging copies every event: 13,002 events 262 -> 214 ms)."""
         new = _new_event(Event)
         for name, value in zip(_EVENT_FIELDS, _event_values(self), strict=True):
             setattr(new, name, value)
