@@ -164,3 +164,16 @@ def test_a_confidence_outside_0_to_1_is_refused_by_both_paths(cli, tmp_path, val
         result = cli("build", "--data", DATA, "--out", tmp_path / "out", "--events", events, areas)
         assert result.exit_code == 1, result.output
         assert "events.csv:2, field 'confidence'" in result.output
+
+
+def test_bulk_trim_is_pythons_strip_for_every_character():
+    # the row path strips fields with str.strip, the bulk path with pyarrow: a character one
+    # trims and the other keeps would give the two paths different pages
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    points = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    texts = [f"{chr(c)} a{chr(c)}b {chr(c)}" for c in points]
+    trimmed = pc.utf8_trim_whitespace(pa.array(texts)).to_pylist()
+    pairs = zip(points, texts, trimmed, strict=True)
+    assert [hex(c) for c, text, t in pairs if t != text.strip()] == []
