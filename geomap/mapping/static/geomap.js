@@ -48,7 +48,7 @@
     ctx.save();
     // group the places' pixel positions by style, in reused typed arrays
     var places = app.places, n = places.length, xs = app.drawXs, ys = app.drawYs;
-    if (!xs || xs.length < 2 * n) { xs = app.drawXs = new Float64Array(2 * n); ys = app.drawYs = new Float64Array(2 * n); }
+    if (!xs || xs.length < n) { xs = app.drawXs = new Float64Array(n); ys = app.drawYs = new Float64Array(n); }
     var count = app.drawCount || (app.drawCount = []), start = app.drawStart || (app.drawStart = []);
     for (i = 0; i < styles.length; i++) { count[i] = 0; }
     var ids = app.drawIds && app.drawIds.length >= n ? app.drawIds : (app.drawIds = new Int32Array(n));
@@ -101,7 +101,7 @@
       ctx.beginPath();
       for (i = 0; i < halos.length; i++) {
         var hp = halos[i], hr = hp.style.size + 7;
-        ctx.moveTo(hp.x + hr, hp.y); ctx.arc(hp.x, hp.y, hr, 0, Math.PI * 2);
+        ctx.moveTo(hp.x + hr, hp.y); ctx.arc(hp.x, hp.y, hr, 0, TAU);
       }
       ctx.globalAlpha = 1; ctx.lineWidth = 3; ctx.strokeStyle = "#00a0ff"; ctx.setLineDash([]); ctx.stroke();
     }
@@ -121,9 +121,7 @@
     },
     _draw: batchDraw,
     _updatePaths: function () {
-      if (this._postponeUpdatePaths) { return; }
-      this._redrawBounds = null;
-      this._redraw();
+      if (!this._postponeUpdatePaths) { this._redraw(); }
     },
     _redraw: function () {
       this._project();
@@ -241,7 +239,7 @@
       var place = { index: i, id: row[0], name: row[1], lat: row[2], lon: row[3], kind: d.kinds[row[4]],
         kindIndex: row[4], s0: stateAt, e0: eventAt, spellings: row[5], days: allDays.subarray(stateAt, stateAt + n),
         codes: c.s_code.subarray(stateAt, stateAt + n), since: null, ev: null,
-        last: -2, marker: null, style: null, x: 0, y: 0, radius: 0 };
+        last: -2, marker: null, style: null, x: 0, y: 0, radius: this.meta.radius[d.kinds[row[4]]] || 6 };
       for (k = stateAt; k < stateAt + n; k++) { eventAt += sEvents[k]; }
       stateAt += n;
       places.push(place); byId[place.id] = place;
@@ -379,7 +377,7 @@
     });
     for (var i = 0; i < this.places.length; i++) {
       var place = this.places[i];
-      if (place.kind !== "region") { place.radius = this.meta.radius[place.kind] || 6; continue; }
+      if (place.kind !== "region") { continue; }
       var shape = this.regionShapes[place.id];
       if (shape) {
         place.outline = L.geoJSON(shape, { pane: "geomap-regions", renderer: this.regionRenderer,
@@ -456,7 +454,6 @@
   GeomapApp.prototype.redrawAll = function () {
     var r = this.renderer;
     if (!r._map) { return; }
-    r._redrawBounds = null;
     if (!r._redrawRequest) { r._redrawRequest = L.Util.requestAnimFrame(r._redraw, r); }
   };
 
