@@ -361,15 +361,12 @@ def build(
     written; large files are read as columns (:mod:`geomap.event_table`)."""
     with paused_gc():
         result = _build(data_dir, out_dir, events_file, options, jobs, keep_going, progress)
-    if events_file is not None:
-        written = {p.resolve() for p in result.extraction.written}
+    if events_file is not None:  # nothing but map.html was written
         source = Path(events_file).resolve()
         result.not_rewritten = [
             path
             for name in EVENT_OUTPUTS
-            if (path := Path(out_dir) / name).exists()
-            and path.resolve() not in written
-            and path.resolve() != source
+            if (path := Path(out_dir) / name).exists() and path.resolve() != source
         ]
     return result
 
