@@ -7,8 +7,10 @@ leaves a half-written file and the previous output stays intact. Inputs are neve
 from __future__ import annotations
 
 import gc
+import importlib.abc
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -38,6 +40,34 @@ GAZETTEER = "gazetteer.csv"
 ARTICLES = "articles"
 CURATED = "events.csv"
 EVENT_OUTPUTS = ("events.csv", "events.geojson", "mentions.csv")  # beside map.html
+
+#: True in the console script (geomap.cli.run), whose process ends after its one command.
+#: A bulk build there runs with pandas hidden: folium and pyarrow import it only to look for
+#: DataFrames, which a bulk build never gives them, and importing it took ~0.5 s of a
+#: 10,000-place build. Both remember that it was missing, so a library caller, whose process
+#: goes on, keeps its pandas.
+ONE_COMMAND_PROCESS = False
+
+
+class _HiddenPandas(importlib.abc.MetaPathFinder):
+    """An import hook under which ``import pandas`` fails as if it were not installed."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"No module named {name!r} (hidden)", name=name)
+        return None
+
+
+@contextmanager
+def _pandas_hidden(hide: bool) -> Iterator[None]:
+    hook = _HiddenPandas() if hide and "pandas" not in sys.modules else None
+    if hook is not None:
+        sys.meta_path.insert(0, hook)
+    try:
+        yield
+    finally:
+        if hook is not None:
+            sys.meta_path.remove(hook)
 
 
 def atomic_write(path: str | Path, data: str | bytes | Iterable[str | bytes]) -> Path:
@@ -390,18 +420,18 @@ def _build_bulk(data_dir, out_dir: Path, events_file, options: MapOptions) -> Bu
     the row-by-row reader (which then reports its errors by line and field)."""
     from geomap.event_table import NotBulk, parse_csv, read_event_table
 
-    with ThreadPoolExecutor(1) as pool:
+    with ThreadPoolExecutor(1) as pool, _pandas_hidden(ONE_COMMAND_PROCESS):
         parsed = pool.submit(parse_csv, events_file)  # while the gazetteer loads
         gazetteer = load_gazetteer(Path(data_dir) / GAZETTEER)
         if draws_areas(options, len(gazetteer)):
-            return None  # the held area is computed from the row-by-row timeline
+            return None  # the held area is computed (with geopandas) from the row timeline
         try:
             table = read_event_table(events_file, gazetteer, parsed)
             columns = table.map_columns()
         except NotBulk:
             return None
-    result = BulkResult(table=table, articles=table.articles())
-    page = render_map(columns, gazetteer, result.articles, [], options)
+        result = BulkResult(table=table, articles=table.articles())
+        page = render_map(columns, gazetteer, result.articles, [], options)
     map_path = atomic_write(out_dir / "map.html", page)
     return BuildResult(extraction=result, map_path=map_path, map_bytes=len(page.encode()))
 

@@ -234,3 +234,32 @@ def test_console_script_exits_with_the_commands_code_and_all_its_output(args, co
     assert done.returncode == code
     assert text in getattr(done, stream)
     assert "Traceback" not in done.stderr
+
+
+def test_console_bulk_build_skips_pandas_and_writes_the_same_map(built, tmp_path):
+    # the console script hides pandas from folium and pyarrow in a bulk build (~0.5 s of a
+    # 10,000-place one); the page must be the one a library call (pandas loaded) writes
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from geomap.mapping import MapOptions
+    from geomap.pipeline import build
+
+    events = Path(built.map_path).parent / "events.csv"
+    library = build(DATA, tmp_path / "library", events_file=events, options=MapOptions(areas=False))
+    assert "pandas" in sys.modules  # this test process has it, as a library caller would
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    for areas, pandas_loaded in (("--no-areas", False), ("--areas", True)):
+        out = tmp_path / areas
+        args = ["build", "--data", DATA, "--events", events, "--out", out, areas, "-q"]
+        command = [sys.executable, "-c", "from geomap.cli import run; run()", *map(str, args)]
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        # the held area is computed with geopandas, which needs pandas: nothing is hidden
+        assert bool(re.search(r"\| +pandas\.core$", done.stderr, re.M)) is pandas_loaded
+    no_areas = (tmp_path / "--no-areas" / "map.html").read_bytes()
+    assert no_areas == Path(library.map_path).read_bytes()
+    assert b'"areas":[]' in no_areas
+    assert b'"areas":[]' not in (tmp_path / "--areas" / "map.html").read_bytes()
