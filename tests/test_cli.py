@@ -216,6 +216,15 @@ def test_quiet_prints_nothing(tmp_path):
     assert result.exit_code == 0 and result.output == ""
 
 
+def _console(args: list, env: dict | None = None):
+    """The console script (geomap.cli.run) in its own process: its exit code and output."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "from geomap.cli import run; run()", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+
 @pytest.mark.parametrize(
     "args,code,stream,text",
     [
@@ -226,11 +235,7 @@ def test_quiet_prints_nothing(tmp_path):
 )
 def test_console_script_exits_with_the_commands_code_and_all_its_output(args, code, stream, text):
     # the console script ends with a hard exit (no teardown): its exit codes and output survive
-    import subprocess
-    import sys
-
-    command = [sys.executable, "-c", "from geomap.cli import run; run()", *map(str, args)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    done = _console(args)
     assert done.returncode == code
     assert text in getattr(done, stream)
     assert "Traceback" not in done.stderr
@@ -241,7 +246,6 @@ def test_console_bulk_build_skips_pandas_and_writes_the_same_map(built, tmp_path
     # 10,000-place one); the page must be the one a library call (pandas loaded) writes
     import os
     import re
-    import subprocess
     import sys
 
     from geomap.mapping import MapOptions
@@ -254,8 +258,7 @@ def test_console_bulk_build_skips_pandas_and_writes_the_same_map(built, tmp_path
     for areas, pandas_loaded in (("--no-areas", False), ("--areas", True)):
         out = tmp_path / areas
         args = ["build", "--data", DATA, "--events", events, "--out", out, areas, "-q"]
-        command = [sys.executable, "-c", "from geomap.cli import run; run()", *map(str, args)]
-        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+        done = _console(args, env)
         assert done.returncode == 0, done.stderr[-2000:]
         # the held area is computed with geopandas, which needs pandas: nothing is hidden
         assert bool(re.search(r"\| +pandas\.core$", done.stderr, re.M)) is pandas_loaded
