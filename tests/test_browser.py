@@ -197,24 +197,23 @@ def test_the_marker_is_drawn_in_the_holders_colour(built, open_map, day, expecte
     assert all(abs(a - b) <= 40 for a, b in zip(pixel, expected, strict=True)), pixel
 
 
-def _hajin_close_up(page) -> tuple[float, float]:
-    """Zoom in on Hajin, draw, and return its position on the screen."""
-    page.evaluate(
-        "window.geomap.map.setView(window.geomap.placeLatLng('hajin'), 12, {animate: false})"
-    )
+def _close_up(page, place_id: str = "hajin") -> tuple[float, float]:
+    """Zoom in on a place, draw, and return its position on the screen."""
+    where = f"window.geomap.placeLatLng('{place_id}')"
+    page.evaluate(f"window.geomap.map.setView({where}, 12, {{animate: false}})")
     page.evaluate("window.geomap.flush()")
     return page.evaluate(
-        """() => {
-          const m = window.geomap.map, g = window.geomap.placeLatLng('hajin');
+        f"""() => {{
+          const m = window.geomap.map, g = window.geomap.placeLatLng('{place_id}');
           const c = m.latLngToContainerPoint(g), r = m.getContainer().getBoundingClientRect();
           return [r.left + c.x, r.top + c.y];
-        }"""
+        }}"""
     )
 
 
 def test_clicking_a_place_opens_its_popup(built, open_map):
     page = open_map(built.map_path, "#date=2018-12-15").page
-    x, y = _hajin_close_up(page)
+    x, y = _close_up(page)
     page.mouse.click(x, y)
     popup = page.locator(".geomap-pop")
     popup.wait_for()
@@ -252,7 +251,7 @@ def test_the_map_opens_framing_every_place_and_stays_still(built, browser):
 
 def test_pointer_over_a_place_and_a_click_beside_it_opens_nothing(built, open_map):
     page = open_map(built.map_path, "#date=2018-12-15").page
-    x, y = _hajin_close_up(page)
+    x, y = _close_up(page)
     cursor = "() => getComputedStyle(document.elementFromPoint(%d, %d)).cursor"
     page.mouse.move(x, y)
     wait_until(page, f"({cursor % (x, y)})() === 'pointer'")
@@ -261,3 +260,60 @@ def test_pointer_over_a_place_and_a_click_beside_it_opens_nothing(built, open_ma
     page.mouse.click(x + 60, y + 60)
     page.wait_for_timeout(100)
     assert page.locator(".geomap-pop").count() == 0
+
+
+def _ring_coverage(page, place_id: str, radius: float, drawn) -> float:
+    """Share of the circle of ``radius`` px around a place whose pixels are ``drawn(rgb)``."""
+    import io
+    import math
+
+    from PIL import Image
+
+    x, y = _close_up(page, place_id)
+    page.wait_for_timeout(50)
+    half = 24
+    box = {"x": x - half, "y": y - half, "width": 2 * half, "height": 2 * half}
+    image = Image.open(io.BytesIO(page.screenshot(clip=box))).convert("RGB")
+    hits = 0
+    for step in range(180):
+        angle = step * math.pi / 90
+        for r in (radius - 0.5, radius, radius + 0.5):
+            at = (round(half + r * math.cos(angle)), round(half + r * math.sin(angle)))
+            if drawn(image.getpixel(at)):
+                hits += 1
+                break
+    return hits / 180
+
+
+def test_dashed_rings_and_dotted_outlines_show_their_gaps_as_in_the_legend(tmp_path, open_map):
+    """Contested and besieged rings and a month-precision outline are drawn with gaps.
+
+    With round line caps each dash grew by the line's width and the gaps closed: the map
+    showed solid rings where its legend showed a dashed and a dotted one."""
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "event_id,date,date_precision,place_id,kind,actor,controller,evidence\n"
+        ",2019-01-06,day,hajin,contested,SDF,ISIS,Curated.\n"
+        ",2019-01-06,day,al_shaafah,besieged,SDF,ISIS,Curated.\n"
+        ",2019-01,month,gharanij,held,SDF,SDF,Curated.\n",
+        encoding="utf-8",
+    )
+    result = build("data", tmp_path / "out", events_file=events)
+    page = open_map(result.map_path, "#date=2019-01-06").page
+
+    def sdf(px):  # the challenger's colour, #f2c800
+        return px[0] > 180 and px[1] > 140 and px[2] < 110
+
+    def outline(px):  # darker than the basemap and than the yellow fill
+        return max(px) < 160
+
+    # a town's marker has radius 7 (SDF's a circle, outlined in #222); a ring (3 px wide)
+    # is centred 3.5 px outside it
+    contested = _ring_coverage(page, "hajin", 10.5, sdf)
+    besieged = _ring_coverage(page, "al_shaafah", 10.5, sdf)
+    dotted = _ring_coverage(page, "gharanij", 7, outline)
+    # dashes 6 on 3 off, 2 on 3 off, 1 on 2 off: about 2/3, 2/5 and 1/3 of the circle
+    assert 0.45 < contested < 0.85, contested
+    assert 0.2 < besieged < 0.6, besieged
+    assert besieged < contested
+    assert 0.1 < dotted < 0.6, dotted

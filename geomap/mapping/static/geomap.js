@@ -87,13 +87,15 @@
         for (k = from; k < to; k++) { shapePath(ctx, o.shape, xs[k], ys[k], sz); }
       }
       if (o.fillOpacity > 0) { ctx.globalAlpha = o.fillOpacity; ctx.fillStyle = o.fillColor; ctx.fill(); }
+      // dashes have flat ends, as in the legend: round caps would add half the line's width
+      // at each end of every dash and close the gaps (a "1,2" dotted outline looked solid)
       ctx.setLineDash(o.dash || []); ctx.globalAlpha = o.opacity; ctx.lineWidth = o.weight;
-      ctx.strokeStyle = o.color; ctx.lineCap = "round"; ctx.lineJoin = "round"; ctx.stroke();
+      ctx.strokeStyle = o.color; ctx.lineCap = o.dash ? "butt" : "round"; ctx.lineJoin = "round"; ctx.stroke();
       if (o.ring) {
         ctx.beginPath();
         var rr = sz + 3.5;
         for (k = from; k < to; k++) { x = xs[k]; y = ys[k]; ctx.moveTo(x + rr, y); ctx.arc(x, y, rr, 0, TAU); }
-        ctx.globalAlpha = o.opacity; ctx.lineWidth = 3; ctx.strokeStyle = o.ring;
+        ctx.globalAlpha = o.opacity; ctx.lineWidth = 3; ctx.strokeStyle = o.ring; ctx.lineCap = "butt";
         ctx.setLineDash(o.ringDash); ctx.stroke();
       }
     }
@@ -103,7 +105,7 @@
         var hp = halos[i], hr = hp.style.size + 7;
         ctx.moveTo(hp.x + hr, hp.y); ctx.arc(hp.x, hp.y, hr, 0, TAU);
       }
-      ctx.globalAlpha = 1; ctx.lineWidth = 3; ctx.strokeStyle = "#00a0ff"; ctx.setLineDash([]); ctx.stroke();
+      ctx.globalAlpha = 1; ctx.lineWidth = 3; ctx.strokeStyle = "#00a0ff"; ctx.lineCap = "round"; ctx.setLineDash([]); ctx.stroke();
     }
     ctx.setLineDash([]); ctx.globalAlpha = 1;
     ctx.restore();
