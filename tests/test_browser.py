@@ -317,3 +317,19 @@ def test_dashed_rings_and_dotted_outlines_show_their_gaps_as_in_the_legend(tmp_p
     assert 0.2 < besieged < 0.6, besieged
     assert besieged < contested
     assert 0.1 < dotted < 0.6, dotted
+
+
+def test_sources_panel_lists_the_articles_and_filters_by_place(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15").page
+    body = page.locator(".geomap-sources-body")
+    assert not body.is_visible()
+    page.locator(".geomap-sources-toggle").click()
+    assert body.is_visible()
+    assert page.locator(".geomap-sources-list .geomap-source").count() == 5  # one per article
+    page.locator(".geomap-sources-filter").select_option("hajin")
+    quotes = page.locator(".geomap-sources-list q").all_inner_texts()
+    assert quotes and all("Hajin" in q or "Hajeen" in q for q in quotes), quotes
+    page.locator(".geomap-sources-toggle").click()  # closes, and opens again as it was
+    assert not body.is_visible()
+    page.locator(".geomap-sources-toggle").click()
+    assert page.locator(".geomap-sources-filter").input_value() == "hajin"
