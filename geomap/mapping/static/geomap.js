@@ -413,13 +413,16 @@
   // The first view frames every place with evidence. It is set before anything is drawn and
   // without animation: an animated zoom after the markers were added projected and drew
   // them twice (10,000 places: ~0.5 s more before the map settled).
+  // The corners are found here, not by Leaflet from a list of 10,000 points (~20 ms).
   GeomapApp.prototype.fitPlaces = function () {
-    var bounds = [];
+    var south = Infinity, west = Infinity, north = -Infinity, east = -Infinity;
     for (var i = 0; i < this.places.length; i++) {
       var place = this.places[i];
-      if (place.kind !== "region" && place.n) { bounds.push([place.lat, place.lon]); }
+      if (place.kind === "region" || !place.n) { continue; }
+      south = Math.min(south, place.lat); north = Math.max(north, place.lat);
+      west = Math.min(west, place.lon); east = Math.max(east, place.lon);
     }
-    if (bounds.length) { this.map.fitBounds(bounds, { padding: [40, 40], maxZoom: 10, animate: false }); }
+    if (south <= north) { this.map.fitBounds([[south, west], [north, east]], { padding: [40, 40], maxZoom: 10, animate: false }); }
   };
 
   GeomapApp.prototype.openPlace = function (place, latlng) {
