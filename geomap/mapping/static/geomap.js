@@ -210,7 +210,10 @@
       bytes = new Uint8Array(bin.length);
       for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
     }
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    // a stream over the bytes themselves: a Blob's stream took ~40 ms longer for the
+    // columns of a 10,000-place map
+    var source = new ReadableStream({ start: function (c) { c.enqueue(bytes); c.close(); } });
+    var stream = source.pipeThrough(new DecompressionStream("deflate"));
     return new Response(stream).arrayBuffer().then(function (buf) { return new Type(buf); });
   }
 
