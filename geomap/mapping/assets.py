@@ -45,15 +45,12 @@ def placeholder(name: str) -> str:
 
 
 def script_safe_json(value) -> str:
-    """JSON that can sit inside <script type="application/json"> whatever its strings hold."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    """JSON that can sit inside <script type="application/json"> whatever its strings hold.
+
+    It is ASCII (other characters as \\u escapes): one en dash in a title made Chromium hold
+    a 10,000-place map's 3.4 MB data block as two-byte text, ~40 ms slower to parse."""
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def script_safe_js(text: str, name: str) -> str:

@@ -25,7 +25,7 @@
   }
 
   // Closed outlines end with a lineTo back to their start: with round caps and joins it
-  // draws the same, and closePath costs ~1 µs a call in Chromium's canvas recording.
+  // draws the same, and closePath costs ~1 us a call in Chromium's canvas recording.
   var TAU = Math.PI * 2;
   var HEX = [0, 1, 2, 3, 4, 5, 6].map(function (i) { return [1.1 * Math.cos(Math.PI / 3 * i), 1.1 * Math.sin(Math.PI / 3 * i)]; });
   function shapePath(ctx, shape, x, y, s) {
@@ -70,7 +70,7 @@
       var o = styles[used[g]], from = start[used[g]], to = count[used[g]], sz = o.size, x, y;
       ctx.beginPath();
       if (o.shape === "diamond") {
-        // a diamond is a square turned 45°: one rect per place under a rotated transform
+        // a diamond is a square turned 45 degrees: one rect per place under a rotated transform
         // (path points are mapped by the transform current when they are added)
         var t = ctx.getTransform(), half = sz * 1.25 * Math.SQRT1_2;
         ctx.rotate(Math.PI / 4);
@@ -512,10 +512,10 @@
     var st = this.describe(place, day);
     var now = el("div", "geomap-pop-now");
     var text = st.controller ? "Held by " + this.label(st.controller) : (st.former ? "No longer held by " + this.label(st.former) : "No information");
-    if (st.status === "contested" || st.status === "besieged") { text += " — " + st.status + (st.challenger ? " by " + this.label(st.challenger) : ""); }
+    if (st.status === "contested" || st.status === "besieged") { text += " \u2014 " + st.status + (st.challenger ? " by " + this.label(st.challenger) : ""); }
     if (st.since) { text += " (since " + st.since + (st.approximate ? ", approximate" : "") + ")"; }
     if (st.inferred) { text += " [inferred]"; }
-    if (st.stale) { text += " — latest evidence " + st.lastEvidence + ", over " + this.meta.staleDays + " days old"; }
+    if (st.stale) { text += " \u2014 latest evidence " + st.lastEvidence + ", over " + this.meta.staleDays + " days old"; }
     now.textContent = "On " + isoOf(day) + ": " + text;
     root.appendChild(now);
     this.placeDetail(place);
@@ -543,7 +543,7 @@
         var figs = mentions[i + 3] >= 0 ? self.str[mentions[i + 3]] : "";
         if (figs) { li.appendChild(el("div", "geomap-figures", figs)); }
         li.appendChild(el("q", null, self.str[mentions[i + 2]]));
-        li.appendChild(el("div", "geomap-src", "— " + (art[1] || art[0]) + ", " + art[2]));
+        li.appendChild(el("div", "geomap-src", "\u2014 " + (art[1] || art[0]) + ", " + art[2]));
         ul.appendChild(li);
       });
       root.appendChild(ul);
@@ -574,7 +574,7 @@
       var art = d.a[c.c_article[j]], block = el("div", "geomap-claim"), sentence = this.str[c.c_sentence[j]];
       if (sentence) { block.appendChild(el("q", null, sentence)); }
       var when = this.str[c.c_when[j]];
-      if (art) { block.appendChild(el("div", "geomap-src", "— " + (art[1] || art[0]) + ", " + art[2] + (when ? " (\u201c" + when + "\u201d)" : ""))); }
+      if (art) { block.appendChild(el("div", "geomap-src", "\u2014 " + (art[1] || art[0]) + ", " + art[2] + (when ? " (\u201c" + when + "\u201d)" : ""))); }
       quotes.appendChild(block);
     }
     li.appendChild(quotes);
@@ -688,9 +688,9 @@
     if (!placeId) {
       d.a.forEach(function (art) {
         var item = el("div", "geomap-source");
-        item.appendChild(el("div", "geomap-source-outlet", (art[1] || art[0]) + " — " + art[2]));
+        item.appendChild(el("div", "geomap-source-outlet", (art[1] || art[0]) + " \u2014 " + art[2]));
         if (art[3]) { item.appendChild(el("div", "geomap-source-title", art[3])); }
-        var file = el("div", "geomap-source-file", art[0] + (art[4] ? " · " + art[4] : "")); item.appendChild(file);
+        var file = el("div", "geomap-source-file", art[0] + (art[4] ? " \u00B7 " + art[4] : "")); item.appendChild(file);
         list.appendChild(item);
       });
       return;
@@ -698,7 +698,7 @@
     var place = this.byId[placeId], m = d.m[place.index];
     for (var i = 0; i < m.length; i += 4) {
       var art = d.a[m[i]], item = el("div", "geomap-source");
-      item.appendChild(el("div", "geomap-source-outlet", (art[1] || art[0]) + " — " + art[2]));
+      item.appendChild(el("div", "geomap-source-outlet", (art[1] || art[0]) + " \u2014 " + art[2]));
       item.appendChild(el("q", null, self.str[m[i + 2]]));
       list.appendChild(item);
     }
