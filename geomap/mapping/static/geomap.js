@@ -231,7 +231,7 @@
   // popup or state query (placeDetail), which keeps a 10,000-place map quick to open.
   GeomapApp.prototype.decode = function (c) {
     var d = this.data, places = [], byId = {}, stateAt = 0, eventAt = 0, k;
-    this.cols = c; this.claimStart = null; this.eDate = null; this.eConflict = null;
+    this.cols = c; this.claimStart = null; this.notes = null;
     var allDays = new Int32Array(c.s_day.length), sDay = c.s_day, sEvents = c.s_events;
     var minDay = Infinity, maxDay = -Infinity;
     for (var i = 0; i < d.places.length; i++) {
@@ -279,13 +279,10 @@
 
   // Each event's date as written and its conflict note, by event index, on the first popup.
   GeomapApp.prototype.eventNotes = function () {
-    if (!this.eDate) {
-      var dates = new Map(), conflicts = new Map();
-      (this.data.eDate || []).forEach(function (p) { dates.set(p[0], p[1]); });
-      (this.data.eConflict || []).forEach(function (p) { conflicts.set(p[0], p[1]); });
-      this.eDate = dates; this.eConflict = conflicts;
+    if (!this.notes) {
+      this.notes = { date: new Map(this.data.eDate || []), conflict: new Map(this.data.eConflict || []) };
     }
-    return this;
+    return this.notes;
   };
 
   // Where each event's claims start, on the first popup.
@@ -556,7 +553,7 @@
     var li = el("li", "geomap-ev");
     var kind = this.meta.kinds[code & 7], precision = this.meta.precisions[(code >> 3) & 7];
     var actor = this.actors[(code >> 6) & 7], ctrl = this.actors[(code >> 9) & 7], inferred = !!((code >> 12) & 1);
-    var notes = this.eventNotes(), date = notes.eDate.has(k) ? this.str[notes.eDate.get(k)] : isoOf(eventDay);
+    var notes = this.eventNotes(), date = notes.date.has(k) ? this.str[notes.date.get(k)] : isoOf(eventDay);
     if (eventDay > day) { li.className += " geomap-future"; }
     var head = date + " (" + precision + ") " + kind;
     if (kind === "captured") { head += " by " + this.label(actor); }
@@ -566,9 +563,9 @@
     else { head += " (" + this.label(actor) + " against " + this.label(ctrl) + ")"; }
     if (inferred) { head += " [inferred]"; }
     li.appendChild(el("div", "geomap-ev-head", head));
-    var conflict = notes.eConflict.has(k);
+    var conflict = notes.conflict.has(k);
     var quotes = el("div", "geomap-claims" + (conflict ? " geomap-conflict" : ""));
-    if (conflict) { quotes.appendChild(el("div", "geomap-conflict-note", "Sources disagree: " + this.str[notes.eConflict.get(k)])); }
+    if (conflict) { quotes.appendChild(el("div", "geomap-conflict-note", "Sources disagree: " + this.str[notes.conflict.get(k)])); }
     var claimStart = this.claims();
     for (var j = claimStart[k]; j < claimStart[k + 1]; j++) {
       var art = d.a[c.c_article[j]], block = el("div", "geomap-claim"), sentence = this.str[c.c_sentence[j]];
