@@ -26,7 +26,7 @@
 
   // Closed outlines end with a lineTo back to their start: with round caps and joins it
   // draws the same, and closePath costs ~1 us a call in Chromium's canvas recording.
-  var TAU = Math.PI * 2;
+  var TAU = Math.PI * 2, NO_DASH = [], BESIEGED_DASH = [2, 3], CONTESTED_DASH = [6, 3];
   var HEX = [0, 1, 2, 3, 4, 5, 6].map(function (i) { return [1.1 * Math.cos(Math.PI / 3 * i), 1.1 * Math.sin(Math.PI / 3 * i)]; });
   function shapePath(ctx, shape, x, y, s) {
     if (shape === "square") { ctx.rect(x - s * 0.9, y - s * 0.9, s * 1.8, s * 1.8); }
@@ -37,37 +37,42 @@
     else { ctx.moveTo(x + s, y); ctx.arc(x, y, s, 0, Math.PI * 2); }
   }
 
-  // Draw the places in batches of identical style: one path, one fill and one stroke per
-  // style, instead of Leaflet's fill-and-stroke per marker (10,000 places: ~190 ms -> ~10 ms
+  // Draw the places in batches of identical look: one path, one fill and one stroke per
+  // look, instead of Leaflet's fill-and-stroke per marker (10,000 places: ~190 ms -> ~10 ms
   // of script in software rendering; drawing sprites measured slower). Styles are shared
-  // objects numbered by GeomapApp.styleOf, so grouping is by integer. The canvas holds the
-  // places only (the held area has its own, underneath).
+  // objects numbered by GeomapApp.styleOf, and styles that draw alike (they differ only in
+  // the halo, say) share a look number, so grouping is by integer. Canvas state is set only
+  // when it changes from one batch to the next. The canvas holds the places only (the held
+  // area has its own, underneath).
   function batchDraw() {
-    var ctx = this._ctx, app = this._geomapApp, styles = app.styles;
+    var ctx = this._ctx, app = this._geomapApp, looks = app.looks;
     var used = [], halos = [], i, k;
     ctx.save();
-    // group the places' pixel positions by style, in reused typed arrays
+    // group the places' pixel positions by look, in reused typed arrays
     var places = app.places, n = places.length, xs = app.drawXs, ys = app.drawYs;
     if (!xs || xs.length < n) { xs = app.drawXs = new Float64Array(n); ys = app.drawYs = new Float64Array(n); }
     var count = app.drawCount || (app.drawCount = []), start = app.drawStart || (app.drawStart = []);
-    for (i = 0; i < styles.length; i++) { count[i] = 0; }
+    for (i = 0; i < looks.length; i++) { count[i] = 0; }
     var ids = app.drawIds && app.drawIds.length >= n ? app.drawIds : (app.drawIds = new Int32Array(n));
     for (i = 0; i < n; i++) {
       var s = places[i].style;
       ids[i] = -1;
       if (!s) { continue; }
-      ids[i] = s.id; count[s.id]++;
+      ids[i] = s.look; count[s.look]++;
       if (s.halo) { halos.push(places[i]); }
     }
     var at = 0;
-    for (i = 0; i < styles.length; i++) { start[i] = at; at += count[i]; if (count[i]) { used.push(i); } count[i] = start[i]; }
+    for (i = 0; i < looks.length; i++) { start[i] = at; at += count[i]; if (count[i]) { used.push(i); } count[i] = start[i]; }
     for (i = 0; i < n; i++) {
       if (ids[i] < 0) { continue; }
       var slot = count[ids[i]]++;
       xs[slot] = places[i].x; ys[slot] = places[i].y;
     }
+    // the canvas state last set (each setter call costs as much as drawing a place)
+    var alpha = -1, width = -1, fill = null, stroke = null, cap = null, dash = null;
+    ctx.lineJoin = "round";
     for (var g = 0; g < used.length; g++) {
-      var o = styles[used[g]], from = start[used[g]], to = count[used[g]], sz = o.size, x, y;
+      var o = looks[used[g]], from = start[used[g]], to = count[used[g]], sz = o.size, x, y;
       ctx.beginPath();
       if (o.shape === "diamond") {
         // a diamond is a square turned 45 degrees: one rect per place under a rotated transform
@@ -86,17 +91,29 @@
       } else {
         for (k = from; k < to; k++) { shapePath(ctx, o.shape, xs[k], ys[k], sz); }
       }
-      if (o.fillOpacity > 0) { ctx.globalAlpha = o.fillOpacity; ctx.fillStyle = o.fillColor; ctx.fill(); }
+      if (o.fillOpacity > 0) {
+        if (alpha !== o.fillOpacity) { ctx.globalAlpha = alpha = o.fillOpacity; }
+        if (fill !== o.fillColor) { ctx.fillStyle = fill = o.fillColor; }
+        ctx.fill();
+      }
       // dashes have flat ends, as in the legend: round caps would add half the line's width
       // at each end of every dash and close the gaps (a "1,2" dotted outline looked solid)
-      ctx.setLineDash(o.dash || []); ctx.globalAlpha = o.opacity; ctx.lineWidth = o.weight;
-      ctx.strokeStyle = o.color; ctx.lineCap = o.dash ? "butt" : "round"; ctx.lineJoin = "round"; ctx.stroke();
+      var lineDash = o.dash || NO_DASH, lineCap = o.dash ? "butt" : "round";
+      if (dash !== lineDash) { ctx.setLineDash(dash = lineDash); }
+      if (alpha !== o.opacity) { ctx.globalAlpha = alpha = o.opacity; }
+      if (width !== o.weight) { ctx.lineWidth = width = o.weight; }
+      if (stroke !== o.color) { ctx.strokeStyle = stroke = o.color; }
+      if (cap !== lineCap) { ctx.lineCap = cap = lineCap; }
+      ctx.stroke();
       if (o.ring) {
         ctx.beginPath();
         var rr = sz + 3.5;
         for (k = from; k < to; k++) { x = xs[k]; y = ys[k]; ctx.moveTo(x + rr, y); ctx.arc(x, y, rr, 0, TAU); }
-        ctx.globalAlpha = o.opacity; ctx.lineWidth = 3; ctx.strokeStyle = o.ring; ctx.lineCap = "butt";
-        ctx.setLineDash(o.ringDash); ctx.stroke();
+        if (width !== 3) { ctx.lineWidth = width = 3; }
+        if (stroke !== o.ring) { ctx.strokeStyle = stroke = o.ring; }
+        if (cap !== "butt") { ctx.lineCap = cap = "butt"; }
+        if (dash !== o.ringDash) { ctx.setLineDash(dash = o.ringDash); }
+        ctx.stroke();
       }
     }
     if (halos.length) {
@@ -105,9 +122,8 @@
         var hp = halos[i], hr = hp.style.size + 7;
         ctx.moveTo(hp.x + hr, hp.y); ctx.arc(hp.x, hp.y, hr, 0, TAU);
       }
-      ctx.globalAlpha = 1; ctx.lineWidth = 3; ctx.strokeStyle = "#00a0ff"; ctx.lineCap = "round"; ctx.setLineDash([]); ctx.stroke();
+      ctx.globalAlpha = 1; ctx.lineWidth = 3; ctx.strokeStyle = "#00a0ff"; ctx.lineCap = "round"; ctx.setLineDash(NO_DASH); ctx.stroke();
     }
-    ctx.setLineDash([]); ctx.globalAlpha = 1;
     ctx.restore();
   }
 
@@ -191,6 +207,7 @@
     this.decode(columns);
     this.renderer = new PlacesCanvas(this, { padding: 0.2, tolerance: 4 });
     this.styles = []; this.styleIds = new Int32Array(1 << 20).fill(-1);
+    this.looks = []; this.lookIds = Object.create(null); this.dashes = Object.create(null);
     this.fitPlaces();
     this.drawBasemap(basemap);
     this.drawAreas();
@@ -321,7 +338,7 @@
     if (kind === "camp" && !actor) { s.color = "#555"; }
     if (status === "contested" || status === "besieged") {
       s.ring = colors[this.actors[st.challenger]] || "#999";
-      s.ringDash = status === "besieged" ? [2, 3] : [6, 3];
+      s.ringDash = status === "besieged" ? BESIEGED_DASH : CONTESTED_DASH;
     }
     if (st.inferred || status === "lost") { s.dashArray = "3,3"; s.color = colors[this.actors[st.former]] || "#555"; }
     if (st.approx) { s.dashArray = s.dashArray || "1,2"; }
@@ -441,7 +458,12 @@
     var s = this.style(place, this.stateCode(place, day), day);
     s.id = this.styles.length;
     s.size = Math.max(Math.round(s.radius), 1);
-    s.dash = s.dashArray ? s.dashArray.split(",").map(Number) : null;
+    s.dash = s.dashArray ? (this.dashes[s.dashArray] || (this.dashes[s.dashArray] = s.dashArray.split(",").map(Number))) : null;
+    // styles that draw alike share a look (and its dash arrays, so the draw can compare them)
+    var lookKey = [s.shape, s.size, s.fillColor, s.fillOpacity, s.color, s.opacity, s.weight, s.dashArray, s.ring, s.ringDash].join("|");
+    var look = this.lookIds[lookKey];
+    if (look === undefined) { look = this.lookIds[lookKey] = this.looks.length; this.looks.push(s); }
+    s.look = look;
     this.styles.push(s); this.styleIds[key] = s.id;
     return s;
   };
