@@ -2,6 +2,7 @@
 full lexicons find."""
 
 import re
+import sys
 import unicodedata
 
 import pytest
@@ -91,3 +92,16 @@ def test_fold_maps_what_the_regex_engine_takes_for_ascii():
     } | {digit: str(unicodedata.decimal(digit)) for digit in re.findall(r"\d", everything)}
     folded = everything.translate(_FOLD)
     assert {a: b for a, b in zip(everything, folded, strict=True) if a != b} == expected
+
+
+def test_caches_stay_bounded_over_a_long_run(monkeypatch):
+    """A long corpus must not grow the gate's caches without end: each is emptied when full
+    and refilled, and the matches stay the same."""
+    monkeypatch.setattr(sys.modules[PatternGate.__module__], "_CACHE_LIMIT", 8)
+    patterns = [re.compile(rf"\bw{i}\b") for i in range(12)]
+    gate = PatternGate(patterns)
+    for n in range(300):
+        words = [f"w{i}" for i in range(12) if n >> (i % 9) & 1] + [f"x{n}"]
+        text = " ".join(words)
+        assert [m.group() for _i, m in gate.scan(text)] == words[:-1], text
+        assert len(gate._orders) <= 9 and len(gate._masks) <= 9

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from geomap.extract.gate import PatternGate
+from geomap.extract.gate import PatternGate, Taken
 
 _US = r"(?:U\.\s?S\.|US|U\.S|American|America)"
 # (actor, pattern); tried in order, earlier patterns win overlaps.
@@ -102,16 +102,16 @@ class ActorMention:
 def find_actors(text: str, offset: int = 0) -> list[ActorMention]:
     """Actor mentions in text order (offsets shifted by ``offset``)."""
     found: list[ActorMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = Taken()
     for index, m in _GATE.scan(text):
         actor = LEXICON[index][0]
-        if any(m.start() < e and s < m.end() for s, e in taken):
+        if taken.overlaps(m):
             continue
         # "IS" only as the group's acronym, not a capitalised verb starting a sentence
         if m.group(0) == "IS" and text[m.end() : m.end() + 1].isalpha():
             continue
         found.append(ActorMention(actor, offset + m.start(), offset + m.end(), m.group(0)))
-        taken.append((m.start(), m.end()))
+        taken.add(m)
     return sorted(found, key=lambda a: a.start)
 
 

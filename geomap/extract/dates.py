@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from geomap.extract.gate import PatternGate
+from geomap.extract.gate import PatternGate, Taken
 from geomap.periods import month_end as _month_end
 
 MONTHS = {
@@ -313,10 +313,10 @@ def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateMenti
     if not _CUE.search(text):
         return []
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = Taken()
     for index, m in _GATE.scan(text):
         kind = PATTERNS[index][0]
-        if any(m.start() < e and s < m.end() for s, e in taken):
+        if taken.overlaps(m):
             continue
         mention = _resolve(kind, m, text, published, offset)
         if mention is None:
@@ -347,7 +347,7 @@ def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateMenti
                 mention.future,
             )
         found.append(mention)
-        taken.append((m.start(), m.end()))
+        taken.add(m)
     return sorted(found, key=lambda d: d.start)
 
 

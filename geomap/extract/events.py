@@ -31,7 +31,7 @@ from geomap.extract.actors import (
     held_adjective,
 )
 from geomap.extract.dates import DateMention, find_dates, publication_date
-from geomap.extract.gate import PatternGate
+from geomap.extract.gate import PatternGate, Taken
 from geomap.extract.mentions import PlaceMention
 from geomap.extract.text import Span, split_clauses, tokenize
 from geomap.gazetteer import Gazetteer
@@ -298,11 +298,13 @@ class Trigger:
 def find_triggers(span: Span) -> list[Trigger]:
     """Every trigger phrase in a sentence, longest first where they overlap."""
     found: list[Trigger] = []
+    taken = Taken()
     for index, m in _GATE.scan(span.text):
         kind, voice, direction, _pattern = TRIGGERS[index]
-        start, end = span.start + m.start(), span.start + m.end()
-        if any(start < t.end and t.start < end for t in found):
+        if taken.overlaps(m):
             continue
+        taken.add(m)
+        start, end = span.start + m.start(), span.start + m.end()
         holder = m.groupdict().get("holder") or m.groupdict().get("holder2") or ""
         trig_voice, trig_direction = voice, direction
         if voice == "active" and kind == "captured":

@@ -18,7 +18,7 @@ from functools import lru_cache
 from re import _constants as sre  # the parsed-pattern opcodes
 from re import _parser as sre_parse
 
-__all__ = ["PatternGate", "word_starts"]
+__all__ = ["PatternGate", "Taken", "word_starts"]
 
 PREFIX = 3  # letters of a word start compared
 _MAX_PREFIXES = 400  # a pattern with more beginnings than this is always tried
@@ -174,6 +174,8 @@ class PatternGate:
     def _order(self, mask: int) -> tuple[int, ...]:
         order = self._orders.get(mask)
         if order is None:
+            if len(self._orders) > _CACHE_LIMIT:  # one entry per set of patterns a sentence admits
+                self._orders.clear()
             order = self._orders[mask] = tuple(
                 i for i in range(len(self.patterns)) if mask >> i & 1
             )
@@ -206,3 +208,21 @@ class PatternGate:
                     if m:
                         yield i, m
                         end = m.end()
+
+
+class Taken:
+    """The spans of the matches kept so far. A later match that overlaps one of them is
+    dropped, so where two patterns overlap the one earlier in the lexicon wins: the rule of
+    every extractor's lexicon."""
+
+    __slots__ = ("spans",)
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+
+    def overlaps(self, m: re.Match) -> bool:
+        start, end = m.span()
+        return any(start < e and s < end for s, e in self.spans)
+
+    def add(self, m: re.Match) -> None:
+        self.spans.append(m.span())
