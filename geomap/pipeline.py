@@ -330,18 +330,11 @@ def _csv_lines(rows: Iterable[list[str]], columns: list[str]) -> Iterator[str]:
 
 
 def write_event_outputs(timeline: Timeline, mentions: list[Mention], out_dir: Path) -> list[Path]:
+    events_csv, events_json, mentions_csv = (out_dir / name for name in EVENT_OUTPUTS)
     return [
-        atomic_write(
-            out_dir / "events.csv",
-            _csv_lines((e.as_list() for e in timeline.events), EVENT_COLUMNS),
-        ),
-        atomic_write(
-            out_dir / "events.geojson", events_geojson(timeline.events, timeline.gazetteer)
-        ),
-        atomic_write(
-            out_dir / "mentions.csv",
-            _csv_lines((m.as_list() for m in mentions), MENTION_COLUMNS),
-        ),
+        atomic_write(events_csv, _csv_lines((e.as_list() for e in timeline.events), EVENT_COLUMNS)),
+        atomic_write(events_json, events_geojson(timeline.events, timeline.gazetteer)),
+        atomic_write(mentions_csv, _csv_lines((m.as_list() for m in mentions), MENTION_COLUMNS)),
     ]
 
 
@@ -420,6 +413,8 @@ def _build_bulk(data_dir, out_dir: Path, events_file, options: MapOptions) -> Bu
     the row-by-row reader (which then reports its errors by line and field)."""
     from geomap.event_table import NotBulk, parse_csv, read_event_table
 
+    if options.areas:  # asked for: no need to parse the file as columns to find that out
+        return None
     with ThreadPoolExecutor(1) as pool, _pandas_hidden(ONE_COMMAND_PROCESS):
         parsed = pool.submit(parse_csv, events_file)  # while the gazetteer loads
         gazetteer = load_gazetteer(Path(data_dir) / GAZETTEER)
