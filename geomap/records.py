@@ -220,7 +220,7 @@ class Figure:
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """A sentence naming a place: what the articles say about it beyond control events."""
 

@@ -126,7 +126,7 @@ def extract_article(
                         date_precision=date.precision,
                         article=article.name,
                         outlet=article.outlet,
-                        published=article.published.isoformat(),
+                        published=ctx.published_iso,
                         sentence=sentence.text,
                         start=sentence.start,
                         end=sentence.end,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from geomap.extract.gate import PatternGate, Taken
 from geomap.periods import month_end as _month_end
@@ -351,6 +352,7 @@ def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateMenti
     return sorted(found, key=lambda d: d.start)
 
 
+@lru_cache(maxsize=256)  # one shared value per day, not one per sentence
 def publication_date(published: dt.date) -> DateMention:
     """The fallback when a sentence has no date of its own: the day of publication."""
     return DateMention("", -1, -1, published.isoformat(), "day", published, published)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from geomap.extract.actors import (
     HELD_ADJECTIVE,
@@ -333,6 +333,10 @@ class _Context:
     outlet: str
     gazetteer: Gazetteer
     sides: ArticleActors
+    published_iso: str = field(init=False)  # one string per article, shared by its records
+
+    def __post_init__(self) -> None:
+        self.published_iso = self.published.isoformat()
 
 
 def _token_index(tokens, offset: int) -> int:
@@ -773,7 +777,7 @@ def events_in_sentence(
                     controller=controller,
                     article=ctx.article,
                     outlet=ctx.outlet,
-                    published=ctx.published.isoformat(),
+                    published=ctx.published_iso,
                     evidence=sentence.text,
                     evidence_start=sentence.start,
                     evidence_end=sentence.end,
@@ -799,7 +803,7 @@ def events_in_sentence(
                 controller=scope.holder,
                 article=ctx.article,
                 outlet=ctx.outlet,
-                published=ctx.published.isoformat(),
+                published=ctx.published_iso,
                 evidence=sentence.text,
                 evidence_start=sentence.start,
                 evidence_end=sentence.end,
