@@ -164,14 +164,19 @@ def test_works_when_served_over_http(built, browser):
         server.shutdown()
 
 
-def _pixel(page, x: float, y: float) -> tuple[int, int, int]:
-    """The colour drawn at a point of the screen, read from a screenshot of the page."""
+def _screenshot(page, box: dict):
+    """A screenshot of a box of the page, as an RGB image."""
     import io
 
     from PIL import Image
 
+    return Image.open(io.BytesIO(page.screenshot(clip=box))).convert("RGB")
+
+
+def _pixel(page, x: float, y: float) -> tuple[int, int, int]:
+    """The colour drawn at a point of the screen, read from a screenshot of the page."""
     box = {"x": round(x) - 1, "y": round(y) - 1, "width": 3, "height": 3}
-    return Image.open(io.BytesIO(page.screenshot(clip=box))).convert("RGB").getpixel((1, 1))
+    return _screenshot(page, box).getpixel((1, 1))
 
 
 @pytest.mark.parametrize(
@@ -255,16 +260,12 @@ def test_pointer_over_a_place_and_a_click_beside_it_opens_nothing(built, open_ma
 
 def _ring_coverage(page, place_id: str, radius: float, drawn) -> float:
     """Share of the circle of ``radius`` px around a place whose pixels are ``drawn(rgb)``."""
-    import io
     import math
-
-    from PIL import Image
 
     x, y = _close_up(page, place_id)
     page.wait_for_timeout(50)
     half = 24
-    box = {"x": x - half, "y": y - half, "width": 2 * half, "height": 2 * half}
-    image = Image.open(io.BytesIO(page.screenshot(clip=box))).convert("RGB")
+    image = _screenshot(page, {"x": x - half, "y": y - half, "width": 2 * half, "height": 2 * half})
     hits = 0
     for step in range(180):
         angle = step * math.pi / 90
