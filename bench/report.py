@@ -23,9 +23,10 @@ def main() -> None:
     out = []
     out.append(
         "| places × changes | tool | build (s, whole process) | peak RSS (MB) | HTML (MB) | "
-        "gzip (MB) | page ready (s) | JS heap (MB) | step median / p95 (ms) |"
+        "gzip (MB) | page ready (s) | JS heap (MB) | step median / p95 (ms) | "
+        "frame median / p95 (ms) |"
     )
-    out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for run in results.get("map", []):
         for kind in ("geomap", "timestamped", "timeline"):
             entry = run.get(kind)
@@ -41,11 +42,16 @@ def main() -> None:
                 if "step_median_ms" in entry
                 else entry.get("error", "–")[:60]
             )
+            frame = (
+                f"{entry['frame_median_ms']} / {entry['frame_p95_ms']}"
+                if "frame_median_ms" in entry
+                else "–"
+            )
             out.append(
                 f"| {run['places']:,} × {run['changes']} | {label} | "
                 f"{cell(entry, 'build_s')} | {cell(entry, 'peak_rss_mb')} | "
                 f"{mb(entry.get('html_bytes'))} | {mb(entry.get('html_gzip_bytes'))} | "
-                f"{cell(entry, 'ready_s')} | {cell(entry, 'js_heap_mb')} | {step} |"
+                f"{cell(entry, 'ready_s')} | {cell(entry, 'js_heap_mb')} | {step} | {frame} |"
             )
     out.append("")
     if results.get("extract"):

@@ -172,6 +172,37 @@ DAILY_GEOMAP = """async () => {
 }"""
 
 
+# Frame to frame (geomap): a step made in one frame's animation callback, timed to the next
+# frame's callback (the clock read in each, not the frame's own timestamp, which can run
+# early). This includes what the script time leaves out: style, layout, paint and the canvas
+# raster, which Chromium's software rendering (as here, --disable-gpu) does on the page's
+# main thread before the next frame can begin. Not measured for the baselines: their steps'
+# work spills into later frames and tasks (Timeline at 10,000 places: ~20 s from one step to
+# the next frame after it, of which ~4.5 s in the step's own frame), so a frame would not
+# compare.
+FRAME_STEPS = 20
+FRAMES = """async () => {
+  const first = Date.parse(window.geomap.first), span = (Date.parse(window.geomap.last) - first) / 86400000;
+  const out = [], frame = () => new Promise(r => requestAnimationFrame(() => r(performance.now())));
+  for (let i = 0; i < %d; i++) {
+    const d = new Date(first + Math.floor(((i * 7919) %% 1000) / 1000 * span) * 86400000).toISOString().slice(0, 10);
+    const t0 = await frame();
+    window.geomap.setDate(d); window.geomap.flush();
+    out.push(await frame() - t0);
+  }
+  return out;
+}"""
+
+
+def frame_times(page, steps: int = FRAME_STEPS) -> dict:
+    """Median and p95 of a geomap slider step's frame, start to start (ms)."""
+    samples = sorted(page.evaluate(FRAMES % steps))
+    return {
+        "frame_median_ms": round(statistics.median(samples), 1),
+        "frame_p95_ms": round(samples[int(len(samples) * 0.95) - 1], 1),
+    }
+
+
 def measure_page(path: Path, kind: str, steps: int = 100, loads: int = 1) -> dict:
     """Page ready (median of ``loads`` fresh loads), JS heap and slider steps."""
     readies, in_page = [], []
@@ -263,6 +294,8 @@ def _measure_page(path: Path, kind: str, steps: int = 100) -> dict:
             samples.sort()
             out["step_median_ms"] = round(statistics.median(samples), 2)
             out["step_p95_ms"] = round(samples[int(len(samples) * 0.95) - 1], 2)
+            if kind == "geomap":
+                out.update(frame_times(page))
         except Exception as error:  # the baselines may not survive large inputs
             out["error"] = f"{type(error).__name__}: {str(error)[:160]}"
         browser.close()
