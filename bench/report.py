@@ -40,8 +40,10 @@ def main() -> None:
             step = (
                 f"{entry['step_median_ms']} / {entry['step_p95_ms']}"
                 if "step_median_ms" in entry
-                else entry.get("error", "–")[:60]
+                else entry.get("error", "–").splitlines()[0][:60]
             )
+            if "steps" in entry:  # stopped at the time limit
+                step += f" ({entry['steps']} steps)"
             frame = (
                 f"{entry['frame_median_ms']} / {entry['frame_p95_ms']}"
                 if "frame_median_ms" in entry
