@@ -148,17 +148,25 @@ def inline_assets(path: Path) -> None:
 
 # --- the browser ----------------------------------------------------------------------------
 
-STEP_GEOMAP = """async () => {
+# the i-th of geomap's random dates: the script steps and the frames visit the same ones
+RANDOM_DATES = """
   const first = Date.parse(window.geomap.first), span = (Date.parse(window.geomap.last) - first) / 86400000;
+  const dateAt = i => new Date(first + Math.floor(((i * 7919) %% 1000) / 1000 * span) * 86400000).toISOString().slice(0, 10);"""
+
+STEP_GEOMAP = (
+    """async () => {"""
+    + RANDOM_DATES
+    + """
   const samples = [];
   for (let i = 0; i < %d; i++) {
-    const d = new Date(first + Math.floor(((i * 7919) %% 1000) / 1000 * span) * 86400000).toISOString().slice(0, 10);
+    const d = dateAt(i);
     await new Promise(r => requestAnimationFrame(r));
     const t0 = performance.now(); window.geomap.setDate(d); window.geomap.flush();
     samples.push(performance.now() - t0);
   }
   return samples;
 }"""
+)
 
 
 DAILY_GEOMAP = """async () => {
@@ -183,26 +191,34 @@ DAILY_GEOMAP = """async () => {
 # the next frame after it, of which ~4.5 s in the step's own frame), so a frame would not
 # compare.
 FRAME_STEPS = 20
-FRAMES = """async () => {
-  const first = Date.parse(window.geomap.first), span = (Date.parse(window.geomap.last) - first) / 86400000;
+FRAMES = (
+    """async () => {"""
+    + RANDOM_DATES
+    + """
   const out = [], frame = () => new Promise(r => requestAnimationFrame(() => r(performance.now())));
   for (let i = 0; i < %d; i++) {
-    const d = new Date(first + Math.floor(((i * 7919) %% 1000) / 1000 * span) * 86400000).toISOString().slice(0, 10);
+    const d = dateAt(i);
     const t0 = await frame();
     window.geomap.setDate(d); window.geomap.flush();
     out.push(await frame() - t0);
   }
   return out;
 }"""
+)
+
+
+def median_p95(samples: list[float], name: str, digits: int) -> dict:
+    """``{name}_median_ms`` and ``{name}_p95_ms`` of timings in milliseconds."""
+    samples = sorted(samples)
+    return {
+        f"{name}_median_ms": round(statistics.median(samples), digits),
+        f"{name}_p95_ms": round(samples[int(len(samples) * 0.95) - 1], digits),
+    }
 
 
 def frame_times(page, steps: int = FRAME_STEPS) -> dict:
     """Median and p95 of a geomap slider step's frame, start to start (ms)."""
-    samples = sorted(page.evaluate(FRAMES % steps))
-    return {
-        "frame_median_ms": round(statistics.median(samples), 1),
-        "frame_p95_ms": round(samples[int(len(samples) * 0.95) - 1], 1),
-    }
+    return median_p95(page.evaluate(FRAMES % steps), "frame", 1)
 
 
 BASELINE_READY = (
@@ -262,9 +278,7 @@ def _measure_page(path: Path, kind: str, steps: int = 100) -> dict:
                     raise TimeoutError(f"no map {BROWSER_TIMEOUT_S} s after the load event")
                 time.sleep(0.02)
             out["ready_s"] = round(time.perf_counter() - start, 3)
-            out["ready_in_page_ms"] = page.evaluate(
-                "() => window.geomap ? Math.round(performance.now()) : Math.round(performance.now())"
-            )
+            out["ready_in_page_ms"] = page.evaluate("() => Math.round(performance.now())")
             metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
             out["js_heap_mb"] = round(metrics.get("JSHeapUsedSize", 0) / 1e6, 1)
             if not steps:
@@ -273,10 +287,7 @@ def _measure_page(path: Path, kind: str, steps: int = 100) -> dict:
                 return out
             if kind == "geomap":
                 samples = page.evaluate(STEP_GEOMAP % steps)
-                daily = page.evaluate(DAILY_GEOMAP % steps)
-                daily.sort()
-                out["day_step_median_ms"] = round(statistics.median(daily), 2)
-                out["day_step_p95_ms"] = round(daily[int(len(daily) * 0.95) - 1], 2)
+                out.update(median_p95(page.evaluate(DAILY_GEOMAP % steps), "day_step", 2))
                 out["ready_in_page_ms"] = round(page.evaluate("() => window.geomap.readyMs"))
             elif kind == "timestamped":
                 samples = page.evaluate(
@@ -302,9 +313,7 @@ def _measure_page(path: Path, kind: str, steps: int = 100) -> dict:
                 )
             if len(samples) < steps:  # a baseline stopped at the time limit
                 out["steps"] = len(samples)
-            samples.sort()
-            out["step_median_ms"] = round(statistics.median(samples), 2)
-            out["step_p95_ms"] = round(samples[int(len(samples) * 0.95) - 1], 2)
+            out.update(median_p95(samples, "step", 2))
             if kind == "geomap":
                 out.update(frame_times(page))
         except Exception as error:  # the baselines may not survive large inputs
