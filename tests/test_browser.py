@@ -32,6 +32,12 @@ def test_hajin_changes_hands(built, open_map, day, controller):
     assert page.evaluate("window.geomap.date()") == day
 
 
+def test_the_title_reads_as_written(built, open_map):
+    # the page is ASCII: the title's en dash is written as a character reference
+    page = open_map(built.map_path).page
+    assert page.title() == "Control of the Middle Euphrates, 2018\u20132019"
+
+
 def test_fragment_opens_at_that_date(built, open_map):
     page = open_map(built.map_path, "#date=2018-12-15").page
     assert page.evaluate("window.geomap.date()") == "2018-12-15"

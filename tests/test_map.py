@@ -6,6 +6,7 @@ import re
 from shapely.geometry import Point, box, shape
 from shapely.ops import split
 
+from geomap.mapping import MapOptions
 from geomap.mapping.assets import STATIC, asset_text, script_safe_json
 
 
@@ -41,6 +42,14 @@ def test_data_cannot_break_out_of_its_script_block():
     assert json.loads(text) == value
     # ASCII, so that Chromium keeps a large data block as one-byte text
     assert text.isascii()
+
+
+def test_the_whole_page_is_ascii_so_chromium_reads_it_as_one_byte_text(built):
+    # the default title has an en dash: one such character made the whole page two-byte text
+    assert "\u2013" in MapOptions().title
+    page = page_of(built)
+    assert page.isascii(), [(i, c) for i, c in enumerate(page) if not c.isascii()][:3]
+    assert "<title>Control of the Middle Euphrates, 2018&#8211;2019</title>" in page
 
 
 def test_river_puts_the_towns_on_their_banks(gazetteer):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import html as htmlmod
 import json
 import os
 import re
@@ -24,7 +23,7 @@ import numpy as np
 
 from geomap.articles import Article
 from geomap.mapping.areas import MAX_PLACES, held_areas
-from geomap.mapping.assets import STATIC, inline, placeholder, script_safe_json
+from geomap.mapping.assets import STATIC, html_text, inline, placeholder, script_safe_json
 from geomap.periods import PRECISIONS
 from geomap.records import KINDS, Event, Mention
 from geomap.timeline import Timeline
@@ -566,7 +565,7 @@ def render_map(
             "data": script_safe_json(payload),
             "basemap": script_safe_json(basemap),
             "legend": script_safe_json(legend_items()),
-            "title": htmlmod.escape(options.title),
+            "title": html_text(options.title),
         },
     )
     return _csp(page) if options.csp else page
