@@ -265,8 +265,11 @@ def _extract(data_dir, out_dir, jobs, keep_going, progress, unknown_names) -> Ex
         if progress:
             progress(result.article)
     curated, rejected = _curation(data_dir, gazetteer)
-    timeline = build_timeline(raw_events, gazetteer, curated=curated, rejected=rejected)
-    raw_events.clear()  # merged into the timeline; free them before the map is built
+    # handed over, not shared: each raw event is freed once merged, so the raw events and
+    # the merged ones are not all held at once
+    timeline = build_timeline(
+        _handed_over(raw_events), gazetteer, curated=curated, rejected=rejected
+    )
     if timeline.unmatched_rejections:
         raise EventsFileError(
             f"rejects event id(s) that no run produced: {', '.join(timeline.unmatched_rejections)}",
@@ -284,6 +287,13 @@ def _extract(data_dir, out_dir, jobs, keep_going, progress, unknown_names) -> Ex
     if out_dir is not None:
         result.written += write_event_outputs(timeline, mentions, Path(out_dir))
     return result
+
+
+def _handed_over(items: list) -> Iterator:
+    """Yield the list's items in order, emptying it: the consumer holds the only references."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def _curation(data_dir: Path, gazetteer: Gazetteer) -> tuple[list[Event], list[str]]:

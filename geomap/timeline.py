@@ -73,7 +73,8 @@ def merge_events(events: Iterable[Event]) -> list[Event]:
         if len(known) == 1:
             groups[known[0]].extend(groups.pop(key))
     merged = []
-    for members in groups.values():
+    for key in list(groups):
+        members = groups.pop(key)  # freed once merged, if the caller kept no reference
         members.sort(key=lambda e: (-e.confidence, e.published, e.article, e.evidence_start))
         primary = members[0]
         claims = sorted({c for e in members for c in e.claims}, key=_claim_order)
