@@ -1,5 +1,6 @@
 """The page as a file: offline, self-contained, deterministic; the basemap is accurate."""
 
+import html
 import json
 import re
 
@@ -7,7 +8,7 @@ from shapely.geometry import Point, box, shape
 from shapely.ops import split
 
 from geomap.mapping import MapOptions
-from geomap.mapping.assets import STATIC, asset_text, script_safe_json
+from geomap.mapping.assets import STATIC, asset_text, html_text, script_safe_json
 
 
 def page_of(built) -> str:
@@ -42,6 +43,13 @@ def test_data_cannot_break_out_of_its_script_block():
     assert json.loads(text) == value
     # ASCII, so that Chromium keeps a large data block as one-byte text
     assert text.isascii()
+
+
+def test_page_text_is_escaped_and_ascii_and_reads_back_as_written():
+    value = "Hajin & <Baghouz> \u201cthe last town\u201d \u2014 \u0647\u062c\u064a\u0646"
+    text = html_text(value)
+    assert text.isascii() and "<" not in text and "&#8212;" in text
+    assert html.unescape(text) == value
 
 
 def test_the_whole_page_is_ascii_so_chromium_reads_it_as_one_byte_text(built):

@@ -58,7 +58,7 @@ def html_text(text: str) -> str:
     """Text for the page outside its scripts: escaped, and ASCII (other characters as ``&#N;``).
 
     One en dash in the <title> made Chromium decode the whole page as two-byte text: for a
-    10,000-place map, ~35 ms more to decode it and ~60-80 ms later to the load event."""
+    10,000-place map, ~35 ms more to decode it, and the load event 14-80 ms later."""
     return html.escape(text).encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
