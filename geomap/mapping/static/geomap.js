@@ -26,7 +26,12 @@
 
   // Closed outlines end with a lineTo back to their start: with round caps and joins it
   // draws the same, and closePath costs ~1 us a call in Chromium's canvas recording.
-  var TAU = Math.PI * 2, NO_DASH = [], BESIEGED_DASH = [2, 3], CONTESTED_DASH = [6, 3], FILLED_OUTLINE = 1;
+  var TAU = Math.PI * 2, NO_DASH = [], BESIEGED_DASH = [2, 3], CONTESTED_DASH = [6, 3];
+  // A marker's outline width, on the map and in the legend. A filled marker's solid outline
+  // only sets it off (the fill carries the colour): 1 px, which the canvas strokes as a
+  // hairline, ~10x cheaper to raster in software than 1.5 px. An outline that carries the
+  // state (outline-only, dashed, dotted) keeps 1.5 px.
+  function outlineWidth(filled, dashed) { return filled && !dashed ? 1 : 1.5; }
   var HEX = [0, 1, 2, 3, 4, 5, 6].map(function (i) { return [1.1 * Math.cos(Math.PI / 3 * i), 1.1 * Math.sin(Math.PI / 3 * i)]; });
   function shapePath(ctx, shape, x, y, s) {
     if (shape === "square") { ctx.rect(x - s * 0.9, y - s * 0.9, s * 1.8, s * 1.8); }
@@ -326,13 +331,13 @@
     var m = this.meta, colors = m.colors, kind = place.kind;
     var radius = m.radius[kind] || 6;
     if (!st) {
-      return { radius: radius, shape: kind === "camp" ? "tent" : "circle", color: "#777", weight: 1.5, fillColor: "#ffffff", fillOpacity: 0, opacity: 0.9, ring: null, halo: false, dashArray: null };
+      return { radius: radius, shape: kind === "camp" ? "tent" : "circle", color: "#777", weight: outlineWidth(false, false), fillColor: "#ffffff", fillOpacity: 0, opacity: 0.9, ring: null, halo: false, dashArray: null };
     }
     var actor = this.actors[st.ctrl], status = m.statuses[st.status];
     var stale = day - st.evidence > m.staleDays;
     var alpha = stale ? 0.35 : 1;
     var s = { radius: radius, shape: kind === "camp" ? "tent" : (m.shapes[actor] || "circle"), halo: st.evidence === day,
-      color: "#222", weight: 1.5, opacity: alpha, fillOpacity: 0.9 * alpha, ring: null, ringDash: null, dashArray: null };
+      color: "#222", opacity: alpha, fillOpacity: 0.9 * alpha, ring: null, ringDash: null, dashArray: null };
     if (!actor) { s.fillColor = "#ffffff"; s.fillOpacity = 0; s.color = "#777"; }
     else { s.fillColor = colors[actor]; }
     if (kind === "camp" && !actor) { s.color = "#555"; }
@@ -342,9 +347,7 @@
     }
     if (st.inferred || status === "lost") { s.dashArray = "3,3"; s.color = colors[this.actors[st.former]] || "#555"; }
     if (st.approx) { s.dashArray = s.dashArray || "1,2"; }
-    // a filled marker's solid outline only sets it off (the fill carries the colour): drawn 1 px,
-    // which the canvas strokes as a hairline, ~10x cheaper to raster in software than 1.5 px
-    if (!s.dashArray && s.fillOpacity > 0) { s.weight = FILLED_OUTLINE; }
+    s.weight = outlineWidth(s.fillOpacity > 0, !!s.dashArray);
     return s;
   };
 
@@ -656,7 +659,7 @@
         c.width = 26; c.height = 22; var ctx = c.getContext("2d");
         ctx.beginPath(); shapePath(ctx, item.shape, 13, 11, 6);
         ctx.fillStyle = item.fill; ctx.globalAlpha = item.fill === "none" ? 0 : (item.alpha || 0.9); if (item.fill !== "none") { ctx.fill(); }
-        ctx.globalAlpha = 1; ctx.lineWidth = item.fill !== "none" && !item.dash ? FILLED_OUTLINE : 1.5; ctx.strokeStyle = item.stroke || "#222"; if (item.dash) { ctx.setLineDash(item.dash); } ctx.stroke(); ctx.setLineDash([]);
+        ctx.globalAlpha = 1; ctx.lineWidth = outlineWidth(item.fill !== "none", !!item.dash); ctx.strokeStyle = item.stroke || "#222"; if (item.dash) { ctx.setLineDash(item.dash); } ctx.stroke(); ctx.setLineDash([]);
         if (item.ring) { ctx.beginPath(); ctx.arc(13, 11, 9.5, 0, Math.PI * 2); ctx.lineWidth = 3; ctx.strokeStyle = item.ring; ctx.setLineDash(item.ringDash || []); ctx.stroke(); }
         row.appendChild(c); row.appendChild(el("span", null, item.label)); box.appendChild(row);
       });
