@@ -169,27 +169,8 @@ class Event:
         ]
 
     def as_row(self) -> dict[str, str]:
-        return {
-            "event_id": self.event_id,
-            "date": self.date,
-            "date_precision": self.date_precision,
-            "date_text": self.date_text,
-            "place_id": self.place_id,
-            "place": self.place,
-            "kind": self.kind,
-            "actor": self.actor,
-            "controller": self.controller,
-            "article": self.article,
-            "outlet": self.outlet,
-            "published": self.published,
-            "evidence": self.evidence,
-            "evidence_start": str(self.evidence_start),
-            "evidence_end": str(self.evidence_end),
-            "confidence": f"{self.confidence:.2f}",
-            "sources": "|".join(self.sources),
-            "inferred": "true" if self.inferred else "false",
-            "conflicts": "|".join(self.conflicts),
-        }
+        """The row as a dict keyed by EVENT_COLUMNS."""
+        return dict(zip(EVENT_COLUMNS, self.as_list(), strict=True))
 
     def copy(self, **changes) -> Event:
         """What ``dataclasses.replace(self, **changes)`` makes (date bounds follow the date;
@@ -237,26 +218,26 @@ class Mention:
     mention: str
     figures: list[Figure] = field(default_factory=list)
 
-    def as_row(self) -> dict[str, str]:
-        return {
-            "place_id": self.place_id,
-            "place": self.place,
-            "date": self.date,
-            "date_precision": self.date_precision,
-            "article": self.article,
-            "outlet": self.outlet,
-            "published": self.published,
-            "sentence": self.sentence,
-            "start": str(self.start),
-            "end": str(self.end),
-            "mention": self.mention,
-            "figures": "|".join(f"{f.label}={f.value}" for f in self.figures),
-        }
-
     def as_list(self) -> list[str]:
         """The row in MENTION_COLUMNS order."""
-        row = self.as_row()
-        return [row[column] for column in MENTION_COLUMNS]
+        return [
+            self.place_id,
+            self.place,
+            self.date,
+            self.date_precision,
+            self.article,
+            self.outlet,
+            self.published,
+            self.sentence,
+            str(self.start),
+            str(self.end),
+            self.mention,
+            "|".join(f"{f.label}={f.value}" for f in self.figures),
+        ]
+
+    def as_row(self) -> dict[str, str]:
+        """The row as a dict keyed by MENTION_COLUMNS."""
+        return dict(zip(MENTION_COLUMNS, self.as_list(), strict=True))
 
 
 def _bool(value: str, path: str, line: int, column: str) -> bool:

@@ -1,4 +1,4 @@
-"""GIS exports, static figures and new gazetteer places."""
+"""GIS exports (events.geojson, the GeoPackage), static figures and new gazetteer places."""
 
 import datetime as dt
 import json
@@ -7,11 +7,15 @@ import numpy as np
 import pyogrio
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from conftest import DATA
 from geomap.cli import main
 from geomap.exports import control_periods, export_gis
+from geomap.pipeline import events_geojson
+from geomap.records import Event
 from geomap.snapshot import snapshot
 
 
@@ -20,6 +24,50 @@ def exported(built, tmp_path_factory):
     out = tmp_path_factory.mktemp("gis")
     export_gis(built.extraction.timeline, built.extraction.mentions, out)
     return out
+
+
+TEXT = st.text(st.characters(exclude_categories=("Cs",)))  # any text a UTF-8 file can hold
+
+
+@given(text=TEXT, offset=st.integers(-1, 10**9), confidence=st.floats(0, 1))
+def test_events_geojson_writes_each_feature_as_json_dumps_would(
+    gazetteer, text, offset, confidence
+):
+    event = Event(
+        date="2018-12-14",
+        date_precision="day",
+        place_id="hajin",
+        place=text,
+        kind="captured",
+        actor=text,
+        controller="SDF",
+        article=text + ".txt",
+        evidence=f'"{text}\\n</script>',
+        evidence_start=offset,
+        evidence_end=offset + 1,
+        date_text=text,
+        outlet=text,
+        published="2018-12-15",
+        confidence=confidence,
+        inferred=bool(offset % 2),
+        conflicts=[text, "ev-1"],
+    )
+    props = event.as_row()
+    props.update(
+        inferred=event.inferred,
+        confidence=round(event.confidence, 2),
+        evidence_start=event.evidence_start,
+        evidence_end=event.evidence_end,
+    )
+    feature = {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": "Point", "coordinates": [40.83083, 34.68944]},
+    }
+    lines = list(events_geojson([event, event], gazetteer))
+    line = json.dumps(feature, ensure_ascii=False)
+    assert lines[1:3] == [line + "\n", "," + line + "\n"]
+    assert json.loads("".join(lines))["features"] == [feature, feature]
 
 
 def test_geopackage_layers_read_back(exported):
