@@ -9,8 +9,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from dataclasses import dataclass, field, fields
-from operator import attrgetter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -175,10 +174,33 @@ class Event:
     def copy(self, **changes) -> Event:
         """What ``dataclasses.replace(self, **changes)`` makes (date bounds follow the date;
         an empty id, source list or claim list is filled in again), without running
-        ``__init__`` (merging copies every event: 13,002 events 262 -> 214 ms)."""
+        ``__init__`` (merging copies every event: 13,002 events 262 -> 214 ms), field by
+        field (a test holds every field to ``dataclasses.replace``)."""
         new = _new_event(Event)
-        for name, value in zip(_EVENT_FIELDS, _event_values(self), strict=True):
-            setattr(new, name, value)
+        new.date = self.date
+        new.date_precision = self.date_precision
+        new.place_id = self.place_id
+        new.place = self.place
+        new.kind = self.kind
+        new.actor = self.actor
+        new.controller = self.controller
+        new.article = self.article
+        new.evidence = self.evidence
+        new.evidence_start = self.evidence_start
+        new.evidence_end = self.evidence_end
+        new.date_text = self.date_text
+        new.outlet = self.outlet
+        new.published = self.published
+        new.confidence = self.confidence
+        new.inferred = self.inferred
+        new.sources = self.sources
+        new.conflicts = self.conflicts
+        new.claims = self.claims
+        new.exclusive = self.exclusive
+        new.event_id = self.event_id
+        new.curated = self.curated
+        new.first_day = self.first_day
+        new.last_day = self.last_day
         for name, value in changes.items():
             setattr(new, name, value)
         if "date" in changes or "date_precision" in changes:
@@ -187,8 +209,6 @@ class Event:
         return new
 
 
-_EVENT_FIELDS = tuple(f.name for f in fields(Event))
-_event_values = attrgetter(*_EVENT_FIELDS)
 _new_event = object.__new__
 
 

@@ -50,6 +50,10 @@ def _claim_order(claim: Claim) -> tuple:
     return (claim.published, claim.article, claim.evidence_start)
 
 
+def _member_order(event: Event) -> tuple:
+    return (-event.confidence, event.published, event.article, event.evidence_start)
+
+
 def merge_events(events: Iterable[Event]) -> list[Event]:
     """One event per (place, kind, date, controller, inferred), with every source and claim."""
     groups: dict[tuple, list[Event]] = defaultdict(list)
@@ -75,30 +79,31 @@ def merge_events(events: Iterable[Event]) -> list[Event]:
     merged = []
     for key in list(groups):
         members = groups.pop(key)  # freed once merged, if the caller kept no reference
-        members.sort(key=lambda e: (-e.confidence, e.published, e.article, e.evidence_start))
+        members.sort(key=_member_order)
         primary = members[0]
         claims = sorted({c for e in members for c in e.claims}, key=_claim_order)
+        best: dict[str, float] = {}  # each article's most confident report
+        exclusive = None
+        curated = False
+        for e in members:
+            if e.article not in best or e.confidence > best[e.article]:
+                best[e.article] = e.confidence
+            exclusive = exclusive or e.exclusive
+            curated = curated or e.curated
         sources = list(dict.fromkeys(c.article for c in claims))
         miss = 1.0
         for article in sources:
-            best = (
-                max(e.confidence for e in members if e.article == article)
-                if any(e.article == article for e in members)
-                else primary.confidence
-            )
-            miss *= 1 - best
-        exclusive = next((e.exclusive for e in members if e.exclusive), None)
-        merged.append(
-            primary.copy(
-                sources=sources,
-                claims=claims,
-                confidence=round(min(0.99, 1 - miss), 2),
-                exclusive=exclusive,
-                conflicts=[],
-                event_id="",
-            )
+            miss *= 1 - best.get(article, primary.confidence)
+        event = primary.copy(
+            sources=sources,
+            claims=claims,
+            confidence=round(min(0.99, 1 - miss), 2),
+            exclusive=exclusive,
+            conflicts=[],
+            event_id="",
         )
-        merged[-1].curated = any(e.curated for e in members)
+        event.curated = curated
+        merged.append(event)
     return sort_events(merged)
 
 

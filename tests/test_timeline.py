@@ -38,6 +38,19 @@ def test_same_change_from_several_articles_is_one_event_with_all_sources():
     assert merged[0].confidence > ev("hajin", "captured", "2018-12-14", "SDF").confidence
 
 
+def test_merged_confidence_counts_each_article_once_at_its_most_confident_report():
+    merged = merge_events(
+        [
+            ev("hajin", "captured", "2018-12-14", "SDF", "a.txt", confidence=0.5),
+            ev("hajin", "captured", "2018-12-14", "SDF", "a.txt", confidence=0.8, evidence_start=9),
+            ev("hajin", "captured", "2018-12-14", "SDF", "b.txt", confidence=0.5),
+        ]
+    )
+    assert len(merged) == 1 and merged[0].sources == ["a.txt", "b.txt"]
+    assert merged[0].confidence == 0.9  # 1 - (1 - 0.8) * (1 - 0.5)
+    assert merged[0].evidence_start == 9  # the most confident report is the evidence
+
+
 def test_a_report_without_controller_joins_the_one_known_controller_of_the_change():
     merged = merge_events(
         [
