@@ -305,6 +305,12 @@ def _curation(data_dir: Path, gazetteer: Gazetteer) -> tuple[list[Event], list[s
     return read_events_csv(path, names, curated=True)
 
 
+# the GeoJSON properties that are not text
+_START, _END, _CONFIDENCE, _INFERRED = map(
+    EVENT_COLUMNS.index, ("evidence_start", "evidence_end", "confidence", "inferred")
+)
+
+
 def events_geojson(events: list[Event], gazetteer: Gazetteer) -> Iterator[str]:
     """The events as a GeoJSON FeatureCollection, one feature per line, streamed.
 
@@ -320,14 +326,11 @@ def events_geojson(events: list[Event], gazetteer: Gazetteer) -> Iterator[str]:
         if geometry is None:
             place = gazetteer.by_id[event.place_id]
             geometry = coordinates[event.place_id] = json.dumps([place.lon, place.lat])
-        values = event.as_list()
-        values[:13] = map(string, values[:13])  # event_id ... evidence: text
-        values[13] = _json_number(event.evidence_start)
-        values[14] = _json_number(event.evidence_end)
-        values[15] = _json_number(round(event.confidence, 2))
-        values[16] = string(values[16])
-        values[17] = "true" if event.inferred else "false"
-        values[18] = string(values[18])
+        values = list(map(string, event.as_list()))  # text, but for these four:
+        values[_START] = _json_number(event.evidence_start)
+        values[_END] = _json_number(event.evidence_end)
+        values[_CONFIDENCE] = _json_number(round(event.confidence, 2))
+        values[_INFERRED] = "true" if event.inferred else "false"
         props = ", ".join(map(operator.add, keys, values))
         yield (
             f'{"," if index else ""}{{"type": "Feature", "properties": {{{props}}}, '
