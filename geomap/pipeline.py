@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import importlib.abc
 import json
+import math
 import operator
 import os
 import sys
@@ -341,7 +342,7 @@ def events_geojson(events: list[Event], gazetteer: Gazetteer) -> Iterator[str]:
 
 def _json_number(value: int | float) -> str:
     """A finite number as json.dumps writes it (``repr``); otherwise json.dumps itself."""
-    return repr(value) if value - value == 0 else json.dumps(value)
+    return repr(value) if math.isfinite(value) else json.dumps(value)
 
 
 def _csv_lines(rows: Iterable[list[str]], columns: list[str]) -> Iterator[str]:

@@ -82,12 +82,11 @@ def merge_events(events: Iterable[Event]) -> list[Event]:
         members.sort(key=_member_order)
         primary = members[0]
         claims = sorted({c for e in members for c in e.claims}, key=_claim_order)
-        best: dict[str, float] = {}  # each article's most confident report
+        best: dict[str, float] = {}  # each article's most confident report: its first
         exclusive = None
         curated = False
         for e in members:
-            if e.article not in best or e.confidence > best[e.article]:
-                best[e.article] = e.confidence
+            best.setdefault(e.article, e.confidence)
             exclusive = exclusive or e.exclusive
             curated = curated or e.curated
         sources = list(dict.fromkeys(c.article for c in claims))
