@@ -58,6 +58,10 @@ class EventsFileError(GeomapError):
     """A row of an events CSV (curated ``data/events.csv`` or ``--events FILE``) is unusable."""
 
 
+class CampaignError(GeomapError):
+    """A key of the campaign profile (``data/campaign.toml``) is unusable."""
+
+
 class GoldFileError(GeomapError):
     """A row of a gold annotation CSV is unusable."""
 
