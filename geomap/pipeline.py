@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geomap.articles import Article, ReadReport, article_files, iter_articles, read_article
+from geomap.campaign import load_profile
 from geomap.exc import ArticleError, EventsFileError, GeomapError
 from geomap.gazetteer import Gazetteer, load_gazetteer
 from geomap.mapping import MapOptions, article_table, build_map, draws_areas, render_map
@@ -170,11 +171,12 @@ class BulkResult:
 _WORKER: Extractor | None = None
 
 
-def _init_worker(gazetteer_path: str, unknown_names: bool) -> None:
+def _init_worker(data_dir: str, unknown_names: bool) -> None:
     from geomap.extract import Extractor
 
     global _WORKER
-    _WORKER = Extractor(load_gazetteer(gazetteer_path), unknown_names=unknown_names)
+    gazetteer = load_gazetteer(Path(data_dir) / GAZETTEER)
+    _WORKER = Extractor(gazetteer, load_profile(data_dir), unknown_names=unknown_names)
 
 
 def _work(path: str) -> ArticleExtraction | ArticleError:
@@ -198,12 +200,12 @@ def _extractions(
     folder = data_dir / ARTICLES
     files = article_files(folder)
     if jobs <= 1 or len(files) < 4 * jobs:
-        extractor = Extractor(gazetteer, unknown_names=unknown_names)
+        extractor = Extractor(gazetteer, load_profile(data_dir), unknown_names=unknown_names)
         yield from extractor.iter(iter_articles(folder, keep_going=keep_going, report=report))
         return
     seen: dict[str, str] = {}
     with ProcessPoolExecutor(
-        jobs, initializer=_init_worker, initargs=(str(data_dir / GAZETTEER), unknown_names)
+        jobs, initializer=_init_worker, initargs=(str(data_dir), unknown_names)
     ) as pool:
         candidates = [str(p) for p in files]
         for path, result in zip(candidates, pool.map(_work, candidates, chunksize=16), strict=True):

@@ -28,6 +28,13 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
+def profile():
+    from geomap.campaign import load_profile
+
+    return load_profile("data")
+
+
+@pytest.fixture(scope="session")
 def gazetteer():
     return load_gazetteer(DATA / "gazetteer.csv")
 

@@ -12,10 +12,10 @@ TUE = dt.date(2019, 3, 12)
 
 
 @pytest.fixture()
-def run(gazetteer):
+def run(gazetteer, profile):
     def _run(text, published=FRI):
         article = Article(name="t.txt", published=published, body=text, outlet="Test")
-        return extract_article(article, gazetteer)
+        return extract_article(article, gazetteer, profile=profile)
 
     return _run
 
@@ -84,7 +84,7 @@ def test_unknown_place_like_names_are_reported_not_dropped(run):
         ),
         ("Gharanij is still held by ISIS.", "held", "ISIS"),
         ("Daesh still controls Gharanij.", "held", "ISIS"),
-        ("Fighting raged inside Gharanij on Friday.", "contested", "ISIS"),
+        ("Fighting raged inside Gharanij on Friday.", "contested", ""),
         ("The SDF has been laying siege to Gharanij for weeks.", "besieged", "ISIS"),
         ("Hundreds of jihadists surrendered in Gharanij on Friday.", "surrendered", "ISIS"),
     ],
@@ -150,7 +150,7 @@ def test_a_list_of_places_shares_its_verb(facts):
 
 
 def test_withdrew_from_and_to(facts):
-    assert facts("ISIS fighters withdrew from Gharanij on Friday.") == [
+    assert facts("ISIS fighters withdrew from Gharanij on Friday as the SDF advanced.") == [
         ("gharanij", "withdrew", "SDF", "2018-12-14")
     ]
     assert facts("ISIS fighters withdrew to Gharanij on Friday.") == [
@@ -287,10 +287,10 @@ def test_one_of_the_last_villages_is_not_an_exclusivity_claim(run):
     assert any(e.exclusive for e in run("Baghouz is the last village held by ISIS.", TUE).events)
 
 
-def test_an_actor_after_a_comma_is_not_the_agent_of_fell(facts):
-    assert facts("After Hajin fell, the jihadists regrouped in Sousa.") == [
-        ("hajin", "captured", "SDF", "2018-12-14")
-    ]
+def test_an_actor_after_a_comma_is_not_the_agent_of_fell(run):
+    events = run("After Hajin fell, the jihadists regrouped in Sousa.").events
+    assert [(e.place_id, e.kind) for e in events] == [("hajin", "captured")]
+    assert events[0].confidence < 0.6  # the taker is not named: a guess, not a colour
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geomap.extract import actors, dates, events, figures
+from geomap.extract import dates, figures
 from geomap.extract.gate import _FOLD, PatternGate, pattern_prefixes, word_starts
 
 LEXICONS = {
-    "triggers": [rule[-1] for rule in events.TRIGGERS],
-    "actors": [pattern for _actor, pattern in actors.LEXICON],
     "dates": [pattern for _kind, pattern in dates.PATTERNS],
     "figures": [figures._NUMBER] + [pattern for _label, pattern in figures.LABELS],
 }

@@ -7,15 +7,16 @@ at a time, optionally over several processes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
 
 from geomap.articles import Article
-from geomap.extract.actors import ArticleActors, find_actors
+from geomap.campaign import Profile
 from geomap.extract.dates import find_dates, publication_date
-from geomap.extract.events import _Context, events_in_sentence
+from geomap.extract.events import ArticleSides, SideFinder, _Context, events_in_sentence, load_rules
 from geomap.extract.figures import find_figures
+from geomap.extract.lexicon import tokens_of
 from geomap.extract.mentions import MentionFinder, PlaceMention
 from geomap.extract.text import split_sentences, tokenize
 from geomap.gazetteer import Gazetteer
@@ -31,6 +32,7 @@ _KIND_WORDS = {
     "village": ("village", "town"),
     "enclave": ("town", "village"),
 }
+_GENERIC = Profile()
 
 
 @dataclass
@@ -46,14 +48,23 @@ class ArticleExtraction:
 class Extractor:
     """Holds the gazetteer index; call it on each article."""
 
-    def __init__(self, gazetteer: Gazetteer, *, unknown_names: bool = True) -> None:
+    def __init__(
+        self, gazetteer: Gazetteer, profile: Profile | None = None, *, unknown_names: bool = True
+    ) -> None:
         self.gazetteer = gazetteer
+        self.profile = profile or _GENERIC
         self.finder = MentionFinder(gazetteer)
+        self.sides = SideFinder.of(self.profile, self.profile.language)
         self.unknown_names = unknown_names
 
     def __call__(self, article: Article) -> ArticleExtraction:
         return extract_article(
-            article, self.gazetteer, self.finder, unknown_names=self.unknown_names
+            article,
+            self.gazetteer,
+            self.finder,
+            profile=self.profile,
+            sides=self.sides,
+            unknown_names=self.unknown_names,
         )
 
     def iter(self, articles: Iterable[Article]) -> Iterator[ArticleExtraction]:
@@ -66,37 +77,45 @@ def extract_article(
     gazetteer: Gazetteer,
     finder: MentionFinder | None = None,
     *,
+    profile: Profile | None = None,
+    sides: SideFinder | None = None,
     unknown_names: bool = True,
 ) -> ArticleExtraction:
     """Mentions, figures and control events of one article (and, if asked, the place-like
-    names the gazetteer lacks)."""
+    names the gazetteer lacks). ``profile``: the campaign's sides (none by default)."""
     finder = finder or MentionFinder(gazetteer)
+    profile = profile or _GENERIC
+    rules = load_rules(profile.language)
+    sides = sides or SideFinder.of(profile, profile.language)
     body = article.body
     sentences = split_sentences(body)
-    actors = [find_actors(sentence.text, sentence.start) for sentence in sentences]
+    tokens = [tokens_of(sentence, rules.language) for sentence in sentences]
+    counts = Counter(a.side for toks in tokens for a in sides.find(toks))
     ctx = _Context(
         body=body,
         published=article.published,
         article=article.name,
         outlet=article.outlet,
         gazetteer=gazetteer,
-        sides=ArticleActors.from_actors(chain.from_iterable(actors)),
+        profile=profile,
+        rules=rules,
+        sides=sides,
+        article_sides=ArticleSides(counts),
     )
     result = ArticleExtraction(article)
     recent: list[tuple[int, PlaceMention]] = []  # (sentence number, mention) for anaphora
     for number, sentence in enumerate(sentences):
         # most sentences of real articles name no place: they are not tokenized
-        tokens = tokenize(sentence) if unknown_names or finder.may_mention(sentence.text) else []
-        mentions = finder.find(sentence, body, tokens) if tokens else []
+        words = tokenize(sentence) if unknown_names or finder.may_mention(sentence.text) else []
+        mentions = finder.find(sentence, body, words) if words else []
         if unknown_names:
-            result.unknown_names.extend(finder.unknown_names(sentence, body, mentions, tokens))
+            result.unknown_names.extend(finder.unknown_names(sentence, body, mentions, words))
+        ctx.recent = [m for n, m in recent if number - n <= 2]
         anaphor = _ANAPHOR.match(sentence.text)
-        if not mentions and not anaphor:
+        if not mentions and not ctx.recent:
             continue
         dates = find_dates(sentence.text, article.published, sentence.start)
-        result.events.extend(
-            events_in_sentence(sentence, mentions, ctx, dates, tokens, actors[number])
-        )
+        result.events.extend(events_in_sentence(sentence, mentions, ctx, dates, tokens[number]))
         referred = list(mentions)
         if not mentions and anaphor:
             kinds = _KIND_WORDS[anaphor.group(1).lower()]

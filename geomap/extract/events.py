@@ -1,328 +1,182 @@
-"""Control events from sentences: which trigger governs which place, who acted, and when.
+"""Control events from sentences: which place a trigger governs, who acted, and how surely.
 
-The rules are general (a lexicon of triggers with their voice, modality and partial-object
-cues), not the sentences of any article:
+The vocabulary is data (``geomap/rules/<language>/``: triggers, cues, anaphors) and the sides
+are the campaign's (``data/campaign.toml``); this module is the engine that reads a
+sentence with them:
 
-- a *trigger* ('captured', 'fell to', 'held by', 'fighting in', 'laying siege to', ...) has a
-  kind and a direction: its place follows it (active verbs, 'the capture of X'), precedes it
-  ('X fell to'), or either ('held by');
-- each place mention (a list 'Sousa, Buqaan and Shajla' counts as one) takes the nearest
-  trigger of its clause, so two places in one sentence each get their own fate;
-- modality: negation and future or hypothetical wording drop the event ('will fall',
-  'would mark', 'has not been captured'); proximity and attempts ('close to seizing',
-  'attack to capture', 'imminent') and partial objects ('a cluster of buildings inside X',
-  'the outskirts of X') turn a capture into ``contested``;
-- 'X is the last town held by ISIS' is recorded as an :class:`Exclusivity` on the event
-  (or on a bare ``held`` event when the sentence has no other trigger), for the timeline to
-  infer what ISIS no longer holds.
+1. tokens with lemmas; the sentence's places, actors, triggers and cues found by one
+   :class:`~geomap.extract.lexicon.Matcher` each;
+2. each place gets a role: a *target*, or a *locator* of another place ("near X", "100 km
+   east of X", "X, in eastern Y" where Y is a region); coordinated places ("X, Y and nearby
+   villages such as Z") form one group;
+3. each trigger governs one group: the object after it, reached only across words that may
+   stand in a noun phrase ("the strategic town of"), or the subject before it, reached across
+   auxiliaries and a comma-bounded aside; a relative clause ("X, which the SDF took") governs
+   its antecedent; "the town" refers back to the last town named;
+4. modality: negation and hypotheticals drop the event; proximity, attempts and partial
+   objects ("most of X", "buildings inside X") make a capture ``contested``;
+5. roles: the agent and patient of the trigger, by its voice, then who holds the place after;
+6. confidence: the rule's weight, lowered for every guess (an actor that had to be assumed,
+   a back-reference, a skipped aside, a hedge), so that the map can colour only what is sure.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from functools import cache
 
-from geomap.extract.actors import (
-    HELD_ADJECTIVE,
-    ActorMention,
-    ArticleActors,
-    find_actors,
-    held_adjective,
-)
+from geomap.campaign import Profile
 from geomap.extract.dates import DateMention, find_dates, publication_date
-from geomap.extract.gate import PatternGate, Taken
+from geomap.extract.lexicon import BARRIERS, QUOTES, Matcher, Tok, cues, rule_file, tokens_of
 from geomap.extract.mentions import PlaceMention
-from geomap.extract.text import Span, split_clauses, tokenize
+from geomap.extract.text import Span, split_clauses
 from geomap.gazetteer import Gazetteer
 from geomap.records import Event, Exclusivity
 
-AFTER, BEFORE, BOTH = "after", "before", "both"
-MAX_AFTER_TOKENS = 12
-MAX_BEFORE_TOKENS = 8
-
-_R = r"(?:re)?"
-# (kind, voice, direction, pattern)
-TRIGGERS: list[tuple[str, str, str, re.Pattern]] = [
-    # completed changes of control
-    (
-        "captured",
-        "nominal",
-        AFTER,
-        re.compile(
-            r"\b(?:(?:full|total|complete|final)\s+)?(?:capture|fall|liberation|recapture|seizure|loss|"
-            r"takeover|retaking|surrender)\s+of\b",
-            re.I,
-        ),
-    ),
-    (
-        "captured",
-        "passive_of",
-        BEFORE,
-        re.compile(
-            r"\b(?:declared|announced|pronounced|now|been|was|were|is|are)\s+(?:fully\s+|completely\s+)?"
-            r"(?:free|freed|cleared|rid|liberated)\s+of\b",
-            re.I,
-        ),
-    ),
-    (
-        "captured",
-        "passive",
-        BEFORE,
-        re.compile(
-            r"\bfell\s+(?:back\s+)?(?:in)?to\b|\b(?:has|have|had)\s+fallen\b|\bfell\b", re.I
-        ),
-    ),
-    (
-        "captured",
-        "active",
-        AFTER,
-        re.compile(
-            rf"\b(?:{_R}gain(?:ed|ing|s)?|took|taken|tak(?:e|es|ing)|seiz(?:e|ed|es|ing)|assum(?:e|ed|ing)|"
-            rf"wrest(?:ed|ing|s)?|{_R}establish(?:ed|ing)?)\s+(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)\b",
-            re.I,
-        ),
-    ),
-    (
-        "captured",
-        "active",
-        AFTER,
-        re.compile(
-            rf"\b{_R}captur(?:e|ed|es|ing)\b|\b{_R}(?:took|tak(?:e|es|en|ing))\b|\bseiz(?:e|ed|es|ing)\b|"
-            r"\bliberat(?:e|ed|es|ing)\b|\bfreed\b|\bclear(?:ed|ing)?\b|\bover(?:ran|run|running)\b|"
-            r"\bretook\b|\bretaken\b",
-            re.I,
-        ),
-    ),
-    (
-        "captured",
-        "active",
-        AFTER,
-        re.compile(
-            r"\b(?:dr(?:o|i)v(?:e|es|en|ing)|expell?(?:ed|ing|s)?|oust(?:ed|ing|s)?|push(?:ed|es|ing)|"
-            r"forc(?:ed|es|ing)|flush(?:ed|es|ing)|chas(?:ed|es|ing)|rout(?:ed|s|ing)|kick(?:ed|s|ing))"
-            r"\b(?=[^.;]{0,60}?\b(?:from|out of)\b)",
-            re.I,
-        ),
-    ),
-    (
-        "captured",
-        "active",
-        AFTER,
-        re.compile(r"\bdefeat(?:ed|ing|s)?\b(?=\s+\w+(?:\s+\w+)?\s+(?:in|at)\b)", re.I),
-    ),
-    # statements of who holds a place
-    (
-        "held",
-        "passive",
-        BOTH,
-        re.compile(
-            r"\b(?:held|controlled|occupied|run|ruled|dominated|governed)\s+by\b|\bin\s+the\s+hands\s+of\b|"
-            r"\bunder\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?control\s+of\b",
-            re.I,
-        ),
-    ),
-    (
-        "held",
-        "passive",
-        BEFORE,
-        re.compile(
-            r"\bunder\s+(?:the\s+)?(?:full\s+|complete\s+)?(?P<holder>[\w'’.-]+)\s+control\b|\bin\s+(?P<holder2>[\w'’.-]+)\s+hands\b",
-            re.I,
-        ),
-    ),
-    (
-        "held",
-        "active",
-        AFTER,
-        re.compile(
-            r"\b(?:retain(?:s|ed|ing)?|keep(?:s|ing)?|kept|maintain(?:s|ed|ing)?|hold(?:s|ing)?\s+on\s+to)"
-            r"\s+(?:full\s+|complete\s+)?control\s+(?:of|over)\b",
-            re.I,
-        ),
-    ),
-    (
-        "held",
-        "active",
-        AFTER,
-        re.compile(
-            r"\b(?:still\s+)?(?:holds?|controls?|controlled|occupies|occupy|occupied|ruled\s+over|rules\s+over|"
-            r"ruled|rules|retains?|retained|keeps?|kept)\b(?!\s+by\b)(?!\s+(?:talks|a\s+meeting|meetings|elections|hostage))",
-            re.I,
-        ),
-    ),
-    (
-        "held",
-        "adjective",
-        AFTER,
-        HELD_ADJECTIVE,
-    ),
-    # fighting, sieges, withdrawals, surrenders
-    (
-        "contested",
-        "active",
-        BOTH,
-        re.compile(
-            r"\b(?:fighting|clashes|battles?|combat|skirmishes|firefights?|street\s+fighting)\b",
-            re.I,
-        ),
-    ),
-    (
-        "contested",
-        "active",
-        AFTER,
-        re.compile(
-            r"\b(?:fought|fight|fights|battled|battling)\s+(?:for|in|over|inside|around)\b|"
-            r"\b(?:assaults?|attacks?|offensives?|onslaughts?|raids?|push|advance)\s+(?:on|against|into)\b|"
-            r"\battack(?:ed|ing|s)\b|\bstorm(?:ed|ing|s)?\b|\bentered\b|\bbreached\b|"
-            r"\bfront[- ]?lines?\b|\bcounter-?attack(?:ed|s|ing)?\b|\boutposts?\s+(?:inside|in)\b|"
-            r"\b(?:launched|launches|launch|began|begun|started|resumed)\s+(?:an?\s+|its\s+|their\s+|the\s+)?"
-            r"(?:final\s+|new\s+|renewed\s+|ground\s+)?(?:attack|assault|offensive|operation|push)\s+(?:on|against)\b",
-            re.I,
-        ),
-    ),
-    (
-        "contested",
-        "passive",
-        BEFORE,
-        re.compile(r"\bholed\s+up\b|\bdug\s+in\b|\bentrenched\b", re.I),
-    ),
-    (
-        "besieged",
-        "active",
-        BOTH,
-        re.compile(
-            r"\bbesieg(?:e|ed|es|ing)\b|\bunder\s+siege\b|\bencircl(?:e|ed|es|ing)\b|\bsurrounded\b",
-            re.I,
-        ),
-    ),
-    (
-        "besieged",
-        "active",
-        AFTER,
-        re.compile(r"\b(?:lay|laid|laying|lays)\s+siege\s+to\b|\bsiege\s+of\b", re.I),
-    ),
-    (
-        "besieged",
-        "active",
-        AFTER,
-        re.compile(
-            r"\b(?:dr(?:o|i)v(?:e|es|en|ing)|push(?:ed|es|ing)|pinn(?:ed|ing)|confin(?:ed|ing)|"
-            r"squeez(?:ed|ing))\b(?=[^.;]{0,40}?\b(?:to|into|back\s+to)\b)(?![^.;]{0,60}?\bfrom\b)",
-            re.I,
-        ),
-    ),
-    (
-        "withdrew",
-        "active",
-        AFTER,
-        re.compile(
-            r"\bwithdr(?:ew|awn|aw|aws|awing)\b|\bretreat(?:ed|ing|s)?\b|\bpull(?:ed|ing|s)?\s+(?:out|back)\b|"
-            r"\babandon(?:ed|ing|s)?\b",
-            re.I,
-        ),
-    ),
-    (
-        "surrendered",
-        "active",
-        BOTH,
-        re.compile(
-            r"\bsurrender(?:ed|ing|s)?\b|\bgave\s+themselves\s+up\b|\bturn(?:ed|ing)?\s+themselves\s+in\b|"
-            r"\blaid\s+down\s+(?:their\s+)?(?:arms|weapons)\b",
-            re.I,
-        ),
-    ),
-]
-
-NEGATION = re.compile(
-    r"\b(?:not|never|no\s+longer|yet\s+to|failed\s+to|fail\s+to|without|neither|nor|denied|denies|"
-    r"deny|rejected|unable\s+to|cannot)\b|n['’]t\b",
-    re.I,
+MAX_REACH = 14  # tokens between a trigger and its place, at most
+SETTLEMENT_KINDS = ("city", "town", "village", "neighbourhood", "district")
+LIST_WORDS = frozenset(
+    ", and or as well such including like nearby neighbouring neighboring other the "
+    "villages towns cities of".split()
 )
-FUTURE = re.compile(
-    r"\b(?:will|would|could|might|may|shall|should|must|going\s+to|expected\s+to|predicted\s+to|"
-    r"likely\s+to|set\s+to|plan(?:s|ned)?\s+to|intend(?:s|ed)?\s+to|vow(?:s|ed)?\s+to|"
-    r"threaten(?:s|ed)?\s+to|hope(?:s|d)?\s+to|wants?\s+to|wanted\s+to|if|unless|whether|"
-    r"await(?:s|ing|ed)?|to\s+be|soon)\b|['’]ll\b",
-    re.I,
-)
-PROXIMITY = re.compile(
-    r"\b(?:close\s+to|closing\s+in\s+on|closer\s+to|on\s+the\s+verge\s+of|poised\s+to|about\s+to|"
-    r"nearly|almost|near\s+to|on\s+the\s+brink\s+of|within\s+reach\s+of|imminent|imminently)\b",
-    re.I,
-)
-ATTEMPT = re.compile(
-    r"\b(?:attempts?|attempted|attempting|tr(?:y|ies|ied|ying)|bids?|battles?|battled|battling|"
-    r"fights?|fought|fighting|struggl(?:e|es|ed|ing)|push(?:es|ed|ing)?|attacks?|assaults?|"
-    r"offensives?|operations?|campaigns?|efforts?|aim(?:s|ed)?|seek(?:s|ing)?|sought|moved?|"
-    r"advanc(?:e|es|ed|ing)|launch(?:ed|es)?)\b(?:\s+[\w'’]+){0,4}?\s+to\s+$",
-    re.I,
-)
-PARTIAL = re.compile(
-    r"\b(?:clusters?\s+of|several|some|parts?\s+of|most\s+of|much\s+of|half\s+of|areas?\s+of|"
-    r"neighbou?rhoods?|districts?|quarters?|positions?|buildings?|blocks?|streets?|outskirts|"
-    r"edges?|fields?|pockets?|sections?|inside|within|sides?|villages?\s+near|areas?\s+(?:near|around)|"
-    r"posts?|checkpoints?|ammunition|depots?|bases?|hills?|roads?)\b",
-    re.I,
-)
-HOLDER_CUE = re.compile(r"\b(?:retain|keep|hold\s+on\s+to|hold\s+onto|defend|maintain)\b", re.I)
-EXCLUSIVE = re.compile(
-    r"\b(?P<adj>last(?:\s+remaining)?|final|only|sole|remaining|single\s+remaining)\s+"
-    r"(?:(?!held\b|controlled\b)[\w'’-]+\s+){0,3}?"
-    r"(?P<noun>towns?|city|cities|villages?|strongholds?|enclaves?|territory|bastions?|redoubts?|"
-    r"pockets?|holdouts?|footholds?|urban\s+areas?|shred\s+of\s+territory|patch\s+of\s+territory|"
-    r"piece\s+of\s+territory|populated\s+territory|area)\b",
-    re.I,
-)
-LOCATOR_GAP = re.compile(
-    r"^\s*,?\s*(?:in|of|near|outside)\s+(?:the\s+)?(?:(?:north|south|east|west|central)(?:ern)?\s+|"
-    r"(?:north|south)-?(?:east|west)(?:ern)?\s+)?$|^\s*,\s*$",
-    re.I,
-)
-_GATE = PatternGate([pattern for *_rule, pattern in TRIGGERS])
-LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|&|/)\s*$", re.I)
-SETTLEMENT_KINDS = ("city", "town", "village")
+LIST_JOINS = frozenset(", and or such including like".split())
+RELATIVES = frozenset("which that who whom where".split())
 
 
 @dataclass(frozen=True)
-class Trigger:
+class TriggerRule:
     kind: str
     voice: str
-    direction: str
-    start: int
+    place: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A language's triggers and cues, compiled once."""
+
+    language: str
+    triggers: tuple[TriggerRule, ...]
+    trigger_matcher: Matcher
+    cue: dict
+    anaphors: dict[str, tuple[str, ...]]
+    determiners: frozenset[str]
+    object_words: frozenset[str]
+    subject_words: frozenset[str]
+
+
+@cache
+def load_rules(language: str = "en") -> Rules:
+    """The rule files of ``language`` (``geomap/rules/<language>/``), compiled."""
+    data = rule_file("triggers", language)["trigger"]
+    triggers = tuple(
+        TriggerRule(t["kind"], t["voice"], t["place"], float(t.get("weight", 0.8))) for t in data
+    )
+    matcher = Matcher([t["patterns"] for t in data], language)
+    cue_lists = cues(language)
+    raw_cues = rule_file("cues", language)
+    anaphor_data = rule_file("anaphors", language)
+    return Rules(
+        language=language,
+        triggers=triggers,
+        trigger_matcher=matcher,
+        cue=cue_lists,
+        anaphors={k: tuple(v) for k, v in anaphor_data["anaphors"].items()},
+        determiners=frozenset(anaphor_data["determiners"]["patterns"]),
+        object_words=_single_words(raw_cues["object"]["patterns"]),
+        subject_words=_single_words(raw_cues["subject"]["patterns"]),
+    )
+
+
+def _single_words(patterns: list[str]) -> frozenset[str]:
+    return frozenset(w.lower() for p in patterns for w in p.split())
+
+
+@dataclass(frozen=True)
+class SideFinder:
+    """The campaign's sides in text: aliases, generic words and 'X-held' adjectives."""
+
+    profile: Profile
+    alias_matcher: Matcher
+    alias_sides: tuple[str, ...]
+    adjective_matcher: Matcher
+    adjective_sides: tuple[str, ...]
+
+    @classmethod
+    def of(cls, profile: Profile, language: str = "en") -> SideFinder:
+        phrases = list(profile.phrases())
+        adjectives = [(a, s.id) for s in profile.sides for a in s.adjectives]
+        return cls(
+            profile,
+            Matcher([[p] for p, _ in phrases], language),
+            tuple(side for _, side in phrases),
+            Matcher([[a] for a, _ in adjectives], language),
+            tuple(side for _, side in adjectives),
+        )
+
+    def find(self, tokens: list[Tok]) -> list[ActorRef]:
+        return [
+            ActorRef(self.alias_sides[m.rule], m.start, m.end)
+            for m in self.alias_matcher.find(tokens)
+        ]
+
+    def adjective_at(self, tokens: list[Tok], end: int) -> str:
+        """The side named by the words ending just before token ``end`` ('ISIS' of 'ISIS-held')."""
+        for m in self.adjective_matcher.find(tokens[max(0, end - 4) : end]):
+            if m.end == min(end, 4):
+                return self.adjective_sides[m.rule]
+        return ""
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    side: str
+    start: int  # tokens
     end: int
-    text: str
-    holder_hint: str = ""
 
 
-def find_triggers(span: Span) -> list[Trigger]:
-    """Every trigger phrase in a sentence, longest first where they overlap."""
-    found: list[Trigger] = []
-    taken = Taken()
-    for index, m in _GATE.scan(span.text):
-        kind, voice, direction, _pattern = TRIGGERS[index]
-        if taken.overlaps(m):
-            continue
-        taken.add(m)
-        start, end = span.start + m.start(), span.start + m.end()
-        holder = m.groupdict().get("holder") or m.groupdict().get("holder2") or ""
-        trig_voice, trig_direction = voice, direction
-        if voice == "active" and kind == "captured":
-            before = span.text[max(0, m.start() - 16) : m.start()].lower()
-            is_passive = re.search(r"\b(?:was|were|been|being|be|is|are|got|get)\s+$", before)
-            if is_passive and re.match(r"[^.;]{0,60}?\b(?:from|out\s+of)\b", span.text[m.end() :]):
-                # 'the jihadists were driven out of X': X follows, the subject lost it
-                found.append(Trigger(kind, "passive_from", AFTER, start, end, m.group(0)))
-                continue
-            after = span.text[m.end() : m.end() + 4].lower()
-            if (
-                is_passive
-                or (after.startswith(" by") and not after.startswith(" by "))
-                or re.match(r"\s+by\b", span.text[m.end() :])
-            ):
-                trig_voice, trig_direction = "passive", BEFORE
-        found.append(Trigger(kind, trig_voice, trig_direction, start, end, m.group(0), holder))
-    return sorted(found, key=lambda t: t.start)
+@dataclass
+class PlaceRef:
+    mention: PlaceMention
+    start: int  # tokens
+    end: int
+    locator: bool = False
+
+
+@dataclass
+class ArticleSides:
+    """How often the article names each side, and who it says took or attacked places."""
+
+    counts: Counter = field(default_factory=Counter)
+    attackers: Counter = field(default_factory=Counter)
+
+    def opponent(self, side: str, profile: Profile) -> str:
+        """The side ``side`` fights in this article: the most named of its opponents, or its
+        only opponent; empty when that cannot be told."""
+        found, _guessed = self.opponent_of(side, profile)
+        return found
+
+    def opponent_of(self, side: str, profile: Profile) -> tuple[str, bool]:
+        """(opponent, guessed): the most named of its opponents; where the article names
+        none, the first the profile lists, as a guess."""
+        opponents = profile.opponents(side)
+        named = [o for o in opponents if self.counts[o]]
+        if named:
+            return max(named, key=lambda o: (self.counts[o], -opponents.index(o))), False
+        if not opponents:
+            return "", False
+        return opponents[0], len(opponents) > 1
+
+    def main(self, profile: Profile, exclude: str = "") -> str:
+        """The ground-holding side the article names most (other than ``exclude``)."""
+        ranked = [
+            (n, -profile.side_ids.index(s), s)
+            for s, n in self.counts.items()
+            if s != exclude and profile.holds_ground(s)
+        ]
+        return max(ranked)[2] if ranked else ""
 
 
 @dataclass
@@ -332,212 +186,673 @@ class _Context:
     article: str
     outlet: str
     gazetteer: Gazetteer
-    sides: ArticleActors
-    published_iso: str = field(init=False)  # one string per article, shared by its records
+    profile: Profile
+    rules: Rules
+    sides: SideFinder
+    article_sides: ArticleSides
+    recent: list[PlaceMention] = field(default_factory=list)  # earlier sentences' places
+    published_iso: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.published_iso = self.published.isoformat()
 
 
-def _token_index(tokens, offset: int) -> int:
-    for i, tok in enumerate(tokens):
-        if tok.end > offset:
-            return i
-    return len(tokens)
+@dataclass
+class _Sentence:
+    """One sentence read for events: tokens, clauses, places, actors."""
+
+    span: Span
+    tokens: list[Tok]
+    clause_of: list[int]  # clause number of each token
+    places: list[PlaceRef]
+    actors: list[ActorRef]
+    place_at: dict[int, PlaceRef]  # token -> place covering it
+
+    def has(self, name: str, ctx: _Context, start: int, end: int) -> bool:
+        return bool(ctx.rules.cue[name].at(self.tokens, max(0, start), end))
+
+    def cue_ending_at(self, name: str, ctx: _Context, end: int, reach: int = 6) -> bool:
+        """A cue of class ``name`` ends right before token ``end``."""
+        found = ctx.rules.cue[name].at(self.tokens, max(0, end - reach), end)
+        return any(m.end == end for m in found)
 
 
-def _groups(mentions: list[PlaceMention], body: str) -> list[list[PlaceMention]]:
-    """Coordinated place lists ('Sousa, Buqaan and Shajla') become one group."""
-    groups: list[list[PlaceMention]] = []
+def read_sentence(
+    span: Span, mentions: list[PlaceMention], ctx: _Context, tokens: list[Tok] | None = None
+) -> _Sentence:
+    tokens = tokens_of(span, ctx.rules.language) if tokens is None else tokens
+    clause_starts = [c.start for c in split_clauses(span)]
+    clause_of, clause = [], 0
+    for tok in tokens:
+        while clause + 1 < len(clause_starts) and tok.start >= clause_starts[clause + 1]:
+            clause += 1
+        clause_of.append(clause)
+    places = []
     for mention in mentions:
-        if groups and LIST_GAP.match(body[groups[-1][-1].end : mention.start]):
-            groups[-1].append(mention)
-        else:
-            groups.append([mention])
+        covered = [
+            i for i, t in enumerate(tokens) if t.start < mention.end and t.end > mention.start
+        ]
+        if covered:
+            places.append(PlaceRef(mention, covered[0], covered[-1] + 1))
+    place_at = {i: p for p in places for i in range(p.start, p.end)}
+    sentence = _Sentence(span, tokens, clause_of, places, ctx.sides.find(tokens), place_at)
+    _mark_locators(sentence, ctx)
+    return sentence
+
+
+def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
+    """Places that only say where another place is."""
+    for n, place in enumerate(sentence.places):
+        if sentence.cue_ending_at("locator", ctx, place.start):
+            place.locator = True
+            continue
+        if n == 0:
+            continue
+        prev = sentence.places[n - 1]
+        gap = [t.lower for t in sentence.tokens[prev.end : place.start]]
+        kind = ctx.gazetteer.by_id[place.mention.place_id].kind
+        prev_kind = ctx.gazetteer.by_id[prev.mention.place_id].kind
+        # 'Hajin, in eastern Deir ez-Zor', 'Hajin in Deir ez-Zor province'
+        in_region = gap and set(gap) <= {
+            ",",
+            "in",
+            "of",
+            "the",
+            "eastern",
+            "western",
+            "northern",
+            "southern",
+            "central",
+            "rural",
+            "countryside",
+        }
+        if (
+            in_region
+            and "in" in gap
+            and (kind == "region" or kind != prev_kind and kind in ("city", "region"))
+        ):
+            place.locator = True
+        elif gap == [","] and kind == "region":
+            place.locator = True
+
+
+def _groups(sentence: _Sentence) -> list[list[PlaceRef]]:
+    """Coordinated target places ('Sousa, Buqaan and Shajla') as one group each."""
+    groups: list[list[PlaceRef]] = []
+    for place in sentence.places:
+        if place.locator:
+            continue
+        if groups:
+            last = groups[-1][-1]
+            gap = [t.lower for t in sentence.tokens[last.end : place.start]]
+            if gap and set(gap) <= LIST_WORDS and set(gap) & LIST_JOINS:
+                groups[-1].append(place)
+                continue
+        groups.append([place])
     return groups
 
 
-def _locators(mentions: list[PlaceMention], body: str, gazetteer: Gazetteer) -> set[int]:
-    """Mentions that only locate the previous one ('Hajin, in eastern Deir ez-Zor')."""
-    out = set()
-    for prev, cur in zip(mentions, mentions[1:], strict=False):
-        gap = body[prev.end : cur.start]
-        kind = gazetteer.by_id[cur.place_id].kind
-        if LOCATOR_GAP.match(gap) and (
-            kind == "region"
-            or gap.strip(" ,").lower() in ("in", "in the", "near", "outside", "of")
-            or gap.strip().startswith(",")
-        ):
-            if kind == "region" or not LIST_GAP.match(gap):
-                out.add(cur.start)
-    return out
+@dataclass
+class _Target:
+    group: list[PlaceRef]
+    before: bool  # the place stands before the trigger
+    partial: bool = False
+    anaphor: bool = False
+    aside: bool = False
+    distance: int = 0
 
 
-def _relative_clauses(clauses: list[Span], mentions: list[PlaceMention], body: str) -> dict:
-    """Clause index -> the place it describes, for clauses like ', which the SDF captured'."""
-    out = {}
-    for index, clause in enumerate(clauses):
-        head = clause.text.lstrip(" ,").lower()
-        if index and head.startswith(("which ", "that ")):
-            before = [
-                m
-                for m in mentions
-                if m.end <= clause.start and not body[m.end : clause.start].strip(" ,")
-            ]
-            if before:
-                out[index] = before[-1]
-    return out
+def _anaphor(sentence: _Sentence, ctx: _Context, i: int, end_before: int) -> PlaceMention | None:
+    """The place 'the town' at token ``i`` refers back to: the last place of a matching kind
+    named before token ``end_before`` (this sentence), or in the two sentences before."""
+    noun = sentence.tokens[i].lemma
+    kinds = ctx.rules.anaphors.get(noun)
+    if not kinds or i == 0 or sentence.tokens[i - 1].lower not in ctx.rules.determiners:
+        return None  # 'the town' refers back; 'the last town held by X' describes
+    earlier = [p.mention for p in sentence.places if p.end <= end_before and not p.locator]
+    for mention in reversed(ctx.recent + earlier):
+        if ctx.gazetteer.by_id[mention.place_id].kind in kinds:
+            return mention
+    return None
 
 
-def _clause_of(clauses: list[Span], offset: int) -> int:
-    for i, clause in enumerate(clauses):
-        if clause.start <= offset < clause.end:
-            return i
-    return len(clauses) - 1
+def _group_of(sentence: _Sentence, place: PlaceRef) -> list[PlaceRef]:
+    for group in _groups(sentence):
+        if place in group:
+            return group
+    return [place]
 
 
-def _modality(trigger: Trigger, clause: Span, body: str, place_start: int) -> str:
-    """'drop', 'contested' (proximity, attempt or partial), or 'plain'."""
-    before = body[clause.start : trigger.start]
-    near_before = " ".join(before.split()[-5:])
-    if trigger.voice == "nominal":
-        scope = body[clause.start : clause.end]
-        if NEGATION.search(" ".join(before.split()[-3:])):
-            return "drop"
-        if PROXIMITY.search(scope):
-            return "contested"
-        if FUTURE.search(scope):
-            return "drop"
-    else:
-        if NEGATION.search(near_before) or re.search(r"\bnot\b", body[trigger.start : trigger.end]):
-            return "drop"
-        if PROXIMITY.search(near_before):
-            return "contested"
-        if ATTEMPT.search(before):
-            return "contested"
-        if FUTURE.search(before):
-            return "drop"
-    if trigger.kind == "captured" and trigger.direction == AFTER and place_start > trigger.end:
-        between = body[trigger.end : place_start]
-        if PARTIAL.search(between):
-            return "contested"
+def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _Target | None:
+    """The object of a trigger ending at token ``end``: the first target place reached across
+    noun-phrase words only."""
+    tokens = sentence.tokens
+    partial = False
+    anaphor: PlaceMention | None = None
+    i = end
+    while i < len(tokens) and i - end <= MAX_REACH:
+        place = sentence.place_at.get(i)
+        if place is not None:
+            if place.locator and i > end:  # 'withdrew from X': the trigger's own preposition
+                return None
+            partial = partial or _possessive_partial(sentence, ctx, place)
+            return _Target(_group_of(sentence, place), False, partial, distance=i - end)
+        tok = tokens[i]
+        if tok.text in QUOTES:
+            i += 1
+            continue
+        if i == end and sentence.has("not_object", ctx, i, i + 1):
+            return None
+        if sentence.has("partial", ctx, i, min(len(tokens), i + 3)):
+            m = ctx.rules.cue["partial"].at(tokens, i, min(len(tokens), i + 3))
+            if m and m[0].start == i:
+                partial = True
+                i = m[0].end
+                continue
+        if anaphor is None and ctx.rules.anaphors.get(tok.lemma):
+            anaphor = _anaphor(sentence, ctx, i, start)
+        if _actor_adjective(sentence, ctx, i):
+            i += 1
+            continue
+        agent = _actor_at(sentence, i)
+        if agent is not None and all(t.lower in DETERMINERS for t in tokens[end:i]):
+            i = agent.end  # 'held by extremists in the enclave are X', 'drove ISIS from X'
+            continue
+        if _noun_phrase_word(tok, ctx):
+            i += 1
+            continue
+        break
+    if anaphor is not None:
+        ref = PlaceRef(anaphor, -1, -1)
+        return _Target([ref], False, partial, anaphor=True, distance=i - end)
+    return None
+
+
+def _noun_phrase_word(tok: Tok, ctx: _Context) -> bool:
+    """A word that may stand in a noun phrase before a place: 'the strategic town of',
+    'Iraq's second largest city', 'their Syrian headquarters at'."""
+    if tok.lower in ctx.rules.object_words or tok.text.isdigit():
+        return True
+    if tok.text[:1].isupper() and tok.lower.endswith(("'s", "’s")):
+        return True  # a possessive name: "Iraq's"
+    return tok.text[:1].isupper() and tok.lower.endswith(("ian", "ish", "ese", "iqi", "ani"))
+
+
+def _actor_at(sentence: _Sentence, i: int) -> ActorRef | None:
+    return next((a for a in sentence.actors if a.start == i), None)
+
+
+def _actor_adjective(sentence: _Sentence, ctx: _Context, i: int) -> bool:
+    """Token ``i`` belongs to an 'ISIS-held' adjective (the actor words or the suffix)."""
+    tokens = sentence.tokens
+    for actor in sentence.actors:
+        if actor.start <= i < actor.end and actor.end < len(tokens):
+            return sentence.has("held_suffix", ctx, actor.end, actor.end + 1)
+    return False
+
+
+def _possessive_partial(sentence: _Sentence, ctx: _Context, place: PlaceRef) -> bool:
+    """'Hajin's outskirts', 'the outskirts of Hajin' (the latter is caught before the place)."""
+    tok = sentence.tokens[place.end - 1]
+    if tok.lower.endswith(("'s", "’s")):
+        return sentence.has("partial", ctx, place.end, place.end + 2)
+    return False
+
+
+def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | None:
+    """The subject of a trigger starting at token ``start``: a target place before it, across
+    auxiliaries and adverbs and at most one comma-bounded aside."""
+    tokens = sentence.tokens
+    i = start - 1
+    aside = False
+    while i >= 0 and start - i <= MAX_REACH + 8:
+        place = sentence.place_at.get(i)
+        if place is not None and not place.locator:
+            partial = sentence.cue_ending_at("partial", ctx, place.start)
+            return _Target(
+                _group_of(sentence, place), True, partial, aside=aside, distance=start - i
+            )
+        tok = tokens[i]
+        if tok.text in QUOTES or tok.lower in ctx.rules.subject_words:
+            i -= 1
+            continue
+        if ctx.rules.anaphors.get(tok.lemma) and not aside:
+            mention = _anaphor(sentence, ctx, i, i)
+            if mention is not None:
+                return _Target([PlaceRef(mention, -1, -1)], True, anaphor=True, distance=start - i)
+        if _noun_phrase_word(tok, ctx):
+            i -= 1  # 'X is the last town held by': a predicate noun phrase
+            continue
+        if tok.text == "," and not aside:
+            # skip back over an aside: ', in the Hajin area near the border,'
+            j = i - 1
+            while j >= 0 and tokens[j].text not in (",", ";", "(", ")") and i - j <= 20:
+                j -= 1
+            if j >= 0 and tokens[j].text == "," and not _has_trigger(sentence, ctx, j, i):
+                aside = True
+                i = j - 1
+                continue
+            return None
+        return None
+    return None
+
+
+def _has_trigger(sentence: _Sentence, ctx: _Context, start: int, end: int) -> bool:
+    return any(
+        ctx.rules.triggers[m.rule].kind in ("captured", "withdrew")
+        for m in ctx.rules.trigger_matcher.find(sentence.tokens[start:end])
+    )
+
+
+def _relative_antecedent(sentence: _Sentence, start: int) -> _Target | None:
+    """'Hajin, which the SDF captured': the trigger's clause opens with a relative pronoun
+    right after a place."""
+    first = _clause_first(sentence, sentence.clause_of[start])
+    if sentence.tokens[first].lower not in RELATIVES:
+        return None
+    clause = sentence.clause_of[start]
+    if not any(sentence.clause_of[a.start] == clause for a in sentence.actors):
+        return None  # 'al-Hol, which takes six hours': no side, no control
+    j = first - 1
+    while j >= 0 and sentence.tokens[j].text == ",":
+        j -= 1
+    place = sentence.place_at.get(j)
+    if place is None or place.locator:
+        return None
+    return _Target([place], True, distance=start - j)
+
+
+NOUN_MARKS = frozenset("its their his her our the a an".split())
+LOCATIVES = frozenset("in at inside".split())
+SCENE_KINDS = ("contested", "surrendered", "besieged")
+
+
+def find_target(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, end: int):
+    """The place group a trigger (tokens start..end) governs, or None."""
+    target = None
+    if rule.place in ("after", "either"):
+        target = _target_after(sentence, ctx, start, end)
+        if target is None and rule.voice in ("active", "nominal", "noun"):
+            target = _relative_antecedent(sentence, start)
+    if target is None and rule.place in ("before", "either"):
+        target = _target_before(sentence, ctx, start) or _relative_antecedent(sentence, start)
+    if target is None and rule.kind in SCENE_KINDS:
+        target = _scene(sentence, start)
+    return target
+
+
+def _scene(sentence: _Sentence, start: int) -> _Target | None:
+    """Where fighting or a surrender happens when its words name no place: a place set in
+    front of it ('In X, the militants launched a counter-attack', 'A reporter in X saw
+    hundreds surrendering')."""
+    for place in reversed(sentence.places):
+        if place.end > start or place.locator or place.start == 0:
+            continue
+        if sentence.tokens[place.start - 1].lower in LOCATIVES:
+            return _Target([place], True, distance=MAX_REACH)
+    return None
+
+
+# --- modality --------------------------------------------------------------------------------
+
+
+def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, end: int) -> str:
+    """'drop' (negated or not real), 'contested' (near, attempted), or 'plain'."""
+    clause = sentence.clause_of[start]
+    first = next(i for i, c in enumerate(sentence.clause_of) if c == clause)
+    last = max(i for i, c in enumerate(sentence.clause_of) if c == clause) + 1
+    near = max(first, start - 5)
+    if sentence.has("negation", ctx, near, end):
+        return "drop"
+    scope_end = last if rule.voice == "nominal" else start
+    if sentence.has("proximity", ctx, max(first, start - 6), scope_end):
+        return "contested"
+    if sentence.has("hypothetical", ctx, first, scope_end):
+        return "drop"
+    if sentence.cue_ending_at("attempt", ctx, start, reach=6):
+        return "contested"
     return "plain"
 
 
-NOUN_TRIGGERS = re.compile(
-    r"^(?:fighting|clashes|battles?|combat|skirmishes|firefights?|street\s+fighting)$", re.I
-)
-_PREP_BEFORE = re.compile(r"\b(?:by|from|against|with|to)\s+(?:an?\s+|the\s+)?$", re.I)
+# --- roles -----------------------------------------------------------------------------------
 
 
-def _roles(
-    trigger: Trigger, actors: list[ActorMention], clause: Span, sentence: Span, body: str
-) -> tuple[str, str]:
-    """(agent, patient) of a trigger from the actor mentions around it."""
-    agent = patient = ""
-    after = [a for a in actors if a.start >= trigger.end]
-    before = [a for a in actors if a.end <= trigger.start]
-    if NOUN_TRIGGERS.match(trigger.text):
-        return "", ""
-    if trigger.voice in ("passive_of", "passive_from"):
-        by = re.search(r"\bby\s+(?:the\s+)?", body[trigger.end : clause.end])
-        if by:
-            found = [a for a in after if a.start >= trigger.end + by.end() - 1]
-            agent = found[0].actor if found else ""
-        if trigger.voice == "passive_of":
-            losers = [a for a in after if len(body[trigger.end : a.start].split()) <= 2]
-        else:
-            losers = [a for a in before if a.start >= clause.start]
-        patient = (
-            losers[-1].actor
-            if losers and trigger.voice == "passive_from"
-            else (losers[0].actor if losers else "")
-        )
-        return agent if agent != patient else "", patient
-    if trigger.voice == "nominal":
-        m = re.match(r"[^,;]{0,60}?\bby\s+(?:the\s+)?", body[trigger.end : clause.end])
-        if m:
-            found = [a for a in after if a.start >= trigger.end + m.end() - 1]
-            agent = found[0].actor if found else ""
-        if re.match(r"(?:the\s+)?loss", trigger.text, re.I):
-            owners = [a for a in before if a.start >= clause.start]
-            patient, agent = (owners[-1].actor if owners else ""), ""
-        return agent, patient
-    if trigger.voice == "passive" or (trigger.kind == "held" and trigger.voice != "active"):
-        for a in after:
-            gap = body[trigger.end : a.start]
-            if len(gap.split()) <= 3 and not re.search(r"[,;:]", gap):
-                agent = a.actor
-                break
-        if not agent and trigger.holder_hint:
-            found = find_actors(trigger.holder_hint)
-            agent = found[0].actor if found else ""
-        return agent, patient
-    for a in after:
-        if a.start >= clause.end:
-            break
-        gap = body[trigger.end : a.start]
-        words = gap.split()
-        if re.fullmatch(r"\s*by\s+(?:the\s+)?", gap):
-            agent = a.actor  # 'was besieged by the SDF'
-            break
-        if len(words) <= 2 and not re.search(r"[,;]", gap):
-            patient = a.actor
-            break
-        if re.search(r"\b(?:from|against)\s+(?:the\s+)?(?:\w+\s+){0,2}$", gap) and len(words) <= 14:
-            patient = a.actor
-            break
-    clause_head = body[clause.start : clause.start + 12].lstrip(" ,").lower()
-    if clause_head.startswith(("which", "who", "that")) and clause.start > sentence.start:
-        antecedents = [a for a in before if a.end <= clause.start]
-        if antecedents and len(body[antecedents[-1].end : clause.start].split()) <= 2:
-            return antecedents[-1].actor, patient
-    subjects = [
-        a
-        for a in before
-        if not _PREP_BEFORE.search(body[max(sentence.start, a.start - 12) : a.start])
-        and a.actor != patient
-    ]
-    in_clause = [a for a in subjects if a.start >= clause.start]
-    if agent:
-        return agent, patient
+def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
+    """The side that is the subject of a trigger at ``start``: the antecedent of a relative
+    clause ('the SDF, which took X'), else the first actor of its clause (else of the
+    sentence) that no preposition governs and no attribution holds."""
+    clause = sentence.clause_of[start]
+    first = _clause_first(sentence, clause)
+    if sentence.tokens[first].lower in RELATIVES:
+        j = first - 1
+        while j >= 0 and sentence.tokens[j].text in BARRIERS:
+            j -= 1
+        antecedent = next((a for a in sentence.actors if a.end == j + 1), None)
+        if antecedent is not None:
+            return antecedent
+    candidates = [a for a in sentence.actors if a.end <= start and not _governed(sentence, ctx, a)]
+    candidates = [a for a in candidates if not _in_attribution(sentence, ctx, a)]
+    in_clause = [a for a in candidates if sentence.clause_of[a.start] == clause]
     if in_clause:
-        agent = in_clause[0].actor
-    elif subjects:
-        agent = subjects[-1].actor
-    else:
-        for a in after:
-            if a.start >= clause.end:
-                break
-            if a.actor != patient:
-                agent = a.actor
-                break
-    return agent, patient
+        return in_clause[0]
+    return candidates[0] if candidates else None
+
+
+def _governed(sentence: _Sentence, ctx: _Context, actor: ActorRef) -> bool:
+    """A preposition governs the actor ('backed by a US-led coalition', 'against ISIS')."""
+    j = actor.start
+    while j > 0 and sentence.tokens[j - 1].lower in DETERMINERS:
+        j -= 1
+    return sentence.cue_ending_at("not_subject", ctx, j, reach=2)
+
+
+def _clause_first(sentence: _Sentence, clause: int) -> int:
+    """The first word of a clause (its leading commas skipped)."""
+    first = next(i for i, c in enumerate(sentence.clause_of) if c == clause)
+    while first + 1 < len(sentence.tokens) and sentence.tokens[first].text in BARRIERS:
+        first += 1
+    return first
+
+
+def _in_attribution(sentence: _Sentence, ctx: _Context, actor: ActorRef) -> bool:
+    """'..., an SDF commander said': the actor is the speaker's side, not an agent."""
+    window_end = min(len(sentence.tokens), actor.end + 3)
+    before_quote = actor.start > 0 and any(
+        t.text in QUOTES for t in sentence.tokens[max(0, actor.start - 3) : actor.start]
+    )
+    return before_quote and sentence.has("attribution", ctx, actor.start, window_end)
+
+
+DETERMINERS = frozenset("the a an its their".split())
+
+
+def _after(sentence: _Sentence, end: int, words: tuple[str, ...], reach: int = 4) -> str:
+    """The side named after token ``end`` (within ``reach`` tokens, in the clause), whose
+    nearest word before it (determiners aside) is one of ``words`` ('by the SDF'); ``""`` in
+    ``words``: right after token ``end``."""
+    tokens = sentence.tokens
+    for actor in sentence.actors:
+        if not end <= actor.start <= end + reach:
+            continue
+        if any(t.text in BARRIERS for t in tokens[end : actor.start]):
+            return ""
+        j = actor.start - 1
+        while j >= end and tokens[j].lower in DETERMINERS:
+            j -= 1
+        if j < end:
+            if "" in words or (end > 0 and tokens[end - 1].lower in words):
+                return actor.side
+        elif tokens[j].lower in words:
+            return actor.side
+    return ""
+
+
+def _inside(sentence: _Sentence, start: int, end: int) -> str:
+    for actor in sentence.actors:
+        if start <= actor.start and actor.end <= end:
+            return actor.side
+    return ""
+
+
+def roles(
+    sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, end: int, target: _Target
+) -> tuple[str, str]:
+    """(agent, patient): who did it and who it was done to."""
+    place_end = max((p.end for p in target.group), default=end)
+    after_place = place_end if not target.before and place_end > 0 else end
+    by = ("by", "to")
+    if rule.voice == "passive":
+        patient = _after(sentence, end, ("of",)) if sentence.tokens[end - 1].lower == "of" else ""
+        agent = _inside(sentence, start, end) or _after(sentence, end, by, reach=8)
+        agent = agent or _after(sentence, after_place, by)
+        return (agent if agent != patient else ""), patient
+    if rule.voice == "status":
+        return _inside(sentence, start, end) or _after(sentence, end, ("of", "the")), ""
+    if rule.voice == "from":
+        subject = _subject(sentence, ctx, start)
+        return _after(sentence, after_place, ("by",)), subject.side if subject else ""
+    if rule.voice == "loss":
+        subject = _subject(sentence, ctx, start)
+        return _after(sentence, after_place, ("to",)), subject.side if subject else ""
+    if rule.voice == "nominal":
+        agent = _after(sentence, after_place, ("by",), reach=6)
+        if not agent and start > 0:
+            possessor = [a for a in sentence.actors if a.end == start or a.end == start - 1]
+            agent = possessor[-1].side if possessor else ""
+        return agent, ""
+    subject = _subject(sentence, ctx, start)
+    agent = subject.side if subject else ""
+    patient = _inside(sentence, start + 1, end) or _after(
+        sentence, end, ("from", "against", "the", "")
+    )
+    if rule.voice == "noun" and not subject:
+        agent = ""
+    if rule.kind == "surrendered" and not agent and not patient:
+        receiver = _after(sentence, end, ("to",))  # 'hundreds surrendering to the SDF'
+        agent = ctx.article_sides.opponent(receiver, ctx.profile) if receiver else ""
+    return agent, patient if patient != agent else ""
+
+
+# --- the events of a sentence ---------------------------------------------------------------
+
+
+@dataclass
+class _Claim:
+    kind: str
+    actor: str
+    controller: str
+    confidence: float
+
+
+def decide(
+    rule: TriggerRule,
+    agent: str,
+    patient: str,
+    contested: bool,
+    ctx: _Context,
+    named: list[str] = (),
+) -> _Claim | None:
+    """The event's kind, actor and holder after it, from the trigger and its roles; every
+    side that had to be assumed lowers the confidence."""
+    profile, sides = ctx.profile, ctx.article_sides
+    kind = "contested" if contested and rule.kind in ("captured", "held", "withdrew") else rule.kind
+    confidence = rule.weight if not contested else min(rule.weight, 0.7)
+    guesses = 0
+
+    def opponent(side: str) -> str:
+        nonlocal guesses
+        found, guessed = sides.opponent_of(side, profile) if side else ("", False)
+        guesses += guessed
+        return found
+
+    if agent and not profile.holds_ground(agent) and rule.kind in ("captured", "held"):
+        agent = ""  # air support never holds a place: the ground side is another
+    if kind == "captured":
+        if not agent and not patient and rule.voice in ("passive", "nominal") and named:
+            patient = named[0]  # 'the fall of X ends the group's hold': no taker, the loser
+            guesses += 1
+        actor = agent or opponent(patient)
+        if not actor:  # the side the article says takes places, else the one it names most
+            actor = (sides.attackers.most_common(1) or [("", 0)])[0][0] or sides.main(profile)
+            guesses += 2
+        if not actor:
+            return None
+        controller = actor
+    elif kind == "held":
+        actor = controller = agent
+        if not actor:
+            return None
+    elif kind in ("contested", "besieged"):
+        if rule.kind == "held":  # 'ISIS still holds parts of X': the holder keeps a foothold
+            holder = agent
+            actor = opponent(holder)
+        else:
+            holder = patient or opponent(agent)
+            actor = agent or opponent(holder)
+        if not actor and not holder:
+            guesses += 1  # fighting, no side named: a claim of fighting, sides unknown
+        controller = holder
+    elif kind == "withdrew":
+        actor = agent or patient
+        if not actor:
+            return None
+        controller = sides.opponent(actor, profile)
+    else:  # surrendered
+        actor = agent or patient
+        if not actor:
+            return None
+        controller = actor
+    confidence -= 0.15 * guesses
+    return _Claim(kind, actor, controller, confidence)
+
+
+def events_in_sentence(
+    span: Span,
+    mentions: list[PlaceMention],
+    ctx: _Context,
+    dates: list[DateMention] | None = None,
+    tokens: list[Tok] | None = None,
+) -> list[Event]:
+    """The control events one sentence states."""
+    sentence = read_sentence(span, mentions, ctx, tokens)
+    matches = ctx.rules.trigger_matcher.find(sentence.tokens)
+    if not matches and not sentence.places:
+        return []
+    if dates is None:
+        dates = find_dates(span.text, ctx.published, span.start)
+    clauses = split_clauses(span)
+    exclusive = _exclusivity(sentence, ctx)
+    events: list[Event] = []
+    seen: set[tuple[str, str, str]] = set()
+    named = [a.side for a in sentence.actors if not _in_attribution(sentence, ctx, a)]
+    for m in matches:
+        rule = ctx.rules.triggers[m.rule]
+        if rule.voice == "active" and m.start and sentence.tokens[m.start - 1].lower in NOUN_MARKS:
+            rule = replace(rule, voice="nominal")  # 'its defeat at X', 'the attack on X'
+        target = find_target(sentence, ctx, rule, m.start, m.end)
+        if target is None:
+            continue
+        mood = modality(sentence, ctx, rule, m.start, m.end)
+        if mood == "drop":
+            continue
+        agent, patient = roles(sentence, ctx, rule, m.start, m.end, target)
+        claim = decide(rule, agent, patient, mood == "contested" or target.partial, ctx, named)
+        if claim is None:
+            continue
+        claim.confidence += _confidence_adjustment(sentence, ctx, target, m.start)
+        if agent and claim.kind in ("captured", "contested", "besieged") and agent == claim.actor:
+            ctx.article_sides.attackers[agent] += 1
+        for place in target.group:
+            anchor = place.mention
+            date = _date_for(anchor, span, clauses, dates, ctx.published, sentence, m.start)
+            key = (anchor.place_id, claim.kind, date.value)
+            if key in seen:
+                continue
+            seen.add(key)
+            scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
+            events.append(_event(ctx, span, anchor.place_id, claim, date, scope))
+    for side, start, end in _held_adjectives(sentence, ctx):
+        target = _target_after(sentence, ctx, start, end)
+        if target is None or target.anaphor:
+            continue
+        claim = _Claim("contested" if target.partial else "held", side, side, 0.7)
+        for place in target.group:
+            date = _date_for(place.mention, span, clauses, dates, ctx.published, sentence, start)
+            key = (place.mention.place_id, claim.kind, date.value)
+            if key not in seen:
+                seen.add(key)
+                events.append(_event(ctx, span, place.mention.place_id, claim, date, None))
+    if exclusive and not any(e.exclusive for e in events):
+        place_id, scope = exclusive
+        anchor = next(p.mention for p in sentence.places if p.mention.place_id == place_id)
+        date = _date_for(anchor, span, clauses, dates, ctx.published, sentence, 0)
+        claim = _Claim("held", scope.holder, scope.holder, 0.6)
+        events.append(_event(ctx, span, place_id, claim, date, scope, inferred=True))
+    return events
+
+
+def _held_adjectives(sentence: _Sentence, ctx: _Context) -> list[tuple[str, int, int]]:
+    """(side, start, end) of 'ISIS-held', 'Russian-occupied', 'government-controlled'."""
+    found = []
+    for m in ctx.sides.adjective_matcher.find(sentence.tokens):
+        if sentence.has("held_suffix", ctx, m.end, m.end + 1):
+            found.append((ctx.sides.adjective_sides[m.rule], m.start, m.end + 1))
+    return found
+
+
+def _confidence_adjustment(
+    sentence: _Sentence, ctx: _Context, target: _Target, start: int
+) -> float:
+    change = 0.0
+    if target.anaphor:
+        change -= 0.1
+    if target.aside:
+        change -= 0.05
+    if target.distance > 6:
+        change -= 0.1
+    hedge = sentence.has("hedge", ctx, 0, start) if "hedge" in ctx.rules.cue else False
+    if hedge:
+        change -= 0.15
+    return change
+
+
+def _event(
+    ctx: _Context,
+    span: Span,
+    place_id: str,
+    claim: _Claim,
+    date: DateMention,
+    scope: Exclusivity | None,
+    inferred: bool = False,
+) -> Event:
+    place = ctx.gazetteer.by_id[place_id]
+    confidence = claim.confidence - (0.05 if not date.text else 0.0)
+    return Event(
+        date=date.value,
+        date_precision=date.precision,
+        date_text=date.text,
+        place_id=place.id,
+        place=place.name,
+        kind=claim.kind,
+        actor=claim.actor,
+        controller=claim.controller,
+        article=ctx.article,
+        outlet=ctx.outlet,
+        published=ctx.published_iso,
+        evidence=span.text,
+        evidence_start=span.start,
+        evidence_end=span.end,
+        confidence=round(max(0.1, min(0.95, confidence)), 2),
+        exclusive=scope,
+        inferred=inferred,
+    )
 
 
 def _date_for(
     mention: PlaceMention,
-    clause_index: int,
+    span: Span,
     clauses: list[Span],
     dates: list[DateMention],
     published: dt.date,
+    sentence: _Sentence,
+    trigger_start: int,
 ) -> DateMention:
-    clause = clauses[clause_index]
+    """The date of an event: a date of the trigger's clause (after the place first), else of
+    the clauses before it (not across a relative clause), else the publication day."""
+    offset = sentence.tokens[trigger_start].start if sentence.tokens else span.start
+    index = next((i for i, c in enumerate(clauses) if c.start <= offset < c.end), 0)
+    clause = clauses[index]
     inside = [d for d in dates if clause.start <= d.start < clause.end and not d.future]
     after = [d for d in inside if d.start >= mention.end]
     if after:
         return after[0]
-    before = [d for d in inside if d.end <= mention.start]
-    if before:
-        return before[-1]
-    for earlier in range(clause_index - 1, -1, -1):
-        text = clauses[earlier].text.lstrip(" ,").lower()
-        if earlier != 0 and text.startswith(("which", "who", "where", "whom")):
+    if inside:
+        return inside[-1]
+    if clause.text.lstrip(" ,").split(" ", 1)[0].lower() in RELATIVES:
+        return publication_date(published)
+    for earlier in range(index - 1, -1, -1):
+        if earlier and clauses[earlier].text.lstrip(" ,").split(" ", 1)[0].lower() in RELATIVES:
             continue
-        if clause_index and clauses[clause_index].text.lstrip(" ,").lower().startswith(
-            ("which", "who", "where", "whom")
-        ):
-            break
         found = [
             d
             for d in dates
@@ -548,268 +863,86 @@ def _date_for(
     return publication_date(published)
 
 
-def _exclusivity(
-    sentence: Span, body: str, mentions: list[PlaceMention], gazetteer: Gazetteer
-) -> tuple[PlaceMention, Exclusivity] | None:
-    for m in EXCLUSIVE.finditer(sentence.text):
-        start, end = sentence.start + m.start(), sentence.start + m.end()
-        prefix = body[max(sentence.start, start - 30) : start].lower()
-        if re.search(
-            r"\bnot\s+(?:the\s+)?$|\bonce\s+(?:the\s+)?$|\bthe\s+(?:first|next)\b|"
-            r"\b(?:one|some|two|three|several|many|few|among|any)\s+of\s+(?:the\s+|its\s+|their\s+)?$",
-            prefix,
-        ):
+# --- 'the last town held by X' ---------------------------------------------------------------
+
+PLURALS = frozenset(
+    "towns cities villages strongholds enclaves bastions redoubts pockets holdouts footholds "
+    "areas".split()
+)
+QUALIFIERS = frozenset("major large big significant key main urban important sizeable".split())
+
+
+def _exclusivity(sentence: _Sentence, ctx: _Context) -> tuple[str, Exclusivity] | None:
+    """'X is the last town held by ISIS': X's place id and the holder's exclusive claim."""
+    tokens = sentence.tokens
+    for m in ctx.rules.cue["exclusive"].spans(tokens):
+        words = [t.lower for t in tokens[m.start : m.end]]
+        if sentence.cue_ending_at("not_exclusive", ctx, m.start, reach=4):
             continue
-        if re.search(
-            r"(?:towns|cities|villages|strongholds|enclaves|bastions|redoubts|pockets|"
-            r"holdouts|footholds|areas)$",
-            m.group("noun"),
-            re.I,
-        ):
-            continue  # 'the last villages held by ISIS are X and Y' names a set, not one place
-        nearest = None
-        best = 999
-        for mention in mentions:
-            if mention.end <= start:
-                gap = body[mention.end : start]
-            elif mention.start >= end:
-                gap = body[end : mention.start]
-            else:
-                continue
-            words = len(gap.split())
-            if words <= 8 and words < best and not re.search(r"[;]", gap):
-                nearest, best = mention, words
+        if QUALIFIERS & set(words):
+            continue  # 'the last major stronghold': smaller places may still be held
+        noun = words[-1]
+        if noun in PLURALS:
+            continue  # 'the last villages held by X are A and B' names a set
+        nearest = _nearest_place(sentence, m.start, m.end)
         if nearest is None:
             continue
-        noun = m.group("noun").lower()
-        if noun.startswith(("town", "city", "cities", "urban")):
-            kinds = ("city", "town")
-        elif noun.startswith("village"):
-            kinds = ("village",)
-        else:
-            kinds = SETTLEMENT_KINDS
-        window = body[max(sentence.start, start - 40) : min(sentence.end, end + 40)]
-        holder = "ISIS"
-        for actor in find_actors(window):
-            if actor.actor != "COALITION":
-                holder = actor.actor if actor.actor == "ISIS" else holder
-        tail = body[end : min(sentence.end, end + 25)].lower()
-        country = ""
-        if re.search(r"\bsyrian\b", m.group(0).lower()) or re.match(r"\s+in\s+syria\b", tail):
-            country = "SY"
-        elif re.search(r"\biraqi\b", m.group(0).lower()) or re.match(r"\s+in\s+iraq\b", tail):
-            country = "IQ"
-        if gazetteer.by_id[nearest.place_id].kind not in SETTLEMENT_KINDS + ("camp",):
+        kind = ctx.gazetteer.by_id[nearest.mention.place_id].kind
+        if kind not in SETTLEMENT_KINDS + ("camp",):
             continue
-        return nearest, Exclusivity(holder=holder, kinds=kinds, country=country)
+        holder = _exclusive_holder(sentence, ctx, m.start, m.end)
+        if not holder:
+            continue
+        kinds = (
+            ("city", "town")
+            if noun in ("town", "city")
+            else ("village",)
+            if noun == "village"
+            else SETTLEMENT_KINDS[:3]
+        )
+        if _scoped(sentence, ctx, m.end):
+            continue  # 'the last stronghold in <a country>': not a claim about every place
+        return nearest.mention.place_id, Exclusivity(holder=holder, kinds=kinds)
     return None
 
 
-def events_in_sentence(
-    sentence: Span,
-    mentions: list[PlaceMention],
-    ctx: _Context,
-    dates: list[DateMention] | None = None,
-    tokens: list | None = None,
-    actors: list[ActorMention] | None = None,
-) -> list[Event]:
-    """The control events one sentence states (``dates``, ``tokens``, ``actors``: the
-    sentence's, if found already)."""
-    body = ctx.body
-    if not mentions:
-        return []
-    triggers = find_triggers(sentence)
-    exclusive = _exclusivity(sentence, body, mentions, ctx.gazetteer)
-    if not triggers and not exclusive:
-        return []
-    clauses = split_clauses(sentence)
-    tokens = tokenize(sentence) if tokens is None else tokens
-    if actors is None:
-        actors = find_actors(sentence.text, sentence.start)
-    if dates is None:
-        dates = find_dates(sentence.text, ctx.published, sentence.start)
-    locators = _locators(mentions, body, ctx.gazetteer)
-    targets = [m for m in mentions if m.start not in locators]
-    events: list[Event] = []
-    seen: set[tuple[str, str, str]] = set()
-    relative = _relative_clauses(clauses, targets, body)
-    for group in _groups(targets, body):
-        best: tuple[int, Trigger, PlaceMention, int] | None = None
-        for mention in group:
-            clause_index = _clause_of(clauses, mention.start)
-            clause = clauses[clause_index]
-            m_index = _token_index(tokens, mention.start)
-            for trig in triggers:
-                trig_clause = _clause_of(clauses, trig.start)
-                if not (clause.start <= trig.start < clause.end):
-                    # 'Hajin, which the SDF captured last week': the antecedent is the object
-                    if relative.get(trig_clause) is not mention:
-                        continue
-                    rel = clauses[trig_clause]
-                    if not any(rel.start <= a.start < rel.end for a in actors):
-                        continue  # 'al-Hol, which takes six hours': no actor, no control
-                    if trig.direction == AFTER and any(
-                        trig.end <= m.start < clauses[trig_clause].end for m in targets
-                    ):
-                        continue
-                    distance = 1
-                elif trig.end <= mention.start:  # place after the trigger
-                    if trig.direction == BEFORE:
-                        continue
-                    distance = m_index - _token_index(tokens, trig.end - 1)
-                    if distance > MAX_AFTER_TOKENS:
-                        continue
-                elif trig.start >= mention.end:  # place before the trigger
-                    if trig.direction == AFTER:
-                        continue
-                    distance = _token_index(tokens, trig.start) - m_index
-                    if distance > MAX_BEFORE_TOKENS:
-                        continue
-                else:
-                    continue
-                if best is None or distance < best[0]:
-                    best = (distance, trig, mention, trig_clause)
-        if best is None:
+def _nearest_place(sentence: _Sentence, start: int, end: int) -> PlaceRef | None:
+    best, best_gap = None, 9
+    for place in sentence.places:
+        if place.locator:
             continue
-        distance, trig, anchor, clause_index = best
-        clause = clauses[clause_index]
-        modality = _modality(trig, clause, body, anchor.start)
-        if modality == "drop":
+        if place.end <= start:
+            gap = sentence.tokens[place.end : start]
+        elif place.start >= end:
+            gap = sentence.tokens[end : place.start]
+        else:
             continue
-        kind = trig.kind
-        if modality == "contested" and kind in ("captured", "held"):
-            kind = "contested"
-        agent, patient = _roles(trig, actors, clause, sentence, body)
-        fallback_actor = False
-        gap_after = body[trig.end : anchor.start].lower() if trig.end <= anchor.start else ""
-        if kind == "withdrew" and re.search(r"\b(?:to|towards|into|toward)\b", gap_after):
-            kind = "held"
-            controller = actor = agent or ctx.sides.defender
-        elif kind == "captured":
-            actor = agent or (ctx.sides.opponent(patient) if patient else "")
-            if not actor:
-                actor, fallback_actor = ctx.sides.attacker, True
-            controller = actor
-        elif kind == "held":
-            holder = agent or ""
-            if not holder:
-                holder = held_adjective(trig.text) or ""
-            if not holder:
-                holder, fallback_actor = ctx.sides.defender, True
-            actor = controller = holder
-        elif kind in ("contested", "besieged"):
-            holder = ""
-            if trig.kind == "held" or HOLDER_CUE.search(body[clause.start : trig.end]):
-                holder = agent  # 'battled to retain control of X': the agent holds X
-            else:
-                holder_phrase = re.search(
-                    r"\b(?:held|controlled|occupied)\s+by\b", body[clause.start : clause.end]
-                )
-                if holder_phrase:
-                    found = [a for a in actors if a.start >= clause.start + holder_phrase.end()]
-                    holder = found[0].actor if found else ""
-                if trig.voice == "passive" and trig.kind == "contested" and not agent:
-                    # 'ISIS fighters are holed up in X': the subject holds out, X is fought over
-                    subj = [a for a in actors if a.end <= trig.start and a.start >= clause.start]
-                    holder = subj[-1].actor if subj else ctx.sides.defender
-            if agent and agent != holder:
-                actor = agent
-            elif patient:
-                actor = ctx.sides.opponent(patient)
-            elif holder:
-                actor = ctx.sides.opponent(holder)
-            else:
-                actor, fallback_actor = ctx.sides.attacker, True
-            controller = holder or patient or ctx.sides.opponent(actor)
-        elif kind == "withdrew":
-            actor = agent or ctx.sides.defender
-            controller = ctx.sides.opponent(actor)
-        else:  # surrendered
-            surrendering = [
-                a
-                for a in actors
-                if a.end <= trig.start
-                and a.start >= clause.start
-                and not re.search(r"\bto\s+(?:the\s+)?$", body[a.start - 8 : a.start])
-            ]
-            receiver = re.match(r"\s+to\s+(?:the\s+)?", body[trig.end : trig.end + 12])
-            if surrendering:
-                actor = surrendering[-1].actor
-            elif receiver:
-                after = [a for a in actors if a.start >= trig.end]
-                actor = ctx.sides.opponent(after[0].actor) if after else ctx.sides.defender
-            else:
-                actor = ctx.sides.defender
-            controller = actor
-        date = _date_for(anchor, clause_index, clauses, dates, ctx.published)
-        confidence = {
-            "active": 0.85,
-            "passive": 0.85,
-            "passive_of": 0.8,
-            "passive_from": 0.8,
-            "nominal": 0.75,
-            "adjective": 0.7,
-        }[trig.voice]
-        if fallback_actor:
-            confidence -= 0.15
-        if not date.text:
-            confidence -= 0.1
-        if distance <= 2:
-            confidence += 0.05
-        if modality == "contested":
-            confidence = min(confidence, 0.7)
-        for mention in group:
-            place = ctx.gazetteer.by_id[mention.place_id]
-            key = (place.id, kind, date.value)
-            if key in seen:
-                continue
-            seen.add(key)
-            excl = exclusive[1] if exclusive and exclusive[0].place_id == place.id else None
-            events.append(
-                Event(
-                    date=date.value,
-                    date_precision=date.precision,
-                    date_text=date.text,
-                    place_id=place.id,
-                    place=place.name,
-                    kind=kind,
-                    actor=actor,
-                    controller=controller,
-                    article=ctx.article,
-                    outlet=ctx.outlet,
-                    published=ctx.published_iso,
-                    evidence=sentence.text,
-                    evidence_start=sentence.start,
-                    evidence_end=sentence.end,
-                    confidence=round(max(0.3, min(0.95, confidence)), 2),
-                    exclusive=excl,
-                )
-            )
-    if exclusive and not any(e.exclusive for e in events):
-        mention, scope = exclusive
-        place = ctx.gazetteer.by_id[mention.place_id]
-        clause_index = _clause_of(clauses, mention.start)
-        date = _date_for(mention, clause_index, clauses, dates, ctx.published)
-        # no statement of control beyond 'the last ...': keep the claim for the timeline only
-        events.append(
-            Event(
-                date=date.value,
-                date_precision=date.precision,
-                date_text=date.text,
-                place_id=place.id,
-                place=place.name,
-                kind="held",
-                actor=scope.holder,
-                controller=scope.holder,
-                article=ctx.article,
-                outlet=ctx.outlet,
-                published=ctx.published_iso,
-                evidence=sentence.text,
-                evidence_start=sentence.start,
-                evidence_end=sentence.end,
-                confidence=0.6,
-                exclusive=scope,
-                inferred=True,
-            )
-        )
-    return events
+        words = [t for t in gap if t.text not in BARRIERS or t.text == ","]
+        if any(t.text == ";" for t in gap):
+            continue
+        if len(words) < best_gap:
+            best, best_gap = place, len(words)
+    return best
+
+
+def _exclusive_holder(sentence: _Sentence, ctx: _Context, start: int, end: int) -> str:
+    """The side that holds the last town: named within a few words of the phrase."""
+    near = [
+        a
+        for a in sentence.actors
+        if start - 6 <= a.start <= end + 6 and ctx.profile.holds_ground(a.side)
+    ]
+    inside = [a for a in near if start <= a.start < end + 4]
+    chosen = inside or near
+    return chosen[0].side if chosen else ""
+
+
+def _scoped(sentence: _Sentence, ctx: _Context, end: int) -> bool:
+    """'... in Iraq', 'in eastern Syria': a place the gazetteer does not hold limits the claim."""
+    tokens = sentence.tokens
+    if end < len(tokens) and tokens[end].lower in ("in", "east", "west", "north", "south"):
+        following = tokens[end + 1 : end + 4]
+        named = [t for t in following if t.text[:1].isupper()]
+        if named and not any(sentence.place_at.get(end + 1 + k) for k in range(len(following))):
+            return True
+    return False

@@ -1,0 +1,259 @@
+"""The one matching engine behind every vocabulary: word patterns, read from rule files.
+
+A rule file (``geomap/rules/<language>/*.toml``) lists patterns a reviewer can read; this
+module compiles them and finds them in a sentence's tokens. The pattern language (after
+spaCy's ``Matcher``, written as text):
+
+- words separated by spaces, each matching one token: ``capture of``;
+- ``a|b|c``: any of these words;
+- a lower-case word matches any inflection of it (``capture`` matches captured, captures,
+  capturing), by the lemmas of ``simplemma``; ``=word`` matches that exact form only;
+- a word in capitals (``SDF``) matches only in capitals;
+- ``word?``: optional; ``*N``: up to N tokens of any words (not across , ; : or a sentence);
+- ``{a,b} c`` writes several patterns at once (``{US,American}-backed force``).
+
+Quote marks are transparent ('established "full control" over' matches ``establish full?
+control over``); hyphens split words ('Kurdish-led' is ``Kurdish led``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from itertools import product
+from typing import NamedTuple
+
+import simplemma
+
+from geomap.extract.text import Span
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,;:()\[\]\"“”‘’'—–%]|\.(?=\s|$)")
+QUOTES = frozenset("\"“”‘’'")
+BARRIERS = frozenset(",;:()[]—–.")
+_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}(?![A-Za-z])|\b(?:[A-Z]\.)+[A-Z]\b")
+_BRACES = re.compile(r"\{([^{}]*)\}")
+_MAX_GAP = 8
+
+
+class Tok(NamedTuple):
+    """A word or punctuation mark of a sentence, with its offsets in the article body."""
+
+    text: str
+    start: int
+    end: int
+    lower: str
+    lemma: str
+
+
+@lru_cache(maxsize=200_000)
+def lemma_of(lower: str, language: str = "en") -> str:
+    """The dictionary form of a lower-cased word ('fell' -> 'fall', 'forces' -> 'force')."""
+    if lower.endswith(("'s", "’s")):
+        lower = lower[:-2]
+    if not lower[:1].isalpha():
+        return lower
+    return simplemma.lemmatize(lower, lang=language).lower()
+
+
+def _undot(text: str) -> str:
+    """'U.S.' -> 'US ', keeping every offset (the dots become spaces)."""
+    return _ACRONYM.sub(lambda m: m.group().replace(".", "") + " " * m.group().count("."), text)
+
+
+def tokens_of(span: Span, language: str = "en") -> list[Tok]:
+    """The tokens of a sentence (words and the punctuation that bounds phrases)."""
+    text = _undot(span.text) if "." in span.text else span.text
+    base = span.start
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        lower = word.lower()
+        out.append(Tok(word, base + m.start(), base + m.end(), lower, lemma_of(lower, language)))
+    return out
+
+
+class Slot(NamedTuple):
+    lemmas: frozenset[str]
+    forms: frozenset[str]  # exact lower-case forms
+    cased: frozenset[str]  # exact forms in capitals
+    optional: bool
+    gap: int  # > 0: up to this many tokens of any words
+
+    def accepts(self, tok: Tok) -> bool:
+        return tok.lemma in self.lemmas or tok.lower in self.forms or tok.text in self.cased
+
+
+def expand(pattern: str) -> list[str]:
+    """'{a,b} c' -> ['a c', 'b c'] (every combination of the braces)."""
+    parts = _BRACES.split(pattern)
+    choices = [[p] if i % 2 == 0 else p.split(",") for i, p in enumerate(parts)]
+    return [re.sub(r"\s+", " ", "".join(c)).strip() for c in product(*choices)]
+
+
+def _slot(word: str, language: str) -> Slot:
+    optional = word.endswith("?") and len(word) > 1
+    word = word[:-1] if optional else word
+    if re.fullmatch(r"\*\d", word):
+        return Slot(frozenset(), frozenset(), frozenset(), True, min(int(word[1]), _MAX_GAP))
+    lemmas, forms, cased = set(), set(), set()
+    for alt in word.split("|"):
+        if alt.startswith("="):
+            forms.add(alt[1:].lower())
+        elif len(alt) > 1 and alt.isupper():
+            cased.add(alt)
+        else:
+            forms.add(alt.lower())
+            lemmas.update((alt.lower(), lemma_of(alt.lower(), language)))
+    return Slot(frozenset(lemmas), frozenset(forms), frozenset(cased), optional, 0)
+
+
+def compile_pattern(pattern: str, language: str = "en") -> tuple[Slot, ...]:
+    """One pattern (without braces) as slots; its words are tokenised like the text."""
+    slots = []
+    for word in pattern.split():
+        if word.startswith("*") or "|" in word or word.startswith("="):
+            slots.append(_slot(word, language))
+            continue
+        optional = word.endswith("?") and len(word) > 1
+        pieces = [t.text for t in tokens_of(Span(0, len(word), word.rstrip("?")), language)]
+        for n, piece in enumerate(pieces):
+            slots.append(
+                _slot(piece + ("?" if optional and n == len(pieces) - 1 else ""), language)
+            )
+    if not slots or all(s.optional for s in slots):
+        raise ValueError(f"pattern {pattern!r} matches nothing or everything")
+    return tuple(slots)
+
+
+class Match(NamedTuple):
+    rule: int  # index of the rule in the order given
+    start: int  # first token
+    end: int  # one past the last token
+
+
+class Matcher:
+    """Finds patterns of many rules in token lists; rules are tried in their given order."""
+
+    def __init__(self, rules: Iterable[Iterable[str]], language: str = "en") -> None:
+        self.patterns: list[tuple[int, tuple[Slot, ...]]] = []
+        for index, patterns in enumerate(rules):
+            for text in patterns:
+                for one in expand(text):
+                    self.patterns.append((index, compile_pattern(one, language)))
+        self._by_lemma: dict[str, list[int]] = {}
+        self._by_form: dict[str, list[int]] = {}
+        self._by_cased: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        for n, (_rule, slots) in enumerate(self.patterns):
+            first = slots[0]
+            if first.optional:
+                self._always.append(n)
+                continue
+            for value in first.lemmas:
+                self._by_lemma.setdefault(value, []).append(n)
+            for value in first.forms:
+                self._by_form.setdefault(value, []).append(n)
+            for value in first.cased:
+                self._by_cased.setdefault(value, []).append(n)
+
+    def _candidates(self, tok: Tok) -> list[int]:
+        found = (
+            self._by_lemma.get(tok.lemma, [])
+            + self._by_form.get(tok.lower, [])
+            + self._by_cased.get(tok.text, [])
+        )
+        return sorted(set(found + self._always))
+
+    def all(self, tokens: list[Tok]) -> Iterator[Match]:
+        """Every (rule, start, end), the longest match of each pattern at each start."""
+        for i, tok in enumerate(tokens):
+            if tok.text in QUOTES:
+                continue
+            for n in self._candidates(tok):
+                rule, slots = self.patterns[n]
+                end = _match(slots, 0, tokens, i)
+                if end is not None:
+                    yield Match(rule, i, end)
+
+    def find(self, tokens: list[Tok]) -> list[Match]:
+        """Non-overlapping matches, left to right; at one start the longest, then the earlier
+        rule, wins; a match inside a longer one is dropped."""
+        best: dict[int, Match] = {}
+        for m in self.all(tokens):
+            old = best.get(m.start)
+            if old is None or (m.end, -m.rule) > (old.end, -old.rule):
+                best[m.start] = m
+        out: list[Match] = []
+        for start in sorted(best):
+            m = best[start]
+            if out and start < out[-1].end:
+                if m.end - m.start <= out[-1].end - out[-1].start:
+                    continue
+                out.pop()
+            out.append(m)
+        return out
+
+
+def _match(slots: tuple[Slot, ...], k: int, tokens: list[Tok], i: int) -> int | None:
+    """Where the slots from ``k`` on, matched from token ``i``, end (longest), or None."""
+    while i < len(tokens) and tokens[i].text in QUOTES and k < len(slots):
+        i += 1
+    if k == len(slots):
+        return i
+    slot = slots[k]
+    if slot.gap:
+        for skip in range(slot.gap + 1):  # the shortest gap first
+            stop = i + skip
+            if stop > len(tokens) or any(t.text in BARRIERS for t in tokens[i:stop]):
+                continue
+            end = _match(slots, k + 1, tokens, stop)
+            if end is not None:
+                return end
+        return None
+    if i < len(tokens) and slot.accepts(tokens[i]):
+        end = _match(slots, k + 1, tokens, i + 1)
+        if end is not None:
+            return end
+    if slot.optional:
+        return _match(slots, k + 1, tokens, i)
+    return None
+
+
+@cache
+def rule_file(name: str, language: str = "en") -> dict:
+    """A rule file of the package, parsed (``geomap/rules/<language>/<name>.toml``)."""
+    path = resources.files("geomap.rules").joinpath(language, f"{name}.toml")
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class WordList:
+    """A named list of patterns (a cue class: negation, locators, partial quantifiers...)."""
+
+    name: str
+    matcher: Matcher
+
+    @classmethod
+    def of(cls, name: str, patterns: Iterable[str], language: str = "en") -> WordList:
+        return cls(name, Matcher([list(patterns)], language))
+
+    def spans(self, tokens: list[Tok]) -> list[Match]:
+        return self.matcher.find(tokens)
+
+    def at(self, tokens: list[Tok], start: int, end: int) -> list[Match]:
+        """Matches lying inside tokens[start:end]."""
+        return [
+            Match(m.rule, m.start + start, m.end + start)
+            for m in self.matcher.find(tokens[start:end])
+        ]
+
+
+@cache
+def cues(language: str = "en") -> dict[str, WordList]:
+    """Every cue list of ``cues.toml`` by name."""
+    data = rule_file("cues", language)
+    return {name: WordList.of(name, table["patterns"], language) for name, table in data.items()}

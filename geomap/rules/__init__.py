@@ -1,0 +1,1 @@
+"""Vocabularies the extraction engine reads, one folder per language (data, not code)."""
