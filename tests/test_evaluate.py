@@ -244,3 +244,107 @@ def test_confidence_table_bins_claims_and_counts_those_at_or_above(tmp_path, gaz
         (0.9, 2, 2),
     ]
     assert table.bins[0].precision == 0.0 and table.at_or_above[1].precision == 2 / 3
+
+
+EVAL = Path(__file__).resolve().parent.parent / "eval"
+DEV_TEXT = "The SDF captured Hajin on Friday. Fighting went on near “Sousa”.\n"
+TEST_TEXT = "Secret test sentence: the SDF seized Shaafah on Friday.\n"
+
+
+def _name(prefix: str, url: str) -> str:
+    import hashlib
+
+    return f"{prefix}_{hashlib.sha1(url.encode()).hexdigest()[:8]}.txt"
+
+
+def _corpus(root: Path) -> dict[str, str]:
+    """A two-article eval folder (one dev, one test) in the corpus's formats."""
+    dev_url, test_url = "https://example.org/dev", "https://example.org/test"
+    dev, test = _name("eu", dev_url), _name("eu", test_url)
+    (root / "texts").mkdir(parents=True)
+    for name, url, body in ((dev, dev_url, DEV_TEXT), (test, test_url, TEST_TEXT)):
+        (root / "texts" / name).write_text(
+            f"---\ntitle: t\noutlet: Wire\npublished: 2018-12-15\nurl: {url}\n---\n{body}",
+            encoding="utf-8",
+        )
+    (root / "SOURCES.csv").write_text(
+        "file,url,outlet,published,title,campaign,split\n"
+        f"{dev},{dev_url},Wire,2018-12-15,t,euphrates,dev\n"
+        f"{test},{test_url},Wire,2018-12-15,t,euphrates,test\n",
+        encoding="utf-8",
+    )
+    (root / "gold.csv").write_text(
+        HEADER + f"{dev},core,Hajin,2018-12-14,day,captured,SDF,SDF,The SDF captured Hajin,\n"
+        f'{dev},optional,Sousa,2018-12-15,day,contested,SDF,,"near ""Sousa""",\n'
+        f"{test},core,Shaafah,2018-12-14,day,captured,SDF,SDF,Secret test sentence:,\n"
+        f"{test},core,Shaafah,2018-12-13,day,besieged,SDF,ISIS,Secret test sentence:,missed\n",
+        encoding="utf-8",
+    )
+    return {"dev": dev, "test": test}
+
+
+def _script(name: str, *args, cwd: Path):
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, str(EVAL / name), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+    )
+
+
+def test_check_passes_a_consistent_corpus_and_counts_it(tmp_path):
+    _corpus(tmp_path / "eval")
+    result = _script("check.py", "--root", "eval", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert ["euphrates", "1", "1", "2"] in [line.split() for line in lines]
+    assert ["core", "1", "2", "3"] in [line.split() for line in lines]
+    assert "outlets: 1" in lines
+
+
+def test_check_lists_each_problem_on_a_line_and_exits_1(tmp_path):
+    root = tmp_path / "eval"
+    names = _corpus(root)
+    text = root / "texts" / names["dev"]
+    text.write_text(text.read_text().replace("2018-12-15", "2018-12-16"), encoding="utf-8")
+    (root / "texts" / "eu_stray.txt").write_text("---\npublished: 2018-12-15\n---\nx\n")
+    sources = (root / "SOURCES.csv").read_text()
+    (root / "SOURCES.csv").write_text(
+        sources + "eu_other.txt,https://example.org/dev,Wire,2018-12-15,t,euphrates,train\n"
+    )
+    gold = (root / "gold.csv").read_text()
+    (root / "gold.csv").write_text(
+        gold.replace("The SDF captured Hajin", "The SDF took Hajin")
+        + "nowhere.txt,core,Hajin,2018-12-14,day,captured,SDF,SDF,x,\n"
+    )
+    result = _script("check.py", "--root", "eval", cwd=tmp_path)
+    assert result.returncode == 1
+    problems = result.stderr.splitlines()
+    expected = [
+        "eval/SOURCES.csv:4: field 'split': 'train' is not dev or test",
+        "eval/SOURCES.csv:4: field 'file': 'eu_other.txt' should be",
+        "eval/SOURCES.csv:4: field 'url': 'https://example.org/dev' is listed already on line 2",
+        f"eval/texts/{names['dev']}: field 'published': 2018-12-16 in the front matter",
+        "eval/texts/eu_other.txt: not found",
+        "eval/texts/eu_stray.txt: not listed in SOURCES.csv",
+        "eval/gold.csv:2: field 'sentence_start': not found in",
+        "eval/gold.csv:6: field 'article': 'nowhere.txt' is not listed",
+    ]
+    for start in expected:
+        assert sum(p.startswith(start) for p in problems) == 1, (start, problems)
+    assert len(problems) == len(expected), problems
+
+
+def test_check_without_the_texts_says_so_and_exits_0(tmp_path):
+    import shutil
+
+    _corpus(tmp_path / "eval")
+    shutil.rmtree(tmp_path / "eval" / "texts")
+    result = _script("check.py", "--root", "eval", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    notices = [line for line in result.stdout.splitlines() if line.startswith("notice:")]
+    assert len(notices) == 1 and "eval/texts/ is missing" in notices[0]
