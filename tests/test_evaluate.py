@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -348,3 +349,26 @@ def test_check_without_the_texts_says_so_and_exits_0(tmp_path):
     assert result.returncode == 0, result.stderr
     notices = [line for line in result.stdout.splitlines() if line.startswith("notice:")]
     assert len(notices) == 1 and "eval/texts/ is missing" in notices[0]
+
+
+def test_run_scores_each_split_and_keeps_the_test_sentences_back(tmp_path):
+    _corpus(tmp_path / "eval")
+    result = _script("run.py", "--root", "eval", "--split", "all", "-v", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert ["euphrates", "dev", "1", "1.000", "(1/1)"] == rows[2][:5]
+    assert rows[3][:2] == ["euphrates", "test"] and rows[4][:2] == ["total", "all"]
+    assert "details withheld" in result.stdout
+    assert "Secret test sentence" not in result.stdout
+
+    hidden = _script("run.py", "--root", "eval", "--split", "test", "--json", cwd=tmp_path)
+    report = json.loads(hidden.stdout)
+    assert report["runs"][0]["scores"]["core_total"] == 2
+    assert "missed_core" not in report["runs"][0]["scores"] and "Secret" not in hidden.stdout
+
+    shown = _script(
+        "run.py",
+        *("--root", "eval", "--split", "test", "-v", "--i-know-this-is-the-test-split"),
+        cwd=tmp_path,
+    )
+    assert "Secret test sentence" in shown.stdout
