@@ -372,22 +372,39 @@ def geocode(name, data_dir, as_json):
     help="Gold CSV (format of tests/data/seed_events.csv).",
 )
 @_data_options
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="Match without the holder (the controller after the event).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-@click.option("--verbose", "-v", is_flag=True, help="List missed rows and unmatched claims.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="List missed rows, unmatched claims and claims with the wrong holder.",
+)
 @handles_errors
-def evaluate(gold, data_dir, as_json, verbose):
-    """Score extracted events against a gold annotation (recall, precision, distractors)."""
-    from geomap.evaluate import read_gold, score
+def evaluate(gold, data_dir, lenient, as_json, verbose):
+    """Score extracted events against a gold annotation: recall, precision, distractors, a
+    per-kind confusion table and a per-article table.
+
+    A match is the same article, place and kind, the date equal at the gold's precision, and
+    the same holder afterwards (not checked for `contested` rows, nor where the gold
+    controller is empty); --lenient leaves the holder out.
+    """
+    from geomap.evaluate import article_lines, confusion_lines, read_gold, score
 
     result = pipeline.extract(data_dir, None)
-    scores = score(result.events, read_gold(gold, result.timeline.gazetteer))
+    scores = score(result.events, read_gold(gold, result.timeline.gazetteer), lenient=lenient)
     if as_json:
         click.echo(json.dumps(scores.as_dict(), ensure_ascii=False, indent=1))
         return
     click.echo(f"core recall  {scores.recall:.3f}  ({scores.core_found}/{scores.core_total})")
     click.echo(
         f"precision    {scores.precision:.3f}  ({scores.claims_correct}/"
-        f"{scores.claims_total} claims match core or optional rows)"
+        f"{scores.claims_total} claims match core or optional rows"
+        f"{', holder not checked' if lenient else ''})"
     )
     click.echo(
         f"distractors  {len(scores.distractors_triggered)} of {scores.distractors_total} "
@@ -397,7 +414,24 @@ def evaluate(gold, data_dir, as_json, verbose):
         click.echo(
             f"  TRIGGERED line {row['line']}: {row['kind']} {row['place']}: {row['sentence']}"
         )
+    if scores.missing_place:
+        click.echo(
+            f"{scores.missing_place} core row(s) name a place the gazetteer lacks "
+            "(counted as missed)"
+        )
+    click.echo("\nby kind (gold down, claimed across):")
+    for line in confusion_lines(scores):
+        click.echo(f"  {line}")
+    if scores.wrong_holder:
+        click.echo(
+            f"  {len(scores.wrong_holder)} claim(s) of a gold row's kind with another holder "
+            "are counted under that kind (-v lists them)"
+        )
+    click.echo("\nby article:")
+    for line in article_lines(scores):
+        click.echo(f"  {line}")
     if verbose:
+        click.echo("")
         for row in scores.missed_core:
             click.echo(
                 f"  missed core line {row['line']}: {row['kind']} {row['place']} "
@@ -407,6 +441,12 @@ def evaluate(gold, data_dir, as_json, verbose):
             click.echo(
                 f"  unmatched claim: {row['article']} {row['kind']} {row['place']} "
                 f"{row['date']}: {row['evidence']}"
+            )
+        for row in scores.wrong_holder:
+            click.echo(
+                f"  wrong holder: {row['article']} {row['kind']} {row['place']} {row['date']} "
+                f"held by {row['controller'] or '(none)'}, gold line {row['gold_line']} says "
+                f"{row['gold']}: {row['evidence']}"
             )
 
 

@@ -1,16 +1,21 @@
 """Score extracted events against a hand-made gold annotation.
 
-Gold CSV columns (as ``shared/eval/seed_events.csv``): article, tier (core, optional,
-distractor), place, date, date_precision, kind, actor, controller, sentence, note.
+Gold CSV columns (as ``tests/data/seed_events.csv``): article, tier (core, optional,
+distractor), place, date, date_precision, kind, actor, controller, note, and the sentence
+either whole (``sentence``) or as its first 60 characters (``sentence_start``, the format of
+``eval/gold.csv``).
 
 - recall: the share of ``core`` rows some extracted claim matches;
-- precision: the share of extracted claims (article, place, kind, date) that match a
-  ``core`` or ``optional`` row; inferred rows are not claims of the text and are left out;
+- precision: the share of extracted claims (article, place, kind, date, controller) that
+  match a ``core`` or ``optional`` row; inferred rows are not claims of the text and are
+  left out;
 - distractors: each ``distractor`` sentence that produced a control change (captured or
   withdrew) at its place, listed with the sentence.
 
-A match is the same article, place and kind, with the date equal at the gold's precision
-(inside the gold's range for ranges).
+A strict match (the default) is the same article, place and kind, the date equal at the
+gold's precision (inside the gold's range for ranges), and the same holder afterwards: the
+claimed controller equals the gold's, unless the gold kind is ``contested`` or the gold
+controller is empty (unknown). A lenient match leaves the holder out.
 """
 
 from __future__ import annotations
@@ -18,21 +23,29 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from geomap.exc import GoldFileError
 from geomap.gazetteer import Gazetteer, _read_text
 from geomap.periods import PRECISIONS, date_matches
-from geomap.records import Event
+from geomap.records import KINDS, Event
 
-GOLD_COLUMNS = ["article", "tier", "place", "date", "date_precision", "kind", "sentence"]
+GOLD_COLUMNS = ["article", "tier", "place", "date", "date_precision", "kind"]
+SENTENCE_COLUMNS = ("sentence", "sentence_start")
 TIERS = ("core", "optional", "distractor")
 CHANGE_KINDS = ("captured", "withdrew")
+NONE = "none"  # the confusion table's row or column for "no gold row" / "no claim"
+# confidence bins for calibration: [0, 0.5), [0.5, 0.6), ..., [0.9, 1.0]
+CONFIDENCE_EDGES = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
 @dataclass(frozen=True)
 class GoldRow:
+    """One annotated row: a control statement to find, or a distractor not to act on."""
+
     line: int
     article: str
     tier: str
@@ -43,16 +56,51 @@ class GoldRow:
     kind: str
     sentence: str
     note: str
+    actor: str = ""
+    controller: str = ""
+    sentence_start: str = ""
+
+    @property
+    def quote(self) -> str:
+        """The sentence as the annotator gave it (whole, or its start)."""
+        return self.sentence or self.sentence_start
 
 
 @dataclass(frozen=True)
 class Claimed:
+    """One article's claim of one (non-inferred) event."""
+
     article: str
     place_id: str
     kind: str
     date: str
     date_precision: str
     evidence: str
+    controller: str = ""
+    confidence: float = 0.5
+
+    def as_dict(self) -> dict:
+        return {
+            "article": self.article,
+            "place": self.place_id,
+            "kind": self.kind,
+            "date": self.date,
+            "controller": self.controller,
+            "confidence": round(self.confidence, 4),
+            "evidence": self.evidence,
+        }
+
+
+@dataclass
+class ArticleScores:
+    """The counts of one article."""
+
+    core_total: int = 0
+    core_found: int = 0
+    claims_total: int = 0
+    claims_correct: int = 0
+    distractors_triggered: int = 0
+    distractors_total: int = 0
 
 
 @dataclass
@@ -65,6 +113,15 @@ class Scores:
     unmatched_claims: list[dict] = field(default_factory=list)
     distractors_triggered: list[dict] = field(default_factory=list)
     distractors_total: int = 0
+    lenient: bool = False
+    # claims with the gold's kind, place and date but another holder afterwards
+    wrong_holder: list[dict] = field(default_factory=list)
+    # gold kind -> claimed kind -> count; "none" where one side has no counterpart
+    confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_article: dict[str, ArticleScores] = field(default_factory=dict)
+    # core rows whose place the gazetteer cannot resolve (still in the recall denominator)
+    missing_place: int = 0
+    missing_places: list[dict] = field(default_factory=list)
 
     @property
     def recall(self) -> float:
@@ -81,19 +138,65 @@ class Scores:
         return out
 
 
-def read_gold(path: str | Path, gazetteer: Gazetteer) -> list[GoldRow]:
-    """Read and check a gold CSV."""
+@dataclass
+class ConfidenceRow:
+    """Claims whose confidence lies in [low, high) (or at or above ``low``), and how many are
+    correct."""
+
+    low: float
+    high: float
+    claims: int = 0
+    correct: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.correct / self.claims if self.claims else None
+
+    def as_dict(self) -> dict:
+        precision = self.precision
+        return {
+            "low": self.low,
+            "high": self.high,
+            "claims": self.claims,
+            "correct": self.correct,
+            "precision": None if precision is None else round(precision, 4),
+        }
+
+
+@dataclass
+class ConfidenceTable:
+    """Precision of claims by confidence bin, and at or above each bin's lower edge."""
+
+    bins: list[ConfidenceRow]
+    at_or_above: list[ConfidenceRow]
+
+    def as_dict(self) -> dict:
+        return {
+            "bins": [row.as_dict() for row in self.bins],
+            "at_or_above": [row.as_dict() for row in self.at_or_above],
+        }
+
+
+def read_gold(path: str | Path, gazetteer: Gazetteer | None) -> list[GoldRow]:
+    """Read and check a gold CSV; places are resolved with ``gazetteer`` (none: left
+    unresolved, for checking the file alone)."""
     path = Path(path)
     text = _read_text(path, GoldFileError)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in GOLD_COLUMNS if c not in header]
+    hint = f"a gold file has: {','.join(GOLD_COLUMNS)},actor,controller,sentence_start,note"
     if missing:
         raise GoldFileError(
-            f"missing column(s): {', '.join(missing)}",
+            f"missing column(s): {', '.join(missing)}", file=path, line=1, hint=hint
+        )
+    if not any(c in header for c in SENTENCE_COLUMNS):
+        raise GoldFileError(
+            "has neither a 'sentence' nor a 'sentence_start' column",
             file=path,
             line=1,
-            hint=f"a gold file has: {','.join(GOLD_COLUMNS)},note",
+            field="sentence_start",
+            hint=hint,
         )
     reader.fieldnames = header
     rows = []
@@ -115,113 +218,310 @@ def read_gold(path: str | Path, gazetteer: Gazetteer) -> list[GoldRow]:
                 line=reader.line_num,
                 field="date_precision",
             )
-        place = gazetteer.lookup(values["place"]) if values["place"] else None
+        sentence, start = values.get("sentence", ""), values.get("sentence_start", "")
+        if tier == "distractor" and not (sentence or start):
+            raise GoldFileError(
+                "a distractor row needs its sentence",
+                file=path,
+                line=reader.line_num,
+                field="sentence" if "sentence" in header else "sentence_start",
+                hint="a distractor is found by its sentence: give its first 60 characters",
+            )
+        place = gazetteer.lookup(values["place"]) if gazetteer and values["place"] else None
         rows.append(
             GoldRow(
-                reader.line_num,
-                values["article"],
-                tier,
-                values["place"],
-                place.id if place else None,
-                values["date"],
-                precision,
-                values["kind"].lower(),
-                values["sentence"],
-                values.get("note", ""),
+                line=reader.line_num,
+                article=values["article"],
+                tier=tier,
+                place=values["place"],
+                place_id=place.id if place else None,
+                date=values["date"],
+                date_precision=precision,
+                kind=values["kind"].lower(),
+                sentence=sentence,
+                note=values.get("note", ""),
+                actor=values.get("actor", ""),
+                controller=values.get("controller", ""),
+                sentence_start=start,
             )
         )
     return rows
 
 
-def claims_of(events: list[Event]) -> list[Claimed]:
-    """One claim per article reporting each (non-inferred) event."""
+def claims_of(events: Iterable[Event], *, by_controller: bool = True) -> list[Claimed]:
+    """One claim per article reporting each (non-inferred) event; claims of one article that
+    differ only in the controller are one claim when ``by_controller`` is false."""
     seen: dict[tuple, Claimed] = {}
     for event in events:
         if event.inferred:
             continue
         for claim in event.claims:
             key = (claim.article, event.place_id, event.kind, event.date)
-            seen.setdefault(
-                key,
-                Claimed(
+            if by_controller:
+                key += (event.controller,)
+            known = seen.get(key)
+            if known is None:
+                seen[key] = Claimed(
                     claim.article,
                     event.place_id,
                     event.kind,
                     event.date,
                     event.date_precision,
                     claim.evidence,
-                ),
-            )
+                    event.controller,
+                    event.confidence,
+                )
+            elif event.confidence > known.confidence:
+                seen[key] = replace(known, confidence=event.confidence)
     return list(seen.values())
 
 
-def _same(claimed: Claimed, gold: GoldRow) -> bool:
+def _same_when(claimed: Claimed, gold: GoldRow) -> bool:
+    """Same article, place and date (at the gold's precision)."""
     return (
         claimed.article == gold.article
+        and gold.place_id is not None
         and claimed.place_id == gold.place_id
-        and claimed.kind == gold.kind
         and bool(gold.date)
         and date_matches(claimed.date, claimed.date_precision, gold.date, gold.date_precision)
     )
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("’", "'").replace("“", '"').replace("”", '"')).strip()
+def holder_agrees(claimed: Claimed, gold: GoldRow) -> bool:
+    """Does the claimed holder afterwards agree with the gold's (contested: any holder;
+    empty gold controller: unknown, any holder)?"""
+    if gold.kind == "contested" or not gold.controller:
+        return True
+    return claimed.controller.casefold() == gold.controller.casefold()
 
 
-def score(events: list[Event], gold: list[GoldRow]) -> Scores:
-    """Compare extracted events with gold rows."""
-    claims = claims_of(events)
+def matches(claimed: Claimed, gold: GoldRow, *, lenient: bool = False) -> bool:
+    """Does a claim match a gold row (strict: the holder too; lenient: without it)?"""
+    return (
+        claimed.kind == gold.kind
+        and _same_when(claimed, gold)
+        and (lenient or holder_agrees(claimed, gold))
+    )
+
+
+def normalise_sentence(text: str) -> str:
+    """Whitespace collapsed and curly quotes made straight, for comparing quotations."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = text.replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def quotes(claimed: Claimed, gold: GoldRow) -> bool:
+    """Is the claim's evidence the gold row's sentence? Equal to ``sentence``, or beginning
+    with ``sentence_start`` (or holding it, when the claim's sentence took in a headline or
+    dateline before it)."""
+    evidence = normalise_sentence(claimed.evidence)
+    if gold.sentence and evidence == normalise_sentence(gold.sentence):
+        return True
+    start = normalise_sentence(gold.sentence_start)
+    return bool(start) and start in evidence
+
+
+def triggers(claimed: Claimed, distractor: GoldRow) -> bool:
+    """Did a claim make the control change a distractor row must not produce?"""
+    return (
+        claimed.article == distractor.article
+        and claimed.kind in CHANGE_KINDS
+        and (not distractor.place or claimed.place_id == distractor.place_id)
+        and quotes(claimed, distractor)
+    )
+
+
+def _gold_dict(row: GoldRow) -> dict:
+    return {
+        "line": row.line,
+        "article": row.article,
+        "place": row.place,
+        "kind": row.kind,
+        "date": row.date,
+        "controller": row.controller,
+        "sentence": row.quote,
+    }
+
+
+def score(events: Iterable[Event], gold: Sequence[GoldRow], lenient: bool = False) -> Scores:
+    """Compare extracted events with gold rows (strict: the holder must agree too)."""
+    claims = claims_of(events, by_controller=not lenient)
     positives = [g for g in gold if g.tier in ("core", "optional")]
     core = [g for g in gold if g.tier == "core"]
-    scores = Scores(core_total=len(core), core_found=0, claims_total=len(claims), claims_correct=0)
+    distractors = [g for g in gold if g.tier == "distractor"]
+    scores = Scores(
+        core_total=len(core),
+        core_found=0,
+        claims_total=len(claims),
+        claims_correct=0,
+        distractors_total=len(distractors),
+        lenient=lenient,
+    )
+    articles = sorted({g.article for g in gold} | {c.article for c in claims})
+    scores.by_article = {name: ArticleScores() for name in articles}
+    claims_in: dict[str, list[Claimed]] = {name: [] for name in articles}
+    for claimed in claims:
+        claims_in[claimed.article].append(claimed)
+    positives_in: dict[str, list[GoldRow]] = {name: [] for name in articles}
+    for row in positives:
+        positives_in[row.article].append(row)
+    confusion: Counter[tuple[str, str]] = Counter()
+
     for row in core:
-        if any(_same(c, row) for c in claims):
+        counts = scores.by_article[row.article]
+        counts.core_total += 1
+        if row.place_id is None:
+            scores.missing_place += 1
+            scores.missing_places.append(_gold_dict(row))
+        if any(matches(c, row, lenient=lenient) for c in claims_in[row.article]):
             scores.core_found += 1
+            counts.core_found += 1
         else:
-            scores.missed_core.append(
+            scores.missed_core.append(_gold_dict(row))
+            confusion[row.kind, NONE] += 1
+
+    for claimed in claims:
+        counts = scores.by_article[claimed.article]
+        counts.claims_total += 1
+        when = [g for g in positives_in[claimed.article] if _same_when(claimed, g)]
+        full = next((g for g in when if matches(claimed, g, lenient=lenient)), None)
+        if full is not None:
+            scores.claims_correct += 1
+            counts.claims_correct += 1
+            confusion[full.kind, claimed.kind] += 1
+            continue
+        scores.unmatched_claims.append(claimed.as_dict())
+        same_kind = next((g for g in when if g.kind == claimed.kind), None)
+        if same_kind is not None:  # only the holder differs
+            confusion[same_kind.kind, claimed.kind] += 1
+            scores.wrong_holder.append(
+                {**claimed.as_dict(), "gold_line": same_kind.line, "gold": same_kind.controller}
+            )
+        elif when:
+            confusion[when[0].kind, claimed.kind] += 1
+        else:
+            confusion[NONE, claimed.kind] += 1
+
+    for row in distractors:
+        scores.by_article[row.article].distractors_total += 1
+        hit = next((c for c in claims_in[row.article] if triggers(c, row)), None)
+        if hit is not None:
+            scores.by_article[row.article].distractors_triggered += 1
+            scores.distractors_triggered.append(
                 {
                     "line": row.line,
                     "article": row.article,
-                    "place": row.place,
-                    "kind": row.kind,
-                    "date": row.date,
-                    "sentence": row.sentence,
+                    "place": hit.place_id,
+                    "kind": hit.kind,
+                    "sentence": row.quote,
+                    "note": row.note,
                 }
             )
-    for claimed in claims:
-        if any(_same(claimed, g) for g in positives):
-            scores.claims_correct += 1
-        else:
-            scores.unmatched_claims.append(
-                {
-                    "article": claimed.article,
-                    "place": claimed.place_id,
-                    "kind": claimed.kind,
-                    "date": claimed.date,
-                    "evidence": claimed.evidence,
-                }
-            )
-    distractors = [g for g in gold if g.tier == "distractor"]
-    scores.distractors_total = len(distractors)
-    for row in distractors:
-        sentence = _norm(row.sentence)
-        for claimed in claims:
-            if (
-                claimed.article == row.article
-                and _norm(claimed.evidence) == sentence
-                and claimed.kind in CHANGE_KINDS
-                and (row.place_id is None or claimed.place_id == row.place_id)
-            ):
-                scores.distractors_triggered.append(
-                    {
-                        "line": row.line,
-                        "article": row.article,
-                        "place": claimed.place_id,
-                        "kind": claimed.kind,
-                        "sentence": row.sentence,
-                        "note": row.note,
-                    }
-                )
-                break
+
+    scores.confusion = {
+        gold_kind: {
+            claimed_kind: confusion[gold_kind, claimed_kind]
+            for claimed_kind in _kinds_in(k for _, k in confusion)
+            if confusion[gold_kind, claimed_kind]
+        }
+        for gold_kind in _kinds_in(k for k, _ in confusion)
+    }
     return scores
+
+
+def _kinds_in(kinds: Iterable[str]) -> list[str]:
+    """The kinds present, in KINDS order, others after them alphabetically, "none" last."""
+    present = set(kinds)
+    known = [k for k in KINDS if k in present]
+    other = sorted(present - set(KINDS) - {NONE})
+    return known + other + ([NONE] if NONE in present else [])
+
+
+def confidence_table(
+    events: Iterable[Event],
+    gold: Sequence[GoldRow],
+    edges: Sequence[float] = CONFIDENCE_EDGES,
+    *,
+    lenient: bool = False,
+) -> ConfidenceTable:
+    """Precision of claims by confidence bin ([edges[i], edges[i+1]), the last bin closed),
+    and of the claims at or above each lower edge: does a higher confidence mean a claim is
+    more often right?"""
+    positives = [g for g in gold if g.tier in ("core", "optional")]
+    graded = [
+        (c.confidence, any(matches(c, g, lenient=lenient) for g in positives))
+        for c in claims_of(events, by_controller=not lenient)
+    ]
+    last = len(edges) - 2
+    bins = [ConfidenceRow(edges[i], edges[i + 1]) for i in range(last + 1)]
+    at_or_above = [ConfidenceRow(edges[i], edges[-1]) for i in range(last + 1)]
+    for confidence, correct in graded:
+        for index, row in enumerate(bins):
+            if row.low <= confidence < row.high or (index == last and confidence == row.high):
+                row.claims += 1
+                row.correct += correct
+        for row in at_or_above:
+            if confidence >= row.low:
+                row.claims += 1
+                row.correct += correct
+    return ConfidenceTable(bins, at_or_above)
+
+
+def table_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+    """Plain-text columns: the first left-aligned, the others right-aligned."""
+    cells = [[str(h) for h in header], *[[str(v) for v in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    return [
+        "  ".join(
+            v.ljust(w) if i == 0 else v.rjust(w)
+            for i, (v, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in cells
+    ]
+
+
+def confusion_lines(scores: Scores) -> list[str]:
+    """The per-kind confusion table: gold kind down, claimed kind across."""
+    golds = list(scores.confusion)
+    claimed = _kinds_in(k for counts in scores.confusion.values() for k in counts)
+    if not golds:
+        return ["(no claims and no core rows)"]
+    rows = [[g, *(scores.confusion[g].get(k, 0) or "." for k in claimed)] for g in golds]
+    return table_lines(["gold \\ claimed", *claimed], rows)
+
+
+def article_lines(scores: Scores) -> list[str]:
+    """The per-article table."""
+    rows = [
+        [
+            name,
+            f"{a.core_found}/{a.core_total}",
+            f"{a.claims_correct}/{a.claims_total}",
+            f"{a.distractors_triggered}/{a.distractors_total}",
+        ]
+        for name, a in scores.by_article.items()
+    ]
+    return table_lines(["article", "core found", "claims correct", "distractors"], rows)
+
+
+def confidence_lines(table: ConfidenceTable) -> list[str]:
+    """The calibration table: each bin, and everything at or above its lower edge."""
+
+    def precision(row: ConfidenceRow) -> str:
+        return "-" if row.precision is None else f"{row.precision:.3f}"
+
+    rows = []
+    for row, above in zip(table.bins, table.at_or_above, strict=True):
+        closing = "]" if row is table.bins[-1] else ")"
+        rows.append(
+            [
+                f"[{row.low:.2f}, {row.high:.2f}{closing}",
+                f"{row.correct}/{row.claims}",
+                precision(row),
+                f"{above.correct}/{above.claims}",
+                precision(above),
+            ]
+        )
+    header = ["confidence", "correct", "precision", ">= low: correct", "precision"]
+    return table_lines(header, rows)

@@ -87,6 +87,32 @@ def test_evaluate_prints_scores(cli):
     assert scores["distractors_triggered"] == []
 
 
+def test_evaluate_checks_the_holder_unless_lenient(cli, tmp_path):
+    data = tmp_path / "data"
+    (data / "articles").mkdir(parents=True)
+    (data / "gazetteer.csv").write_bytes((DATA / "gazetteer.csv").read_bytes())
+    (data / "campaign.toml").write_bytes((DATA / "campaign.toml").read_bytes())
+    (data / "articles" / "x.txt").write_text(
+        "---\npublished: 2018-12-15\n---\nThe SDF captured Hajin on Friday.\n", encoding="utf-8"
+    )
+    gold = tmp_path / "gold.csv"
+    gold.write_text(
+        "article,tier,place,date,date_precision,kind,actor,controller,sentence_start,note\n"
+        "x.txt,core,Hajin,2018-12-14,day,captured,SDF,ISIS,The SDF captured Hajin,wrong holder\n",
+        encoding="utf-8",
+    )
+    strict = cli("evaluate", "--gold", gold, "--data", data, "-v")
+    assert strict.exit_code == 0
+    assert "core recall  0.000  (0/1)" in strict.output
+    assert "gold \\ claimed" in strict.output and "by article:" in strict.output
+    assert "wrong holder: x.txt captured hajin 2018-12-14 held by SDF" in strict.output
+    lenient = cli("evaluate", "--gold", gold, "--data", data, "--lenient", "--json")
+    scores = json.loads(lenient.output)
+    assert (scores["recall"], scores["precision"], scores["lenient"]) == (1.0, 1.0, True)
+    assert scores["by_article"]["x.txt"]["core_found"] == 1
+    assert scores["confusion"] == {"captured": {"captured": 1}}
+
+
 def test_check_lists_names_the_gazetteer_lacks(cli, data_copy):
     (data_copy / "articles" / "new.txt").write_text(
         "---\npublished: 2019-01-05\n---\nFighting raged near the village of Hasrat on Friday.\n",

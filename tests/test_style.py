@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-ROOTS = ["geomap", "tests", "scripts", "bench"]
+ROOTS = ["geomap", "tests", "scripts", "bench", "eval"]
 
 
 @pytest.mark.parametrize("args", [["check"], ["format", "--check"]])
