@@ -37,7 +37,7 @@ from geomap.evaluate import (
 from geomap.exc import GeomapError
 from geomap.gazetteer import load_gazetteer
 from geomap.pipeline import extract
-from geomap.records import Event
+from geomap.records import MIN_CONFIDENCE, Event
 
 EVAL = Path(__file__).resolve().parent
 REPO = EVAL.parent
@@ -61,6 +61,7 @@ class Run:
     events: list[Event] = field(default_factory=list)
     gold: list[GoldRow] = field(default_factory=list)
     scores: Scores | None = None
+    every: Scores | None = None
 
 
 def data_dir(campaign: str, root: Path) -> Path:
@@ -77,7 +78,7 @@ def read_sources(path: Path) -> list[dict[str, str]]:
     ]
 
 
-def run_one(run: Run, root: Path, gold_path: Path, lenient: bool) -> None:
+def run_one(run: Run, root: Path, gold_path: Path, lenient: bool, threshold: float) -> None:
     """Extract one campaign's split in a temporary data folder and score it."""
     source = data_dir(run.campaign, root)
     gazetteer = load_gazetteer(source / "gazetteer.csv")
@@ -92,7 +93,8 @@ def run_one(run: Run, root: Path, gold_path: Path, lenient: bool) -> None:
         for name in run.articles:
             shutil.copyfile(root / "texts" / name, folder / "articles" / name)
         run.events = extract(folder, None, jobs=1).events
-    run.scores = score(run.events, run.gold, lenient=lenient)
+    run.scores = score(run.events, run.gold, lenient=lenient, min_confidence=threshold)
+    run.every = score(run.events, run.gold, lenient=lenient)
 
 
 def row_of(label: str, split: str, articles: int, scores: Scores) -> list[object]:
@@ -143,6 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=[*SPLITS, "all"], default="dev")
     parser.add_argument("--campaign", help="only this campaign (default: all)")
     parser.add_argument("--lenient", action="store_true", help="match without the holder")
+    parser.add_argument(
+        "--min-confidence",
+        type=float,
+        default=MIN_CONFIDENCE,
+        help=f"score the claims the map colours (default {MIN_CONFIDENCE}); 0: every claim",
+    )
     parser.add_argument("--json", action="store_true", help="print everything as JSON")
     parser.add_argument(
         "-v",
@@ -197,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             run = Run(campaign, split, articles)
             try:
-                run_one(run, root, root / "gold.csv", args.lenient)
+                run_one(run, root, root / "gold.csv", args.lenient, args.min_confidence)
             except (GeomapError, OSError) as error:
                 print(f"{campaign} {split}: {error}", file=sys.stderr)
                 print("  (python eval/check.py lists the corpus's problems)", file=sys.stderr)
@@ -210,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
 
     all_events = [e for run in runs for e in run.events]
     all_gold = [g for run in runs for g in run.gold]
-    total = score(all_events, all_gold, lenient=args.lenient)
+    total = score(all_events, all_gold, lenient=args.lenient, min_confidence=args.min_confidence)
+    every = score(all_events, all_gold, lenient=args.lenient)
     has_test = any(run.split == "test" for run in runs)
     calibration = confidence_table(all_events, all_gold, lenient=args.lenient)
 
@@ -243,7 +252,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = [row_of(run.campaign, run.split, len(run.articles), run.scores) for run in runs]
     rows.append(row_of("total", args.split, sum(len(run.articles) for run in runs), total))
     print(f"matching: {'lenient (holder not checked)' if args.lenient else 'strict'}")
+    print(f"claims the map colours (confidence >= {args.min_confidence:g}):")
     print("\n".join(table_lines(header, rows)))
+    if args.min_confidence > 0:
+        print("every claim, unconfirmed ones too (--min-confidence 0):")
+        rows = [row_of(run.campaign, run.split, len(run.articles), run.every) for run in runs]
+        rows.append(row_of("total", args.split, sum(len(run.articles) for run in runs), every))
+        print("\n".join(table_lines(header, rows)))
     if args.verbose:
         for run in runs:
             print(f"\n{run.campaign} {run.split}:")

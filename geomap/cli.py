@@ -15,6 +15,7 @@ from geomap import pipeline
 from geomap.exc import GeomapError, UnknownPlace
 from geomap.gazetteer import load_gazetteer
 from geomap.mapping import MapOptions
+from geomap.records import MIN_CONFIDENCE
 
 DATA_HELP = "Folder with gazetteer.csv and articles/ (default: ./data)."
 OUT_HELP = "Folder for the outputs (default: ./output)."
@@ -377,6 +378,14 @@ def geocode(name, data_dir, as_json):
     is_flag=True,
     help="Match without the holder (the controller after the event).",
 )
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=MIN_CONFIDENCE,
+    show_default=True,
+    help="Score the claims the map colours (at or above this confidence); 0 scores every "
+    "claim, unconfirmed ones too.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option(
     "--verbose",
@@ -385,7 +394,7 @@ def geocode(name, data_dir, as_json):
     help="List missed rows, unmatched claims and claims with the wrong holder.",
 )
 @handles_errors
-def evaluate(gold, data_dir, lenient, as_json, verbose):
+def evaluate(gold, data_dir, lenient, min_confidence, as_json, verbose):
     """Score extracted events against a gold annotation: recall, precision, distractors, a
     per-kind confusion table and a per-article table.
 
@@ -396,7 +405,8 @@ def evaluate(gold, data_dir, lenient, as_json, verbose):
     from geomap.evaluate import article_lines, confusion_lines, read_gold, score
 
     result = pipeline.extract(data_dir, None)
-    scores = score(result.events, read_gold(gold, result.timeline.gazetteer), lenient=lenient)
+    rows = read_gold(gold, result.timeline.gazetteer)
+    scores = score(result.events, rows, lenient=lenient, min_confidence=min_confidence)
     if as_json:
         click.echo(json.dumps(scores.as_dict(), ensure_ascii=False, indent=1))
         return
@@ -406,6 +416,7 @@ def evaluate(gold, data_dir, lenient, as_json, verbose):
         f"{scores.claims_total} claims match core or optional rows"
         f"{', holder not checked' if lenient else ''})"
     )
+    click.echo(f"             (claims at confidence >= {min_confidence:g}: what the map colours)")
     click.echo(
         f"distractors  {len(scores.distractors_triggered)} of {scores.distractors_total} "
         "produced their control change"

@@ -344,8 +344,17 @@ def _gold_dict(row: GoldRow) -> dict:
     }
 
 
-def score(events: Iterable[Event], gold: Sequence[GoldRow], lenient: bool = False) -> Scores:
-    """Compare extracted events with gold rows (strict: the holder must agree too)."""
+def score(
+    events: Iterable[Event],
+    gold: Sequence[GoldRow],
+    lenient: bool = False,
+    min_confidence: float = 0.0,
+) -> Scores:
+    """Compare extracted events with gold rows (strict: the holder must agree too).
+
+    ``min_confidence``: score only the claims the map colours (events at or above it);
+    0 scores every claim, the unconfirmed ones too."""
+    events = [e for e in events if e.inferred or e.confidence >= min_confidence]
     claims = claims_of(events, by_controller=not lenient)
     positives = [g for g in gold if g.tier in ("core", "optional")]
     core = [g for g in gold if g.tier == "core"]

@@ -321,3 +321,169 @@ def test_a_relative_clause_describes_its_antecedent(facts, text, expected):
 )
 def test_held_adjective_names_the_holder(facts, text, place, holder):
     assert [(p, k, c) for p, k, c, _d in facts(text)] == [(place, "held", holder)]
+
+
+# --- which place a trigger governs (sentences written for these tests) ----------------------
+
+
+def _places(facts, text, kind=None):
+    return sorted({(p, k) for p, k, _c, _d in facts(text) if kind is None or k == kind})
+
+
+def test_a_reference_point_is_not_the_target(facts):
+    text = "SDF fighters took Shaafah, 100 kilometres east of Deir ez-Zor."
+    assert _places(facts, text) == [("al_shaafah", "captured")]
+    assert _places(facts, "SDF fighters captured a village near Hajin.") == []
+
+
+def test_an_aside_between_subject_and_verb_is_skipped(facts):
+    text = "The town of Sousa, in the Hajin area near the border, was taken by the SDF on Friday."
+    assert facts(text) == [("al_susah", "captured", "SDF", "2018-12-14")]
+
+
+def test_a_fronted_locative_sets_the_scene(facts):
+    text = "Further north in Shajla, the militants launched a counter-attack against SDF fighters."
+    assert _places(facts, text) == [("shajla", "contested")]
+
+
+def test_a_list_with_descriptors_names_every_place(facts):
+    text = "SDF fighters captured Hajin and nearby villages such as Shaafah and Sousa."
+    assert _places(facts, text) == [
+        ("al_shaafah", "captured"),
+        ("al_susah", "captured"),
+        ("hajin", "captured"),
+    ]
+
+
+def test_a_city_with_a_compass_word_is_its_province(facts):
+    text = "The SDF seized half of the militants' stronghold in eastern Deir ez-Zor."
+    assert ("deir_ez_zor", "captured") not in _places(facts, text)
+    assert ("deir_ez_zor", "contested") not in _places(facts, text)
+
+
+def test_the_camp_in_a_village_is_the_camp(facts):
+    assert _places(facts, "SDF fighters captured the tent camp in Baghouz on Friday.") == [
+        ("baghuz_camp", "captured")
+    ]
+
+
+def test_a_colon_list_after_a_count_names_the_places(facts):
+    text = "The SDF confirmed the capture of three villages near Hajin: Sousa, Shaafah and Buqaan."
+    assert _places(facts, text) == [
+        ("al_shaafah", "captured"),
+        ("al_susah", "captured"),
+        ("buqaan", "captured"),
+    ]
+
+
+def test_towns_in_a_region_are_not_the_region(facts):
+    text = "ISIS militants resisted SDF attempts to capture towns in Deir ez-Zor province."
+    assert _places(facts, text) == []
+
+
+# --- ordinary wording -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Baghouz has been fully liberated by the SDF.", ("baghuz_fawqani", "captured", "SDF")),
+        ('The SDF established "full control" over Baghouz.', ("baghuz_fawqani", "captured", "SDF")),
+        ("On Friday the SDF controlled the entire town of Hajin.", ("hajin", "held", "SDF")),
+        ("Sousa remains under ISIS control.", ("al_susah", "held", "ISIS")),
+        ("SDF fighters raised their flag over Hajin.", ("hajin", "captured", "SDF")),
+        ("SDF fighters stormed Baghouz.", ("baghuz_fawqani", "contested", "ISIS")),
+        ("SDF fighters pushed deeper into Shaafah.", ("al_shaafah", "contested", "ISIS")),
+        ("The SDF made inroads into Sousa.", ("al_susah", "contested", "ISIS")),
+        ("The fighting in Baghouz continues, the SDF said.", ("baghuz_fawqani", "contested", "")),
+        ("ISIS was defeated in Hajin by the SDF.", ("hajin", "captured", "SDF")),
+        ("The SDF is now in control of Hajin.", ("hajin", "held", "SDF")),
+        ("The SDF announced the liberation of Hajin.", ("hajin", "captured", "SDF")),
+        ("Clashes between the SDF and ISIS raged on Friday in Hajin.", ("hajin", "contested", "")),
+        (
+            "ISIS fighters are besieged in Baghouz by the SDF.",
+            ("baghuz_fawqani", "besieged", "ISIS"),
+        ),
+        ("The allied troops were withdrawn from Hajin, the SDF said.", None),
+    ],
+)
+def test_ordinary_wording(facts, text, expected):
+    found = [(p, k, c) for p, k, c, _d in facts(text)]
+    if expected is None:
+        assert [f for f in found if f[1] == "captured"] == []
+    else:
+        assert expected in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The SDF still have a lot of fighting to do to capture the remaining villages near Hajin.",
+        "Retaking Baghouz would mark a milestone for the SDF.",
+        "Reports that the SDF took Hajin are false.",
+        "'Hajin is just another step towards Baghouz,' the SDF commander said.",
+        "Its defeat in Baghouz would end the caliphate, ISIS supporters fear.",
+        "SDF commanders said the militants had decided to remain in Hajin.",
+    ],
+)
+def test_hopes_denials_quotes_and_plans_are_not_changes(facts, text):
+    assert [f for f in facts(text) if f[1] in ("captured", "withdrew", "held")] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF fighters captured most of Hajin on Friday.",
+        "The SDF took half of Hajin on Friday.",
+        "Thirty-five percent of Hajin is liberated, the SDF said.",
+        "SDF fighters seized the northern part of Hajin.",
+        "SDF fighters captured three buildings in Hajin.",
+        "SDF fighters captured the Hajin hospital.",
+    ],
+)
+def test_partial_control_is_contested_never_held(facts, text):
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+
+
+def test_the_town_refers_back_to_the_last_town(facts):
+    text = "SDF fighters surrounded Hajin on Monday. The town fell to the SDF on Friday."
+    assert ("hajin", "captured", "SDF", "2018-12-14") in facts(text)
+
+
+def test_a_camp_is_not_a_town(facts):
+    text = "Families fled to the al-Hol camp. The town was captured by the SDF."
+    assert facts(text) == []
+
+
+def test_a_new_subject_after_and_opens_a_clause(facts):
+    text = "ISIS took Raqqa in 2014, and the SDF has recaptured Hajin."
+    assert ("hajin", "captured", "SDF") in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_a_reported_clause_has_its_own_subject(facts):
+    text = "ISIS propagandists claimed that the SDF has surrounded Baghouz."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [("baghuz_fawqani", "besieged", "ISIS")]
+
+
+def test_a_siege_takes_the_holder_its_sentence_states(facts):
+    text = "The besieged town of Hajin is held by ISIS."
+    assert ("hajin", "besieged", "ISIS") in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_sides_come_from_the_campaign_profile(gazetteer):
+    from geomap.campaign import parse_profile
+
+    profile = parse_profile(
+        '[[side]]\nid = "NORTH"\naliases = ["Northern Army", "northern {troop,fighter}"]\n'
+        'opponents = ["SOUTH"]\n'
+        '[[side]]\nid = "SOUTH"\naliases = ["Southern League"]\nopponents = ["NORTH"]\n'
+    )
+    body = "Northern Army troops captured Hajin on Friday. The Southern League withdrew from Sousa."
+    article = Article(name="t.txt", published=FRI, body=body, outlet="Test")
+    events = extract_article(article, gazetteer, profile=profile).events
+    assert sorted((e.place_id, e.kind, e.controller) for e in events if not e.inferred) == [
+        ("al_susah", "withdrew", "NORTH"),
+        ("hajin", "captured", "NORTH"),
+    ]
+    generic = extract_article(article, gazetteer).events  # no profile: no side is guessed
+    assert [e for e in generic if e.kind == "captured"] == []

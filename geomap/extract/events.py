@@ -36,6 +36,7 @@ from geomap.gazetteer import Gazetteer
 from geomap.records import Event, Exclusivity
 
 MAX_REACH = 14  # tokens between a trigger and its place, at most
+LONG_SENTENCE = 60  # tokens
 SETTLEMENT_KINDS = ("city", "town", "village", "neighbourhood", "district")
 LIST_WORDS = frozenset(
     ", and or as well such including like nearby neighbouring neighboring other the "
@@ -207,6 +208,7 @@ class _Sentence:
     places: list[PlaceRef]
     actors: list[ActorRef]
     place_at: dict[int, PlaceRef]  # token -> place covering it
+    matches: list = field(default_factory=list)  # the trigger matches
 
     def has(self, name: str, ctx: _Context, start: int, end: int) -> bool:
         return bool(ctx.rules.cue[name].at(self.tokens, max(0, start), end))
@@ -234,10 +236,56 @@ def read_sentence(
         ]
         if covered:
             places.append(PlaceRef(mention, covered[0], covered[-1] + 1))
+    actors = ctx.sides.find(tokens)
+    _split_at_new_subjects(tokens, clause_of, actors)
+    for place in places:
+        place.mention = _same_name_place(tokens, place, ctx)
     place_at = {i: p for p in places for i in range(p.start, p.end)}
-    sentence = _Sentence(span, tokens, clause_of, places, ctx.sides.find(tokens), place_at)
+    sentence = _Sentence(span, tokens, clause_of, places, actors, place_at)
     _mark_locators(sentence, ctx)
     return sentence
+
+
+def _split_at_new_subjects(tokens: list[Tok], clause_of: list[int], actors: list[ActorRef]):
+    """', and the SDF have recaptured X': 'and' before a side opens a new clause."""
+    starts = {a.start for a in actors}
+    for i, tok in enumerate(tokens):
+        if tok.lower != "and":
+            continue
+        j = i + 1
+        while j < len(tokens) and tokens[j].lower in DETERMINERS:
+            j += 1
+        if j in starts and (i == 0 or tokens[i - 1].text == ","):
+            for k in range(i, len(clause_of)):
+                clause_of[k] += 1
+
+
+COMPASS = frozenset(
+    "eastern western northern southern central rural southeast southeastern northeast "
+    "northeastern southwest southwestern northwest northwestern".split()
+)
+
+
+def _same_name_place(tokens: list[Tok], place: PlaceRef, ctx: _Context) -> PlaceMention:
+    """The place a name means here when two share it: 'eastern Deir ez-Zor' is the province,
+    not its capital; 'the tent camp in Baghouz' is the camp, not the village."""
+    gazetteer = ctx.gazetteer
+    here = gazetteer.by_id[place.mention.place_id]
+    before = [t.lower for t in tokens[max(0, place.start - 3) : place.start]]
+    wanted = ""
+    if before and before[-1] in COMPASS and here.kind == "city":
+        wanted = "region"
+    elif set(before[-2:]) & {"camp", "encampment"} and here.kind in SETTLEMENT_KINDS:
+        wanted = "camp"
+    if not wanted:
+        return place.mention
+    for other in gazetteer:
+        if other.kind == wanted and other.admin1 == here.admin1 and other.id != here.id:
+            said = place.mention.surface.lower()
+            if any(said in n.lower() for n in (other.name, *other.alt_names)):
+                m = place.mention
+                return PlaceMention(other.id, m.start, m.end, m.surface)
+    return place.mention
 
 
 def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
@@ -307,9 +355,14 @@ def _anaphor(sentence: _Sentence, ctx: _Context, i: int, end_before: int) -> Pla
     named before token ``end_before`` (this sentence), or in the two sentences before."""
     noun = sentence.tokens[i].lemma
     kinds = ctx.rules.anaphors.get(noun)
-    if not kinds or i == 0 or sentence.tokens[i - 1].lower not in ctx.rules.determiners:
+    j = i - 1
+    while j > 0 and (_actor_adjective(sentence, ctx, j) or _is_held_suffix(sentence, ctx, j)):
+        j -= 1  # 'the Daesh-held town'
+    if not kinds or j < 0 or sentence.tokens[j].lower not in ctx.rules.determiners:
         return None  # 'the town' refers back; 'the last town held by X' describes
-    earlier = [p.mention for p in sentence.places if p.end <= end_before and not p.locator]
+    if sentence.cue_ending_at("locator", ctx, j):
+        return None  # 'south of the city': a reference point, not the place
+    earlier = [p.mention for p in sentence.places if p.end <= end_before]
     for mention in reversed(ctx.recent + earlier):
         if ctx.gazetteer.by_id[mention.place_id].kind in kinds:
             return mention
@@ -334,8 +387,20 @@ def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _
         place = sentence.place_at.get(i)
         if place is not None:
             if place.locator and i > end:  # 'withdrew from X': the trigger's own preposition
+                if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
+                    return _enumerated(sentence, i + 1, False)  # 'villages near X: A, B'
                 return None
+            if _inside_region(sentence, ctx, end, i, place):
+                return None  # 'captured towns in the province': the towns are the object
             partial = partial or _possessive_partial(sentence, ctx, place)
+            after = _group_of(sentence, place)[-1].end
+            partial = partial or bool(
+                [
+                    m
+                    for m in ctx.rules.cue["partial"].at(tokens, after, after + 2)
+                    if m.start == after
+                ]
+            )  # 'the Hajin hospital': a part of the place
             return _Target(_group_of(sentence, place), False, partial, distance=i - end)
         tok = tokens[i]
         if tok.text in QUOTES:
@@ -365,6 +430,29 @@ def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _
     if anaphor is not None:
         ref = PlaceRef(anaphor, -1, -1)
         return _Target([ref], False, partial, anaphor=True, distance=i - end)
+    if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
+        return _enumerated(sentence, i, False)  # the villages named after it, whole
+    return None
+
+
+PLURAL_PLACES = frozenset(
+    "villages towns cities settlements localities hamlets communities areas".split()
+)
+ENUMERATORS = frozenset(": including namely among".split())
+
+
+def _enumerated(sentence: _Sentence, i: int, partial: bool) -> _Target | None:
+    """'the liberation of five settlements near Lyman: they are A, B and C' names A, B, C."""
+    tokens = sentence.tokens
+    for j in range(i, min(len(tokens), i + 12)):
+        if tokens[j].lower in ENUMERATORS or tokens[j].text == ":":
+            for k in range(j + 1, min(len(tokens), j + 5)):
+                place = sentence.place_at.get(k)
+                if place is not None:
+                    return _Target(_group_of(sentence, place), False, partial, distance=k - i)
+            return None
+        if tokens[j].text in (";", "."):
+            return None
     return None
 
 
@@ -389,6 +477,28 @@ def _actor_adjective(sentence: _Sentence, ctx: _Context, i: int) -> bool:
         if actor.start <= i < actor.end and actor.end < len(tokens):
             return sentence.has("held_suffix", ctx, actor.end, actor.end + 1)
     return False
+
+
+CONTAINERS = frozenset("in inside within near around across".split())
+
+
+def _inside_region(sentence: _Sentence, ctx: _Context, end: int, i: int, place: PlaceRef) -> bool:
+    """The object is a thing inside the place ('towns in the region', 'its stronghold in
+    eastern Deir ez-Zor'), not the place: a head noun, then 'in', then a region."""
+    words = [t.lower for t in sentence.tokens[end:i]]
+    if not any(w in CONTAINERS for w in words):
+        return False
+    head = next((w for w in words if w in PLURAL_PLACES or w in ("stronghold", "strongholds")), "")
+    kind = ctx.gazetteer.by_id[place.mention.place_id].kind
+    return bool(head) and (head in PLURAL_PLACES or kind == "region")
+
+
+def _is_held_suffix(sentence: _Sentence, ctx: _Context, i: int) -> bool:
+    return (
+        i > 0
+        and sentence.has("held_suffix", ctx, i, i + 1)
+        and _actor_adjective(sentence, ctx, i - 1)
+    )
 
 
 def _possessive_partial(sentence: _Sentence, ctx: _Context, place: PlaceRef) -> bool:
@@ -419,7 +529,9 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
         if ctx.rules.anaphors.get(tok.lemma) and not aside:
             mention = _anaphor(sentence, ctx, i, i)
             if mention is not None:
-                return _Target([PlaceRef(mention, -1, -1)], True, anaphor=True, distance=start - i)
+                partial = sentence.cue_ending_at("partial", ctx, i - 1)  # 'half of the town'
+                ref = PlaceRef(mention, -1, -1)
+                return _Target([ref], True, partial, anaphor=True, distance=start - i)
         if _noun_phrase_word(tok, ctx):
             i -= 1  # 'X is the last town held by': a predicate noun phrase
             continue
@@ -451,7 +563,8 @@ def _relative_antecedent(sentence: _Sentence, start: int) -> _Target | None:
     if sentence.tokens[first].lower not in RELATIVES:
         return None
     clause = sentence.clause_of[start]
-    if not any(sentence.clause_of[a.start] == clause for a in sentence.actors):
+    where = sentence.tokens[first].lower == "where"
+    if not where and not any(sentence.clause_of[a.start] == clause for a in sentence.actors):
         return None  # 'al-Hol, which takes six hours': no side, no control
     j = first - 1
     while j >= 0 and sentence.tokens[j].text == ",":
@@ -462,6 +575,12 @@ def _relative_antecedent(sentence: _Sentence, start: int) -> _Target | None:
     return _Target([place], True, distance=start - j)
 
 
+def _participle(tok: Tok) -> bool:
+    """'defeated', 'taken' (not 'laying', not the bare 'control')."""
+    return tok.lower != tok.lemma and not tok.lower.endswith("ing")
+
+
+PASSIVE_AUX = frozenset("was were been being is are be get got gets".split())
 NOUN_MARKS = frozenset("its their his her our the a an".split())
 LOCATIVES = frozenset("in at inside".split())
 SCENE_KINDS = ("contested", "surrendered", "besieged")
@@ -472,7 +591,7 @@ def find_target(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: in
     target = None
     if rule.place in ("after", "either"):
         target = _target_after(sentence, ctx, start, end)
-        if target is None and rule.voice in ("active", "nominal", "noun"):
+        if target is None and rule.voice in ("active", "nominal", "noun", "held_in"):
             target = _relative_antecedent(sentence, start)
     if target is None and rule.place in ("before", "either"):
         target = _target_before(sentence, ctx, start) or _relative_antecedent(sentence, start)
@@ -504,6 +623,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
     near = max(first, start - 5)
     if sentence.has("negation", ctx, near, end):
         return "drop"
+    if sentence.has("denial", ctx, end, len(sentence.tokens)):
+        return "drop"  # 'Reports that the SDF took X are false'
     scope_end = last if rule.voice == "nominal" else start
     if sentence.has("proximity", ctx, max(first, start - 6), scope_end):
         return "contested"
@@ -519,8 +640,9 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
 
 def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
     """The side that is the subject of a trigger at ``start``: the antecedent of a relative
-    clause ('the SDF, which took X'), else the first actor of its clause (else of the
-    sentence) that no preposition governs and no attribution holds."""
+    clause ('the SDF, which took X'), else the nearest actor before it in its clause (after a
+    'said that'), that no preposition governs, that is no verb's object ('defeated ISIS')
+    and that does not speak in an attribution; else the first such in the sentence."""
     clause = sentence.clause_of[start]
     first = _clause_first(sentence, clause)
     if sentence.tokens[first].lower in RELATIVES:
@@ -530,20 +652,55 @@ def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
         antecedent = next((a for a in sentence.actors if a.end == j + 1), None)
         if antecedent is not None:
             return antecedent
-    candidates = [a for a in sentence.actors if a.end <= start and not _governed(sentence, ctx, a)]
-    candidates = [a for a in candidates if not _in_attribution(sentence, ctx, a)]
-    in_clause = [a for a in candidates if sentence.clause_of[a.start] == clause]
+    objects = {  # inside an earlier trigger or right after it: its object
+        i
+        for m in sentence.matches
+        if m.end <= start
+        for i in range(m.start + 1, _object_start(sentence, m.end) + 1)
+    }
+    candidates = [
+        a
+        for a in sentence.actors
+        if a.end <= start
+        and not _governed(sentence, ctx, a)
+        and not _in_attribution(sentence, ctx, a)
+        and a.start not in objects
+    ]
+    window = _complement_start(sentence, ctx, first, start)
+    in_clause = [
+        a for a in candidates if sentence.clause_of[a.start] == clause and a.start >= window
+    ]
     if in_clause:
-        return in_clause[0]
+        return in_clause[-1]
     return candidates[0] if candidates else None
 
 
+def _object_start(sentence: _Sentence, end: int) -> int:
+    j = end
+    while j < len(sentence.tokens) and sentence.tokens[j].lower in DETERMINERS:
+        j += 1
+    return j
+
+
+def _complement_start(sentence: _Sentence, ctx: _Context, first: int, start: int) -> int:
+    """Where the reported clause of 'X said that Y took Z' begins (``first`` if none)."""
+    for j in range(start - 1, first, -1):
+        if sentence.tokens[j].lower == "that" and sentence.has(
+            "attribution", ctx, max(first, j - 3), j
+        ):
+            return j + 1
+    return first
+
+
 def _governed(sentence: _Sentence, ctx: _Context, actor: ActorRef) -> bool:
-    """A preposition governs the actor ('backed by a US-led coalition', 'against ISIS')."""
+    """A preposition governs the actor ('backed by a US-led coalition', 'against ISIS'),
+    unless it names whom the subject belongs to ('troops for the SDF', 'fighters with IS')."""
     j = actor.start
     while j > 0 and sentence.tokens[j - 1].lower in DETERMINERS:
         j -= 1
-    return sentence.cue_ending_at("not_subject", ctx, j, reach=2)
+    if not sentence.cue_ending_at("not_subject", ctx, j, reach=2):
+        return False
+    return not (j >= 2 and sentence.has("member", ctx, j - 2, j - 1))
 
 
 def _clause_first(sentence: _Sentence, clause: int) -> int:
@@ -602,10 +759,17 @@ def roles(
     after_place = place_end if not target.before and place_end > 0 else end
     by = ("by", "to")
     if rule.voice == "passive":
-        patient = _after(sentence, end, ("of",)) if sentence.tokens[end - 1].lower == "of" else ""
+        by = ("by", "to", "of")
         agent = _inside(sentence, start, end) or _after(sentence, end, by, reach=8)
-        agent = agent or _after(sentence, after_place, by)
+        return agent or _after(sentence, after_place, by), ""
+    if rule.voice == "rid":  # 'X was cleared of ISIS by the SDF'
+        patient = _after(sentence, end, ("of",))
+        agent = _after(sentence, end, ("by",), reach=8) or _after(sentence, after_place, by)
         return (agent if agent != patient else ""), patient
+    if rule.voice == "held_in":  # 'ISIS fighters were confined to the edges of X'
+        subject = _subject(sentence, ctx, start)
+        holder = subject.side if subject else ""
+        return (holder, "") if rule.kind == "held" else ("", holder)
     if rule.voice == "status":
         return _inside(sentence, start, end) or _after(sentence, end, ("of", "the")), ""
     if rule.voice == "from":
@@ -615,7 +779,11 @@ def roles(
         subject = _subject(sentence, ctx, start)
         return _after(sentence, after_place, ("to",)), subject.side if subject else ""
     if rule.voice == "nominal":
-        agent = _after(sentence, after_place, ("by",), reach=6)
+        subject = _subject(sentence, ctx, start)  # 'the SDF announced the liberation of X'
+        by_agent = _after(sentence, after_place, ("by",), reach=6)
+        if any(after_place <= m.start < after_place + 6 for m in sentence.matches):
+            by_agent = ""  # 'the besieged town of X is held by ISIS': another verb's agent
+        agent = by_agent or (subject.side if subject else "")
         if not agent and start > 0:
             possessor = [a for a in sentence.actors if a.end == start or a.end == start - 1]
             agent = possessor[-1].side if possessor else ""
@@ -625,8 +793,8 @@ def roles(
     patient = _inside(sentence, start + 1, end) or _after(
         sentence, end, ("from", "against", "the", "")
     )
-    if rule.voice == "noun" and not subject:
-        agent = ""
+    if rule.voice == "noun":  # 'clashes between the SDF and ISIS in X': who holds X is not said
+        agent, patient = (agent if subject else ""), ""
     if rule.kind == "surrendered" and not agent and not patient:
         receiver = _after(sentence, end, ("to",))  # 'hundreds surrendering to the SDF'
         agent = ctx.article_sides.opponent(receiver, ctx.profile) if receiver else ""
@@ -655,7 +823,8 @@ def decide(
     """The event's kind, actor and holder after it, from the trigger and its roles; every
     side that had to be assumed lowers the confidence."""
     profile, sides = ctx.profile, ctx.article_sides
-    kind = "contested" if contested and rule.kind in ("captured", "held", "withdrew") else rule.kind
+    changes = ("captured", "held", "withdrew", "besieged")
+    kind = "contested" if contested and rule.kind in changes else rule.kind
     confidence = rule.weight if not contested else min(rule.weight, 0.7)
     guesses = 0
 
@@ -715,7 +884,7 @@ def events_in_sentence(
 ) -> list[Event]:
     """The control events one sentence states."""
     sentence = read_sentence(span, mentions, ctx, tokens)
-    matches = ctx.rules.trigger_matcher.find(sentence.tokens)
+    matches = sentence.matches = ctx.rules.trigger_matcher.find(sentence.tokens)
     if not matches and not sentence.places:
         return []
     if dates is None:
@@ -723,12 +892,22 @@ def events_in_sentence(
     clauses = split_clauses(span)
     exclusive = _exclusivity(sentence, ctx)
     events: list[Event] = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: dict[tuple[str, str, str], int] = {}  # (place, kind, date) -> index in events
     named = [a.side for a in sentence.actors if not _in_attribution(sentence, ctx, a)]
     for m in matches:
         rule = ctx.rules.triggers[m.rule]
-        if rule.voice == "active" and m.start and sentence.tokens[m.start - 1].lower in NOUN_MARKS:
+        before = sentence.tokens[m.start - 1].lower if m.start else ""
+        gerund = sentence.tokens[m.start].lower.endswith("ing") and (
+            not before or before in BARRIERS
+        )
+        if rule.voice == "active" and (before in NOUN_MARKS or gerund):
             rule = replace(rule, voice="nominal")  # 'its defeat at X', 'the attack on X'
+        elif (
+            rule.voice == "active"
+            and before in PASSIVE_AUX
+            and _participle(sentence.tokens[m.start])
+        ):
+            rule = replace(rule, voice="from")  # 'ISIS was defeated in X': the subject lost
         target = find_target(sentence, ctx, rule, m.start, m.end)
         if target is None:
             continue
@@ -745,23 +924,18 @@ def events_in_sentence(
         for place in target.group:
             anchor = place.mention
             date = _date_for(anchor, span, clauses, dates, ctx.published, sentence, m.start)
-            key = (anchor.place_id, claim.kind, date.value)
-            if key in seen:
-                continue
-            seen.add(key)
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
-            events.append(_event(ctx, span, anchor.place_id, claim, date, scope))
+            _add(events, seen, _event(ctx, span, anchor.place_id, claim, date, scope))
     for side, start, end in _held_adjectives(sentence, ctx):
         target = _target_after(sentence, ctx, start, end)
-        if target is None or target.anaphor:
+        if target is None:
             continue
-        claim = _Claim("contested" if target.partial else "held", side, side, 0.7)
+        weight = 0.6 if target.anaphor else 0.7
+        claim = _Claim("contested" if target.partial else "held", side, side, weight)
         for place in target.group:
             date = _date_for(place.mention, span, clauses, dates, ctx.published, sentence, start)
-            key = (place.mention.place_id, claim.kind, date.value)
-            if key not in seen:
-                seen.add(key)
-                events.append(_event(ctx, span, place.mention.place_id, claim, date, None))
+            _add(events, seen, _event(ctx, span, place.mention.place_id, claim, date, None))
+    _share_holders(events)
     if exclusive and not any(e.exclusive for e in events):
         place_id, scope = exclusive
         anchor = next(p.mention for p in sentence.places if p.mention.place_id == place_id)
@@ -769,6 +943,26 @@ def events_in_sentence(
         claim = _Claim("held", scope.holder, scope.holder, 0.6)
         events.append(_event(ctx, span, place_id, claim, date, scope, inferred=True))
     return events
+
+
+def _add(events: list[Event], seen: dict, event: Event) -> None:
+    """One event per place, kind and date in a sentence: the surest reading wins."""
+    key = (event.place_id, event.kind, event.date)
+    if key not in seen:
+        seen[key] = len(events)
+        events.append(event)
+    elif event.confidence > events[seen[key]].confidence:
+        events[seen[key]] = event
+
+
+def _share_holders(events: list[Event]) -> None:
+    """'The besieged enclave of X is held by ISIS': a siege or fight whose holder the words
+    left open takes the holder the same sentence states for the place."""
+    holders = {e.place_id: e.controller for e in events if e.kind != "captured" and e.controller}
+    for event in events:
+        if event.kind in ("contested", "besieged") and not event.controller:
+            event.controller = holders.get(event.place_id, "")
+            event.event_id = event.make_id()
 
 
 def _held_adjectives(sentence: _Sentence, ctx: _Context) -> list[tuple[str, int, int]]:
@@ -790,6 +984,10 @@ def _confidence_adjustment(
         change -= 0.05
     if target.distance > 6:
         change -= 0.1
+    if len(sentence.tokens) > LONG_SENTENCE:
+        change -= 0.1  # run-on text (a caption glued to a headline): attachment is less sure
+    if any(ctx.gazetteer.by_id[p.mention.place_id].kind == "region" for p in target.group):
+        change -= 0.2  # a province or region: rarely what a change of control is about
     hedge = sentence.has("hedge", ctx, 0, start) if "hedge" in ctx.rules.cue else False
     if hedge:
         change -= 0.15
@@ -806,7 +1004,7 @@ def _event(
     inferred: bool = False,
 ) -> Event:
     place = ctx.gazetteer.by_id[place_id]
-    confidence = claim.confidence - (0.05 if not date.text else 0.0)
+    confidence = claim.confidence - (0.05 if not date.text else 0.0)  # the report's day
     return Event(
         date=date.value,
         date_precision=date.precision,

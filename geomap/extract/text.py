@@ -17,7 +17,8 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _CLAUSE = re.compile(
     r";|\s[—–]\s|,\s(?:which|who|whom|where|while|but|although|though|whereas|after|before|"
     r"when|until|since)\b|,?\s(?<!such\s)(?<!well\s)(?<!good\s)as\s(?!well\b|good\b|part\b|of\b|"
-    r"a\b|an\b|long\b|soon\b|far\b|much\b|many\b)|\s(?:while|but|although|whereas|when|until)\s"
+    r"a\b|an\b|long\b|soon\b|far\b|much\b|many\b)|\s(?:while|but|although|whereas|when|until|after|"
+    r"following)\s"
     r"|\s(?:which|who|where)\s",
     re.I,
 )
