@@ -487,3 +487,22 @@ def test_sides_come_from_the_campaign_profile(gazetteer):
     ]
     generic = extract_article(article, gazetteer).events  # no profile: no side is guessed
     assert [e for e in generic if e.kind == "captured"] == []
+
+
+@pytest.mark.parametrize(
+    "text,place",
+    [
+        ("The SDF captured the village of Shajilah on Friday.", "shajla"),
+        ("SDF fighters entered Hajin, Al Murashidah and Buqaan.", "al_marashidah"),
+    ],
+)
+def test_a_near_spelling_is_read_as_its_place_and_listed(run, text, place):
+    result = run(text)
+    assert place in {e.place_id for e in result.events}
+    assert all(e.confidence < 0.9 for e in result.events if e.place_id == place)
+    assert [n for n, _ in result.unknown_names if n.lower().startswith(("shaj", "al mur"))]
+
+
+def test_a_far_spelling_is_not_read_as_a_place(run):
+    result = run("The SDF captured the village of Zarqawiyah on Friday.")
+    assert result.events == [] and [n for n, _ in result.unknown_names] == ["Zarqawiyah"]

@@ -982,6 +982,8 @@ def _confidence_adjustment(
         change -= 0.1
     if target.aside:
         change -= 0.05
+    if any(p.mention.fuzzy for p in target.group):
+        change -= 0.1  # a spelling the gazetteer lacks, read as its nearest place
     if target.distance > 6:
         change -= 0.1
     if len(sentence.tokens) > LONG_SENTENCE:

@@ -41,12 +41,24 @@ _ARTICLE_LETTERS = max(map(len, ARABIC_ARTICLES))  # longer words are never arti
 
 @dataclass(frozen=True)
 class PlaceMention:
-    """A place named in the text: its gazetteer id and where it stands."""
+    """A place named in the text: its gazetteer id and where it stands; ``fuzzy``: a
+    spelling the gazetteer lacks but nearly has ('Shajilah' for Shajlah)."""
 
     place_id: str
     start: int
     end: int
     surface: str
+    fuzzy: bool = False
+
+
+# A spelling the gazetteer lacks is read as a place only when it is this similar
+# (Jaro-Winkler on the folded name) to one place's spelling and clearly nearer to it than to
+# any other, and only where the text treats it as a place (after 'the village of', 'in', or
+# listed beside a known place). `geomap check` lists every such reading.
+FUZZY_SIMILARITY = 0.88
+FUZZY_MARGIN = 0.03
+_NAMED_PLACE = re.compile(r"\b(?:village|town|city|camp|district)s? of\s+[A-Z]", re.I)
+_LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or)\s*$")
 
 
 @lru_cache(maxsize=200_000)
@@ -63,10 +75,13 @@ class MentionFinder:
         self.index = gazetteer.key_index()
         self.max_len = max((len(k) for k in self.index), default=1)
         self.first_keys = {k[0] for k in self.index}
+        self.one_word = {k[0]: pid for k, pid in self.index.items() if len(k) == 1}
 
     def may_mention(self, text: str) -> bool:
         """False when no word of ``text`` can begin a gazetteer spelling (then :meth:`find`
         finds nothing), without making tokens."""
+        if _NAMED_PLACE.search(text):  # 'the village of Shajilah': maybe a near spelling
+            return True
         return not self.first_keys.isdisjoint(map(raw_token_key, words(text)))
 
     def _content_tokens(self, tokens: list[Token], body: str) -> list[tuple[Token, int, str]]:
@@ -129,7 +144,51 @@ class MentionFinder:
                 i = _advance(content, i, match.end)
             else:
                 i += 1
-        return mentions
+        return self._with_fuzzy(content, span, body, mentions)
+
+    def _with_fuzzy(
+        self, content: list, span: Span, body: str, mentions: list[PlaceMention]
+    ) -> list[PlaceMention]:
+        """Add the near spellings the text treats as places (see FUZZY_SIMILARITY)."""
+        if not self.one_word:
+            return mentions
+        taken = {(m.start, m.end) for m in mentions}
+        covered = [(m.start, m.end) for m in mentions]
+        added = []
+        for tok, start, key in content:
+            if len(key) < 5 or not tok.is_capitalised or tok.lower in NOT_PLACES:
+                continue
+            if any(s <= start < e for s, e in covered) or start == span.start:
+                continue
+            if not self._placelike(start, tok.end, body, span, covered):
+                continue
+            place_id = self._nearest(key)
+            if place_id and (start, tok.end) not in taken:
+                added.append(PlaceMention(place_id, start, tok.end, body[start : tok.end], True))
+        return sorted(mentions + added, key=lambda m: m.start) if added else mentions
+
+    def _placelike(self, start: int, end: int, body: str, span: Span, known: list) -> bool:
+        if _PLACE_CUE.search(body[max(span.start, start - 40) : start]):
+            return True
+        for s, e in known:  # 'A, B and Shajilah', 'Shajilah, A'
+            gap = body[e:start] if e <= start else body[end:s]
+            if _LIST_GAP.match(gap):
+                return True
+        return False
+
+    def _nearest(self, key: str) -> str | None:
+        from rapidfuzz import process
+        from rapidfuzz.distance import JaroWinkler
+
+        found = process.extract(
+            key, list(self.one_word), scorer=JaroWinkler.normalized_similarity, limit=2
+        )
+        if not found or found[0][1] < FUZZY_SIMILARITY or found[0][0][0] != key[0]:
+            return None
+        if len(found) > 1 and found[1][1] > found[0][1] - FUZZY_MARGIN:
+            if self.one_word[found[1][0]] != self.one_word[found[0][0]]:
+                return None
+        return self.one_word[found[0][0]]
 
     def unknown_names(
         self,
@@ -140,7 +199,7 @@ class MentionFinder:
     ) -> list[tuple[str, int]]:
         """Capitalised names after a place cue ('the village of X', 'in X') not in the gazetteer."""
         found_mentions = self.find(span, body) if mentions is None else mentions
-        known = {(m.start, m.end) for m in found_mentions}
+        known = {(m.start, m.end) for m in found_mentions if not m.fuzzy}
         found: list[tuple[str, int]] = []
         tokens = tokenize(span) if tokens is None else tokens
         i = 0
@@ -171,7 +230,9 @@ class MentionFinder:
                 i = max(j, i + 1)
             else:
                 i += 1
-        return found
+        seen = {offset for _name, offset in found}
+        found += [(m.surface, m.start) for m in found_mentions if m.fuzzy and m.start not in seen]
+        return sorted(found, key=lambda item: item[1])
 
 
 def _advance(content: list[tuple[Token, int, str]], i: int, end: int) -> int:
