@@ -209,6 +209,7 @@ class _Sentence:
     actors: list[ActorRef]
     place_at: dict[int, PlaceRef]  # token -> place covering it
     matches: list = field(default_factory=list)  # the trigger matches
+    groups: list = field(default_factory=list)  # coordinated target places
 
     def has(self, name: str, ctx: _Context, start: int, end: int) -> bool:
         return bool(ctx.rules.cue[name].at(self.tokens, max(0, start), end))
@@ -243,6 +244,7 @@ def read_sentence(
     place_at = {i: p for p in places for i in range(p.start, p.end)}
     sentence = _Sentence(span, tokens, clause_of, places, actors, place_at)
     _mark_locators(sentence, ctx)
+    sentence.groups = _groups(sentence, ctx)
     return sentence
 
 
@@ -291,7 +293,10 @@ def _same_name_place(tokens: list[Tok], place: PlaceRef, ctx: _Context) -> Place
 def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
     """Places that only say where another place is."""
     for n, place in enumerate(sentence.places):
-        if sentence.cue_ending_at("locator", ctx, place.start):
+        j = place.start
+        while j > 0 and sentence.tokens[j - 1].lower in DETERMINERS:
+            j -= 1  # 'near the X'
+        if sentence.cue_ending_at("locator", ctx, j):
             place.locator = True
             continue
         if n == 0:
@@ -324,7 +329,7 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
             place.locator = True
 
 
-def _groups(sentence: _Sentence) -> list[list[PlaceRef]]:
+def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
     """Coordinated target places ('Sousa, Buqaan and Shajla') as one group each."""
     groups: list[list[PlaceRef]] = []
     for place in sentence.places:
@@ -333,6 +338,10 @@ def _groups(sentence: _Sentence) -> list[list[PlaceRef]]:
         if groups:
             last = groups[-1][-1]
             gap = [t.lower for t in sentence.tokens[last.end : place.start]]
+            region = ctx.gazetteer.by_id[last.mention.place_id].kind == "region"
+            if region and ("including" in gap or "such" in gap):
+                groups.append([place])  # 'the Kharkiv region, including X': X is in it
+                continue
             if gap and set(gap) <= LIST_WORDS and set(gap) & LIST_JOINS:
                 groups[-1].append(place)
                 continue
@@ -370,7 +379,7 @@ def _anaphor(sentence: _Sentence, ctx: _Context, i: int, end_before: int) -> Pla
 
 
 def _group_of(sentence: _Sentence, place: PlaceRef) -> list[PlaceRef]:
-    for group in _groups(sentence):
+    for group in sentence.groups:
         if place in group:
             return group
     return [place]
@@ -381,6 +390,7 @@ def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _
     noun-phrase words only."""
     tokens = sentence.tokens
     partial = False
+    comma_crossed = False
     anaphor: PlaceMention | None = None
     i = end
     while i < len(tokens) and i - end <= MAX_REACH:
@@ -391,7 +401,8 @@ def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _
                     return _enumerated(sentence, i + 1, False)  # 'villages near X: A, B'
                 return None
             if _inside_region(sentence, ctx, end, i, place):
-                return None  # 'captured towns in the province': the towns are the object
+                # 'captured towns in the province', unless it names them: 'including X'
+                return _enumerated(sentence, place.end, False)
             partial = partial or _possessive_partial(sentence, ctx, place)
             after = _group_of(sentence, place)[-1].end
             partial = partial or bool(
@@ -426,6 +437,10 @@ def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _
         if _noun_phrase_word(tok, ctx):
             i += 1
             continue
+        if tok.text == "," and not comma_crossed and i > end and tokens[i - 1].lower in HEAD_NOUNS:
+            comma_crossed = True  # 'the group's final enclave, the village of X'
+            i += 1
+            continue
         break
     if anaphor is not None:
         ref = PlaceRef(anaphor, -1, -1)
@@ -435,6 +450,9 @@ def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _
     return None
 
 
+HEAD_NOUNS = frozenset(
+    "enclave pocket stronghold bastion redoubt holdout town city village territory".split()
+)
 PLURAL_PLACES = frozenset(
     "villages towns cities settlements localities hamlets communities areas".split()
 )
@@ -744,6 +762,37 @@ def _after(sentence: _Sentence, end: int, words: tuple[str, ...], reach: int = 4
     return ""
 
 
+def _adjective_in(sentence: _Sentence, ctx: _Context, start: int, end: int) -> str:
+    found = ctx.sides.adjective_matcher.find(sentence.tokens[start:end])
+    return ctx.sides.adjective_sides[found[0].rule] if found else ""
+
+
+def _adjective_near(sentence: _Sentence, ctx: _Context, start: int, end: int) -> str:
+    """The side an adjective names in or just before the words ('Ukrainian flag')."""
+    low = max(0, start - 3)
+    for m in ctx.sides.adjective_matcher.find(sentence.tokens[low:end]):
+        return ctx.sides.adjective_sides[m.rule]
+    return _inside(sentence, low, end)
+
+
+POSSESSOR_GAP = frozenset("'s ’s ' last final key main remaining major former de facto".split())
+
+
+def _possessor(sentence: _Sentence, ctx: _Context, start: int) -> str:
+    """The side whose stronghold it is: named right before it ('ISIS stronghold',
+    "the militants' last bastion"); a former stronghold is nobody's now."""
+    j = start
+    while j > 0 and (sentence.tokens[j - 1].lower in POSSESSOR_GAP):
+        if sentence.tokens[j - 1].lower in ("former", "once"):
+            return ""
+        j -= 1
+    for actor in sentence.actors:
+        if actor.end == j or (actor.end == j - 1 and sentence.tokens[j - 1].text in QUOTES):
+            return actor.side
+    found = ctx.sides.adjective_matcher.find(sentence.tokens[max(0, j - 3) : j])
+    return ctx.sides.adjective_sides[found[-1].rule] if found else ""
+
+
 def _inside(sentence: _Sentence, start: int, end: int) -> str:
     for actor in sentence.actors:
         if start <= actor.start and actor.end <= end:
@@ -761,17 +810,24 @@ def roles(
     if rule.voice == "passive":
         by = ("by", "to", "of")
         agent = _inside(sentence, start, end) or _after(sentence, end, by, reach=8)
-        return agent or _after(sentence, after_place, by), ""
+        agent = agent or _after(sentence, after_place, by)
+        return agent or _adjective_in(sentence, ctx, start, end), ""  # 'under Ukrainian attack'
+    if rule.voice == "status":  # 'X remains under ISIS control', 'under Russian occupation'
+        agent = _inside(sentence, start, end) or _after(sentence, end, ("of", "the"))
+        return agent or _adjective_in(sentence, ctx, start, end), ""
     if rule.voice == "rid":  # 'X was cleared of ISIS by the SDF'
         patient = _after(sentence, end, ("of",))
         agent = _after(sentence, end, ("by",), reach=8) or _after(sentence, after_place, by)
         return (agent if agent != patient else ""), patient
+    if rule.voice == "flag":  # 'the Ukrainian flag was raised in X'
+        subject = _subject(sentence, ctx, start)
+        return _adjective_near(sentence, ctx, start, end) or (subject.side if subject else ""), ""
+    if rule.voice == "possessed":  # 'the ISIS stronghold of X', "the jihadists' bastion of X"
+        return _possessor(sentence, ctx, start), ""
     if rule.voice == "held_in":  # 'ISIS fighters were confined to the edges of X'
         subject = _subject(sentence, ctx, start)
         holder = subject.side if subject else ""
         return (holder, "") if rule.kind == "held" else ("", holder)
-    if rule.voice == "status":
-        return _inside(sentence, start, end) or _after(sentence, end, ("of", "the")), ""
     if rule.voice == "from":
         subject = _subject(sentence, ctx, start)
         return _after(sentence, after_place, ("by",)), subject.side if subject else ""
@@ -936,12 +992,20 @@ def events_in_sentence(
             date = _date_for(place.mention, span, clauses, dates, ctx.published, sentence, start)
             _add(events, seen, _event(ctx, span, place.mention.place_id, claim, date, None))
     _share_holders(events)
+    changed = {e.place_id for e in events if e.kind in ("captured", "withdrew")}
+    events[:] = [e for e in events if not (e.kind == "held" and e.place_id in changed)]
     if exclusive and not any(e.exclusive for e in events):
         place_id, scope = exclusive
-        anchor = next(p.mention for p in sentence.places if p.mention.place_id == place_id)
-        date = _date_for(anchor, span, clauses, dates, ctx.published, sentence, 0)
-        claim = _Claim("held", scope.holder, scope.holder, 0.6)
-        events.append(_event(ctx, span, place_id, claim, date, scope, inferred=True))
+        same = [e for e in events if e.place_id == place_id and e.kind != "captured"]
+        if same:  # 'fighting in the group's final enclave of X': the fight carries the claim
+            same[0].exclusive = scope
+        else:
+            anchor = next(p.mention for p in sentence.places if p.mention.place_id == place_id)
+            date = _date_for(anchor, span, clauses, dates, ctx.published, sentence, 0)
+            claim = _Claim(
+                "held", scope.holder, scope.holder, 0.65
+            )  # 'X, the last town ISIS holds'
+            events.append(_event(ctx, span, place_id, claim, date, scope))
     return events
 
 

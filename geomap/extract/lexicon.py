@@ -32,8 +32,8 @@ import simplemma
 from geomap.extract.text import Span
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,;:()\[\]\"“”‘’'—–%]|\.(?=\s|$)")
-QUOTES = frozenset("\"“”‘’'")
-BARRIERS = frozenset(",;:()[]—–.")
+QUOTES = frozenset("\"“”‘’'[]")  # and an editor's brackets: "the settlement of [Lyman]"
+BARRIERS = frozenset(",;:()—–.")
 _ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}(?![A-Za-z])|\b(?:[A-Z]\.)+[A-Z]\b")
 _BRACES = re.compile(r"\{([^{}]*)\}")
 _MAX_GAP = 8
