@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 COLUMNS = ["id", "name", "alt_names", "lat", "lon", "kind", "admin1", "country", "source"]
-KINDS = ("city", "town", "village", "camp", "region")
+# a settlement, a part of a city, a point site (airport, base, bridge, dam, mosque,
+# university), a displacement camp, or a province or governorate (drawn as an outline)
+KINDS = ("city", "town", "village", "neighbourhood", "district", "site", "camp", "region")
 CAMPAIGN_COUNTRIES = {"SY", "IQ", "TR"}
 # Rough bounding boxes (lat_min, lat_max, lon_min, lon_max) to spot swapped or wrong points.
 COUNTRY_BOXES = {

@@ -51,8 +51,16 @@ def _legend_handle(item: dict) -> Line2D:
     )
 
 
-SIZES = {"city": 90, "town": 60, "village": 40, "camp": 60}
-CORE_KINDS = ["town", "village"]  # what the extent frames
+SIZES = {
+    "city": 90,
+    "town": 60,
+    "village": 40,
+    "camp": 60,
+    "neighbourhood": 35,
+    "district": 50,
+    "site": 35,
+}
+CORE_KINDS = ["town", "village", "neighbourhood", "district", "site"]  # what the extent frames
 
 
 def markers(profile: Profile) -> dict[str, str]:

@@ -229,3 +229,18 @@ def test_swapped_or_foreign_points_warn_with_row():
     assert "swapped" in gaz.warnings[0] and "g.csv:2" in gaz.warnings[0]
     gaz = parse_gazetteer(HEADER + row(country="FR"), "g.csv")
     assert "outside the campaign" in gaz.warnings[0]
+
+
+@pytest.mark.parametrize("kind", ["neighbourhood", "district", "site"])
+def test_a_city_campaign_has_neighbourhoods_districts_and_sites(kind):
+    gaz = parse_gazetteer(HEADER + row(kind=kind), "g.csv")
+    assert gaz.by_id["x"].kind == kind
+
+
+def test_every_kind_has_a_place_on_the_page_and_in_the_figures():
+    from geomap.gazetteer import KINDS
+    from geomap.mapping import PLACE_KINDS, RADIUS
+    from geomap.snapshot import SIZES
+
+    assert sorted(PLACE_KINDS) == sorted(KINDS) == sorted(RADIUS)
+    assert set(SIZES) == set(KINDS) - {"region"}  # a province is an outline, not a point

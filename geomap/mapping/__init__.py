@@ -34,8 +34,18 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1
 STATUSES = ["unknown", "held", "contested", "besieged", "lost"]
-PLACE_KINDS = ["city", "town", "village", "camp", "region"]
-RADIUS = {"city": 9, "town": 7, "village": 5.5, "camp": 7, "region": 0}
+# the page numbers kinds by position: new kinds go at the end
+PLACE_KINDS = ["city", "town", "village", "camp", "region", "neighbourhood", "district", "site"]
+RADIUS = {
+    "city": 9,
+    "town": 7,
+    "village": 5.5,
+    "camp": 7,
+    "region": 0,
+    "neighbourhood": 5,
+    "district": 6,
+    "site": 5,
+}
 DEFAULT_SUBTITLE = "Who held each place on the chosen date, from dated news reports"
 NO_SIDE_COLOUR = "#999999"  # the legend's examples when the profile has too few sides
 EPOCH = dt.date(1970, 1, 1)

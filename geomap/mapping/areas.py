@@ -16,7 +16,8 @@ BUFFER_KM = 3.0
 CLOSE_KM = 4.0
 MAX_SNAPSHOTS = 400
 MAX_PLACES = 500  # above this many places the area is not drawn unless asked (MapOptions.areas)
-GROUND_KINDS = ("city", "town", "village")  # a holder holds the ground around them
+# the kinds of place whose holder holds the ground around them (not camps, not provinces)
+GROUND_KINDS = ("city", "town", "village", "neighbourhood", "district", "site")
 
 
 @dataclass(frozen=True)
