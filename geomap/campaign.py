@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from geomap.exc import CampaignError
-from geomap.gazetteer import Gazetteer, load_gazetteer
+from geomap.exc import CampaignError, UsageError
+from geomap.gazetteer import COLUMNS, Gazetteer, load_gazetteer
 
 PROFILE_NAME = "campaign.toml"
 GAZETTEER_NAME = "gazetteer.csv"
+ARTICLES_NAME = "articles"
+TEMPLATE = Path(__file__).with_name("templates") / PROFILE_NAME  # what `geomap init` writes
 MARKERS = ("circle", "square", "diamond", "triangle", "hexagon")
 MAX_SIDES = 7  # the page packs a side in 3 bits of each state and event code (0: unknown)
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -350,9 +352,32 @@ class Campaign:
         return projected_crs(self.profile, self.gazetteer)
 
 
-def load_campaign(data_dir: str | Path) -> Campaign:
-    """The profile and gazetteer of ``data_dir``, each read and checked once."""
+def load_campaign(data_dir: str | Path, *, allow_empty: bool = False) -> Campaign:
+    """The profile and gazetteer of ``data_dir``, each read and checked once.
+
+    ``allow_empty``: a gazetteer with a header and no rows is taken (``geomap gazetteer add``
+    starts from one); otherwise it is an error that says how to add places."""
     data_dir = Path(data_dir)
     profile = load_profile(data_dir)
-    gazetteer = load_gazetteer(data_dir / GAZETTEER_NAME)
+    gazetteer = load_gazetteer(data_dir / GAZETTEER_NAME, allow_empty=allow_empty)
     return Campaign(profile=profile, gazetteer=gazetteer, data_dir=data_dir)
+
+
+def init_campaign(folder: str | Path) -> list[Path]:
+    """A new campaign's skeleton in ``folder``: the gazetteer's header, the commented profile
+    template and an empty articles folder. Refuses when the folder has any of them."""
+    folder = Path(folder)
+    gazetteer, profile, articles = (
+        folder / name for name in (GAZETTEER_NAME, PROFILE_NAME, ARTICLES_NAME)
+    )
+    present = [path.name for path in (gazetteer, profile, articles) if path.exists()]
+    if present:
+        raise UsageError(
+            f"{folder} already has {', '.join(present)}: "
+            "`geomap init` starts a campaign in a new or empty folder"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    gazetteer.write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+    profile.write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
+    articles.mkdir()
+    return [gazetteer, profile, articles]

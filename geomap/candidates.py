@@ -27,7 +27,8 @@ def geonames_candidates(
     name: str, gazetteer: Gazetteer, limit: int = 3, *, crs: str | None = None
 ) -> list[dict]:
     """GeoNames places whose name or alternate name folds to ``name``, nearest to the
-    gazetteer's places first (measured in ``crs``, by default the gazetteer's UTM zone)."""
+    gazetteer's places first (measured in ``crs``, by default the gazetteer's UTM zone); the
+    most populous first when the gazetteer has no place yet (``km`` is then None)."""
     key = name_key(name)
     hits = [
         c
@@ -36,6 +37,9 @@ def geonames_candidates(
     ]
     if not hits:
         return []
+    if not len(gazetteer):
+        hits.sort(key=lambda c: (-(c.get("population") or 0), c["geonameid"]))
+        return [_candidate(c, None) for c in hits[:limit]]
     crs = crs or projected_crs(Profile(), gazetteer)
     campaign = gazetteer.to_geodataframe().to_crs(crs).geometry.union_all()
     points = gpd.GeoSeries(
@@ -46,7 +50,7 @@ def geonames_candidates(
     return [_candidate(c, round(float(km), 1)) for km, c in ranked[:limit] if km <= MAX_KM]
 
 
-def _candidate(city: dict, km: float) -> dict:
+def _candidate(city: dict, km: float | None) -> dict:
     return {
         "geonameid": city["geonameid"],
         "name": city["name"],
@@ -109,7 +113,11 @@ def geonames_row(name: str, gazetteer: Gazetteer, *, crs: str | None = None) -> 
         for s in [best["name"], *(city.get("alternatenames") or [])]
         if s != name and gazetteer.lookup(s) is None
     ][:12]
-    where = f"{best['km']} km from the nearest campaign place"
+    where = (
+        f"{best['km']} km from the nearest campaign place"
+        if best["km"] is not None
+        else "the campaign's first place"
+    )
     return {
         "id": pid,
         "name": name,

@@ -12,7 +12,13 @@ from pathlib import Path
 import click
 
 from geomap import pipeline
-from geomap.campaign import PROFILE_NAME, Campaign, load_campaign, no_profile_notice
+from geomap.campaign import (
+    PROFILE_NAME,
+    Campaign,
+    init_campaign,
+    load_campaign,
+    no_profile_notice,
+)
 from geomap.exc import GeomapError, UnknownPlace
 from geomap.mapping import MapOptions
 
@@ -62,6 +68,7 @@ def main(debug: bool) -> None:
     """Turn dated news articles into a sourced, time-sliced, offline map.
 
     \b
+    geomap init DIR         start a new campaign: campaign.toml, gazetteer.csv, articles/
     geomap build            articles -> output/events.csv + output/map.html
     geomap extract          articles -> output/events.csv only
     geomap events           print the events as a table
@@ -506,6 +513,21 @@ def snapshot(data_dir, dates, out_dir, grid, events_file, title, quiet):
             click.echo(f"wrote {path}")
 
 
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@handles_errors
+def init(folder):
+    """Start a new campaign in FOLDER: campaign.toml (a commented profile), gazetteer.csv
+    (its header) and articles/."""
+    for path in init_campaign(folder):
+        click.echo(f"wrote {path}{'/' if path.is_dir() else ''}")
+    click.echo(
+        f"next: edit {folder / 'campaign.toml'} (title, sides), add places "
+        f"(geomap gazetteer add NAME --data {folder}), put articles in {folder / 'articles'}, "
+        f"then geomap build --data {folder}"
+    )
+
+
 @main.group()
 def gazetteer():
     """Look after data/gazetteer.csv."""
@@ -536,7 +558,7 @@ def gazetteer_add(name, data_dir, source, online, yes):
     from geomap.exc import GazetteerError
 
     path = data_dir / pipeline.GAZETTEER
-    campaign = load_campaign(data_dir)
+    campaign = load_campaign(data_dir, allow_empty=True)
     gaz = campaign.gazetteer
     existing = gaz.lookup(name)
     if existing is not None:
@@ -554,7 +576,7 @@ def gazetteer_add(name, data_dir, source, online, yes):
         click.echo(f"{row['name']}: {row['lat']}, {row['lon']} — {row['address']}")
         click.echo(f"recorded in {review} for review (not added to the gazetteer)")
         return
-    row = geonames_row(name, gaz, crs=campaign.crs)
+    row = geonames_row(name, gaz, crs=campaign.crs if len(gaz) else None)
     if row is None:
         raise GazetteerError(
             f"GeoNames has no place called {name!r} near the campaign",

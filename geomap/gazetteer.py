@@ -362,7 +362,7 @@ def _check_position(place: Place, path: str) -> str | None:
     return None
 
 
-def parse_gazetteer(text: str, path: str = "<memory>") -> Gazetteer:
+def parse_gazetteer(text: str, path: str = "<memory>", *, allow_empty: bool = False) -> Gazetteer:
     """Parse and validate gazetteer CSV text; raises :class:`GazetteerError` on the first fault."""
     first_line = text.split("\n", 1)[0]
     _sniff_delimiter(first_line, path)
@@ -464,12 +464,17 @@ def parse_gazetteer(text: str, path: str = "<memory>") -> Gazetteer:
         if problem:
             warnings.append(problem)
         places.append(place)
-    if not places:
-        raise GazetteerError("the gazetteer has no rows", file=path, hint="add at least one place")
+    if not places and not allow_empty:
+        raise GazetteerError(
+            "no places yet",
+            file=path,
+            hint="add places with `geomap gazetteer add NAME`, or one row per place by hand",
+        )
     return Gazetteer(places, path=path, warnings=warnings)
 
 
-def load_gazetteer(path: str | Path) -> Gazetteer:
-    """Read and validate ``data/gazetteer.csv``."""
+def load_gazetteer(path: str | Path, *, allow_empty: bool = False) -> Gazetteer:
+    """Read and validate ``data/gazetteer.csv`` (``allow_empty``: a header and no rows is
+    taken, for ``geomap gazetteer add``)."""
     path = Path(path)
-    return parse_gazetteer(_read_text(path), str(path))
+    return parse_gazetteer(_read_text(path), str(path), allow_empty=allow_empty)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geomap.articles import Article, ReadReport, article_files, iter_articles, read_article
-from geomap.campaign import GAZETTEER_NAME, Campaign, Profile, load_campaign
+from geomap.campaign import ARTICLES_NAME, GAZETTEER_NAME, Campaign, Profile, load_campaign
 from geomap.exc import ArticleError, EventsFileError, GeomapError
 from geomap.gazetteer import Gazetteer
 from geomap.mapping import MapOptions, article_table, build_map, draws_areas, render_map
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from geomap.extract import ArticleExtraction, Extractor
 
 GAZETTEER = GAZETTEER_NAME
-ARTICLES = "articles"
+ARTICLES = ARTICLES_NAME
 CURATED = "events.csv"
 EVENT_OUTPUTS = ("events.csv", "events.geojson", "mentions.csv")  # beside map.html
 
@@ -201,6 +201,13 @@ def _extractions(
 
     folder = data_dir / ARTICLES
     files = article_files(folder)
+    if not files:
+        raise ArticleError(
+            "no articles yet",
+            file=folder,
+            hint="put dated articles there: a front matter block (title, outlet, "
+            "published: YYYY-MM-DD) between '---' lines, then the text",
+        )
     if jobs <= 1 or len(files) < 4 * jobs:
         extractor = Extractor(campaign.gazetteer, unknown_names=unknown_names)
         yield from extractor.iter(iter_articles(folder, keep_going=keep_going, report=report))
