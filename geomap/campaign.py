@@ -42,7 +42,7 @@ class Side:
     colour: str
     marker: str
     aliases: tuple[str, ...] = ()
-    adjectives: tuple[str, ...] = ()  # the word before '-held', '-controlled': 'ISIS-held'
+    adjectives: tuple[str, ...] = ()  # the word before '-held', '-controlled': 'rebel-held'
     opponents: tuple[str, ...] = ()  # empty: every other side that holds ground
     holds_ground: bool = True  # False for air or advisory support that never holds a place
 
