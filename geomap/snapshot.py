@@ -111,7 +111,8 @@ def draw(ax, timeline: Timeline, day: dt.date, basemap, places, extent) -> None:
         if place["kind"] == "region":
             continue
         state = timeline.state(pid, day)
-        controller = state.controller if state else ""
+        # a side the profile lacks is drawn as unknown, as on the page
+        controller = state.controller if state and state.controller in colour else ""
         x, y = place.geometry.x, place.geometry.y
         if not (x0 <= x <= x1 and y0 <= y <= y1):
             continue
