@@ -23,6 +23,7 @@ import numpy as np
 
 from geomap.articles import Article
 from geomap.campaign import Profile, Side
+from geomap.gazetteer import EARTH_RADIUS_KM
 from geomap.mapping.areas import BUFFER_KM, MAX_PLACES, shaded_areas
 from geomap.mapping.assets import STATIC, html_text, inline, placeholder, script_safe_json
 from geomap.periods import PRECISIONS
@@ -49,7 +50,6 @@ RADIUS = {
 DEFAULT_SUBTITLE = "Who held each place on the chosen date, from dated news reports"
 NO_SIDE_COLOUR = "#999999"  # the legend's examples when the profile has too few sides
 EPOCH = dt.date(1970, 1, 1)
-EARTH_RADIUS_KM = 6371.009  # geopy's great_circle radius
 
 
 def actor_table(profile: Profile) -> list[str]:
