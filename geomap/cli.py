@@ -449,7 +449,7 @@ def check(data_dir, as_json):
 
     campaign = load_campaign(data_dir)
     result = pipeline.extract(data_dir, None, unknown_names=True, campaign=campaign)
-    found = find_candidates(result.unknown_names, campaign.gazetteer, crs=campaign.crs)
+    found = find_candidates(result.unknown_names, campaign.gazetteer)
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=1))
         return
@@ -550,16 +550,28 @@ def gazetteer():
     help="Ask OpenStreetMap's Nominatim instead; the answer goes to "
     "gazetteer_review.csv for a person to check, never into the gazetteer.",
 )
-@click.option("--yes", "-y", is_flag=True, help="Append without asking.")
+@click.option(
+    "--near",
+    metavar="PLACE|LAT,LON",
+    help="Look near this gazetteer place or point (default: near the gazetteer's places).",
+)
+@click.option(
+    "--within",
+    type=click.FloatRange(0, min_open=True),
+    metavar="KM",
+    help="How far from it (default: 50 km of --near; else as far as the gazetteer's places "
+    "spread, plus 100 km).",
+)
+@click.option("--yes", "-y", is_flag=True, help="Append the nearest candidate without asking.")
 @handles_errors
-def gazetteer_add(name, data_dir, source, online, yes):
-    """Add NAME to the gazetteer from GeoNames (shown first, appended on confirmation)."""
+def gazetteer_add(name, data_dir, source, online, near, within, yes):
+    """Add NAME to the gazetteer from GeoNames: the candidates near the campaign, ranked; the
+    nearest is shown as a row and appended on confirmation."""
     from geomap.candidates import append_place, geonames_row, online_review
     from geomap.exc import GazetteerError
 
     path = data_dir / pipeline.GAZETTEER
-    campaign = load_campaign(data_dir, allow_empty=True)
-    gaz = campaign.gazetteer
+    gaz = load_campaign(data_dir, allow_empty=True).gazetteer
     existing = gaz.lookup(name)
     if existing is not None:
         raise GazetteerError(
@@ -576,12 +588,8 @@ def gazetteer_add(name, data_dir, source, online, yes):
         click.echo(f"{row['name']}: {row['lat']}, {row['lon']} — {row['address']}")
         click.echo(f"recorded in {review} for review (not added to the gazetteer)")
         return
-    row = geonames_row(name, gaz, crs=campaign.crs if len(gaz) else None)
-    if row is None:
-        raise GazetteerError(
-            f"GeoNames has no place called {name!r} near the campaign",
-            hint="try another spelling, or --online",
-        )
+    best, reach = _geonames_choice(name, gaz, near, within)
+    row = geonames_row(name, best, gaz, reach)
     for key, value in row.items():
         click.echo(f"  {key}: {value}")
     if not yes and not click.confirm(f"append this row to {path}?", default=False):
@@ -589,6 +597,47 @@ def gazetteer_add(name, data_dir, source, online, yes):
         return
     append_place(path, row)
     click.echo(f"added {row['id']} to {path}")
+
+
+def _geonames_choice(name, gaz, near, within):
+    """The GeoNames candidates within reach, ranked and listed; the first and the reach.
+    A namesake beyond the reach is never a candidate, so --yes cannot append it."""
+    import dataclasses
+
+    from geomap.candidates import default_reach, geonames_candidates, reach_near
+    from geomap.exc import GazetteerError
+
+    reach = reach_near(near, gaz, within) if near else default_reach(gaz)
+    if within and not near and reach.km is not None:
+        reach = dataclasses.replace(reach, km=within)
+    if reach.km is None:
+        click.echo(
+            "the gazetteer has no place yet: searching all of GeoNames (--near LAT,LON is quicker)",
+            err=True,
+        )
+    found = geonames_candidates(name, gaz, reach, limit=10)
+    if not found:
+        where = "" if reach.km is None else f" within {reach.km:,.0f} km of {reach.around}"
+        raise GazetteerError(
+            f"GeoNames has no place called {name!r}{where}",
+            hint="try another spelling, --near PLACE|LAT,LON (and --within KM), or --online",
+        )
+    click.echo(
+        f"GeoNames candidates for {name!r}, nearest first:"
+        if reach.km
+        else f"GeoNames candidates for {name!r}, most populous first:"
+    )
+    for number, cand in enumerate(found, 1):
+        where = (
+            f"{cand['km']} km from {reach.around}"
+            if cand["km"] is not None
+            else f"population {cand['population']:,}"
+        )
+        click.echo(
+            f"  {number}. {cand['name']} ({cand['country']}) {cand['lat']}, {cand['lon']} — "
+            f"{where}, GeoNames {cand['geonameid']}"
+        )
+    return found[0], reach
 
 
 def run() -> None:

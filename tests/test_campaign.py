@@ -150,7 +150,69 @@ def test_every_command_on_an_empty_campaign_says_what_is_missing(cli, tmp_path):
 def test_gazetteer_add_starts_from_an_empty_gazetteer(cli, tmp_path):
     folder = tmp_path / "new"
     cli("init", folder)
-    result = cli("gazetteer", "add", "Mosul", "--data", folder, "--yes")
+    result = cli("gazetteer", "add", "Mosul", "--near", "36.3,43.1", "--data", folder, "--yes")
     assert result.exit_code == 0, result.output
     place = load_campaign(folder).gazetteer.by_id["mosul"]
-    assert place.country == "IQ" and "first place" in place.source
+    assert (place.country, place.kind) == ("IQ", "city") and "km from 36.3,43.1" in place.source
+
+
+def test_without_a_place_to_search_near_the_most_populous_namesake_comes_first(
+    cli, tmp_path, monkeypatch
+):
+    import numpy as np
+
+    import geomap.candidates
+
+    cities = [
+        {"geonameid": 1, "name": "Tripoli", "countrycode": "LB", "latitude": 34.4,
+         "longitude": 35.8, "population": 230_000},
+        {"geonameid": 2, "name": "Tripoli", "countrycode": "LY", "latitude": 32.9,
+         "longitude": 13.2, "population": 1_150_000},
+    ]  # fmt: skip
+    coords = np.array([(c["latitude"], c["longitude"]) for c in cities])
+    monkeypatch.setattr(geomap.candidates, "_cities", lambda: (cities, coords))
+    folder = tmp_path / "new"
+    cli("init", folder)
+    result = cli("gazetteer", "add", "Tripoli", "--data", folder, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "searching all of GeoNames" in result.output
+    assert result.output.index("(LY)") < result.output.index("(LB)")
+    assert load_campaign(folder).gazetteer.by_id["tripoli"].country == "LY"
+
+
+def test_a_far_namesake_is_never_appended(cli, data_copy):
+    before = (data_copy / "gazetteer.csv").read_bytes()
+    result = cli("gazetteer", "add", "Tripoli", "--within", "100", "--data", data_copy, "--yes")
+    assert result.exit_code == 1
+    assert "no place called 'Tripoli' within 100 km of the nearest campaign place" in result.output
+    assert (data_copy / "gazetteer.csv").read_bytes() == before
+    result = cli("gazetteer", "add", "Tripoli", "--data", data_copy, "--yes")  # Lebanon's
+    assert result.exit_code == 0 and "(LY)" not in result.output
+
+
+def test_gazetteer_add_near_a_place_or_a_point(cli, data_copy):
+    result = cli("gazetteer", "add", "Kirkuk", "--near", "Mossul", "--within", "200",
+                 "--data", data_copy, "--yes")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "km from Mosul" in load_campaign(data_copy).gazetteer.by_id["kirkuk"].source
+    result = cli("gazetteer", "add", "Tripoli", "--near", "32.9,13.2", "--data", data_copy, "-y")
+    assert result.exit_code == 0 and "(LY)" in result.output
+    result = cli("gazetteer", "add", "Sirte", "--near", "Atlantis", "--data", data_copy)
+    assert result.exit_code == 1 and "no place named 'Atlantis'" in result.output
+
+
+def test_an_unreachable_online_geocoder_is_one_line(cli, data_copy, monkeypatch):
+    from geopy.exc import GeocoderUnavailable
+    from geopy.geocoders import Nominatim
+
+    def offline(self, query, **kwargs):
+        raise GeocoderUnavailable("Max retries exceeded with url: /search (no network)")
+
+    monkeypatch.setattr(Nominatim, "geocode", offline)
+    result = cli("gazetteer", "add", "Tall Hamis", "--online", "--data", data_copy)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "error: the online geocoder could not answer "
+        "(GeocoderUnavailable: Max retries exceeded with url: /search (no network))"
+    )
+    assert "Traceback" not in result.output and "found nothing" not in result.output
