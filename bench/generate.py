@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import json
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from shapely.geometry import LineString, shape
 
 from geomap.mapping.assets import STATIC
 
+PROFILE = Path(__file__).resolve().parent.parent / "data" / "campaign.toml"  # its sides
 SIDES = ["ISIS", "SDF", "SYRIAN_GOV", "IRAQI_GOV"]
 ACTOR_WORDS = {
     "ISIS": [
@@ -205,6 +207,7 @@ def article_text(rng: random.Random, places_: list[dict], published: dt.date) ->
 def generate(out: Path, n_places: int, n_changes: int, n_articles: int, seed: int = 1) -> dict:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(PROFILE, out / "campaign.toml")  # the sides the events name
     rows = places(n_places, rng)
     with (out / "gazetteer.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))

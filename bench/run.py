@@ -347,15 +347,15 @@ def run_map(size: int, changes: int, repeat: int, baselines: bool) -> dict:
             f"""
 import time
 import folium, pandas  # imported by the build, but not part of this split
-from geomap.gazetteer import load_gazetteer
+from geomap.campaign import load_campaign
 from geomap.event_table import read_event_table
 from geomap.mapping import MapOptions, plugins, render_map
-g = load_gazetteer("{data}/gazetteer.csv")
+c = load_campaign("{data}")
 t = time.perf_counter()
-table = read_event_table("{data}/events_input.csv", g)
+table = read_event_table("{data}/events_input.csv", c)
 t_read = time.perf_counter() - t
 t = time.perf_counter()
-html = render_map(table.map_columns(), g, table.articles(), [], MapOptions())
+html = render_map(table.map_columns(), c.gazetteer, table.articles(), [], MapOptions(), profile=c.profile)
 print(t_read, time.perf_counter() - t)
 """,
         ],

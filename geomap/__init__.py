@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import geomap.extract  # noqa: F401  (the rules subpackage first: the function below keeps the name)
 from geomap.articles import Article, iter_articles, read_article
+from geomap.campaign import Campaign, Profile, load_campaign, load_profile
 from geomap.exc import GeomapError
 from geomap.gazetteer import Gazetteer, load_gazetteer, normalise_name
 from geomap.mapping import MapOptions, build_map
@@ -55,6 +56,7 @@ def show(html: str, height: int = 600):
 __all__ = [
     "Article",
     "BuildResult",
+    "Campaign",
     "EVENT_COLUMNS",
     "Event",
     "ExtractResult",
@@ -63,6 +65,7 @@ __all__ = [
     "GeomapError",
     "MapOptions",
     "Mention",
+    "Profile",
     "Timeline",
     "build",
     "build_map",
@@ -70,7 +73,9 @@ __all__ = [
     "events_frame",
     "extract",
     "iter_articles",
+    "load_campaign",
     "load_gazetteer",
+    "load_profile",
     "normalise_name",
     "read_article",
     "show",

@@ -2,7 +2,7 @@
 
 ```
 ---
-title: Syrian Kurdish-led fighters take Hajin, final ISIS-held town
+title: Government forces retake the last rebel-held town
 outlet: CBC News (Associated Press)
 published: 2018-12-14
 url: https://example.org/story   (optional)

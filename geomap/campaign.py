@@ -13,12 +13,18 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from geomap.exc import CampaignError
+from geomap.exc import CampaignError, UsageError
+from geomap.gazetteer import COLUMNS, Gazetteer, load_gazetteer
 
 PROFILE_NAME = "campaign.toml"
+GAZETTEER_NAME = "gazetteer.csv"
+ARTICLES_NAME = "articles"
+TEMPLATE = Path(__file__).with_name("templates") / PROFILE_NAME  # what `geomap init` writes
 MARKERS = ("circle", "square", "diamond", "triangle", "hexagon")
+MAX_SIDES = 7  # the page packs a side in 3 bits of each state and event code (0: unknown)
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _SIDE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
 _TOP_KEYS = {"title", "subtitle", "language", "crs", "window", "map", "side", "words"}
@@ -36,7 +42,7 @@ class Side:
     colour: str
     marker: str
     aliases: tuple[str, ...] = ()
-    adjectives: tuple[str, ...] = ()  # the word before '-held', '-controlled': 'ISIS-held'
+    adjectives: tuple[str, ...] = ()  # the word before '-held', '-controlled': 'rebel-held'
     opponents: tuple[str, ...] = ()  # empty: every other side that holds ground
     holds_ground: bool = True  # False for air or advisory support that never holds a place
 
@@ -177,6 +183,23 @@ def _nth_side_offset(text: str, number: int) -> int:
     return headers[number].end() if number < len(headers) else 0
 
 
+def _check_projected(reader: _Reader, crs: str) -> None:
+    """An EPSG code pyproj knows, of a projected CRS (distances and areas are in metres)."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        projected = CRS.from_user_input(crs).is_projected
+    except CRSError:
+        reader.error(f"crs {crs!r} is not an EPSG code pyproj knows", "crs")
+    if not projected:
+        reader.error(
+            f"crs {crs!r} is not projected: distances and areas need metres",
+            "crs",
+            hint='"auto" takes the UTM zone of the gazetteer',
+        )
+
+
 def parse_profile(text: str, path: str | Path = "<memory>") -> Profile:
     """Read a profile's TOML text; every problem is a :class:`CampaignError` naming its line."""
     path = Path(path)
@@ -202,6 +225,14 @@ def parse_profile(text: str, path: str | Path = "<memory>") -> Profile:
     if not isinstance(raw_sides, list):
         reader.error("sides are written as [[side]] tables", "side")
     sides = tuple(_side(reader, table, n) for n, table in enumerate(raw_sides))
+    if len(sides) > MAX_SIDES:
+        raise CampaignError(
+            f"{len(sides)} sides: a map draws at most {MAX_SIDES}",
+            file=path,
+            line=_line_of(text, r"^\s*\[\[side\]\]", _nth_side_offset(text, MAX_SIDES - 1)),
+            field="side",
+            hint="merge allied forces into one side, or leave minor ones out",
+        )
     ids = [s.id for s in sides]
     for n, side_id in enumerate(ids):
         if side_id in ids[:n]:
@@ -249,6 +280,8 @@ def parse_profile(text: str, path: str | Path = "<memory>") -> Profile:
     crs = reader.string(data, "crs", "auto", "crs")
     if crs != "auto" and not re.fullmatch(r"EPSG:\d{4,6}", crs):
         reader.error(f"crs {crs!r} is neither 'auto' nor 'EPSG:<code>'", "crs")
+    if crs != "auto":
+        _check_projected(reader, crs)
     return Profile(
         title=reader.string(data, "title", DEFAULT_TITLE, "title"),
         subtitle=reader.string(data, "subtitle", "", "subtitle"),
@@ -277,3 +310,74 @@ def load_profile(data_dir: str | Path) -> Profile:
     except OSError as error:
         raise CampaignError(f"cannot be read: {error.strerror}", file=path) from None
     return parse_profile(text, path)
+
+
+def no_profile_notice(data_dir: str | Path) -> str:
+    """The one line a command prints when the data folder has no profile."""
+    return (
+        f"no {PROFILE_NAME} in {data_dir}: sides unknown, nothing is coloured by side; "
+        "`geomap init` writes one"
+    )
+
+
+def projected_crs(profile: Profile, gazetteer: Gazetteer) -> str:
+    """The CRS for distances and areas: the profile's EPSG code, or (``crs = "auto"``) the UTM
+    zone geopandas estimates for the gazetteer's points."""
+    if profile.crs != "auto":
+        return profile.crs
+    if not len(gazetteer):
+        raise CampaignError(
+            'crs = "auto" needs places in the gazetteer to choose a UTM zone',
+            file=profile.path,
+            field="crs",
+            hint='add places, or give crs = "EPSG:<code>"',
+        )
+    import geopandas as gpd
+
+    points = gpd.points_from_xy([p.lon for p in gazetteer], [p.lat for p in gazetteer])
+    return gpd.GeoSeries(points, crs="EPSG:4326").estimate_utm_crs().to_string()
+
+
+@dataclass
+class Campaign:
+    """One campaign's inputs, read once per command and handed to every stage: the profile,
+    the gazetteer and the folder they came from."""
+
+    profile: Profile
+    gazetteer: Gazetteer
+    data_dir: Path | None = None
+
+    @cached_property
+    def crs(self) -> str:
+        return projected_crs(self.profile, self.gazetteer)
+
+
+def load_campaign(data_dir: str | Path, *, allow_empty: bool = False) -> Campaign:
+    """The profile and gazetteer of ``data_dir``, each read and checked once.
+
+    ``allow_empty``: a gazetteer with a header and no rows is taken (``geomap gazetteer add``
+    starts from one); otherwise it is an error that says how to add places."""
+    data_dir = Path(data_dir)
+    profile = load_profile(data_dir)
+    gazetteer = load_gazetteer(data_dir / GAZETTEER_NAME, allow_empty=allow_empty)
+    return Campaign(profile=profile, gazetteer=gazetteer, data_dir=data_dir)
+
+
+def init_campaign(folder: str | Path) -> list[Path]:
+    """A new campaign's skeleton in ``folder``: the gazetteer's header, the commented profile
+    template and an empty articles folder. Refuses when the folder has any of them."""
+    folder = Path(folder)
+    gazetteer, profile, articles = (
+        folder / name for name in (GAZETTEER_NAME, PROFILE_NAME, ARTICLES_NAME)
+    )
+    present = [path.name for path in (gazetteer, profile, articles) if path.exists()]
+    if present:
+        raise UsageError(
+            f"{folder} already has {', '.join(present)}: "
+            "`geomap init` starts a campaign in a new or empty folder"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    gazetteer.write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+    profile.write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
+    articles.mkdir()
+    return [gazetteer, profile, articles]

@@ -12,12 +12,18 @@ from pathlib import Path
 import click
 
 from geomap import pipeline
+from geomap.campaign import (
+    PROFILE_NAME,
+    Campaign,
+    init_campaign,
+    load_campaign,
+    no_profile_notice,
+)
 from geomap.exc import GeomapError, UnknownPlace
-from geomap.gazetteer import load_gazetteer
 from geomap.mapping import MapOptions
 from geomap.records import MIN_CONFIDENCE
 
-DATA_HELP = "Folder with gazetteer.csv and articles/ (default: ./data)."
+DATA_HELP = "Folder with campaign.toml, gazetteer.csv and articles/ (default: ./data)."
 OUT_HELP = "Folder for the outputs (default: ./output)."
 MAX_WARNINGS = 10
 
@@ -63,6 +69,7 @@ def main(debug: bool) -> None:
     """Turn dated news articles into a sourced, time-sliced, offline map.
 
     \b
+    geomap init DIR         start a new campaign: campaign.toml, gazetteer.csv, articles/
     geomap build            articles -> output/events.csv + output/map.html
     geomap extract          articles -> output/events.csv only
     geomap events           print the events as a table
@@ -104,6 +111,19 @@ def _data_options(command):
     return command
 
 
+def _notice(data_dir: Path, quiet: bool) -> None:
+    """One line when the data folder has no profile (unless ``quiet``)."""
+    if not quiet and not (data_dir / PROFILE_NAME).is_file():
+        click.echo(f"notice: {no_profile_notice(data_dir)}", err=True)
+
+
+def _campaign(data_dir: Path, quiet: bool = False) -> Campaign:
+    """The data folder's profile and gazetteer, read once for the command (with the notice
+    when there is no profile)."""
+    _notice(data_dir, quiet)
+    return load_campaign(data_dir)
+
+
 def _progress(quiet: bool, data_dir: Path):
     """A progress bar on a terminal; nothing when piped or --quiet."""
     if quiet or not sys.stderr.isatty():
@@ -124,7 +144,7 @@ def _summary(result: pipeline.ExtractResult | pipeline.BulkResult, quiet: bool) 
         click.echo(f"{len(result.report.errors)} article(s) could not be read:", err=True)
         for error in result.report.errors:
             click.echo(f"  {error}", err=True)
-    warnings = result.gazetteer.warnings
+    warnings = result.gazetteer.warnings + result.warnings
     for warning in warnings[:MAX_WARNINGS]:
         click.echo(f"warning: {warning}", err=True)
     if len(warnings) > MAX_WARNINGS:
@@ -146,7 +166,7 @@ def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
     "Map this events CSV (output/events.csv format) instead of reading articles; "
     "only map.html is written."
 )
-@click.option("--title", default=MapOptions.title, show_default=True, help="Map title.")
+@click.option("--title", help="Map title (default: the title in campaign.toml).")
 @click.option(
     "--step",
     type=click.Choice(["day", "week", "month"]),
@@ -169,7 +189,8 @@ def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
 @click.option(
     "--areas/--no-areas",
     default=None,
-    help="Draw the ISIS-held area (default: on for maps of up to 500 places).",
+    help="Draw the held area of the sides campaign.toml shades "
+    "(default: on for maps of up to 500 places).",
 )
 @click.option("--width", default="100%", show_default=True, help="Map width (CSS, e.g. 900px).")
 @click.option("--height", default="100%", show_default=True, help="Map height (CSS).")
@@ -199,6 +220,8 @@ def build(
     as_json,
 ):
     """Extract events and write output/map.html (and events.csv, events.geojson, mentions.csv)."""
+    # the pipeline reads the campaign (once), from an events file while pyarrow parses it
+    _notice(data_dir, quiet)
     options = MapOptions(
         title=title,
         step=step,
@@ -268,10 +291,16 @@ def build(
 @handles_errors
 def extract(data_dir, out_dir, jobs, keep_going, quiet, as_json):
     """Write output/events.csv, events.geojson and mentions.csv from the articles."""
+    campaign = _campaign(data_dir, quiet)
     bar, progress = _progress(quiet or as_json, data_dir)
     try:
         result = pipeline.extract(
-            data_dir, out_dir, jobs=jobs, keep_going=keep_going, progress=progress
+            data_dir,
+            out_dir,
+            jobs=jobs,
+            keep_going=keep_going,
+            progress=progress,
+            campaign=campaign,
         )
     finally:
         if bar:
@@ -304,7 +333,7 @@ def extract(data_dir, out_dir, jobs, keep_going, quiet, as_json):
 @handles_errors
 def events(data_dir, place, kind, as_json):
     """Print the merged events as a table (nothing is written)."""
-    result = pipeline.extract(data_dir, None)
+    result = pipeline.extract(data_dir, None, campaign=_campaign(data_dir))
     rows = result.events
     if place:
         found = result.timeline.gazetteer.lookup(place)
@@ -345,7 +374,7 @@ def geocode(name, data_dir, as_json):
     """Look NAME up in the gazetteer (any spelling the press uses)."""
     from geomap.geocoder import GazetteerGeocoder
 
-    gazetteer = load_gazetteer(data_dir / pipeline.GAZETTEER)
+    gazetteer = load_campaign(data_dir).gazetteer
     location = GazetteerGeocoder(gazetteer).geocode(name)
     if location is None:
         raise UnknownPlace(name, gazetteer.suggest(name))
@@ -469,8 +498,9 @@ def check(data_dir, as_json):
     """List place-like names in the articles that the gazetteer lacks, with suggestions."""
     from geomap.candidates import find_candidates
 
-    result = pipeline.extract(data_dir, None, unknown_names=True)
-    found = find_candidates(result.unknown_names, result.timeline.gazetteer)
+    campaign = load_campaign(data_dir)
+    result = pipeline.extract(data_dir, None, unknown_names=True, campaign=campaign)
+    found = find_candidates(result.unknown_names, campaign.gazetteer)
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=1))
         return
@@ -499,7 +529,7 @@ def export(data_dir, out_dir, events_file, quiet):
     """Write campaign.gpkg (places, events, control, mentions) and the layers as GeoJSON/CSV."""
     from geomap.exports import export_gis
 
-    result = pipeline.load_events(data_dir, events_file)
+    result = pipeline.load_events(data_dir, events_file, campaign=_campaign(data_dir, quiet))
     for path in export_gis(result.timeline, result.mentions, out_dir):
         if not quiet:
             click.echo(f"wrote {path}")
@@ -518,20 +548,35 @@ def export(data_dir, out_dir, events_file, quiet):
 @_out_option
 @click.option("--grid", is_flag=True, help="All dates as small multiples in one figure.")
 @_events_option("Draw this events CSV instead of reading articles.")
-@click.option("--title", default="Control of the Middle Euphrates", show_default=True)
+@click.option("--title", help="Figure title (default: the title in campaign.toml).")
 @_quiet_option
 @handles_errors
 def snapshot(data_dir, dates, out_dir, grid, events_file, title, quiet):
     """PNG and SVG maps of the state on each --date, for reports."""
     from geomap.snapshot import snapshot as draw
 
-    result = pipeline.load_events(data_dir, events_file)
+    result = pipeline.load_events(data_dir, events_file, campaign=_campaign(data_dir, quiet))
     paths = draw(
         result.timeline, result.articles, [d.date() for d in dates], out_dir, grid=grid, title=title
     )
     for path in paths:
         if not quiet:
             click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@handles_errors
+def init(folder):
+    """Start a new campaign in FOLDER: campaign.toml (a commented profile), gazetteer.csv
+    (its header) and articles/."""
+    for path in init_campaign(folder):
+        click.echo(f"wrote {path}{'/' if path.is_dir() else ''}")
+    click.echo(
+        f"next: edit {folder / 'campaign.toml'} (title, sides), add places "
+        f"(geomap gazetteer add NAME --data {folder}), put articles in {folder / 'articles'}, "
+        f"then geomap build --data {folder}"
+    )
 
 
 @main.group()
@@ -556,15 +601,28 @@ def gazetteer():
     help="Ask OpenStreetMap's Nominatim instead; the answer goes to "
     "gazetteer_review.csv for a person to check, never into the gazetteer.",
 )
-@click.option("--yes", "-y", is_flag=True, help="Append without asking.")
+@click.option(
+    "--near",
+    metavar="PLACE|LAT,LON",
+    help="Look near this gazetteer place or point (default: near the gazetteer's places).",
+)
+@click.option(
+    "--within",
+    type=click.FloatRange(0, min_open=True),
+    metavar="KM",
+    help="How far from it (default: 50 km of --near; else as far as the gazetteer's places "
+    "spread, plus 100 km).",
+)
+@click.option("--yes", "-y", is_flag=True, help="Append the nearest candidate without asking.")
 @handles_errors
-def gazetteer_add(name, data_dir, source, online, yes):
-    """Add NAME to the gazetteer from GeoNames (shown first, appended on confirmation)."""
+def gazetteer_add(name, data_dir, source, online, near, within, yes):
+    """Add NAME to the gazetteer from GeoNames: the candidates near the campaign, ranked; the
+    nearest is shown as a row and appended on confirmation."""
     from geomap.candidates import append_place, geonames_row, online_review
     from geomap.exc import GazetteerError
 
     path = data_dir / pipeline.GAZETTEER
-    gaz = load_gazetteer(path)
+    gaz = load_campaign(data_dir, allow_empty=True).gazetteer
     existing = gaz.lookup(name)
     if existing is not None:
         raise GazetteerError(
@@ -581,12 +639,8 @@ def gazetteer_add(name, data_dir, source, online, yes):
         click.echo(f"{row['name']}: {row['lat']}, {row['lon']} — {row['address']}")
         click.echo(f"recorded in {review} for review (not added to the gazetteer)")
         return
-    row = geonames_row(name, gaz)
-    if row is None:
-        raise GazetteerError(
-            f"GeoNames has no place called {name!r} near the campaign",
-            hint="try another spelling, or --online",
-        )
+    best, reach = _geonames_choice(name, gaz, near, within)
+    row = geonames_row(name, best, gaz, reach)
     for key, value in row.items():
         click.echo(f"  {key}: {value}")
     if not yes and not click.confirm(f"append this row to {path}?", default=False):
@@ -594,6 +648,47 @@ def gazetteer_add(name, data_dir, source, online, yes):
         return
     append_place(path, row)
     click.echo(f"added {row['id']} to {path}")
+
+
+def _geonames_choice(name, gaz, near, within):
+    """The GeoNames candidates within reach, ranked and listed; the first and the reach.
+    A namesake beyond the reach is never a candidate, so --yes cannot append it."""
+    import dataclasses
+
+    from geomap.candidates import default_reach, geonames_candidates, reach_near
+    from geomap.exc import GazetteerError
+
+    reach = reach_near(near, gaz, within) if near else default_reach(gaz)
+    if within and not near and reach.km is not None:
+        reach = dataclasses.replace(reach, km=within)
+    if reach.km is None:
+        click.echo(
+            "the gazetteer has no place yet: searching all of GeoNames (--near LAT,LON is quicker)",
+            err=True,
+        )
+    found = geonames_candidates(name, gaz, reach, limit=10)
+    if not found:
+        where = "" if reach.km is None else f" within {reach.km:,.0f} km of {reach.around}"
+        raise GazetteerError(
+            f"GeoNames has no place called {name!r}{where}",
+            hint="try another spelling, --near PLACE|LAT,LON (and --within KM), or --online",
+        )
+    click.echo(
+        f"GeoNames candidates for {name!r}, nearest first:"
+        if reach.km
+        else f"GeoNames candidates for {name!r}, most populous first:"
+    )
+    for number, cand in enumerate(found, 1):
+        where = (
+            f"{cand['km']} km from {reach.around}"
+            if cand["km"] is not None
+            else f"population {cand['population']:,}"
+        )
+        click.echo(
+            f"  {number}. {cand['name']} ({cand['country']}) {cand['lat']}, {cand['lon']} — "
+            f"{where}, GeoNames {cand['geonameid']}"
+        )
+    return found[0], reach
 
 
 def run() -> None:

@@ -26,8 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from geomap.campaign import Campaign, Profile
 from geomap.gazetteer import Gazetteer
-from geomap.mapping import ACTORS, MapColumns, conflict_text, event_code, state_code
+from geomap.mapping import MapColumns, actor_table, conflict_text, event_code, state_code
 from geomap.periods import PRECISIONS, date_bounds
 from geomap.records import EVENT_COLUMNS, KINDS, MAX_EVENTS_BYTES, event_id
 from geomap.timeline import STATUS_RANK
@@ -110,12 +111,13 @@ class EventTable:
     """An events CSV as checked columns, in file order."""
 
     gazetteer: Gazetteer
+    profile: Profile
     n: int
     text: dict[str, pa.ChunkedArray]  # the trimmed text fields, by EVENT_COLUMNS name
     place: np.ndarray  # gazetteer index
     kind: np.ndarray  # KINDS index
     precision: np.ndarray  # PRECISIONS index
-    actor: np.ndarray  # mapping.ACTORS index (0: unknown)
+    actor: np.ndarray  # mapping.actor_table index (0: unknown)
     controller: np.ndarray
     day: np.ndarray  # first day of the date, days since 1970-01-01
     date_code: np.ndarray  # equal where the date text is equal
@@ -212,7 +214,8 @@ class EventTable:
         missing = pc.sum(pc.equal(given, "")).as_py() or 0
         if missing == self.n:  # every id would be made: equal ids <=> equal basis
             key = self.place * len(KINDS) + self.kind
-            key = (key * (int(self.date_code.max()) + 1) + self.date_code) * len(ACTORS)
+            sides = len(actor_table(self.profile))
+            key = (key * (int(self.date_code.max()) + 1) + self.date_code) * sides
             key = (key + self.controller) * 2 + self.inferred
             return np.unique(key, return_inverse=True)[1].ravel()
         ids = given if missing == 0 else pa.array(self.ids_of(np.arange(self.n)), pa.string())
@@ -310,6 +313,7 @@ class EventTable:
         return MapColumns(
             first=first,
             last=last_day,
+            actors=actor_table(self.profile),
             s_count=np.bincount(place[last], minlength=len(self.gazetteer)).astype(np.int64),
             s_day=day[last],
             s_code=s_code,
@@ -340,23 +344,29 @@ class EventTable:
         by_id = dict(zip(ids, order.tolist(), strict=True))  # the last row of an id wins
         text = {name: self.text[name] for name in ("date", "kind", "sources", "article")}
 
+        actors = actor_table(self.profile)
+
         def describe(row: int) -> tuple[str, str, str, list[str]]:
             date, kind, sources, article = (text[k][row].as_py() for k in text)
-            side = ACTORS[self.controller[row]] or ACTORS[self.actor[row]]
+            side = actors[self.controller[row]] or actors[self.actor[row]]
             return date, kind, side, sources.split("|") if sources else [article]
 
         out = {}
         for position in positions.tolist():
             listed = self.text["conflicts"][int(source[position])].as_py().split("|")
-            out[position] = conflict_text(describe(by_id[c]) for c in listed if c in by_id)
+            described = (describe(by_id[c]) for c in listed if c in by_id)
+            out[position] = conflict_text(described, self.profile)
         return out
 
 
 def read_event_table(
-    path: str | Path, gazetteer: Gazetteer, parsed: Future | None = None
+    path: str | Path, campaign: Campaign, parsed: Future | None = None
 ) -> EventTable:
-    """Read and check an events CSV (output format) as columns; NotBulk when it needs the
-    row-by-row reader. ``parsed``: the file already being parsed (see :func:`parse_csv`)."""
+    """Read and check an events CSV (output format) as columns, against the campaign's places
+    and sides; NotBulk when it needs the row-by-row reader. ``parsed``: the file already being
+    parsed (see :func:`parse_csv`)."""
+    gazetteer = campaign.gazetteer
+    actors = actor_table(campaign.profile)
     header, table = parsed.result() if parsed is not None else parse_csv(path)
     column = {name: i for i, name in enumerate(header)}
     if any(name not in column for name in ("date", "place_id", "kind", "controller")):
@@ -428,13 +438,14 @@ def read_event_table(
     gazetteer_ids = [p.id for p in gazetteer]
     return EventTable(
         gazetteer=gazetteer,
+        profile=campaign.profile,
         n=n,
         text=text,
         place=_lookup(text["place_id"], gazetteer_ids),
         kind=_lookup(kind_text, list(KINDS)),
         precision=precision,
-        actor=_lookup(text["actor"], ACTORS),
-        controller=_lookup(text["controller"], ACTORS),
+        actor=_lookup(text["actor"], actors),
+        controller=_lookup(text["controller"], actors),
         day=day,
         date_code=date_code,
         confidence=confidence,

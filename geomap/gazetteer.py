@@ -25,15 +25,19 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 COLUMNS = ["id", "name", "alt_names", "lat", "lon", "kind", "admin1", "country", "source"]
-KINDS = ("city", "town", "village", "camp", "region")
-CAMPAIGN_COUNTRIES = {"SY", "IQ", "TR"}
-# Rough bounding boxes (lat_min, lat_max, lon_min, lon_max) to spot swapped or wrong points.
+# a settlement, a part of a city, a point site (airport, base, bridge, dam, mosque,
+# university), a displacement camp, or a province or governorate (drawn as an outline)
+KINDS = ("city", "town", "village", "neighbourhood", "district", "site", "camp", "region")
+# Rough bounding boxes (lat_min, lat_max, lon_min, lon_max) to spot swapped or wrong points in
+# the countries listed; a row of another country is checked against the others' middle only.
 COUNTRY_BOXES = {
     "SY": (32.3, 37.4, 35.6, 42.4),
     "IQ": (29.0, 37.4, 38.7, 48.7),
     "TR": (35.8, 42.2, 25.6, 44.9),
 }
 MAX_GAZETTEER_BYTES = 50 * 1024 * 1024
+FAR_KM = 1000  # a place this far from the others' middle is probably a namesake or a typo
+EARTH_RADIUS_KM = 6371.009  # geopy's great_circle radius
 
 # Transliterations of the Arabic definite article, as they appear before a hyphen or a space.
 ARABIC_ARTICLES = frozenset(
@@ -347,11 +351,8 @@ def _float(value: str, path: str, line: int, column: str, low: float, high: floa
 
 def _check_position(place: Place, path: str) -> str | None:
     box = COUNTRY_BOXES.get(place.country)
-    if place.country not in CAMPAIGN_COUNTRIES:
-        return (
-            f"{path}:{place.line}: {place.id}: country {place.country!r} is outside the "
-            "campaign's countries (SY, IQ, TR); check the row"
-        )
+    if box is None:
+        return None
     lat_min, lat_max, lon_min, lon_max = box
     if not (lat_min <= place.lat <= lat_max and lon_min <= place.lon <= lon_max):
         swapped = lat_min <= place.lon <= lat_max and lon_min <= place.lat <= lon_max
@@ -360,7 +361,30 @@ def _check_position(place: Place, path: str) -> str | None:
     return None
 
 
-def parse_gazetteer(text: str, path: str = "<memory>") -> Gazetteer:
+def _far_from_the_others(places: list[Place], path: str) -> list[str]:
+    """Rows over FAR_KM from the middle (median lat, lon) of the gazetteer: a namesake far
+    away, or a typo. Great-circle distances, all rows at once."""
+    if len(places) < 3:
+        return []
+    import numpy as np
+
+    lat = np.radians([p.lat for p in places])
+    lon = np.radians([p.lon for p in places])
+    mid_lat, mid_lon = np.median(lat), np.median(lon)
+    h = (
+        np.sin((lat - mid_lat) / 2) ** 2
+        + np.cos(lat) * np.cos(mid_lat) * np.sin((lon - mid_lon) / 2) ** 2
+    )
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+    return [
+        f"{path}:{place.line}: {place.id}: {distance:,.0f} km from the other places' middle; "
+        "check the row (a namesake? lat and lon swapped?)"
+        for place, distance in zip(places, km.tolist(), strict=True)
+        if distance > FAR_KM
+    ]
+
+
+def parse_gazetteer(text: str, path: str = "<memory>", *, allow_empty: bool = False) -> Gazetteer:
     """Parse and validate gazetteer CSV text; raises :class:`GazetteerError` on the first fault."""
     first_line = text.split("\n", 1)[0]
     _sniff_delimiter(first_line, path)
@@ -462,12 +486,18 @@ def parse_gazetteer(text: str, path: str = "<memory>") -> Gazetteer:
         if problem:
             warnings.append(problem)
         places.append(place)
-    if not places:
-        raise GazetteerError("the gazetteer has no rows", file=path, hint="add at least one place")
+    warnings += _far_from_the_others(places, path)
+    if not places and not allow_empty:
+        raise GazetteerError(
+            "no places yet",
+            file=path,
+            hint="add places with `geomap gazetteer add NAME`, or one row per place by hand",
+        )
     return Gazetteer(places, path=path, warnings=warnings)
 
 
-def load_gazetteer(path: str | Path) -> Gazetteer:
-    """Read and validate ``data/gazetteer.csv``."""
+def load_gazetteer(path: str | Path, *, allow_empty: bool = False) -> Gazetteer:
+    """Read and validate ``data/gazetteer.csv`` (``allow_empty``: a header and no rows is
+    taken, for ``geomap gazetteer add``)."""
     path = Path(path)
-    return parse_gazetteer(_read_text(path), str(path))
+    return parse_gazetteer(_read_text(path), str(path), allow_empty=allow_empty)

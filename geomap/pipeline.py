@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geomap.articles import Article, ReadReport, article_files, iter_articles, read_article
-from geomap.campaign import load_profile
+from geomap.campaign import ARTICLES_NAME, GAZETTEER_NAME, Campaign, Profile, load_campaign
 from geomap.exc import ArticleError, EventsFileError, GeomapError
-from geomap.gazetteer import Gazetteer, load_gazetteer
+from geomap.gazetteer import Gazetteer
 from geomap.mapping import MapOptions, article_table, build_map, draws_areas, render_map
 from geomap.records import (
     EVENT_COLUMNS,
@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from geomap.event_table import EventTable
     from geomap.extract import ArticleExtraction, Extractor
 
-GAZETTEER = "gazetteer.csv"
-ARTICLES = "articles"
+GAZETTEER = GAZETTEER_NAME
+ARTICLES = ARTICLES_NAME
 CURATED = "events.csv"
 EVENT_OUTPUTS = ("events.csv", "events.geojson", "mentions.csv")  # beside map.html
 
@@ -124,6 +124,7 @@ class ExtractResult:
     # (name, article, sentence) of place-like names the gazetteer lacks, when asked for
     unknown_names: list[tuple[str, str, str]] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # besides the gazetteer's
 
     @property
     def events(self) -> list[Event]:
@@ -153,6 +154,7 @@ class BulkResult:
     report: ReadReport = field(default_factory=ReadReport)
     mentions: list[Mention] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -171,12 +173,11 @@ class BulkResult:
 _WORKER: Extractor | None = None
 
 
-def _init_worker(data_dir: str, unknown_names: bool) -> None:
+def _init_worker(campaign: Campaign, unknown_names: bool) -> None:
     from geomap.extract import Extractor
 
     global _WORKER
-    gazetteer = load_gazetteer(Path(data_dir) / GAZETTEER)
-    _WORKER = Extractor(gazetteer, load_profile(data_dir), unknown_names=unknown_names)
+    _WORKER = Extractor(campaign.gazetteer, campaign.profile, unknown_names=unknown_names)
 
 
 def _work(path: str) -> ArticleExtraction | ArticleError:
@@ -187,25 +188,33 @@ def _work(path: str) -> ArticleExtraction | ArticleError:
 
 
 def _extractions(
+    campaign: Campaign,
     data_dir: Path,
-    gazetteer: Gazetteer,
     jobs: int,
     keep_going: bool,
     report: ReadReport,
     unknown_names: bool,
 ) -> Iterator[ArticleExtraction]:
-    """Extract article by article, in file order, over ``jobs`` processes when worth it."""
+    """Extract article by article, in file order, over ``jobs`` processes when worth it (each
+    process gets the campaign as it was read, not the files again)."""
     from geomap.extract import Extractor  # the rules compile on first use
 
     folder = data_dir / ARTICLES
     files = article_files(folder)
+    if not files:
+        raise ArticleError(
+            "no articles yet",
+            file=folder,
+            hint="put dated articles there: a front matter block (title, outlet, "
+            "published: YYYY-MM-DD) between '---' lines, then the text",
+        )
     if jobs <= 1 or len(files) < 4 * jobs:
-        extractor = Extractor(gazetteer, load_profile(data_dir), unknown_names=unknown_names)
+        extractor = Extractor(campaign.gazetteer, campaign.profile, unknown_names=unknown_names)
         yield from extractor.iter(iter_articles(folder, keep_going=keep_going, report=report))
         return
     seen: dict[str, str] = {}
     with ProcessPoolExecutor(
-        jobs, initializer=_init_worker, initargs=(str(data_dir), unknown_names)
+        jobs, initializer=_init_worker, initargs=(campaign, unknown_names)
     ) as pool:
         candidates = [str(p) for p in files]
         for path, result in zip(candidates, pool.map(_work, candidates, chunksize=16), strict=True):
@@ -230,26 +239,31 @@ def extract(
     keep_going: bool = False,
     progress: Callable[[Article], None] | None = None,
     unknown_names: bool = False,
+    campaign: Campaign | None = None,
 ) -> ExtractResult:
     """Read ``data/articles``, extract events and mentions, write ``output/events.csv``,
     ``output/events.geojson`` and ``output/mentions.csv`` (when ``out_dir`` is given).
 
     ``unknown_names``: also list the place-like names the gazetteer lacks (``geomap check``).
+    ``campaign``: the data folder's profile and gazetteer, if already read.
     """
+    campaign = campaign or load_campaign(data_dir)
     with paused_gc():
-        return _extract(data_dir, out_dir, jobs, keep_going, progress, unknown_names)
+        return _extract(campaign, data_dir, out_dir, jobs, keep_going, progress, unknown_names)
 
 
-def _extract(data_dir, out_dir, jobs, keep_going, progress, unknown_names) -> ExtractResult:
+def _extract(
+    campaign, data_dir, out_dir, jobs, keep_going, progress, unknown_names
+) -> ExtractResult:
     data_dir = Path(data_dir)
-    gazetteer = load_gazetteer(data_dir / GAZETTEER)
+    gazetteer = campaign.gazetteer
     report = ReadReport()
     raw_events: list[Event] = []
     mentions: list[Mention] = []
     articles: list[Article] = []
     unknown: list[tuple[str, str, str]] = []
     for result in _extractions(
-        data_dir, gazetteer, jobs or os.cpu_count() or 1, keep_going, report, unknown_names
+        campaign, data_dir, jobs or os.cpu_count() or 1, keep_going, report, unknown_names
     ):
         raw_events.extend(result.events)
         mentions.extend(result.mentions)
@@ -268,11 +282,15 @@ def _extract(data_dir, out_dir, jobs, keep_going, progress, unknown_names) -> Ex
         articles.append(result.article)
         if progress:
             progress(result.article)
-    curated, rejected = _curation(data_dir, gazetteer)
+    curated, rejected = _curation(data_dir, campaign)
     # handed over, not shared: each raw event is freed once merged, so the raw events and
     # the merged ones are not all held at once
     timeline = build_timeline(
-        _handed_over(raw_events), gazetteer, curated=curated, rejected=rejected
+        _handed_over(raw_events),
+        gazetteer,
+        profile=campaign.profile,
+        curated=curated,
+        rejected=rejected,
     )
     if timeline.unmatched_rejections:
         raise EventsFileError(
@@ -287,6 +305,7 @@ def _extract(data_dir, out_dir, jobs, keep_going, progress, unknown_names) -> Ex
         mentions=mentions,
         report=report,
         unknown_names=unknown,
+        warnings=_unknown_sides(timeline.events, campaign.profile),
     )
     if out_dir is not None:
         result.written += write_event_outputs(timeline, mentions, Path(out_dir))
@@ -300,12 +319,25 @@ def _handed_over(items: list) -> Iterator:
         yield items.pop()
 
 
-def _curation(data_dir: Path, gazetteer: Gazetteer) -> tuple[list[Event], list[str]]:
+def _unknown_sides(events: list[Event], profile: Profile) -> list[str]:
+    """A warning when the events name sides the profile lacks (drawn as unknown); none without
+    a profile, whose notice already says that sides are unknown."""
+    named = {e.actor for e in events} | {e.controller for e in events}
+    unknown = sorted(named - set(profile.side_ids) - {""})
+    if not unknown or profile.path is None:
+        return []
+    return [
+        f"{profile.path}: the events name side(s) it does not define: {', '.join(unknown)}; "
+        "the map draws them as unknown"
+    ]
+
+
+def _curation(data_dir: Path, campaign: Campaign) -> tuple[list[Event], list[str]]:
     path = data_dir / CURATED
     if not path.exists():
         return [], []
-    names = {p.id: p.name for p in gazetteer}
-    return read_events_csv(path, names, curated=True)
+    names = {p.id: p.name for p in campaign.gazetteer}
+    return read_events_csv(path, names, sides=campaign.profile.side_ids, curated=True)
 
 
 # the GeoJSON properties that are not text
@@ -372,12 +404,15 @@ def write_event_outputs(timeline: Timeline, mentions: list[Mention], out_dir: Pa
     ]
 
 
-def read_events(data_dir: str | Path, events_file: str | Path) -> ExtractResult:
+def read_events(
+    data_dir: str | Path, events_file: str | Path, *, campaign: Campaign | None = None
+) -> ExtractResult:
     """An events CSV (output format) as a timeline, without articles."""
-    gazetteer = load_gazetteer(Path(data_dir) / GAZETTEER)
+    campaign = campaign or load_campaign(data_dir)
+    gazetteer = campaign.gazetteer
     names = {p.id: p.name for p in gazetteer}
     with paused_gc():
-        events, rejected = read_events_csv(events_file, names)
+        events, rejected = read_events_csv(events_file, names, sides=campaign.profile.side_ids)
     if rejected:
         raise EventsFileError(
             "an --events file cannot reject events",
@@ -385,7 +420,9 @@ def read_events(data_dir: str | Path, events_file: str | Path) -> ExtractResult:
             hint="remove the reject rows, or put them in data/events.csv",
         )
     timeline = Timeline(
-        events=sorted(events, key=lambda e: (e.first_day, e.place_id)), gazetteer=gazetteer
+        events=sorted(events, key=lambda e: (e.first_day, e.place_id)),
+        gazetteer=gazetteer,
+        profile=campaign.profile,
     )
     return ExtractResult(
         timeline=timeline, articles=article_table([], events), mentions=[], report=ReadReport()
@@ -411,13 +448,17 @@ def build(
     jobs: int | None = None,
     keep_going: bool = False,
     progress: Callable[[Article], None] | None = None,
+    campaign: Campaign | None = None,
 ) -> BuildResult:
     """Everything: extract, merge into a timeline, write the map and the event outputs.
 
     With ``events_file`` (an events CSV) no article is read and only ``map.html`` is
-    written; large files are read as columns (:mod:`geomap.event_table`)."""
+    written; large files are read as columns (:mod:`geomap.event_table`). ``campaign``:
+    the data folder's profile and gazetteer, if already read."""
     with paused_gc():
-        result = _build(data_dir, out_dir, events_file, options, jobs, keep_going, progress)
+        result = _build(
+            data_dir, out_dir, events_file, options, jobs, keep_going, progress, campaign
+        )
     if events_file is not None:  # nothing but map.html was written
         source = Path(events_file).resolve()
         result.not_rewritten = [
@@ -435,46 +476,62 @@ def load_events(
     jobs: int | None = None,
     keep_going: bool = False,
     progress: Callable[[Article], None] | None = None,
+    campaign: Campaign | None = None,
 ) -> ExtractResult:
     """The events of an events CSV when one is given, else of the articles (nothing written)."""
     if events_file is not None:
-        return read_events(data_dir, events_file)
-    return extract(data_dir, None, jobs=jobs, keep_going=keep_going, progress=progress)
+        return read_events(data_dir, events_file, campaign=campaign)
+    return extract(
+        data_dir, None, jobs=jobs, keep_going=keep_going, progress=progress, campaign=campaign
+    )
 
 
-def _build_bulk(data_dir, out_dir: Path, events_file, options: MapOptions) -> BuildResult | None:
+def _build_bulk(
+    data_dir, out_dir: Path, events_file, options: MapOptions, campaign: Campaign | None
+) -> tuple[BuildResult | None, Campaign]:
     """A large events CSV straight to columns (geomap.event_table); None when the file needs
-    the row-by-row reader (which then reports its errors by line and field)."""
+    the row-by-row reader (which then reports its errors by line and field). The campaign is
+    read (if not given) while pyarrow parses the file."""
     from geomap.event_table import NotBulk, parse_csv, read_event_table
 
     if options.areas:  # asked for: no need to parse the file as columns to find that out
-        return None
+        return None, campaign or load_campaign(data_dir)
     with ThreadPoolExecutor(1) as pool, _pandas_hidden(ONE_COMMAND_PROCESS):
-        parsed = pool.submit(parse_csv, events_file)  # while the gazetteer loads
-        gazetteer = load_gazetteer(Path(data_dir) / GAZETTEER)
-        if draws_areas(options, len(gazetteer)):
-            return None  # the held area is computed (with geopandas) from the row timeline
+        parsed = pool.submit(parse_csv, events_file)
+        campaign = campaign or load_campaign(data_dir)
+        if draws_areas(options, len(campaign.gazetteer)):
+            return None, campaign  # the held area is computed (geopandas) from the row timeline
         try:
-            table = read_event_table(events_file, gazetteer, parsed)
+            table = read_event_table(events_file, campaign, parsed)
             columns = table.map_columns()
         except NotBulk:
-            return None
+            return None, campaign
         result = BulkResult(table=table, articles=table.articles())
-        page = render_map(columns, gazetteer, result.articles, [], options)
+        page = render_map(
+            columns, campaign.gazetteer, result.articles, [], options, profile=campaign.profile
+        )
     map_path = atomic_write(out_dir / "map.html", page)
-    return BuildResult(extraction=result, map_path=map_path, map_bytes=len(page.encode()))
+    built = BuildResult(extraction=result, map_path=map_path, map_bytes=len(page.encode()))
+    return built, campaign
 
 
-def _build(data_dir, out_dir, events_file, options, jobs, keep_going, progress) -> BuildResult:
+def _build(
+    data_dir, out_dir, events_file, options, jobs, keep_going, progress, campaign
+) -> BuildResult:
     """Compute every output first, then write them: a failure leaves the old files as they were."""
     out_dir = Path(out_dir)
     options = options or MapOptions()
     if events_file is not None:
-        bulk = _build_bulk(data_dir, out_dir, events_file, options)
+        bulk, campaign = _build_bulk(data_dir, out_dir, events_file, options, campaign)
         if bulk is not None:
             return bulk
     extraction = load_events(
-        data_dir, events_file, jobs=jobs, keep_going=keep_going, progress=progress
+        data_dir,
+        events_file,
+        jobs=jobs,
+        keep_going=keep_going,
+        progress=progress,
+        campaign=campaign,
     )
     page = build_map(extraction.timeline, extraction.articles, extraction.mentions, options)
     if events_file is None:  # an events file is the input: it is not written back

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -22,7 +23,6 @@ KINDS = ("captured", "held", "contested", "besieged", "withdrew", "surrendered")
 # Chosen on the development corpus (eval/run.py --calibration): below it, a claim's side or
 # place was guessed, and such claims were right less than half the time.
 MIN_CONFIDENCE = 0.6
-ACTORS = ("SDF", "ISIS", "SYRIAN_GOV", "IRAQI_GOV", "COALITION")
 EVENT_COLUMNS = [
     "event_id",
     "date",
@@ -82,7 +82,7 @@ def event_id(place_id: str, kind: str, date: str, controller: str, inferred: boo
 
 @dataclass(frozen=True)
 class Exclusivity:
-    """'X is the last town held by ISIS': on that date ``holder`` holds no other such place."""
+    """'X is the last town held by H': on that date ``holder`` holds no other such place."""
 
     holder: str
     kinds: tuple[str, ...]
@@ -274,12 +274,17 @@ def _bool(value: str, path: str, line: int, column: str) -> bool:
 
 
 def read_events_csv(
-    path: str | Path, place_names: dict[str, str], *, curated: bool = False
+    path: str | Path,
+    place_names: dict[str, str],
+    *,
+    sides: Collection[str],
+    curated: bool = False,
 ) -> tuple[list[Event], list[str]]:
     """Read an events CSV (output format). Returns events and the ids of rejected events.
 
-    In a curated file, a row whose ``kind`` is ``reject`` (or whose ``curation`` column says
-    ``reject``) removes the extracted event with that ``event_id``.
+    ``sides``: the side ids an actor or controller may name (the profile's). In a curated
+    file, a row whose ``kind`` is ``reject`` (or whose ``curation`` column says ``reject``)
+    removes the extracted event with that ``event_id``.
     """
     from geomap.gazetteer import _read_text
 
@@ -378,13 +383,13 @@ def read_events_csv(
                 ) from None
             checked_dates.add((date_value, precision))
         for name, value in (("actor", actor), ("controller", controller)):
-            if value and value not in ACTORS:
+            if value and value not in sides:
                 raise EventsFileError(
                     f"unknown {name} {value!r}",
                     file=path,
                     line=line,
                     field=name,
-                    hint=f"one of {', '.join(ACTORS)}, or empty for unknown",
+                    hint=_sides_hint(sides),
                 )
         try:
             confidence = float(confidence_text or default_confidence)
@@ -429,6 +434,12 @@ def read_events_csv(
             )
         )
     return events, rejected
+
+
+def _sides_hint(sides: Collection[str]) -> str:
+    if not sides:
+        return "campaign.toml defines no sides: leave it empty, or add the side as a [[side]]"
+    return f"one of {', '.join(sides)} (the sides of campaign.toml), or empty for unknown"
 
 
 def _guess_precision(value: str) -> str:

@@ -1,7 +1,8 @@
 """Static maps of the state on given dates, for PDF and Word reports (PNG and SVG).
 
-The same colours, shapes, legend and basemap as the HTML map, drawn with matplotlib through
-geopandas, in UTM zone 37N so distances read true; a title and a source line on each.
+The same colours, shapes, legend and basemap as the HTML map (the profile's sides), drawn with
+matplotlib through geopandas in the campaign's projected CRS so distances read true; a title
+(the profile's) and a source line on each.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from shapely.geometry import shape  # noqa: E402
 
-from geomap.mapping import COLORS, legend_items  # noqa: E402
+from geomap.campaign import Profile  # noqa: E402
+from geomap.mapping import legend_items  # noqa: E402
 from geomap.mapping.assets import STATIC  # noqa: E402
-from geomap.timeline import UTM_CRS, Timeline  # noqa: E402
+from geomap.timeline import Timeline  # noqa: E402
 
-MARKERS = {"ISIS": "s", "SDF": "o", "SYRIAN_GOV": "D", "IRAQI_GOV": "^", "COALITION": "h"}
 SHAPE_MARKERS = {
     "square": "s",
     "circle": "o",
@@ -50,10 +51,28 @@ def _legend_handle(item: dict) -> Line2D:
     )
 
 
-SIZES = {"city": 90, "town": 60, "village": 40, "camp": 60}
+SIZES = {
+    "city": 90,
+    "town": 60,
+    "village": 40,
+    "camp": 60,
+    "neighbourhood": 35,
+    "district": 50,
+    "site": 35,
+}
+CORE_KINDS = ["town", "village", "neighbourhood", "district", "site"]  # what the extent frames
 
 
-def _basemap() -> gpd.GeoDataFrame:
+def markers(profile: Profile) -> dict[str, str]:
+    """Each side's matplotlib marker (its shape in the profile)."""
+    return {side.id: SHAPE_MARKERS[side.marker] for side in profile.sides}
+
+
+def colours(profile: Profile) -> dict[str, str]:
+    return {side.id: side.colour for side in profile.sides}
+
+
+def _basemap(crs: str) -> gpd.GeoDataFrame:
     data = json.loads((STATIC / "basemap.geojson").read_text(encoding="utf-8"))
     rows = [
         {
@@ -63,13 +82,13 @@ def _basemap() -> gpd.GeoDataFrame:
         }
         for f in data["features"]
     ]
-    return gpd.GeoDataFrame(rows, crs="EPSG:4326").to_crs(UTM_CRS)
+    return gpd.GeoDataFrame(rows, crs="EPSG:4326").to_crs(crs)
 
 
 def _extent(timeline: Timeline, places: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
     active = places[places["id"].isin(timeline.states) & (places["kind"] != "region")]
     active = active if len(active) else places
-    core = active[active["kind"].isin(["town", "village"])]
+    core = active[active["kind"].isin(CORE_KINDS)]
     frame = core if len(core) >= 3 else active
     x0, y0, x1, y1 = frame.total_bounds
     pad = max(x1 - x0, y1 - y0) * 0.15 + 5000
@@ -79,6 +98,7 @@ def _extent(timeline: Timeline, places: gpd.GeoDataFrame) -> tuple[float, float,
 def draw(ax, timeline: Timeline, day: dt.date, basemap, places, extent) -> None:
     """One panel: basemap, places by state on ``day``, title."""
     x0, x1, y0, y1 = extent
+    colour, marker = colours(timeline.profile), markers(timeline.profile)
     for layer, style in (
         ("region", {"color": "#888", "linewidth": 1, "linestyle": "--"}),
         ("border", {"color": "#666", "linewidth": 1, "linestyle": (0, (5, 3))}),
@@ -91,7 +111,8 @@ def draw(ax, timeline: Timeline, day: dt.date, basemap, places, extent) -> None:
         if place["kind"] == "region":
             continue
         state = timeline.state(pid, day)
-        controller = state.controller if state else ""
+        # a side the profile lacks is drawn as unknown, as on the page
+        controller = state.controller if state and state.controller in colour else ""
         x, y = place.geometry.x, place.geometry.y
         if not (x0 <= x <= x1 and y0 <= y <= y1):
             continue
@@ -104,9 +125,9 @@ def draw(ax, timeline: Timeline, day: dt.date, basemap, places, extent) -> None:
             ax.scatter(
                 x,
                 y,
-                marker=MARKERS.get(controller, "o"),
+                marker=marker.get(controller, "o"),
                 s=size,
-                c=COLORS.get(controller, "#999"),
+                c=colour.get(controller, "#999"),
                 edgecolors="#222",
                 linewidths=0.8,
                 alpha=alpha,
@@ -119,7 +140,7 @@ def draw(ax, timeline: Timeline, day: dt.date, basemap, places, extent) -> None:
                     marker="o",
                     s=size * 3.2,
                     facecolors="none",
-                    edgecolors=COLORS.get(state.challenger, "#999"),
+                    edgecolors=colour.get(state.challenger, "#999"),
                     linewidths=2,
                     linestyle="--" if state.status == "contested" else ":",
                     zorder=4,
@@ -132,7 +153,7 @@ def draw(ax, timeline: Timeline, day: dt.date, basemap, places, extent) -> None:
                 marker="o",
                 s=size,
                 facecolors="none",
-                edgecolors=COLORS.get(state.former, "#777") if state else "#777",
+                edgecolors=colour.get(state.former, "#777") if state else "#777",
                 linestyle="--" if state else "-",
                 zorder=4,
             )
@@ -155,7 +176,7 @@ def draw(ax, timeline: Timeline, day: dt.date, basemap, places, extent) -> None:
     ax.set_ylabel("")
     ax.set_facecolor("#f4f4f0")
     ax.set_title(day.isoformat(), fontsize=12, fontweight="bold")
-    # a scale bar: UTM metres
+    # a scale bar: the projected CRS's metres
     target = (x1 - x0) / 4
     magnitude = 10 ** math.floor(math.log10(target))
     length = max(m * magnitude for m in (1, 2, 5) if m * magnitude <= target)
@@ -181,16 +202,18 @@ def snapshot(
     out_dir: str | Path,
     *,
     grid: bool = False,
-    title: str = "Control of the Middle Euphrates",
+    title: str | None = None,
     formats: tuple[str, ...] = ("png", "svg"),
 ) -> list[Path]:
-    """PNG and SVG of the state on each date (or one figure of small multiples with ``grid``)."""
+    """PNG and SVG of the state on each date (or one figure of small multiples with ``grid``);
+    ``title`` defaults to the profile's."""
     from geomap.pipeline import atomic_write
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    basemap = _basemap()
-    places = timeline.gazetteer.to_geodataframe().to_crs(UTM_CRS)
+    title = timeline.profile.title if title is None else title
+    basemap = _basemap(timeline.crs)
+    places = timeline.gazetteer.to_geodataframe().to_crs(timeline.crs)
     extent = _extent(timeline, places)
     outlets = sorted({a["outlet"] or a["name"] for a in articles})
     source = "Sources: " + "; ".join(outlets) if outlets else "Source: curated events"
@@ -216,7 +239,7 @@ def snapshot(
             wrap=True,
         )
         fig.legend(
-            handles=[_legend_handle(item) for item in legend_items()],
+            handles=[_legend_handle(item) for item in legend_items(timeline.profile)],
             loc="lower center",
             ncol=2 if cols == 1 else 3,
             fontsize=7,

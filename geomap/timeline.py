@@ -11,10 +11,11 @@ the snapshots): a place's state on day *t* comes from its latest evidence on or 
 - ``held`` -> confirms (or, if it names another holder, changes) the holder;
 - ``contested`` / ``besieged`` -> the holder, with that status and the challenger;
 - ``withdrew`` -> no longer held by the actor (the new holder if the source names one);
-- inferred 'no longer held' (from 'X is the last town held by ISIS') -> not the old holder,
+- inferred 'no longer held' (from 'X is the last town held by H') -> not the old holder,
   marked inferred;
 - inferred 'held until then' (a capture with no earlier evidence) -> the loser held the place
-  the day (month, year) before the capture, marked inferred;
+  the day (month, year) before the capture, marked inferred (the loser: the holder the
+  evidence names, else the one side the profile says the victor fights);
 - ``surrendered`` -> noted; control does not change by itself.
 
 On one day, a completed change (captured, withdrew) outranks a status statement. Month- and
@@ -30,10 +31,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from geomap.campaign import Profile, projected_crs
 from geomap.gazetteer import Gazetteer
 from geomap.records import Claim, Event
 
-UTM_CRS = "EPSG:32637"  # UTM zone 37N covers the campaign
 CHANGE_KINDS = ("captured", "withdrew")
 DATE_CONFLICT_DAYS = 45
 STATUS_RANK = {
@@ -274,11 +275,12 @@ def _day_before(event: Event) -> tuple[str, str]:
     return f"{first.year - 1:04d}", "year"
 
 
-def infer_prior_holders(events: list[Event]) -> list[Event]:
+def infer_prior_holders(events: list[Event], profile: Profile) -> list[Event]:
     """'Captured by X on D' also says the loser held the place until D: one inferred row each.
 
-    The loser is the holder the same day's or earlier statements name (one only), else the
-    side the actor fought. Nothing is added when earlier evidence already says who held it.
+    The loser is the holder the same day's or earlier statements name (one only), else X's
+    one ground-holding opponent in the profile (none when X fights several or is unknown).
+    Nothing is added when earlier evidence already says who held it.
     """
     by_place: dict[str, list[Event]] = defaultdict(list)
     for event in events:
@@ -301,11 +303,7 @@ def infer_prior_holders(events: list[Event]) -> list[Event]:
                 and e.controller
                 and e.controller != event.controller
             }
-            loser = (
-                named.pop()
-                if len(named) == 1
-                else ("ISIS" if event.controller and event.controller != "ISIS" else "")
-            )
+            loser = named.pop() if len(named) == 1 else _only_opponent(profile, event.controller)
         if not loser:
             continue
         date, precision = _day_before(event)
@@ -325,6 +323,12 @@ def infer_prior_holders(events: list[Event]) -> list[Event]:
             )
         )
     return inferred
+
+
+def _only_opponent(profile: Profile, side: str) -> str:
+    """The one ground-holding side ``side`` fights, or '' when it fights several or none."""
+    opponents = [o for o in profile.opponents(side) if profile.holds_ground(o)]
+    return opponents[0] if len(opponents) == 1 else ""
 
 
 def flag_conflicts(events: list[Event]) -> None:
@@ -378,6 +382,7 @@ class Timeline:
     gazetteer: Gazetteer
     states: dict[str, list[State]] = field(default_factory=dict)
     unmatched_rejections: list[str] = field(default_factory=list)
+    profile: Profile = field(default_factory=Profile)  # the sides the outputs draw
 
     def __post_init__(self) -> None:
         by_place: dict[str, list[Event]] = defaultdict(list)
@@ -397,6 +402,12 @@ class Timeline:
     def holders_on(self, day: dt.date) -> dict[str, State]:
         return {pid: s for pid in self.states if (s := self.state(pid, day)) is not None}
 
+    @cached_property
+    def crs(self) -> str:
+        """The projected CRS for its distances and areas (the profile's, or the UTM zone of
+        the gazetteer)."""
+        return projected_crs(self.profile, self.gazetteer)
+
     def digest(self) -> str:
         text = "\n".join(e.event_id for e in self.events)
         return hashlib.sha1(text.encode()).hexdigest()[:12]
@@ -406,17 +417,24 @@ def build_timeline(
     raw_events: Iterable[Event],
     gazetteer: Gazetteer,
     *,
+    profile: Profile | None = None,
     curated: list[Event] | None = None,
     rejected: list[str] | None = None,
 ) -> Timeline:
-    """Merge, curate, infer and flag: the one timeline every output is drawn from."""
+    """Merge, curate, infer and flag: the one timeline every output is drawn from.
+
+    ``profile``: the campaign's sides (who a victor fights); None: the generic profile, with
+    no sides."""
+    profile = profile or Profile()
     events = merge_events(raw_events)
     events, unmatched = apply_curation(events, curated or [], rejected or [])
-    events = sort_events(events + merge_events(infer_prior_holders(events)))
+    events = sort_events(events + merge_events(infer_prior_holders(events, profile)))
     events = sort_events(events + merge_events(infer_exclusivity(events, gazetteer)))
     if unmatched:  # an analyst may also reject an inferred row
         inferred_ids = {e.event_id for e in events if e.inferred}
         events = [e for e in events if e.event_id not in set(unmatched)]
         unmatched = [r for r in unmatched if r not in inferred_ids]
     flag_conflicts(events)
-    return Timeline(events=events, gazetteer=gazetteer, unmatched_rejections=unmatched)
+    return Timeline(
+        events=events, gazetteer=gazetteer, unmatched_rejections=unmatched, profile=profile
+    )

@@ -35,6 +35,7 @@ REGION = (35.5, 45.5, 32.0, 38.5)  # lon_min, lon_max, lat_min, lat_max
 UTM = "EPSG:32637"
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "geomap" / "mapping" / "static" / "basemap.geojson"
+MAIN_RIVER = "Euphrates"  # drawn wider than the others (the property "main")
 RIVER_NAMES = {  # a point each river passes near, to name GSHHG's unnamed lines
     "Euphrates": (40.918, 34.452),  # Abu Kamal
     "Khabur": (40.748, 36.502),  # al-Hasakah
@@ -134,7 +135,8 @@ def main() -> None:
             features.append(
                 {
                     "type": "Feature",
-                    "properties": {"layer": "river", "name": name},
+                    "properties": {"layer": "river", "name": name}
+                    | ({"main": True} if name == MAIN_RIVER else {}),
                     "geometry": mapping(geom),
                 }
             )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from geomap.campaign import load_campaign
 from geomap.gazetteer import load_gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,12 @@ def profile():
 @pytest.fixture(scope="session")
 def gazetteer():
     return load_gazetteer(DATA / "gazetteer.csv")
+
+
+@pytest.fixture(scope="session")
+def campaign():
+    """This campaign: data/campaign.toml and data/gazetteer.csv."""
+    return load_campaign(DATA)
 
 
 @pytest.fixture()

@@ -61,7 +61,9 @@ def test_events_loader_never_crashes(tmp_path_factory, rows):
         writer.writerow(["event_id", "date", "place_id", "kind", "controller"])
         writer.writerows([[e, d, p, k, c] for e, d, p, k, c in rows])
     try:
-        events, rejected = read_events_csv(path, {"hajin": "Hajin"}, curated=True)
+        events, rejected = read_events_csv(
+            path, {"hajin": "Hajin"}, sides=("SDF", "ISIS"), curated=True
+        )
         assert all(e.place_id == "hajin" for e in events)
     except EventsFileError as error:
         assert error.line and error.line >= 2

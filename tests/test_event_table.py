@@ -124,7 +124,7 @@ def test_same_day_rules_and_inferred_withdrawals(tmp_path):
         ("2019-01-06,day,hajin", "a short row"),
     ],
 )
-def test_the_bulk_reader_steps_aside(tmp_path, gazetteer, row, why):
+def test_the_bulk_reader_steps_aside(tmp_path, campaign, row, why):
     path = tmp_path / "events.csv"
     path.write_text(
         "date,date_precision,place_id,kind,actor,controller\n"
@@ -132,7 +132,7 @@ def test_the_bulk_reader_steps_aside(tmp_path, gazetteer, row, why):
         encoding="utf-8",
     )
     with pytest.raises(NotBulk):
-        read_event_table(path, gazetteer)
+        read_event_table(path, campaign)
 
 
 def test_a_bad_row_gets_the_row_paths_error(cli, tmp_path):

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from geopy.location import Location
 from hypothesis import given
@@ -224,8 +226,34 @@ def test_bom_and_windows_line_endings_are_read(tmp_path):
     assert load_gazetteer(path).by_id["x"].name == "X"
 
 
-def test_swapped_or_foreign_points_warn_with_row():
+def test_swapped_or_far_points_warn_with_row():
     gaz = parse_gazetteer(HEADER + row(lat="40.9", lon="34.5"), "g.csv")
     assert "swapped" in gaz.warnings[0] and "g.csv:2" in gaz.warnings[0]
-    gaz = parse_gazetteer(HEADER + row(country="FR"), "g.csv")
-    assert "outside the campaign" in gaz.warnings[0]
+    near = row(id="a", name="A") + row(id="b", name="B", lat="34.9")
+    near += row(id="c", name="C", lat="36.3", lon="43.1", country="IQ")
+    assert parse_gazetteer(HEADER + near, "g.csv").warnings == []
+    gaz = parse_gazetteer(
+        HEADER + near + row(id="far", lat="46.2", lon="2.2", country="FR"), "g.csv"
+    )
+    assert len(gaz.warnings) == 1
+    assert "g.csv:5: far: 3," in gaz.warnings[0] and "km from the other places" in gaz.warnings[0]
+
+
+def test_a_campaign_in_any_country_reads_without_warnings():
+    second = Path(__file__).parent / "data" / "second_campaign" / "gazetteer.csv"
+    assert load_gazetteer(second).warnings == []
+
+
+@pytest.mark.parametrize("kind", ["neighbourhood", "district", "site"])
+def test_a_city_campaign_has_neighbourhoods_districts_and_sites(kind):
+    gaz = parse_gazetteer(HEADER + row(kind=kind), "g.csv")
+    assert gaz.by_id["x"].kind == kind
+
+
+def test_every_kind_has_a_place_on_the_page_and_in_the_figures():
+    from geomap.gazetteer import KINDS
+    from geomap.mapping import PLACE_KINDS, RADIUS
+    from geomap.snapshot import SIZES
+
+    assert sorted(PLACE_KINDS) == sorted(KINDS) == sorted(RADIUS)
+    assert set(SIZES) == set(KINDS) - {"region"}  # a province is an outline, not a point

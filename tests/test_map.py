@@ -7,7 +7,6 @@ import re
 from shapely.geometry import Point, box, shape
 from shapely.ops import split
 
-from geomap.mapping import MapOptions
 from geomap.mapping.assets import STATIC, asset_text, html_text, script_safe_json
 
 
@@ -52,9 +51,9 @@ def test_page_text_is_escaped_and_ascii_and_reads_back_as_written():
     assert html.unescape(text) == value
 
 
-def test_the_whole_page_is_ascii_so_chromium_reads_it_as_one_byte_text(built):
-    # the default title has an en dash: one such character made the whole page two-byte text
-    assert "\u2013" in MapOptions().title
+def test_the_whole_page_is_ascii_so_chromium_reads_it_as_one_byte_text(built, campaign):
+    # the profile's title has an en dash: one such character made the whole page two-byte text
+    assert "\u2013" in campaign.profile.title
     page = page_of(built)
     assert page.isascii(), [(i, c) for i, c in enumerate(page) if not c.isascii()][:3]
     assert "<title>Control of the Middle Euphrates, 2018&#8211;2019</title>" in page
@@ -95,12 +94,14 @@ def test_basemap_records_source_and_licence():
     assert {"Euphrates", "Khabur"} <= names
 
 
-def test_isis_area_is_computed_in_km2(built):
+def test_the_shaded_sides_area_is_computed_in_km2(built):
     data = json.loads(
         re.search(
             r'<script type="application/json" id="geomap-data">(.*?)</script>', page_of(built), re.S
         ).group(1)
     )
-    areas = {a[0]: a[1] for a in data["areas"]}
+    (shaded,) = data["areas"]  # campaign.toml shades one side
+    assert (shaded["side"], shaded["label"]) == ("ISIS", "ISIS-held area")
+    areas = {a[0]: a[1] for a in shaded["days"]}
     assert areas and all(isinstance(v, int) for v in areas.values())
     assert max(areas.values()) < 2000  # a valley pocket, not a country

@@ -172,18 +172,29 @@ def test_hajin_on_the_five_articles(built, day, controller):
     assert built.extraction.timeline.state("hajin", day).controller == controller
 
 
-def test_a_capture_says_who_held_the_place_before(gazetteer):
-    timeline = build_timeline([ev("hajin", "captured", "2018-12-14", "SDF")], gazetteer)
+def test_a_capture_says_its_one_opponent_in_the_profile_held_the_place_before(campaign):
+    capture = [ev("hajin", "captured", "2018-12-14", "SDF")]
+    timeline = build_timeline(capture, campaign.gazetteer, profile=campaign.profile)
     before = timeline.state("hajin", D(2018, 12, 13))
     assert (before.controller, before.inferred) == ("ISIS", True)
     assert timeline.state("hajin", D(2018, 12, 12)) is None  # earlier: no information
     assert timeline.state("hajin", D(2018, 12, 14)).controller == "SDF"
 
 
-def test_an_inferred_row_can_be_rejected(gazetteer):
+def test_a_capture_by_a_side_with_several_opponents_or_no_profile_infers_no_loser(campaign):
+    by_isis = [ev("hajin", "captured", "2018-12-14", "ISIS")]  # it fights three sides
+    timeline = build_timeline(by_isis, campaign.gazetteer, profile=campaign.profile)
+    assert not any(e.inferred for e in timeline.events)
+    by_sdf = [ev("hajin", "captured", "2018-12-14", "SDF")]
+    timeline = build_timeline(by_sdf, campaign.gazetteer)  # the generic profile: no sides
+    assert not any(e.inferred for e in timeline.events)
+
+
+def test_an_inferred_row_can_be_rejected(campaign):
     raw = [ev("hajin", "captured", "2018-12-14", "SDF")]
-    inferred = next(e for e in build_timeline(raw, gazetteer).events if e.inferred)
-    timeline = build_timeline(raw, gazetteer, rejected=[inferred.event_id])
+    gazetteer, profile = campaign.gazetteer, campaign.profile
+    inferred = next(e for e in build_timeline(raw, gazetteer, profile=profile).events if e.inferred)
+    timeline = build_timeline(raw, gazetteer, profile=profile, rejected=[inferred.event_id])
     assert not any(e.inferred for e in timeline.events)
     assert timeline.unmatched_rejections == []
 

@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geomap.articles import Article
-from geomap.mapping.areas import MAX_PLACES, held_areas
+from geomap.campaign import Profile, Side
+from geomap.gazetteer import EARTH_RADIUS_KM
+from geomap.mapping.areas import BUFFER_KM, MAX_PLACES, shaded_areas
 from geomap.mapping.assets import STATIC, html_text, inline, placeholder, script_safe_json
 from geomap.periods import PRECISIONS
 from geomap.records import KINDS, Event, Mention
@@ -32,52 +34,51 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 FORMAT_VERSION = 1
-ACTORS = ["", "SDF", "ISIS", "SYRIAN_GOV", "IRAQI_GOV", "COALITION"]
 STATUSES = ["unknown", "held", "contested", "besieged", "lost"]
-PLACE_KINDS = ["city", "town", "village", "camp", "region"]
-COLORS = {
-    "ISIS": "#111111",
-    "SDF": "#f2c800",
-    "SYRIAN_GOV": "#d62728",
-    "IRAQI_GOV": "#7b1f3a",
-    "COALITION": "#1f77b4",
+# the page numbers kinds by position: new kinds go at the end
+PLACE_KINDS = ["city", "town", "village", "camp", "region", "neighbourhood", "district", "site"]
+RADIUS = {
+    "city": 9,
+    "town": 7,
+    "village": 5.5,
+    "camp": 7,
+    "region": 0,
+    "neighbourhood": 5,
+    "district": 6,
+    "site": 5,
 }
-LABELS = {
-    "ISIS": "ISIS",
-    "SDF": "SDF",
-    "SYRIAN_GOV": "Syrian government",
-    "IRAQI_GOV": "Iraqi government",
-    "COALITION": "US-led coalition",
-}
-SHAPES = {
-    "ISIS": "square",
-    "SDF": "circle",
-    "SYRIAN_GOV": "diamond",
-    "IRAQI_GOV": "triangle",
-    "COALITION": "hexagon",
-}
-RADIUS = {"city": 9, "town": 7, "village": 5.5, "camp": 7, "region": 0}
+DEFAULT_SUBTITLE = "Who held each place on the chosen date, from dated news reports"
+NO_SIDE_COLOUR = "#999999"  # the legend's examples when the profile has too few sides
 EPOCH = dt.date(1970, 1, 1)
-EARTH_RADIUS_KM = 6371.009  # geopy's great_circle radius
 
 
-def legend_items() -> list[dict]:
-    items = [
-        {"shape": SHAPES[a], "fill": COLORS[a], "label": LABELS[a]}
-        for a in ("ISIS", "SDF", "SYRIAN_GOV", "IRAQI_GOV")
-    ]
+def actor_table(profile: Profile) -> list[str]:
+    """The sides as the page numbers them: 0 is unknown, then the profile's sides in order."""
+    return ["", *profile.side_ids]
+
+
+def legend_items(profile: Profile) -> list[dict]:
+    """The legend: each side that holds ground, then how states are drawn, with the first two
+    such sides as the holder and the challenger of the examples."""
+    ground = [side for side in profile.sides if side.holds_ground]
+    items = [{"shape": s.marker, "fill": s.colour, "label": s.label} for s in ground]
+    holder = ground[0] if ground else None
+    challenger = ground[1] if len(ground) > 1 else None
+    holder_shape = holder.marker if holder else "circle"
+    holder_colour = holder.colour if holder else NO_SIDE_COLOUR
+    challenger_colour = challenger.colour if challenger else NO_SIDE_COLOUR
     items += [
         {
-            "shape": "square",
-            "fill": COLORS["ISIS"],
-            "ring": COLORS["SDF"],
+            "shape": holder_shape,
+            "fill": holder_colour,
+            "ring": challenger_colour,
             "ringDash": [6, 3],
             "label": "Contested: holder inside, challenger's dashed ring",
         },
         {
-            "shape": "square",
-            "fill": COLORS["ISIS"],
-            "ring": COLORS["SDF"],
+            "shape": holder_shape,
+            "fill": holder_colour,
+            "ring": challenger_colour,
             "ringDash": [2, 3],
             "label": "Besieged (dotted ring)",
         },
@@ -85,19 +86,35 @@ def legend_items() -> list[dict]:
         {
             "shape": "circle",
             "fill": "none",
-            "stroke": COLORS["ISIS"],
+            "stroke": holder_colour,
             "dash": [3, 3],
             "label": "No longer held by the outline's side (inferred)",
         },
         {
             "shape": "circle",
-            "fill": COLORS["SDF"],
+            "fill": challenger_colour,
             "dash": [1, 2],
             "label": "Dotted outline: month/year-precision evidence",
         },
         {"shape": "tent", "fill": "none", "stroke": "#555", "label": "Camp (not a battle site)"},
     ]
     return items
+
+
+def held_label(side: Side) -> str:
+    """'<label>-held area': how the page names a side's shaded area."""
+    return f"{side.label}-held area"
+
+
+def area_note(sides: list[Side], buffer_km: float = BUFFER_KM) -> str:
+    """The legend's sentence on the shaded areas ('' when none is drawn)."""
+    if not sides:
+        return ""
+    if len(sides) == 1:
+        label = sides[0].label
+        return f"Shaded area: {label}-held area ({buffer_km:g} km around {label}-held places)."
+    areas = ", ".join(held_label(side) for side in sides)
+    return f"Shaded areas: {areas} ({buffer_km:g} km around each side's places)."
 
 
 def _day(value: dt.date) -> int:
@@ -131,15 +148,15 @@ def _figures_text(mention: Mention) -> str:
 class MapOptions:
     """How the map looks and behaves; every option has a CLI flag of the same name."""
 
-    title: str = "Control of the Middle Euphrates, 2018–2019"
-    subtitle: str = "Who held each place on the chosen date, from dated news reports"
+    title: str | None = None  # None: the profile's title
+    subtitle: str | None = None  # None: the profile's subtitle, or DEFAULT_SUBTITLE
     step: str = "day"
     stale_days: int = 30
     play_ms: int = 250
     start: dt.date | None = None
     width: str = "100%"
     height: str = "100%"
-    areas: bool | None = None  # None: draw the ISIS-held area when the map has ≤ 500 places
+    areas: bool | None = None  # None: draw the shaded sides' areas when ≤ 500 places
     csp: bool = True
     extra_meta: dict = field(default_factory=dict)
 
@@ -177,10 +194,11 @@ def event_code(kind, precision, actor, controller, inferred) -> np.ndarray:
     return code | np.asarray(inferred, dtype=np.int64) << 12
 
 
-def conflict_text(others: Iterable[tuple[str, str, str, Iterable[str]]]) -> str:
-    """'2018-12-14 captured by SDF (a.txt, b.txt); …' for (date, kind, side, sources) rows."""
+def conflict_text(others: Iterable[tuple[str, str, str, Iterable[str]]], profile: Profile) -> str:
+    """'2018-12-14 captured by X (a.txt, b.txt); …' for (date, kind, side, sources) rows."""
+    labels = {side.id: side.label for side in profile.sides}
     return "; ".join(
-        f"{date} {kind} by {LABELS.get(side, 'unknown')} ({', '.join(sources)})"
+        f"{date} {kind} by {labels.get(side, 'unknown')} ({', '.join(sources)})"
         for date, kind, side, sources in others
     )
 
@@ -193,6 +211,7 @@ class MapColumns:
 
     first: dt.date
     last: dt.date
+    actors: list[str]  # what the side codes number (actor_table)
     s_count: np.ndarray  # per place: number of states
     s_day: np.ndarray  # per state: day number (days since 1970-01-01)
     s_code: np.ndarray  # per state: see state_code
@@ -211,7 +230,8 @@ class MapColumns:
         gaz = timeline.gazetteer
         events_by_id = {e.event_id: e for e in timeline.events}
         first, last = timeline.days or (dt.date.today(), dt.date.today())
-        actor_code = {a: i for i, a in enumerate(ACTORS)}
+        actors = actor_table(timeline.profile)
+        actor_code = {a: i for i, a in enumerate(actors)}  # a side the profile lacks: 0
         status_code = {s: i for i, s in enumerate(STATUSES)}
         kind_code = {k: i for i, k in enumerate(KINDS)}
         precision_code = {p: i for i, p in enumerate(PRECISIONS)}
@@ -226,10 +246,10 @@ class MapColumns:
                 s_day.append(state.day.toordinal() - epoch_ordinal)
                 s_code.append(
                     (
-                        actor_code[state.controller],
+                        actor_code.get(state.controller, 0),
                         status_code[state.status],
-                        actor_code[state.challenger],
-                        actor_code[state.former],
+                        actor_code.get(state.challenger, 0),
+                        actor_code.get(state.former, 0),
                         state.approx,
                         state.inferred,
                         state.surrendered,
@@ -244,9 +264,12 @@ class MapColumns:
                         e_date[index] = event.date
                     if event.conflicts:
                         e_conflict[index] = conflict_text(
-                            (o.date, o.kind, o.controller or o.actor, o.sources)
-                            for c in event.conflicts
-                            if (o := events_by_id.get(c)) is not None
+                            (
+                                (o.date, o.kind, o.controller or o.actor, o.sources)
+                                for c in event.conflicts
+                                if (o := events_by_id.get(c)) is not None
+                            ),
+                            timeline.profile,
                         )
                     e_code.append(
                         (
@@ -272,6 +295,7 @@ class MapColumns:
         return cls(
             first=first,
             last=last,
+            actors=actors,
             s_count=np.asarray(s_count, dtype=np.int64),
             s_day=np.asarray(s_day, dtype=np.int64),
             s_code=s_code_arr,
@@ -325,7 +349,8 @@ def encode(
     articles: list[dict],
     mentions: Iterable[Mention],
     options: MapOptions,
-    areas: list | None = None,
+    areas: list[dict] | None = None,
+    profile: Profile | None = None,
 ) -> dict:
     """The page's data block: JSON for names and text, packed columns for states and events.
 
@@ -387,29 +412,9 @@ def encode(
                 strings(figures) if figures else -1,
             ]
         )
-    start = options.start or last
-    meta = {
-        "version": FORMAT_VERSION,
-        "title": options.title,
-        "subtitle": options.subtitle,
-        "first": first.isoformat(),
-        "last": last.isoformat(),
-        "start": min(max(start, first), last).isoformat(),
-        "step": options.step,
-        "staleDays": options.stale_days,
-        "playMs": options.play_ms,
-        "colors": COLORS,
-        "labels": LABELS,
-        "shapes": SHAPES,
-        "radius": RADIUS,
-        "statuses": STATUSES,
-        "kinds": list(KINDS),
-        "precisions": list(PRECISIONS),
-        **options.extra_meta,
-    }
     return {
-        "meta": meta,
-        "actors": ACTORS,
+        "meta": page_meta(first, last, options, profile or Profile(), areas or []),
+        "actors": columns.actors,
         "kinds": PLACE_KINDS,
         "places": [
             [
@@ -432,8 +437,47 @@ def encode(
     }
 
 
+def page_titles(options: MapOptions, profile: Profile) -> tuple[str, str]:
+    """The page's title and subtitle: the options', else the profile's."""
+    title = options.title if options.title is not None else profile.title
+    subtitle = options.subtitle
+    if subtitle is None:
+        subtitle = profile.subtitle or DEFAULT_SUBTITLE
+    return title, subtitle
+
+
+def page_meta(
+    first: dt.date, last: dt.date, options: MapOptions, profile: Profile, areas: list[dict]
+) -> dict:
+    """What the page needs besides the data: titles, dates, the slider, and the sides'
+    colours, labels and markers from the profile."""
+    title, subtitle = page_titles(options, profile)
+    start = options.start or last
+    return {
+        "version": FORMAT_VERSION,
+        "title": title,
+        "subtitle": subtitle,
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "start": min(max(start, first), last).isoformat(),
+        "step": options.step,
+        "staleDays": options.stale_days,
+        "playMs": options.play_ms,
+        "colors": {side.id: side.colour for side in profile.sides},
+        "labels": {side.id: side.label for side in profile.sides},
+        "shapes": {side.id: side.marker for side in profile.sides},
+        "radius": RADIUS,
+        "statuses": STATUSES,
+        "kinds": list(KINDS),
+        "precisions": list(PRECISIONS),
+        "areaNote": area_note([s for a in areas if (s := profile.side(a["side"]))]),
+        **options.extra_meta,
+    }
+
+
 def draws_areas(options: MapOptions, places: int) -> bool:
-    """Whether the map shows the ISIS-held area (by default only up to MAX_PLACES places)."""
+    """Whether the map shows the shaded sides' held areas (by default only up to MAX_PLACES
+    places)."""
     return options.areas if options.areas is not None else places <= MAX_PLACES
 
 
@@ -510,9 +554,27 @@ def build_map(
     options = options or MapOptions()
     areas = None
     if draws_areas(options, len(timeline.gazetteer)):
-        areas = [[_day(a.day), a.km2, a.polygons] for a in held_areas(timeline)]
+        areas = area_layers(timeline)
     columns = MapColumns.from_timeline(timeline)
-    return render_map(columns, timeline.gazetteer, articles, mentions, options, areas)
+    return render_map(
+        columns, timeline.gazetteer, articles, mentions, options, areas, profile=timeline.profile
+    )
+
+
+def area_layers(timeline: Timeline) -> list[dict]:
+    """Each shaded side's held area by date, as the page draws it."""
+    layers = []
+    for side_id, areas in shaded_areas(timeline).items():
+        side = timeline.profile.side(side_id)
+        layers.append(
+            {
+                "side": side_id,
+                "label": held_label(side),
+                "colour": side.colour,
+                "days": [[_day(a.day), a.km2, a.polygons] for a in areas],
+            }
+        )
+    return layers
 
 
 def render_map(
@@ -521,15 +583,19 @@ def render_map(
     articles: list[dict],
     mentions: Iterable[Mention] = (),
     options: MapOptions | None = None,
-    areas: list | None = None,
+    areas: list[dict] | None = None,
+    *,
+    profile: Profile | None = None,
 ) -> str:
     """The page for timeline columns (from :meth:`MapColumns.from_timeline` or an events
-    table read in bulk)."""
+    table read in bulk), with the profile's sides, titles and legend; ``areas`` from
+    :func:`area_layers`."""
     import folium  # here, not at the top: extraction never needs it
 
     from geomap.mapping.plugins import Basemap, Legend, OfflineAssets, TimeSlider
 
     options = options or MapOptions()
+    profile = profile or Profile()
     gaz = gazetteer
     located = [p for p, n in zip(gaz, columns.s_count, strict=True) if n] or list(gaz)
     center = [
@@ -553,19 +619,20 @@ def render_map(
     figure.title = placeholder("title")
     OfflineAssets().add_to(fmap)
     Basemap().add_to(fmap)
-    Legend(legend_items()).add_to(fmap)
+    legend = legend_items(profile)
+    Legend(legend).add_to(fmap)
     slider = TimeSlider(step=options.step, play_ms=options.play_ms, stale_days=options.stale_days)
     slider.add_to(fmap)
     page = re.sub(r"[ \t]+\n", "\n", figure.render())  # the template's trailing blanks
-    payload = encode(columns, gaz, articles, mentions, options, areas)
+    payload = encode(columns, gaz, articles, mentions, options, areas, profile)
     basemap = _basemap_without_duplicates(gaz)
     page = inline(
         page,
         {
             "data": script_safe_json(payload),
             "basemap": script_safe_json(basemap),
-            "legend": script_safe_json(legend_items()),
-            "title": html_text(options.title),
+            "legend": script_safe_json(legend),
+            "title": html_text(payload["meta"]["title"]),
         },
     )
     return _csp(page) if options.csp else page

@@ -1,19 +1,23 @@
 """The area a side holds on each date: buffers around its places, unioned and closed.
 
-Computed with shapely in UTM zone 37N (metres), never in degrees; areas in km².
+Computed with shapely in the campaign's projected CRS (metres: the profile's, or the UTM zone
+of the gazetteer), never in degrees; areas in km².
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geomap.timeline import UTM_CRS, Timeline
+from geomap.timeline import Timeline
 
 BUFFER_KM = 3.0
 CLOSE_KM = 4.0
 MAX_SNAPSHOTS = 400
 MAX_PLACES = 500  # above this many places the area is not drawn unless asked (MapOptions.areas)
+# the kinds of place whose holder holds the ground around them (not camps, not provinces)
+GROUND_KINDS = ("city", "town", "village", "neighbourhood", "district", "site")
 
 
 @dataclass(frozen=True)
@@ -34,9 +38,18 @@ def _rings(geom) -> list[list[list[float]]]:
     return out
 
 
+def shaded_areas(
+    timeline: Timeline, holders: Sequence[str] | None = None
+) -> dict[str, list[HeldArea]]:
+    """Each shaded side's areas by date; ``holders`` default to the profile's ``shade`` list
+    (several sides, or none)."""
+    holders = timeline.profile.shade if holders is None else holders
+    return {holder: held_areas(timeline, holder) for holder in holders}
+
+
 def held_areas(
     timeline: Timeline,
-    holder: str = "ISIS",
+    holder: str,
     *,
     buffer_km: float = BUFFER_KM,
     close_km: float = CLOSE_KM,
@@ -44,7 +57,7 @@ def held_areas(
 ) -> list[HeldArea]:
     """One area per date on which the set of places ``holder`` holds changes."""
     gaz = timeline.gazetteer
-    settled = {p.id for p in gaz if p.kind in ("city", "town", "village")}
+    settled = {p.id for p in gaz if p.kind in GROUND_KINDS}
     sweep = sorted(
         (s.day, pid, s.controller == holder)
         for pid, states in timeline.states.items()
@@ -72,7 +85,8 @@ def held_areas(
     import shapely
     from shapely.geometry import MultiPolygon, Polygon
 
-    frame = gaz.to_geodataframe().to_crs(UTM_CRS)
+    crs = timeline.crs
+    frame = gaz.to_geodataframe().to_crs(crs)
     points = dict(zip(frame.index, frame.geometry, strict=True))
     areas: list[HeldArea] = []
     for day, members in snapshots:
@@ -84,7 +98,7 @@ def held_areas(
         closed = shapely.buffer(shapely.buffer(merged, close_km * 1000), -close_km * 1000)
         closed = closed if not closed.is_empty else merged
         km2 = int(round(closed.area / 1e6))
-        wgs = gpd.GeoSeries([closed], crs=UTM_CRS).to_crs("EPSG:4326").iloc[0]
+        wgs = gpd.GeoSeries([closed], crs=crs).to_crs("EPSG:4326").iloc[0]
         wgs = shapely.simplify(wgs, 0.002)
         if isinstance(wgs, (Polygon, MultiPolygon)):
             areas.append(HeldArea(day, km2, _rings(wgs)))

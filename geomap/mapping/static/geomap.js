@@ -366,7 +366,7 @@
       pane: "geomap-basemap", renderer: svg, interactive: false,
       style: function (f) {
         var layer = f.properties.layer;
-        if (layer === "river") { return { color: "#4a90c8", weight: f.properties.name === "Euphrates" ? 2.5 : 1.6, opacity: 0.9 }; }
+        if (layer === "river") { return { color: "#4a90c8", weight: f.properties.main ? 2.5 : 1.6, opacity: 0.9 }; }
         if (layer === "border") { return { color: "#666", weight: 1.2, dashArray: "6,4", opacity: 0.9 }; }
         return { color: "#888", weight: 1 };
       },
@@ -378,29 +378,36 @@
     }).addTo(this.map);
   };
 
+  // The shaded sides' held areas: per side {side, label, colour, days: [[day, km2, polygons]]}.
   GeomapApp.prototype.drawAreas = function () {
-    this.areas = this.data.areas || [];
-    this.areaDays = this.areas.map(function (a) { return a[0]; });
-    this.areaLayer = L.layerGroup().addTo(this.map);
+    var map = this.map;
+    this.areaSets = (this.data.areas || []).map(function (set) {
+      var days = set.days.map(function (a) { return a[0]; });
+      return { label: set.label, colour: set.colour, areas: set.days, days: days, layer: L.layerGroup().addTo(map), shown: -2 };
+    });
     this.map.createPane("geomap-areas").style.zIndex = 390;
     this.areaRenderer = L.canvas({ pane: "geomap-areas", padding: 0.2 });
-    this.areaShown = -2;
   };
 
+  // Each shaded side's area on a day; returns the text beside the date ("<label> ~ N km2; ...").
   GeomapApp.prototype.showArea = function (day) {
-    var i = bisect(this.areaDays, day);
-    var km2 = i >= 0 ? this.areas[i][1] : 0;
-    if (i !== this.areaShown) {
-      this.areaLayer.clearLayers();
-      if (i >= 0 && this.areas[i][2].length) {
-        var rings = this.areas[i][2].map(function (poly) {
-          return poly.map(function (ring) { var out = []; for (var k = 0; k < ring.length; k += 2) { out.push([ring[k + 1], ring[k]]); } return out; });
-        });
-        L.polygon(rings, { color: "#111", weight: 1, fillColor: "#111", fillOpacity: 0.12, dashArray: "4,3", interactive: false, renderer: this.areaRenderer }).addTo(this.areaLayer);
+    var renderer = this.areaRenderer, texts = [];
+    this.areaSets.forEach(function (set) {
+      var i = bisect(set.days, day);
+      var km2 = i >= 0 ? set.areas[i][1] : 0;
+      if (i !== set.shown) {
+        set.layer.clearLayers();
+        if (i >= 0 && set.areas[i][2].length) {
+          var rings = set.areas[i][2].map(function (poly) {
+            return poly.map(function (ring) { var out = []; for (var k = 0; k < ring.length; k += 2) { out.push([ring[k + 1], ring[k]]); } return out; });
+          });
+          L.polygon(rings, { color: set.colour, weight: 1, fillColor: set.colour, fillOpacity: 0.12, dashArray: "4,3", interactive: false, renderer: renderer }).addTo(set.layer);
+        }
+        set.shown = i;
       }
-      this.areaShown = i;
-    }
-    return km2;
+      if (km2 > 0) { texts.push(set.label + " \u2248 " + km2.toLocaleString("en-US") + " km\u00B2"); }
+    });
+    return texts.join("; ");
   };
 
   // One popup for the whole map, opened by a click on any place: on the places' canvas
@@ -663,7 +670,7 @@
         if (item.ring) { ctx.beginPath(); ctx.arc(13, 11, 9.5, 0, Math.PI * 2); ctx.lineWidth = 3; ctx.strokeStyle = item.ring; ctx.setLineDash(item.ringDash || []); ctx.stroke(); }
         row.appendChild(c); row.appendChild(el("span", null, item.label)); box.appendChild(row);
       });
-      box.appendChild(el("div", "geomap-legend-note", "Faded: latest evidence over " + meta.staleDays + " days old. Blue ring: changed on the shown date. Shaded area: ISIS-held area (3 km around ISIS-held places)."));
+      box.appendChild(el("div", "geomap-legend-note", "Faded: latest evidence over " + meta.staleDays + " days old. Blue ring: changed on the shown date." + (meta.areaNote ? " " + meta.areaNote : "")));
       return box; } });
     new Legend().addTo(this.map);
     // The sources panel is filled when first opened: with 10,000 places its filter lists
@@ -738,10 +745,10 @@
     if (day === null || day === undefined || isNaN(day)) { return false; }
     this.day = day;
     var changed = this.restyle(day);
-    var km2 = this.showArea(day);
+    var areaText = this.showArea(day);
     if (this.needsRedraw) { this.redrawAll(); this.needsRedraw = false; }
     this.dateLabel.textContent = isoOf(day);
-    this.areaLabel.textContent = km2 > 0 ? "ISIS-held area \u2248 " + km2.toLocaleString("en-US") + " km\u00B2" : "";
+    this.areaLabel.textContent = areaText;
     var names = changed.slice(0, 12).map(function (id) { return this.byId[id].name; }, this);
     if (changed.length > 12) { names.push("and " + (changed.length - 12).toLocaleString("en-US") + " more"); }
     this.changesLabel.textContent = changed.length ? "Changed on this date: " + names.join(", ") : "";
