@@ -506,3 +506,37 @@ def test_a_near_spelling_is_read_as_its_place_and_listed(run, text, place):
 def test_a_far_spelling_is_not_read_as_a_place(run):
     result = run("The SDF captured the village of Zarqawiyah on Friday.")
     assert result.events == [] and [n for n, _ in result.unknown_names] == ["Zarqawiyah"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("ISIS retook Hajin from the SDF on Friday.", ("hajin", "captured", "ISIS")),
+        (
+            "Sousa and its surroundings have been freed from ISIS, the SDF said.",
+            ("al_susah", "captured", "SDF"),
+        ),
+        (
+            "The SDF recaptured a string of villages, Sousa, Shaafah and Buqaan.",
+            ("buqaan", "captured", "SDF"),
+        ),
+        (
+            "A spokesman for the SDF told AFP they had seized Hajin on Friday.",
+            ("hajin", "captured", "SDF"),
+        ),
+        ("ISIS militants were entirely dislodged from Hajin.", ("hajin", "captured", "SDF")),
+    ],
+)
+def test_more_ordinary_wording(facts, text, expected):
+    assert expected in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_fighters_from_a_place_are_not_that_place_s_side(facts):
+    text = "Fighters from the SDF's Hajin units have taken control of the town of Sousa."
+    assert ("al_susah", "captured", "SDF") in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_a_date_the_sentence_does_not_name_lowers_the_confidence(run):
+    events = run("The SDF captured Hajin. ISIS retook Sousa later that month.").events
+    sousa = [e for e in events if e.place_id == "al_susah"]
+    assert sousa and all(e.confidence < 0.6 for e in sousa)

@@ -23,6 +23,7 @@ sentence with them:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -35,6 +36,7 @@ from geomap.extract.text import Span, split_clauses
 from geomap.gazetteer import Gazetteer
 from geomap.records import Event, Exclusivity
 
+VAGUE_DATE = re.compile(r"\bthat (?:day|week|month|year)\b|\bthe (?:same|following) ", re.I)
 MAX_REACH = 14  # tokens between a trigger and its place, at most
 LONG_SENTENCE = 60  # tokens
 SETTLEMENT_KINDS = ("city", "town", "village", "neighbourhood", "district")
@@ -238,6 +240,11 @@ def read_sentence(
         if covered:
             places.append(PlaceRef(mention, covered[0], covered[-1] + 1))
     actors = ctx.sides.find(tokens)
+    covered = {i for p in places for i in range(p.start, p.end)}
+    starts = {m.start for m in ctx.rules.trigger_matcher.find(tokens)} if covered else set()
+    actors = [  # 'the capital Addis Ababa' is a place; 'Kyiv recaptured X' a side
+        a for a in actors if not covered & set(range(a.start, a.end)) or a.end in starts
+    ]
     _split_at_new_subjects(tokens, clause_of, actors)
     for place in places:
         place.mention = _same_name_place(tokens, place, ctx)
@@ -463,7 +470,8 @@ def _enumerated(sentence: _Sentence, i: int, partial: bool) -> _Target | None:
     """'the liberation of five settlements near Lyman: they are A, B and C' names A, B, C."""
     tokens = sentence.tokens
     for j in range(i, min(len(tokens), i + 12)):
-        if tokens[j].lower in ENUMERATORS or tokens[j].text == ":":
+        comma_list = tokens[j].text == "," and j > 0 and tokens[j - 1].lower in PLURAL_PLACES
+        if tokens[j].lower in ENUMERATORS or tokens[j].text == ":" or comma_list:
             for k in range(j + 1, min(len(tokens), j + 5)):
                 place = sentence.place_at.get(k)
                 if place is not None:
@@ -506,7 +514,7 @@ def _inside_region(sentence: _Sentence, ctx: _Context, end: int, i: int, place: 
     words = [t.lower for t in sentence.tokens[end:i]]
     if not any(w in CONTAINERS for w in words):
         return False
-    head = next((w for w in words if w in PLURAL_PLACES or w in ("stronghold", "strongholds")), "")
+    head = next((w for w in words if w in PLURAL_PLACES or w in HEAD_NOUNS), "")
     kind = ctx.gazetteer.by_id[place.mention.place_id].kind
     return bool(head) and (head in PLURAL_PLACES or kind == "region")
 
@@ -552,6 +560,13 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
                 return _Target([ref], True, partial, anaphor=True, distance=start - i)
         if _noun_phrase_word(tok, ctx):
             i -= 1  # 'X is the last town held by': a predicate noun phrase
+            continue
+        if (
+            tok.lower == "and"
+            and i + 1 < start
+            and tokens[i + 1].lower in ("its", "their", "surrounding")
+        ):
+            i -= 1  # 'X and its surroundings have been freed'
             continue
         if tok.text == "," and not aside:
             # skip back over an aside: ', in the Hajin area near the border,'
@@ -690,7 +705,27 @@ def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
     ]
     if in_clause:
         return in_clause[-1]
+    speaker = _speaker(sentence, ctx, start)
+    if speaker is not None:
+        return speaker
     return candidates[0] if candidates else None
+
+
+PRONOUNS = frozenset("they we it".split())
+
+
+def _speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
+    """'A spokesman for the Tigrayan forces told AFP they had seized X': a pronoun subject
+    after a verb of saying is the speaker's side."""
+    tokens = sentence.tokens
+    for j in range(start - 1, max(-1, start - 8), -1):
+        if tokens[j].lower in PRONOUNS:
+            said = ctx.rules.cue["attribution"].at(tokens, max(0, j - 5), j)
+            if not said:
+                return None
+            before = [a for a in sentence.actors if a.end <= said[-1].start]
+            return before[-1] if before else None
+    return None
 
 
 def _object_start(sentence: _Sentence, end: int) -> int:
@@ -718,7 +753,8 @@ def _governed(sentence: _Sentence, ctx: _Context, actor: ActorRef) -> bool:
         j -= 1
     if not sentence.cue_ending_at("not_subject", ctx, j, reach=2):
         return False
-    return not (j >= 2 and sentence.has("member", ctx, j - 2, j - 1))
+    belongs = j >= 2 and sentence.tokens[j - 1].lower in ("for", "with", "of")
+    return not (belongs and sentence.has("member", ctx, j - 2, j - 1))
 
 
 def _clause_first(sentence: _Sentence, clause: int) -> int:
@@ -816,7 +852,7 @@ def roles(
         agent = _inside(sentence, start, end) or _after(sentence, end, ("of", "the"))
         return agent or _adjective_in(sentence, ctx, start, end), ""
     if rule.voice == "rid":  # 'X was cleared of ISIS by the SDF'
-        patient = _after(sentence, end, ("of",))
+        patient = _after(sentence, end, ("of", "from"))
         agent = _after(sentence, end, ("by",), reach=8) or _after(sentence, after_place, by)
         return (agent if agent != patient else ""), patient
     if rule.voice == "flag":  # 'the Ukrainian flag was raised in X'
@@ -846,8 +882,10 @@ def roles(
         return agent, ""
     subject = _subject(sentence, ctx, start)
     agent = subject.side if subject else ""
-    patient = _inside(sentence, start + 1, end) or _after(
-        sentence, end, ("from", "against", "the", "")
+    patient = (
+        _inside(sentence, start + 1, end)
+        or _after(sentence, end, ("from", "against", "the", ""))
+        or _after(sentence, after_place, ("from",))  # 'retook X from the federal military'
     )
     if rule.voice == "noun":  # 'clashes between the SDF and ISIS in X': who holds X is not said
         agent, patient = (agent if subject else ""), ""
@@ -1071,6 +1109,8 @@ def _event(
 ) -> Event:
     place = ctx.gazetteer.by_id[place_id]
     confidence = claim.confidence - (0.05 if not date.text else 0.0)  # the report's day
+    if VAGUE_DATE.search(span.text):
+        confidence -= 0.3  # 'later that month': a month the sentence does not name
     return Event(
         date=date.value,
         date_precision=date.precision,

@@ -84,7 +84,9 @@ class Slot(NamedTuple):
     gap: int  # > 0: up to this many tokens of any words
 
     def accepts(self, tok: Tok) -> bool:
-        return tok.lemma in self.lemmas or tok.lower in self.forms or tok.text in self.cased
+        if tok.lemma in self.lemmas or tok.lower in self.forms or tok.text in self.cased:
+            return True
+        return tok.text[-2:] in ("'s", "’s") and tok.text[:-2] in self.cased  # "SDF's"
 
 
 def expand(pattern: str) -> list[str]:
@@ -161,10 +163,11 @@ class Matcher:
                 self._by_cased.setdefault(value, []).append(n)
 
     def _candidates(self, tok: Tok) -> list[int]:
+        cased = tok.text[:-2] if tok.text[-2:] in ("'s", "’s") else tok.text
         found = (
             self._by_lemma.get(tok.lemma, [])
             + self._by_form.get(tok.lower, [])
-            + self._by_cased.get(tok.text, [])
+            + self._by_cased.get(cased, [])
         )
         return sorted(set(found + self._always))
 
