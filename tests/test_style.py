@@ -25,9 +25,6 @@ def test_ruff(args):
 CAMPAIGN_WORDS = re.compile(
     r"\b(?:ISIS|SDF|SYRIAN_GOV|IRAQI_GOV|COALITION)\b|\b(?i:Daesh|Hajin|Baghouz|Euphrates)\b"
 )
-# geomap/extract/ is being rewritten to read the sides from the profile (its own branch);
-# until that lands it still names them, so it is left out here for now.
-NOT_YET = ("geomap/extract/",)
 
 
 def test_no_python_or_javascript_file_names_a_side_or_place_of_this_campaign():
@@ -35,7 +32,7 @@ def test_no_python_or_javascript_file_names_a_side_or_place_of_this_campaign():
     found = []
     for path in sorted([*package.rglob("*.py"), *package.rglob("*.js")]):
         relative = path.relative_to(ROOT).as_posix()
-        if relative.startswith(("geomap/rules/", *NOT_YET)):
+        if relative.startswith("geomap/rules/"):
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if CAMPAIGN_WORDS.search(line):

@@ -11,7 +11,7 @@ sentence with them:
    villages such as Z") form one group;
 3. each trigger governs one group: the object after it, reached only across words that may
    stand in a noun phrase ("the strategic town of"), or the subject before it, reached across
-   auxiliaries and a comma-bounded aside; a relative clause ("X, which the SDF took") governs
+   auxiliaries and a comma-bounded aside; a relative clause ("X, which the army took") governs
    its antecedent; "the town" refers back to the last town named;
 4. modality: negation and hypotheticals drop the event; proximity, attempts and partial
    objects ("most of X", "buildings inside X") make a capture ``contested``;
@@ -126,7 +126,7 @@ class SideFinder:
         ]
 
     def adjective_at(self, tokens: list[Tok], end: int) -> str:
-        """The side named by the words ending just before token ``end`` ('ISIS' of 'ISIS-held')."""
+        """The side named by the words ending just before token ``end`` ('rebel' of 'rebel-held')."""
         for m in self.adjective_matcher.find(tokens[max(0, end - 4) : end]):
             if m.end == min(end, 4):
                 return self.adjective_sides[m.rule]
@@ -256,7 +256,7 @@ def read_sentence(
 
 
 def _split_at_new_subjects(tokens: list[Tok], clause_of: list[int], actors: list[ActorRef]):
-    """', and the SDF have recaptured X': 'and' before a side opens a new clause."""
+    """', and the army have recaptured X': 'and' before a side opens a new clause."""
     starts = {a.start for a in actors}
     for i, tok in enumerate(tokens):
         if tok.lower != "and":
@@ -277,7 +277,7 @@ COMPASS = frozenset(
 
 def _same_name_place(tokens: list[Tok], place: PlaceRef, ctx: _Context) -> PlaceMention:
     """The place a name means here when two share it: 'eastern Deir ez-Zor' is the province,
-    not its capital; 'the tent camp in Baghouz' is the camp, not the village."""
+    not its capital; 'the tent camp in Borna' is the camp, not the village."""
     gazetteer = ctx.gazetteer
     here = gazetteer.by_id[place.mention.place_id]
     before = [t.lower for t in tokens[max(0, place.start - 3) : place.start]]
@@ -312,7 +312,7 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
         gap = [t.lower for t in sentence.tokens[prev.end : place.start]]
         kind = ctx.gazetteer.by_id[place.mention.place_id].kind
         prev_kind = ctx.gazetteer.by_id[prev.mention.place_id].kind
-        # 'Hajin, in eastern Deir ez-Zor', 'Hajin in Deir ez-Zor province'
+        # 'Alba, in eastern Deir ez-Zor', 'Alba in Deir ez-Zor province'
         in_region = gap and set(gap) <= {
             ",",
             "in",
@@ -373,7 +373,7 @@ def _anaphor(sentence: _Sentence, ctx: _Context, i: int, end_before: int) -> Pla
     kinds = ctx.rules.anaphors.get(noun)
     j = i - 1
     while j > 0 and (_actor_adjective(sentence, ctx, j) or _is_held_suffix(sentence, ctx, j)):
-        j -= 1  # 'the Daesh-held town'
+        j -= 1  # 'the rebel-held town'
     if not kinds or j < 0 or sentence.tokens[j].lower not in ctx.rules.determiners:
         return None  # 'the town' refers back; 'the last town held by X' describes
     if sentence.cue_ending_at("locator", ctx, j):
@@ -418,7 +418,7 @@ def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _
                     for m in ctx.rules.cue["partial"].at(tokens, after, after + 2)
                     if m.start == after
                 ]
-            )  # 'the Hajin hospital': a part of the place
+            )  # 'the Alba hospital': a part of the place
             return _Target(_group_of(sentence, place), False, partial, distance=i - end)
         tok = tokens[i]
         if tok.text in QUOTES:
@@ -439,7 +439,7 @@ def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _
             continue
         agent = _actor_at(sentence, i)
         if agent is not None and all(t.lower in DETERMINERS for t in tokens[end:i]):
-            i = agent.end  # 'held by extremists in the enclave are X', 'drove ISIS from X'
+            i = agent.end  # 'held by extremists in the enclave are X', 'drove the rebels from X'
             continue
         if _noun_phrase_word(tok, ctx):
             i += 1
@@ -497,7 +497,7 @@ def _actor_at(sentence: _Sentence, i: int) -> ActorRef | None:
 
 
 def _actor_adjective(sentence: _Sentence, ctx: _Context, i: int) -> bool:
-    """Token ``i`` belongs to an 'ISIS-held' adjective (the actor words or the suffix)."""
+    """Token ``i`` belongs to an 'rebel-held' adjective (the actor words or the suffix)."""
     tokens = sentence.tokens
     for actor in sentence.actors:
         if actor.start <= i < actor.end and actor.end < len(tokens):
@@ -528,7 +528,7 @@ def _is_held_suffix(sentence: _Sentence, ctx: _Context, i: int) -> bool:
 
 
 def _possessive_partial(sentence: _Sentence, ctx: _Context, place: PlaceRef) -> bool:
-    """'Hajin's outskirts', 'the outskirts of Hajin' (the latter is caught before the place)."""
+    """'Alba's outskirts', 'the outskirts of Alba' (the latter is caught before the place)."""
     tok = sentence.tokens[place.end - 1]
     if tok.lower.endswith(("'s", "’s")):
         return sentence.has("partial", ctx, place.end, place.end + 2)
@@ -569,7 +569,7 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
             i -= 1  # 'X and its surroundings have been freed'
             continue
         if tok.text == "," and not aside:
-            # skip back over an aside: ', in the Hajin area near the border,'
+            # skip back over an aside: ', in the Alba area near the border,'
             j = i - 1
             while j >= 0 and tokens[j].text not in (",", ";", "(", ")") and i - j <= 20:
                 j -= 1
@@ -590,7 +590,7 @@ def _has_trigger(sentence: _Sentence, ctx: _Context, start: int, end: int) -> bo
 
 
 def _relative_antecedent(sentence: _Sentence, start: int) -> _Target | None:
-    """'Hajin, which the SDF captured': the trigger's clause opens with a relative pronoun
+    """'Alba, which the army captured': the trigger's clause opens with a relative pronoun
     right after a place."""
     first = _clause_first(sentence, sentence.clause_of[start])
     if sentence.tokens[first].lower not in RELATIVES:
@@ -657,7 +657,7 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
     if sentence.has("negation", ctx, near, end):
         return "drop"
     if sentence.has("denial", ctx, end, len(sentence.tokens)):
-        return "drop"  # 'Reports that the SDF took X are false'
+        return "drop"  # 'Reports that the army took X are false'
     scope_end = last if rule.voice == "nominal" else start
     if sentence.has("proximity", ctx, max(first, start - 6), scope_end):
         return "contested"
@@ -673,8 +673,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
 
 def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
     """The side that is the subject of a trigger at ``start``: the antecedent of a relative
-    clause ('the SDF, which took X'), else the nearest actor before it in its clause (after a
-    'said that'), that no preposition governs, that is no verb's object ('defeated ISIS')
+    clause ('the army, which took X'), else the nearest actor before it in its clause (after a
+    'said that'), that no preposition governs, that is no verb's object ('defeated the rebels')
     and that does not speak in an attribution; else the first such in the sentence."""
     clause = sentence.clause_of[start]
     first = _clause_first(sentence, clause)
@@ -746,8 +746,8 @@ def _complement_start(sentence: _Sentence, ctx: _Context, first: int, start: int
 
 
 def _governed(sentence: _Sentence, ctx: _Context, actor: ActorRef) -> bool:
-    """A preposition governs the actor ('backed by a US-led coalition', 'against ISIS'),
-    unless it names whom the subject belongs to ('troops for the SDF', 'fighters with IS')."""
+    """A preposition governs the actor ('backed by a US-led coalition', 'against the rebels'),
+    unless it names whom the subject belongs to ('troops for the army', 'fighters with IS')."""
     j = actor.start
     while j > 0 and sentence.tokens[j - 1].lower in DETERMINERS:
         j -= 1
@@ -766,7 +766,7 @@ def _clause_first(sentence: _Sentence, clause: int) -> int:
 
 
 def _in_attribution(sentence: _Sentence, ctx: _Context, actor: ActorRef) -> bool:
-    """'..., an SDF commander said': the actor is the speaker's side, not an agent."""
+    """'..., an army commander said': the actor is the speaker's side, not an agent."""
     window_end = min(len(sentence.tokens), actor.end + 3)
     before_quote = actor.start > 0 and any(
         t.text in QUOTES for t in sentence.tokens[max(0, actor.start - 3) : actor.start]
@@ -779,7 +779,7 @@ DETERMINERS = frozenset("the a an its their".split())
 
 def _after(sentence: _Sentence, end: int, words: tuple[str, ...], reach: int = 4) -> str:
     """The side named after token ``end`` (within ``reach`` tokens, in the clause), whose
-    nearest word before it (determiners aside) is one of ``words`` ('by the SDF'); ``""`` in
+    nearest word before it (determiners aside) is one of ``words`` ('by the army'); ``""`` in
     ``words``: right after token ``end``."""
     tokens = sentence.tokens
     for actor in sentence.actors:
@@ -815,7 +815,7 @@ POSSESSOR_GAP = frozenset("'s ’s ' last final key main remaining major former 
 
 
 def _possessor(sentence: _Sentence, ctx: _Context, start: int) -> str:
-    """The side whose stronghold it is: named right before it ('ISIS stronghold',
+    """The side whose stronghold it is: named right before it ('rebel stronghold',
     "the militants' last bastion"); a former stronghold is nobody's now."""
     j = start
     while j > 0 and (sentence.tokens[j - 1].lower in POSSESSOR_GAP):
@@ -848,19 +848,19 @@ def roles(
         agent = _inside(sentence, start, end) or _after(sentence, end, by, reach=8)
         agent = agent or _after(sentence, after_place, by)
         return agent or _adjective_in(sentence, ctx, start, end), ""  # 'under Ukrainian attack'
-    if rule.voice == "status":  # 'X remains under ISIS control', 'under Russian occupation'
+    if rule.voice == "status":  # 'X remains under the rebels control', 'under Russian occupation'
         agent = _inside(sentence, start, end) or _after(sentence, end, ("of", "the"))
         return agent or _adjective_in(sentence, ctx, start, end), ""
-    if rule.voice == "rid":  # 'X was cleared of ISIS by the SDF'
+    if rule.voice == "rid":  # 'X was cleared of the rebels by the army'
         patient = _after(sentence, end, ("of", "from"))
         agent = _after(sentence, end, ("by",), reach=8) or _after(sentence, after_place, by)
         return (agent if agent != patient else ""), patient
     if rule.voice == "flag":  # 'the Ukrainian flag was raised in X'
         subject = _subject(sentence, ctx, start)
         return _adjective_near(sentence, ctx, start, end) or (subject.side if subject else ""), ""
-    if rule.voice == "possessed":  # 'the ISIS stronghold of X', "the jihadists' bastion of X"
+    if rule.voice == "possessed":  # 'the rebel stronghold of X', "the jihadists' bastion of X"
         return _possessor(sentence, ctx, start), ""
-    if rule.voice == "held_in":  # 'ISIS fighters were confined to the edges of X'
+    if rule.voice == "held_in":  # 'rebel fighters were confined to the edges of X'
         subject = _subject(sentence, ctx, start)
         holder = subject.side if subject else ""
         return (holder, "") if rule.kind == "held" else ("", holder)
@@ -871,10 +871,10 @@ def roles(
         subject = _subject(sentence, ctx, start)
         return _after(sentence, after_place, ("to",)), subject.side if subject else ""
     if rule.voice == "nominal":
-        subject = _subject(sentence, ctx, start)  # 'the SDF announced the liberation of X'
+        subject = _subject(sentence, ctx, start)  # 'the army announced the liberation of X'
         by_agent = _after(sentence, after_place, ("by",), reach=6)
         if any(after_place <= m.start < after_place + 6 for m in sentence.matches):
-            by_agent = ""  # 'the besieged town of X is held by ISIS': another verb's agent
+            by_agent = ""  # 'the besieged town of X is held by the rebels': another verb's agent
         agent = by_agent or (subject.side if subject else "")
         if not agent and start > 0:
             possessor = [a for a in sentence.actors if a.end == start or a.end == start - 1]
@@ -887,10 +887,12 @@ def roles(
         or _after(sentence, end, ("from", "against", "the", ""))
         or _after(sentence, after_place, ("from",))  # 'retook X from the federal military'
     )
-    if rule.voice == "noun":  # 'clashes between the SDF and ISIS in X': who holds X is not said
+    if (
+        rule.voice == "noun"
+    ):  # 'clashes between the army and the rebels in X': who holds X is not said
         agent, patient = (agent if subject else ""), ""
     if rule.kind == "surrendered" and not agent and not patient:
-        receiver = _after(sentence, end, ("to",))  # 'hundreds surrendering to the SDF'
+        receiver = _after(sentence, end, ("to",))  # 'hundreds surrendering to the army'
         agent = ctx.article_sides.opponent(receiver, ctx.profile) if receiver else ""
     return agent, patient if patient != agent else ""
 
@@ -946,7 +948,7 @@ def decide(
         if not actor:
             return None
     elif kind in ("contested", "besieged"):
-        if rule.kind == "held":  # 'ISIS still holds parts of X': the holder keeps a foothold
+        if rule.kind == "held":  # 'the rebels still holds parts of X': the holder keeps a foothold
             holder = agent
             actor = opponent(holder)
         else:
@@ -1001,7 +1003,7 @@ def events_in_sentence(
             and before in PASSIVE_AUX
             and _participle(sentence.tokens[m.start])
         ):
-            rule = replace(rule, voice="from")  # 'ISIS was defeated in X': the subject lost
+            rule = replace(rule, voice="from")  # 'the rebels was defeated in X': the subject lost
         target = find_target(sentence, ctx, rule, m.start, m.end)
         if target is None:
             continue
@@ -1042,7 +1044,7 @@ def events_in_sentence(
             date = _date_for(anchor, span, clauses, dates, ctx.published, sentence, 0)
             claim = _Claim(
                 "held", scope.holder, scope.holder, 0.65
-            )  # 'X, the last town ISIS holds'
+            )  # 'X, the last town the rebels holds'
             events.append(_event(ctx, span, place_id, claim, date, scope))
     return events
 
@@ -1058,7 +1060,7 @@ def _add(events: list[Event], seen: dict, event: Event) -> None:
 
 
 def _share_holders(events: list[Event]) -> None:
-    """'The besieged enclave of X is held by ISIS': a siege or fight whose holder the words
+    """'The besieged enclave of X is held by the rebels': a siege or fight whose holder the words
     left open takes the holder the same sentence states for the place."""
     holders = {e.place_id: e.controller for e in events if e.kind != "captured" and e.controller}
     for event in events:
@@ -1068,7 +1070,7 @@ def _share_holders(events: list[Event]) -> None:
 
 
 def _held_adjectives(sentence: _Sentence, ctx: _Context) -> list[tuple[str, int, int]]:
-    """(side, start, end) of 'ISIS-held', 'Russian-occupied', 'government-controlled'."""
+    """(side, start, end) of 'rebel-held', 'Russian-occupied', 'government-controlled'."""
     found = []
     for m in ctx.sides.adjective_matcher.find(sentence.tokens):
         if sentence.has("held_suffix", ctx, m.end, m.end + 1):
@@ -1177,7 +1179,7 @@ QUALIFIERS = frozenset("major large big significant key main urban important siz
 
 
 def _exclusivity(sentence: _Sentence, ctx: _Context) -> tuple[str, Exclusivity] | None:
-    """'X is the last town held by ISIS': X's place id and the holder's exclusive claim."""
+    """'X is the last town held by the rebels': X's place id and the holder's exclusive claim."""
     tokens = sentence.tokens
     for m in ctx.rules.cue["exclusive"].spans(tokens):
         words = [t.lower for t in tokens[m.start : m.end]]

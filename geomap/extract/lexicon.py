@@ -8,7 +8,7 @@ spaCy's ``Matcher``, written as text):
 - ``a|b|c``: any of these words;
 - a lower-case word matches any inflection of it (``capture`` matches captured, captures,
   capturing), by the lemmas of ``simplemma``; ``=word`` matches that exact form only;
-- a word in capitals (``SDF``) matches only in capitals;
+- a word in capitals (``NATO``) matches only in capitals;
 - ``word?``: optional; ``*N``: up to N tokens of any words (not across , ; : or a sentence);
 - ``{a,b} c`` writes several patterns at once (``{US,American}-backed force``).
 
@@ -86,7 +86,7 @@ class Slot(NamedTuple):
     def accepts(self, tok: Tok) -> bool:
         if tok.lemma in self.lemmas or tok.lower in self.forms or tok.text in self.cased:
             return True
-        return tok.text[-2:] in ("'s", "’s") and tok.text[:-2] in self.cased  # "SDF's"
+        return tok.text[-2:] in ("'s", "’s") and tok.text[:-2] in self.cased  # "NATO's"
 
 
 def expand(pattern: str) -> list[str]:
