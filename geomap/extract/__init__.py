@@ -90,7 +90,8 @@ def extract_article(
     body = article.body
     sentences = split_sentences(body)
     tokens = [tokens_of(sentence, rules.language) for sentence in sentences]
-    counts = Counter(a.side for toks in tokens for a in sides.find(toks))
+    actors = [sides.find(toks) for toks in tokens]
+    counts = Counter(a.side for found in actors for a in found)
     ctx = _Context(
         body=body,
         published=article.published,
@@ -109,7 +110,16 @@ def extract_article(
         words = tokenize(sentence) if unknown_names or finder.may_mention(sentence.text) else []
         mentions = finder.find(sentence, body, words) if words else []
         if unknown_names:
-            result.unknown_names.extend(finder.unknown_names(sentence, body, mentions, words))
+            named = [
+                (toks[a.start].start, toks[a.end - 1].end)
+                for a in actors[number]
+                for toks in (tokens[number],)
+            ]
+            result.unknown_names.extend(
+                (name, at)
+                for name, at in finder.unknown_names(sentence, body, mentions, words)
+                if not any(s <= at < e for s, e in named)  # a side's name, not a place
+            )
         ctx.recent = [m for n, m in recent if number - n <= 2]
         anaphor = _ANAPHOR.match(sentence.text)
         if not mentions and not ctx.recent:

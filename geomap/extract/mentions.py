@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from geomap.extract.lexicon import rule_file
 from geomap.extract.text import Span, Token, tokenize, words
 from geomap.gazetteer import (
     ARABIC_ARTICLES,
@@ -15,19 +16,8 @@ from geomap.gazetteer import (
     token_key,
 )
 
-# Capitalised words that are never unknown places (for `geomap check`).
-NOT_PLACES = frozenset(
-    """syria syrian iraq iraqi turkey turkish iran russia russian america american us u.s
-    britain british europe european kurdish kurds arab arabs arabic isis isil is daesh sdf ypg
-    islamic state euphrates tigris khabur monday tuesday wednesday thursday friday saturday
-    sunday january february march april may june july august september october november
-    december jan feb mar apr jun jul aug sep sept oct nov dec the a an and but in on at of
-    to from this that these those he she it they we i his her their our its twitter facebook
-    reuters afp ap associated press observatory coalition caliphate badia desert middle east
-    north south east west northern southern eastern western central united nations world
-    health organization read more click email whatsapp tv kurd shiite sunni muslim christian
-    washington moscow london paris damascus baghdad tehran ankara geneva""".split()
-)
+# Capitalised words that are never unknown places (for `geomap check`): rules/<lang>/not_places.
+NOT_PLACES = frozenset(rule_file("not_places")["words"].split())
 _PLACE_CUE = re.compile(
     r"\b(?:village|town|city|camp|province|governorate|district|region|area|enclave|"
     r"outskirts|suburb|neighbou?rhood)s?\s+of\s+$|\b(?:in|near|outside|towards?|into|around|"
