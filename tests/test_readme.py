@@ -1,6 +1,8 @@
 """The README's Python example runs as written."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -15,8 +17,29 @@ def test_python_api_example_runs(monkeypatch):
     assert len(namespace["events"]) > 20
 
 
-def test_quick_start_has_exactly_two_commands():
+VENV = "python3 -m venv .venv && . .venv/bin/activate && "
+
+
+def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second():
     text = README.read_text()
     quick = text.split("## Quick start", 1)[1].split("## What it does", 1)[0]
     commands = re.findall(r"```sh\n(.*?)\n```", quick, re.S)
-    assert commands == ["pip install -e . && geomap build", "pip install -e '.[test]' && pytest"]
+    assert commands == [
+        VENV + "pip install -e . && geomap build",
+        VENV + "pip install -e '.[test]' && pytest",
+    ]
+    ci = (README.parent / ".ci" / "run").read_text().splitlines()
+    assert ci[-1] == commands[1]
+
+
+def test_readme_gives_the_number_of_tests_pytest_collects():
+    said = int(re.search(r"runs the whole suite \((\d+) tests", README.read_text()).group(1))
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=README.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    count = int(re.search(r"(\d+) tests? collected", collected).group(1))
+    assert said == count, f"README says {said} tests, pytest collects {count}"
