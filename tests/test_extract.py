@@ -540,3 +540,30 @@ def test_a_date_the_sentence_does_not_name_lowers_the_confidence(run):
     events = run("The SDF captured Hajin. ISIS retook Sousa later that month.").events
     sousa = [e for e in events if e.place_id == "al_susah"]
     assert sousa and all(e.confidence < 0.6 for e in sousa)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Sousa is in one of the last pockets of territory held by ISIS.",
+            ("al_susah", "held", "ISIS"),
+        ),
+        ("SDF fighters were forced to withdraw from Sousa.", ("al_susah", "withdrew", "ISIS")),
+        (
+            "Weapons were left by the SDF when they withdrew from Sousa.",
+            ("al_susah", "withdrew", "ISIS"),
+        ),
+        (
+            "The militants are besieged in a tiny enclave in Baghouz.",
+            ("baghuz_fawqani", "besieged", "ISIS"),
+        ),
+    ],
+)
+def test_pronouns_pockets_and_forced_withdrawals(facts, text, expected):
+    assert expected in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_taking_advantage_is_not_taking_a_place(facts):
+    text = "The SDF fought to retake Sousa, where the militants took advantage of the fog."
+    assert [f for f in facts(text) if f[1] == "captured"] == []

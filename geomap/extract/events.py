@@ -622,6 +622,8 @@ SCENE_KINDS = ("contested", "surrendered", "besieged")
 def find_target(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, end: int):
     """The place group a trigger (tokens start..end) governs, or None."""
     target = None
+    if end < len(sentence.tokens) and sentence.has("not_object", ctx, end, end + 1):
+        return None  # 'took advantage of', 'took part in': not the place's fate
     if rule.place in ("after", "either"):
         target = _target_after(sentence, ctx, start, end)
         if target is None and rule.voice in ("active", "nominal", "noun", "held_in"):
@@ -708,6 +710,10 @@ def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
     speaker = _speaker(sentence, ctx, start)
     if speaker is not None:
         return speaker
+    pronoun = [j for j in range(max(0, start - 3), start) if sentence.tokens[j].lower in PRONOUNS]
+    if pronoun:  # '... were left by the SDF when they withdrew from X'
+        earlier = [a for a in sentence.actors if a.end <= pronoun[-1]]
+        return earlier[-1] if earlier else None
     return candidates[0] if candidates else None
 
 
