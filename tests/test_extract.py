@@ -567,3 +567,17 @@ def test_pronouns_pockets_and_forced_withdrawals(facts, text, expected):
 def test_taking_advantage_is_not_taking_a_place(facts):
     text = "The SDF fought to retake Sousa, where the militants took advantage of the fog."
     assert [f for f in facts(text) if f[1] == "captured"] == []
+
+
+def test_a_date_that_is_a_name_is_not_a_date(facts):
+    assert facts("SDF fighters captured Hajin near the 17 July bridge.") == [
+        ("hajin", "captured", "SDF", "2018-12-14")
+    ]
+
+
+def test_background_without_its_own_date_is_not_sure(run):
+    events = run("The SDF, which took Hajin, is now attacking Sousa on Friday.").events
+    hajin = [e for e in events if e.place_id == "hajin"]
+    assert hajin and all(e.confidence < 0.6 for e in hajin)
+    dated = run("The SDF, which took Hajin last week, is now attacking Sousa.").events
+    assert any(e.place_id == "hajin" and e.confidence >= 0.6 for e in dated)

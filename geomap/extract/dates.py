@@ -320,8 +320,8 @@ def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateMenti
         if taken.overlaps(m):
             continue
         mention = _resolve(kind, m, text, published, offset)
-        if mention is None:
-            continue
+        if mention is None or _NAMED_AFTER.match(text, m.end()):
+            continue  # 'the 17 July neighbourhood' is a name, not a date
         if kind in ("month_only", "year_only") and m.group("prep").lower() not in (
             "early",
             "late",
@@ -350,6 +350,14 @@ def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateMenti
         found.append(mention)
         taken.add(m)
     return sorted(found, key=lambda d: d.start)
+
+
+# Nouns that make a date before them part of a name ('the 17 July neighbourhood').
+_NAMED_AFTER = re.compile(
+    r"\s+(?:neighbou?rhood|district|quarter|street|square|avenue|bridge|hospital|mosque|"
+    r"school|camp|brigade|division|battalion|movement|revolution|stadium|park|road)s?\b",
+    re.I,
+)
 
 
 @lru_cache(maxsize=256)  # one shared value per day, not one per sentence

@@ -246,6 +246,7 @@ def read_sentence(
         a for a in actors if not covered & set(range(a.start, a.end)) or a.end in starts
     ]
     _split_at_new_subjects(tokens, clause_of, actors)
+    _close_relative_clauses(tokens, clause_of)
     for place in places:
         place.mention = _same_name_place(tokens, place, ctx)
     place_at = {i: p for p in places for i in range(p.start, p.end)}
@@ -267,6 +268,38 @@ def _split_at_new_subjects(tokens: list[Tok], clause_of: list[int], actors: list
         if j in starts and (i == 0 or tokens[i - 1].text == ","):
             for k in range(i, len(clause_of)):
                 clause_of[k] += 1
+
+
+def _clause_spans(sentence: _Sentence, span: Span) -> list[Span]:
+    """The sentence's clauses as spans of the body (from the tokens' clause numbers)."""
+    bounds: dict[int, list[int]] = {}
+    for tok, clause in zip(sentence.tokens, sentence.clause_of, strict=True):
+        low, high = bounds.setdefault(clause, [tok.start, tok.end])
+        bounds[clause] = [min(low, tok.start), max(high, tok.end)]
+    if not bounds:
+        return [span]
+    body_offset = span.start
+    spans = [
+        Span(low, high, span.text[low - body_offset : high - body_offset])
+        for _c, (low, high) in sorted(bounds.items())
+    ]
+    return spans
+
+
+def _close_relative_clauses(tokens: list[Tok], clause_of: list[int]) -> None:
+    """', which took X, is attacking Y': a comma after a relative clause resumes the main one."""
+    i = 0
+    while i < len(tokens):
+        if tokens[i].lower in ("which", "who") and i and tokens[i - 1].text == ",":
+            clause = clause_of[i]
+            j = i + 1
+            while j < len(tokens) and clause_of[j] == clause and tokens[j].text != ",":
+                j += 1
+            if j < len(tokens) and clause_of[j] == clause:
+                for k in range(j, len(clause_of)):
+                    clause_of[k] += 1
+            i = j
+        i += 1
 
 
 COMPASS = frozenset(
@@ -991,7 +1024,7 @@ def events_in_sentence(
         return []
     if dates is None:
         dates = find_dates(span.text, ctx.published, span.start)
-    clauses = split_clauses(span)
+    clauses = _clause_spans(sentence, span)
     exclusive = _exclusivity(sentence, ctx)
     events: list[Event] = []
     seen: dict[tuple[str, str, str], int] = {}  # (place, kind, date) -> index in events
@@ -1021,6 +1054,7 @@ def events_in_sentence(
         if claim is None:
             continue
         claim.confidence += _confidence_adjustment(sentence, ctx, target, m.start)
+        claim.confidence -= _background(sentence, ctx, m.start, dates)
         if agent and claim.kind in ("captured", "contested", "besieged") and agent == claim.actor:
             ctx.article_sides.attackers[agent] += 1
         for place in target.group:
@@ -1073,6 +1107,23 @@ def _share_holders(events: list[Event]) -> None:
         if event.kind in ("contested", "besieged") and not event.controller:
             event.controller = holders.get(event.place_id, "")
             event.event_id = event.make_id()
+
+
+BACKGROUND_OPENERS = frozenset("after following since before which who".split())
+
+
+def _background(sentence: _Sentence, ctx: _Context, start: int, dates: list[DateMention]) -> float:
+    """How much less sure an event told as background is: in an 'after ...', 'since ...' or
+    relative clause with no date of its own ('the SDF, which took X, is attacking Y';
+    'officials said on Sunday that 5,000 remained, after thousands fled'), the date of the
+    sentence is not the event's."""
+    clause = sentence.clause_of[start]
+    first = _clause_first(sentence, clause)
+    if clause == 0 or sentence.tokens[first].lower not in BACKGROUND_OPENERS:
+        return 0.0
+    members = [i for i, c in enumerate(sentence.clause_of) if c == clause]
+    low, high = sentence.tokens[members[0]].start, sentence.tokens[members[-1]].end
+    return 0.0 if any(low <= d.start < high for d in dates) else 0.3
 
 
 def _held_adjectives(sentence: _Sentence, ctx: _Context) -> list[tuple[str, int, int]]:
