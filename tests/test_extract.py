@@ -581,3 +581,32 @@ def test_background_without_its_own_date_is_not_sure(run):
     assert hajin and all(e.confidence < 0.6 for e in hajin)
     dated = run("The SDF, which took Hajin last week, is now attacking Sousa.").events
     assert any(e.place_id == "hajin" and e.confidence >= 0.6 for e in dated)
+
+
+def test_a_run_on_sentence_costs_in_proportion_to_its_length(gazetteer, profile):
+    """A page with no full stop naming places over and over: four times the text takes about
+    four times the work (compared in one run, so the machine's speed does not matter)."""
+    import time
+
+    clause = "SDF fighters captured Hajin and ISIS held Sousa near Baghouz, "
+
+    def seconds(repeats: int) -> float:
+        body = clause * repeats + "the end."
+        article = Article(name="t.txt", published=FRI, body=body, outlet="Test")
+        started = time.perf_counter()
+        extract_article(article, gazetteer, profile=profile)
+        return time.perf_counter() - started
+
+    seconds(50)  # warm the caches
+    small, large = min(seconds(200) for _ in range(2)), min(seconds(800) for _ in range(2))
+    assert large < 8 * small, (small, large)
+
+
+def test_a_run_on_sentence_is_read_in_bounded_pieces():
+    from geomap.extract.text import MAX_SENTENCE_CHARS, Span, split_sentences
+
+    body = "Fighting raged in Hajin, " * 2000
+    spans = split_sentences(body)
+    assert len(spans) > 1 and all(len(s.text) <= MAX_SENTENCE_CHARS for s in spans)
+    assert all(body[s.start : s.end] == s.text for s in spans)
+    assert isinstance(spans[0], Span)

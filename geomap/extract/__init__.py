@@ -33,6 +33,15 @@ _KIND_WORDS = {
     "enclave": ("town", "village"),
 }
 _GENERIC = Profile()
+_FINDERS: dict[int, tuple[Profile, SideFinder]] = {}
+
+
+def _side_finder(profile: Profile) -> SideFinder:
+    """The profile's compiled side words (compiled once per profile object)."""
+    kept = _FINDERS.get(id(profile))
+    if kept is None or kept[0] is not profile:
+        kept = _FINDERS[id(profile)] = (profile, SideFinder.of(profile, profile.language))
+    return kept[1]
 
 
 @dataclass
@@ -54,7 +63,7 @@ class Extractor:
         self.gazetteer = gazetteer
         self.profile = profile or _GENERIC
         self.finder = MentionFinder(gazetteer)
-        self.sides = SideFinder.of(self.profile, self.profile.language)
+        self.sides = _side_finder(self.profile)
         self.unknown_names = unknown_names
 
     def __call__(self, article: Article) -> ArticleExtraction:
@@ -86,7 +95,7 @@ def extract_article(
     finder = finder or MentionFinder(gazetteer)
     profile = profile or _GENERIC
     rules = load_rules(profile.language)
-    sides = sides or SideFinder.of(profile, profile.language)
+    sides = sides or _side_finder(profile)
     body = article.body
     sentences = split_sentences(body)
     tokens = [tokens_of(sentence, rules.language) for sentence in sentences]

@@ -64,6 +64,8 @@ class Rules:
     triggers: tuple[TriggerRule, ...]
     trigger_matcher: Matcher
     cue: dict
+    cue_names: tuple[str, ...]  # the cue class of each rule of cue_matcher
+    cue_matcher: Matcher  # every cue class in one matcher: one pass per sentence
     anaphors: dict[str, tuple[str, ...]]
     determiners: frozenset[str]
     object_words: frozenset[str]
@@ -86,6 +88,8 @@ def load_rules(language: str = "en") -> Rules:
         triggers=triggers,
         trigger_matcher=matcher,
         cue=cue_lists,
+        cue_names=tuple(raw_cues),
+        cue_matcher=Matcher([table["patterns"] for table in raw_cues.values()], language),
         anaphors={k: tuple(v) for k, v in anaphor_data["anaphors"].items()},
         determiners=frozenset(anaphor_data["determiners"]["patterns"]),
         object_words=_single_words(raw_cues["object"]["patterns"]),
@@ -211,15 +215,34 @@ class _Sentence:
     actors: list[ActorRef]
     place_at: dict[int, PlaceRef]  # token -> place covering it
     matches: list = field(default_factory=list)  # the trigger matches
+    cue_spans: dict = field(default_factory=dict)  # cue class -> its (start, end) spans
     groups: list = field(default_factory=list)  # coordinated target places
 
+    def cues(self, name: str, ctx: _Context) -> list[tuple[int, int]]:
+        """Every (start, end) of a cue of class ``name`` in the sentence (found once)."""
+        if not self.cue_spans:
+            spans: dict[str, set[tuple[int, int]]] = {n: set() for n in ctx.rules.cue_names}
+            for m in ctx.rules.cue_matcher.all(self.tokens):
+                spans[ctx.rules.cue_names[m.rule]].add((m.start, m.end))
+            self.cue_spans = {n: sorted(found) for n, found in spans.items()}
+        return self.cue_spans[name]
+
+    def cue_at(self, name: str, ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
+        """The cues of class ``name`` lying inside tokens[start:end]."""
+        low = max(0, start)
+        return [(s, e) for s, e in self.cues(name, ctx) if s >= low and e <= end]
+
     def has(self, name: str, ctx: _Context, start: int, end: int) -> bool:
-        return bool(ctx.rules.cue[name].at(self.tokens, max(0, start), end))
+        return bool(self.cue_at(name, ctx, start, end))
 
     def cue_ending_at(self, name: str, ctx: _Context, end: int, reach: int = 6) -> bool:
         """A cue of class ``name`` ends right before token ``end``."""
-        found = ctx.rules.cue[name].at(self.tokens, max(0, end - reach), end)
-        return any(m.end == end for m in found)
+        return any(e == end and s >= end - reach for s, e in self.cues(name, ctx))
+
+    def cue_starting_at(self, name: str, ctx: _Context, start: int, reach: int = 3) -> int:
+        """The end of the longest cue of class ``name`` that starts at token ``start``."""
+        ends = [e for s, e in self.cues(name, ctx) if s == start and e - s <= reach]
+        return max(ends, default=-1)
 
 
 def read_sentence(
@@ -445,13 +468,8 @@ def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _
                 return _enumerated(sentence, place.end, False)
             partial = partial or _possessive_partial(sentence, ctx, place)
             after = _group_of(sentence, place)[-1].end
-            partial = partial or bool(
-                [
-                    m
-                    for m in ctx.rules.cue["partial"].at(tokens, after, after + 2)
-                    if m.start == after
-                ]
-            )  # 'the Alba hospital': a part of the place
+            # 'the Alba hospital': a part of the place
+            partial = partial or sentence.cue_starting_at("partial", ctx, after, 2) > 0
             return _Target(_group_of(sentence, place), False, partial, distance=i - end)
         tok = tokens[i]
         if tok.text in QUOTES:
@@ -459,12 +477,11 @@ def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _
             continue
         if i == end and sentence.has("not_object", ctx, i, i + 1):
             return None
-        if sentence.has("partial", ctx, i, min(len(tokens), i + 3)):
-            m = ctx.rules.cue["partial"].at(tokens, i, min(len(tokens), i + 3))
-            if m and m[0].start == i:
-                partial = True
-                i = m[0].end
-                continue
+        partial_end = sentence.cue_starting_at("partial", ctx, i)
+        if partial_end > 0:
+            partial = True
+            i = partial_end
+            continue
         if anaphor is None and ctx.rules.anaphors.get(tok.lemma):
             anaphor = _anaphor(sentence, ctx, i, start)
         if _actor_adjective(sentence, ctx, i):
@@ -759,10 +776,10 @@ def _speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
     tokens = sentence.tokens
     for j in range(start - 1, max(-1, start - 8), -1):
         if tokens[j].lower in PRONOUNS:
-            said = ctx.rules.cue["attribution"].at(tokens, max(0, j - 5), j)
+            said = sentence.cue_at("attribution", ctx, j - 5, j)
             if not said:
                 return None
-            before = [a for a in sentence.actors if a.end <= said[-1].start]
+            before = [a for a in sentence.actors if a.end <= said[-1][0]]
             return before[-1] if before else None
     return None
 

@@ -149,27 +149,38 @@ class Matcher:
         self._by_lemma: dict[str, list[int]] = {}
         self._by_form: dict[str, list[int]] = {}
         self._by_cased: dict[str, list[int]] = {}
-        self._always: list[int] = []
+        self._seen: dict[tuple[str, str], tuple[int, ...]] = {}
         for n, (_rule, slots) in enumerate(self.patterns):
-            first = slots[0]
-            if first.optional:
-                self._always.append(n)
-                continue
-            for value in first.lemmas:
-                self._by_lemma.setdefault(value, []).append(n)
-            for value in first.forms:
-                self._by_form.setdefault(value, []).append(n)
-            for value in first.cased:
-                self._by_cased.setdefault(value, []).append(n)
+            # a match begins at its first word that is there: an optional word or the first
+            # required one; the pattern is filed under each (never tried at every token)
+            for slot in slots:
+                if slot.gap:
+                    continue
+                for value in slot.lemmas:
+                    self._by_lemma.setdefault(value, []).append(n)
+                for value in slot.forms:
+                    self._by_form.setdefault(value, []).append(n)
+                for value in slot.cased:
+                    self._by_cased.setdefault(value, []).append(n)
+                if not slot.optional:
+                    break
 
-    def _candidates(self, tok: Tok) -> list[int]:
-        cased = tok.text[:-2] if tok.text[-2:] in ("'s", "’s") else tok.text
-        found = (
-            self._by_lemma.get(tok.lemma, [])
-            + self._by_form.get(tok.lower, [])
-            + self._by_cased.get(cased, [])
-        )
-        return sorted(set(found + self._always))
+    def _candidates(self, tok: Tok) -> tuple[int, ...]:
+        """The patterns whose first word may be this token (remembered per word)."""
+        key = (tok.text, tok.lemma)
+        found = self._seen.get(key)
+        if found is None:
+            cased = tok.text[:-2] if tok.text[-2:] in ("'s", "’s") else tok.text
+            found = tuple(
+                sorted(
+                    set(self._by_lemma.get(tok.lemma, ()))
+                    | set(self._by_form.get(tok.lower, ()))
+                    | set(self._by_cased.get(cased, ()))
+                )
+            )
+            if len(self._seen) < 200_000:
+                self._seen[key] = found
+        return found
 
     def all(self, tokens: list[Tok]) -> Iterator[Match]:
         """Every (rule, start, end), the longest match of each pattern at each start."""

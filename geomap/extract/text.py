@@ -71,7 +71,30 @@ def split_sentences(body: str) -> list[Span]:
     return spans
 
 
+# The longest piece of text read as one sentence. A run-on sentence (a page with no full
+# stops, a list of hundreds of names) is cut into pieces of at most this many characters, at
+# a clause mark or a space, so that the work on each sentence is bounded and the whole
+# extraction stays linear in the text. News sentences are far shorter (a few hundred).
+MAX_SENTENCE_CHARS = 1500
+_CUT = re.compile(r"[;,:]\s|\s")
+
+
 def _add(spans: list[Span], line: str, start: int, end: int, offset: int) -> None:
+    while end - start > MAX_SENTENCE_CHARS:
+        window = line[start : start + MAX_SENTENCE_CHARS]
+        cuts = [m.end() for m in _CUT.finditer(window, MAX_SENTENCE_CHARS // 2)]
+        clause_cuts = [m.end() for m in re.finditer(r"[;,:]\s", window[MAX_SENTENCE_CHARS // 2 :])]
+        cut = (
+            MAX_SENTENCE_CHARS // 2 + clause_cuts[-1]
+            if clause_cuts
+            else (cuts[-1] if cuts else MAX_SENTENCE_CHARS)
+        )
+        _add_piece(spans, line, start, start + cut, offset)
+        start += cut
+    _add_piece(spans, line, start, end, offset)
+
+
+def _add_piece(spans: list[Span], line: str, start: int, end: int, offset: int) -> None:
     piece = line[start:end]
     stripped = piece.strip()
     if not stripped:
