@@ -761,7 +761,7 @@ def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
     if speaker is not None:
         return speaker
     pronoun = [j for j in range(max(0, start - 3), start) if sentence.tokens[j].lower in PRONOUNS]
-    if pronoun:  # '... were left by the SDF when they withdrew from X'
+    if pronoun:  # '... were left by the army when they withdrew from X'
         earlier = [a for a in sentence.actors if a.end <= pronoun[-1]]
         return earlier[-1] if earlier else None
     return candidates[0] if candidates else None
@@ -1131,7 +1131,7 @@ BACKGROUND_OPENERS = frozenset("after following since before which who".split())
 
 def _background(sentence: _Sentence, ctx: _Context, start: int, dates: list[DateMention]) -> float:
     """How much less sure an event told as background is: in an 'after ...', 'since ...' or
-    relative clause with no date of its own ('the SDF, which took X, is attacking Y';
+    relative clause with no date of its own ('the army, which took X, is attacking Y';
     'officials said on Sunday that 5,000 remained, after thousands fled'), the date of the
     sentence is not the event's."""
     clause = sentence.clause_of[start]
