@@ -610,3 +610,13 @@ def test_a_run_on_sentence_is_read_in_bounded_pieces():
     assert len(spans) > 1 and all(len(s.text) <= MAX_SENTENCE_CHARS for s in spans)
     assert all(body[s.start : s.end] == s.text for s in spans)
     assert isinstance(spans[0], Span)
+
+
+def test_a_region_before_town_is_where_the_town_is(facts):
+    assert _places(facts, "Kurdish-led forces seized a Deir ez-Zor province town on Friday.") == []
+
+
+def test_days_back_is_a_date(facts):
+    assert facts("Hajin fell to the SDF three days back.") == [
+        ("hajin", "captured", "SDF", "2018-12-11")
+    ]

@@ -130,7 +130,10 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("tomorrow", re.compile(r"\btomorrow\b", re.I)),
-    ("ago", re.compile(rf"\b{_NUM}\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
+    (
+        "ago",
+        re.compile(rf"\b{_NUM}\s+(?P<unit>day|week|month|year)s?\s+(?:ago|back|earlier)\b", re.I),
+    ),
     ("rel_week", re.compile(r"\b(?P<which>last|this|earlier this|past|previous)\s+week\b", re.I)),
     ("rel_month", re.compile(r"\b(?P<which>last|this|earlier this|previous)\s+month\b", re.I)),
     ("rel_year", re.compile(r"\b(?P<which>last|this|earlier this|previous)\s+year\b", re.I)),

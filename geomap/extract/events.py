@@ -390,6 +390,10 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
             place.locator = True
         elif gap == [","] and kind == "region":
             place.locator = True
+    for place in sentence.places:  # 'Tigray town', 'a Donetsk village': a town in the region
+        nxt = sentence.tokens[place.end].lower if place.end < len(sentence.tokens) else ""
+        if nxt in HEAD_NOUNS and ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
+            place.locator = True
 
 
 def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
@@ -434,8 +438,11 @@ def _anaphor(sentence: _Sentence, ctx: _Context, i: int, end_before: int) -> Pla
         return None  # 'the town' refers back; 'the last town held by X' describes
     if sentence.cue_ending_at("locator", ctx, j):
         return None  # 'south of the city': a reference point, not the place
-    earlier = [p.mention for p in sentence.places if p.end <= end_before]
-    for mention in reversed(ctx.recent + earlier):
+    before = [p for p in sentence.places if p.end <= end_before]
+    earlier = [p.mention for p in before if p.locator] + [
+        p.mention for p in before if not p.locator
+    ]
+    for mention in reversed(ctx.recent + earlier):  # a named target first, a reference point last
         if ctx.gazetteer.by_id[mention.place_id].kind in kinds:
             return mention
     return None
