@@ -620,3 +620,24 @@ def test_days_back_is_a_date(facts):
     assert facts("Hajin fell to the SDF three days back.") == [
         ("hajin", "captured", "SDF", "2018-12-11")
     ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "The SDF seized the Deir ez-Zor province capital Deir ez-Zor on Friday.",
+            ("deir_ez_zor", "captured", "SDF"),
+        ),
+        ("The SDF is now fully in control of Hajin.", ("hajin", "held", "SDF")),
+        (
+            "ISIS fighters are making their last stand in Baghouz.",
+            ("baghuz_fawqani", "contested", "ISIS"),
+        ),
+        ("The SDF recaptured the regional capital Hajin from ISIS.", ("hajin", "captured", "SDF")),
+    ],
+)
+def test_capitals_full_control_and_last_stands(facts, text, expected):
+    found = [(p, k, c) for p, k, c, _d in facts(text)]
+    assert expected in found
+    assert not [f for f in found if f[0] == "deir_ez_zor_province" and f[1] == "captured"]

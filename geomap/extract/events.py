@@ -150,6 +150,7 @@ class PlaceRef:
     start: int  # tokens
     end: int
     locator: bool = False
+    modifier: bool = False  # a region naming where a town is: 'the Tigray regional capital'
 
 
 @dataclass
@@ -390,10 +391,12 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
             place.locator = True
         elif gap == [","] and kind == "region":
             place.locator = True
-    for place in sentence.places:  # 'Tigray town', 'a Donetsk village': a town in the region
-        nxt = sentence.tokens[place.end].lower if place.end < len(sentence.tokens) else ""
-        if nxt in HEAD_NOUNS and ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
-            place.locator = True
+    for place in sentence.places:  # 'Tigray town', 'the Tigray regional capital X'
+        following = [t.lower for t in sentence.tokens[place.end : place.end + 3]]
+        head = next((n for n, w in enumerate(following) if w in HEAD_NOUNS), None)
+        if head is not None and ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
+            if all(w in ctx.rules.object_words for w in following[:head]):
+                place.locator = place.modifier = True
 
 
 def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
@@ -466,6 +469,9 @@ def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _
     while i < len(tokens) and i - end <= MAX_REACH:
         place = sentence.place_at.get(i)
         if place is not None:
+            if place.modifier:
+                i = place.end  # 'the Tigray regional capital X': read on to the town
+                continue
             if place.locator and i > end:  # 'withdrew from X': the trigger's own preposition
                 if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
                     return _enumerated(sentence, i + 1, False)  # 'villages near X: A, B'
@@ -515,7 +521,7 @@ def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _
 
 
 HEAD_NOUNS = frozenset(
-    "enclave pocket stronghold bastion redoubt holdout town city village territory".split()
+    "enclave pocket stronghold bastion redoubt holdout town city village territory capital".split()
 )
 PLURAL_PLACES = frozenset(
     "villages towns cities settlements localities hamlets communities areas".split()
