@@ -30,6 +30,7 @@ from geomap.evaluate import (
     confidence_lines,
     confidence_table,
     confusion_lines,
+    detail_lines,
     read_gold,
     score,
     table_lines,
@@ -106,33 +107,6 @@ def row_of(label: str, split: str, articles: int, scores: Scores) -> list[object
         f"{scores.precision:.3f} ({scores.claims_correct}/{scores.claims_total})",
         f"{len(scores.distractors_triggered)}/{scores.distractors_total}",
     ]
-
-
-def details(scores: Scores) -> list[str]:
-    """The lists behind the counts: misses, unmatched claims, wrong holders, distractors."""
-    lines = [f"  {line}" for line in confusion_lines(scores)]
-    for row in scores.missed_core:
-        lines.append(
-            f"  missed core line {row['line']}: {row['article']} {row['kind']} {row['place']} "
-            f"{row['date']}: {row['sentence']}"
-        )
-    for row in scores.unmatched_claims:
-        lines.append(
-            f"  unmatched claim: {row['article']} {row['kind']} {row['place']} {row['date']} "
-            f"({row['controller'] or 'no holder'}): {row['evidence']}"
-        )
-    for row in scores.wrong_holder:
-        lines.append(
-            f"  wrong holder: {row['article']} {row['kind']} {row['place']} {row['date']} held "
-            f"by {row['controller'] or '(none)'}, gold line {row['gold_line']} says "
-            f"{row['gold']}: {row['evidence']}"
-        )
-    for row in scores.distractors_triggered:
-        lines.append(
-            f"  TRIGGERED line {row['line']}: {row['article']} {row['kind']} {row['place']}: "
-            f"{row['sentence']}"
-        )
-    return lines
 
 
 def withheld(scores: dict) -> dict:
@@ -268,7 +242,11 @@ def main(argv: list[str] | None = None) -> int:
                     "(-v --split test --i-know-this-is-the-test-split shows them)"
                 )
                 continue
-            print("\n".join(details(run.scores)))
+            print(
+                "\n".join(
+                    ["  " + line for line in confusion_lines(run.scores)] + detail_lines(run.scores)
+                )
+            )
     if args.calibration:
         print(f"\ncalibration ({args.split}):")
         print("\n".join(f"  {line}" for line in confidence_lines(calibration)))

@@ -431,7 +431,7 @@ def evaluate(gold, data_dir, lenient, min_confidence, as_json, verbose):
     the same holder afterwards (not checked for `contested` rows, nor where the gold
     controller is empty); --lenient leaves the holder out.
     """
-    from geomap.evaluate import article_lines, confusion_lines, read_gold, score
+    from geomap.evaluate import article_lines, confusion_lines, detail_lines, read_gold, score
 
     result = pipeline.extract(data_dir, None)
     rows = read_gold(gold, result.timeline.gazetteer)
@@ -472,22 +472,9 @@ def evaluate(gold, data_dir, lenient, min_confidence, as_json, verbose):
         click.echo(f"  {line}")
     if verbose:
         click.echo("")
-        for row in scores.missed_core:
-            click.echo(
-                f"  missed core line {row['line']}: {row['kind']} {row['place']} "
-                f"{row['date']}: {row['sentence']}"
-            )
-        for row in scores.unmatched_claims:
-            click.echo(
-                f"  unmatched claim: {row['article']} {row['kind']} {row['place']} "
-                f"{row['date']}: {row['evidence']}"
-            )
-        for row in scores.wrong_holder:
-            click.echo(
-                f"  wrong holder: {row['article']} {row['kind']} {row['place']} {row['date']} "
-                f"held by {row['controller'] or '(none)'}, gold line {row['gold_line']} says "
-                f"{row['gold']}: {row['evidence']}"
-            )
+        for line in detail_lines(scores):
+            if not line.startswith("  TRIGGERED"):  # printed above
+                click.echo(line)
 
 
 @main.command()

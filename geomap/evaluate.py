@@ -514,6 +514,33 @@ def article_lines(scores: Scores) -> list[str]:
     return table_lines(["article", "core found", "claims correct", "distractors"], rows)
 
 
+def detail_lines(scores: Scores) -> list[str]:
+    """The lists behind the counts: misses, unmatched claims, wrong holders, distractors."""
+    lines = []
+    for row in scores.missed_core:
+        lines.append(
+            f"  missed core line {row['line']}: {row['article']} {row['kind']} {row['place']} "
+            f"{row['date']}: {row['sentence']}"
+        )
+    for row in scores.unmatched_claims:
+        lines.append(
+            f"  unmatched claim: {row['article']} {row['kind']} {row['place']} {row['date']} "
+            f"({row['controller'] or 'no holder'}): {row['evidence']}"
+        )
+    for row in scores.wrong_holder:
+        lines.append(
+            f"  wrong holder: {row['article']} {row['kind']} {row['place']} {row['date']} held "
+            f"by {row['controller'] or '(none)'}, gold line {row['gold_line']} says "
+            f"{row['gold']}: {row['evidence']}"
+        )
+    for row in scores.distractors_triggered:
+        lines.append(
+            f"  TRIGGERED line {row['line']}: {row['article']} {row['kind']} {row['place']}: "
+            f"{row['sentence']}"
+        )
+    return lines
+
+
 def confidence_lines(table: ConfidenceTable) -> list[str]:
     """The calibration table: each bin, and everything at or above its lower edge."""
 
