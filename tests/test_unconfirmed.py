@@ -180,3 +180,86 @@ def test_the_page_lists_an_unconfirmed_claim_apart_from_the_states(weak_and_stro
     (sentence,) = column(data, "u_sentence")
     assert data["str"][sentence] == "They took al_susah."
     assert data["meta"]["minConfidence"] == MIN_CONFIDENCE
+
+
+# --- the command line -------------------------------------------------------------------
+
+SMALL_EVENTS = (
+    "date,date_precision,place_id,kind,actor,controller,article,evidence,confidence\n"
+    "2019-01-06,day,al_shaafah,captured,SDF,SDF,a.txt,They took al-Shaafah.,0.9\n"
+    "2019-01-07,day,al_susah,captured,SDF,SDF,b.txt,Some say al-Susah fell.,0.3\n"
+)
+
+
+@pytest.mark.parametrize("command", ["build", "extract", "events", "export", "snapshot"])
+def test_every_drawing_command_takes_min_confidence_with_its_default(cli, command):
+    result = cli(command, "--help")
+    assert "--min-confidence" in result.output and f"default: {MIN_CONFIDENCE}" in result.output
+    assert cli(command, "--min-confidence", "1.5").exit_code == 2
+
+
+def test_build_counts_the_unconfirmed_claims_and_zero_draws_them_all(cli, tmp_path):
+    default = json.loads(cli("build", "--data", DATA, "--out", tmp_path / "a", "--json").output)
+    every = cli("build", "--data", DATA, "--out", tmp_path / "b", "--min-confidence", 0, "--json")
+    every = json.loads(every.output)
+    assert default["unconfirmed"] > 0 and every["unconfirmed"] == 0
+    assert page_data(tmp_path / "a" / "map.html")["meta"]["minConfidence"] == MIN_CONFIDENCE
+    assert page_data(tmp_path / "b" / "map.html")["meta"]["minConfidence"] == 0
+    text = cli("build", "--data", DATA, "--out", tmp_path / "c").output
+    assert f"{default['unconfirmed']} unconfirmed" in text
+
+
+def test_build_from_events_applies_the_threshold(cli, tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_text(SMALL_EVENTS, encoding="utf-8")
+    for option, unconfirmed in (("0.6", [1]), ("0.2", [0])):
+        out = tmp_path / option
+        args = ["--data", DATA, "--events", events, "--out", out, "--min-confidence", option]
+        result = cli("build", *args, "--no-areas", "--json")
+        assert result.exit_code == 0, result.output
+        data = page_data(out / "map.html")
+        index = [row[0] for row in data["places"]].index
+        assert [column(data, "u_count")[index("al_susah")]] == unconfirmed
+        assert column(data, "s_count")[index("al_susah")] == 1 - unconfirmed[0]
+
+
+def test_extract_writes_every_event_and_counts_the_unconfirmed(cli, tmp_path):
+    result = cli("extract", "--data", DATA, "--out", tmp_path, "--json")
+    summary = json.loads(result.output)
+    with (tmp_path / "events.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == summary["events"] and summary["unconfirmed"] > 0
+    below = [
+        r for r in rows if float(r["confidence"]) < MIN_CONFIDENCE and r["inferred"] == "false"
+    ]
+    assert len(below) == summary["unconfirmed"]
+
+
+def test_events_marks_the_unconfirmed_claims(cli):
+    table = cli("events", "--data", DATA, "--place", "Hajin").output
+    marked = [line for line in table.splitlines() if line.endswith("(unconfirmed)")]
+    assert marked and all("0.5" in line or "0.4" in line for line in marked)
+    assert "unconfirmed: below confidence 0.6)" in table
+    rows = json.loads(cli("events", "--data", DATA, "--json").output)
+    assert {type(r["unconfirmed"]) for r in rows} == {bool}
+    assert [r["confidence"] for r in rows if r["unconfirmed"]] and all(
+        float(r["confidence"]) < MIN_CONFIDENCE for r in rows if r["unconfirmed"]
+    )
+    every = json.loads(cli("events", "--data", DATA, "--json", "--min-confidence", 0).output)
+    assert not any(r["unconfirmed"] for r in every)
+
+
+def test_export_and_snapshot_take_the_threshold(cli, tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_text(SMALL_EVENTS, encoding="utf-8")
+    for option, places in (("0.6", {"al_shaafah"}), ("0", {"al_shaafah", "al_susah"})):
+        out = tmp_path / option
+        args = ["--data", DATA, "--events", events, "--out", out, "--min-confidence", option]
+        result = cli("export", *args, "-q")
+        assert result.exit_code == 0, result.output
+        with (out / "control.csv").open(encoding="utf-8") as handle:
+            assert {r["place_id"] for r in csv.DictReader(handle)} == places
+    args = ["--data", DATA, "--events", events, "--out", tmp_path / "figures"]
+    result = cli("snapshot", *args, "--date", "2019-01-08", "--min-confidence", "0.5", "-q")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "figures" / "snapshot_2019-01-08.png").exists()
