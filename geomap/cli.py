@@ -88,6 +88,14 @@ _out_option = click.option(
     help=OUT_HELP,
 )
 _quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+_min_confidence_option = click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=MIN_CONFIDENCE,
+    show_default=True,
+    help="Claims below this confidence are unconfirmed: listed in popups and events.csv, "
+    "never coloured or used to infer (0: every claim counts).",
+)
 
 
 def _events_option(help_text: str):
@@ -200,6 +208,7 @@ def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
 @click.option(
     "--keep-going", is_flag=True, help="Skip unreadable articles and list them at the end."
 )
+@_min_confidence_option
 @_quiet_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
 @handles_errors
@@ -216,6 +225,7 @@ def build(
     height,
     jobs,
     keep_going,
+    min_confidence,
     quiet,
     as_json,
 ):
@@ -241,6 +251,7 @@ def build(
             jobs=jobs,
             keep_going=keep_going,
             progress=progress,
+            min_confidence=min_confidence,
         )
     finally:
         if bar:
@@ -271,8 +282,8 @@ def build(
         counts = _counts(result.extraction)
         click.echo(
             f"{counts['articles']} articles -> {counts['events']} events "
-            f"({counts['inferred']} inferred, {counts['conflicting']} in conflict), "
-            f"{counts['mentions']} mentions"
+            f"({counts['inferred']} inferred, {counts['conflicting']} in conflict, "
+            f"{counts['unconfirmed']} unconfirmed), {counts['mentions']} mentions"
         )
         for path in result.extraction.written:
             click.echo(f"wrote {path}")
@@ -286,10 +297,11 @@ def build(
 @click.option(
     "--keep-going", is_flag=True, help="Skip unreadable articles and list them at the end."
 )
+@_min_confidence_option
 @_quiet_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
 @handles_errors
-def extract(data_dir, out_dir, jobs, keep_going, quiet, as_json):
+def extract(data_dir, out_dir, jobs, keep_going, min_confidence, quiet, as_json):
     """Write output/events.csv, events.geojson and mentions.csv from the articles."""
     campaign = _campaign(data_dir, quiet)
     bar, progress = _progress(quiet or as_json, data_dir)
@@ -301,6 +313,7 @@ def extract(data_dir, out_dir, jobs, keep_going, quiet, as_json):
             keep_going=keep_going,
             progress=progress,
             campaign=campaign,
+            min_confidence=min_confidence,
         )
     finally:
         if bar:
@@ -314,8 +327,8 @@ def extract(data_dir, out_dir, jobs, keep_going, quiet, as_json):
     if not quiet:
         counts = _counts(result)
         click.echo(
-            f"{counts['articles']} articles -> {counts['events']} events, "
-            f"{counts['mentions']} mentions"
+            f"{counts['articles']} articles -> {counts['events']} events "
+            f"({counts['unconfirmed']} unconfirmed), {counts['mentions']} mentions"
         )
         for path in result.written:
             click.echo(f"wrote {path}")
@@ -329,11 +342,19 @@ def extract(data_dir, out_dir, jobs, keep_going, quiet, as_json):
     type=click.Choice(["captured", "held", "contested", "besieged", "withdrew", "surrendered"]),
     help="Only this kind.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON rows instead of a table.")
+@_min_confidence_option
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print JSON rows (events.csv's columns, and 'unconfirmed') instead of a table.",
+)
 @handles_errors
-def events(data_dir, place, kind, as_json):
-    """Print the merged events as a table (nothing is written)."""
-    result = pipeline.extract(data_dir, None, campaign=_campaign(data_dir))
+def events(data_dir, place, kind, min_confidence, as_json):
+    """Print the merged events as a table (nothing is written); unconfirmed claims are marked."""
+    result = pipeline.extract(
+        data_dir, None, campaign=_campaign(data_dir), min_confidence=min_confidence
+    )
     rows = result.events
     if place:
         found = result.timeline.gazetteer.lookup(place)
@@ -342,10 +363,12 @@ def events(data_dir, place, kind, as_json):
         rows = [e for e in rows if e.place_id == found.id]
     if kind:
         rows = [e for e in rows if e.kind == kind]
+    unconfirmed = {id(e) for e in result.timeline.unconfirmed}
     if as_json:
-        click.echo(json.dumps([e.as_row() for e in rows], ensure_ascii=False, indent=1))
+        listed = [{**e.as_row(), "unconfirmed": id(e) in unconfirmed} for e in rows]
+        click.echo(json.dumps(listed, ensure_ascii=False, indent=1))
         return
-    header = ("date", "place", "kind", "actor", "controller", "inf", "sources")
+    header = ("date", "place", "kind", "actor", "controller", "conf", "inf", "sources", "")
     table = [
         (
             e.date,
@@ -353,16 +376,23 @@ def events(data_dir, place, kind, as_json):
             e.kind,
             e.actor or "-",
             e.controller or "-",
+            f"{e.confidence:.2f}",
             "yes" if e.inferred else "",
             str(len(e.sources)),
+            "(unconfirmed)" if id(e) in unconfirmed else "",
         )
         for e in rows
     ]
-    widths = [max(len(str(r[i])) for r in [header, *table]) for i in range(len(header))]
-    click.echo("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    for row in table:
-        click.echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
-    click.echo(f"{len(table)} events")
+    _echo_table(header, table)
+    count = sum(id(e) in unconfirmed for e in rows)
+    click.echo(f"{len(table)} events ({count} unconfirmed: below confidence {min_confidence:g})")
+
+
+def _echo_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Columns padded to their widest cell, without trailing blanks."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 @main.command()
@@ -510,13 +540,20 @@ def check(data_dir, as_json):
 @_data_options
 @_out_option
 @_events_option("Export this events CSV instead of reading articles.")
+@_min_confidence_option
 @_quiet_option
 @handles_errors
-def export(data_dir, out_dir, events_file, quiet):
-    """Write campaign.gpkg (places, events, control, mentions) and the layers as GeoJSON/CSV."""
+def export(data_dir, out_dir, events_file, min_confidence, quiet):
+    """Write campaign.gpkg (places, events, control, mentions) and the layers as GeoJSON/CSV;
+    `control` comes from confirmed claims, `events` lists every claim with its confidence."""
     from geomap.exports import export_gis
 
-    result = pipeline.load_events(data_dir, events_file, campaign=_campaign(data_dir, quiet))
+    result = pipeline.load_events(
+        data_dir,
+        events_file,
+        campaign=_campaign(data_dir, quiet),
+        min_confidence=min_confidence,
+    )
     for path in export_gis(result.timeline, result.mentions, out_dir):
         if not quiet:
             click.echo(f"wrote {path}")
@@ -536,13 +573,19 @@ def export(data_dir, out_dir, events_file, quiet):
 @click.option("--grid", is_flag=True, help="All dates as small multiples in one figure.")
 @_events_option("Draw this events CSV instead of reading articles.")
 @click.option("--title", help="Figure title (default: the title in campaign.toml).")
+@_min_confidence_option
 @_quiet_option
 @handles_errors
-def snapshot(data_dir, dates, out_dir, grid, events_file, title, quiet):
-    """PNG and SVG maps of the state on each --date, for reports."""
+def snapshot(data_dir, dates, out_dir, grid, events_file, title, min_confidence, quiet):
+    """PNG and SVG maps of the state on each --date (from confirmed claims), for reports."""
     from geomap.snapshot import snapshot as draw
 
-    result = pipeline.load_events(data_dir, events_file, campaign=_campaign(data_dir, quiet))
+    result = pipeline.load_events(
+        data_dir,
+        events_file,
+        campaign=_campaign(data_dir, quiet),
+        min_confidence=min_confidence,
+    )
     paths = draw(
         result.timeline, result.articles, [d.date() for d in dates], out_dir, grid=grid, title=title
     )

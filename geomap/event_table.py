@@ -28,9 +28,16 @@ import pyarrow.csv as pacsv
 
 from geomap.campaign import Campaign, Profile
 from geomap.gazetteer import Gazetteer
-from geomap.mapping import MapColumns, actor_table, conflict_text, event_code, state_code
+from geomap.mapping import (
+    MapColumns,
+    UnconfirmedColumns,
+    actor_table,
+    conflict_text,
+    event_code,
+    state_code,
+)
 from geomap.periods import PRECISIONS, date_bounds
-from geomap.records import EVENT_COLUMNS, KINDS, MAX_EVENTS_BYTES, event_id
+from geomap.records import EVENT_COLUMNS, KINDS, MAX_EVENTS_BYTES, MIN_CONFIDENCE, event_id
 from geomap.timeline import STATUS_RANK
 
 if TYPE_CHECKING:
@@ -168,6 +175,60 @@ class EventTable:
     def conflicting(self) -> int:
         return int(pc.sum(pc.not_equal(self.text["conflicts"], "")).as_py() or 0)
 
+    # --- unconfirmed claims -------------------------------------------------------------
+
+    def confirmed(self, min_confidence: float = MIN_CONFIDENCE) -> np.ndarray:
+        """The rows that may colour the map (as :func:`geomap.timeline.confirmed`: inferred,
+        or at least ``min_confidence``; an events file holds no curated row)."""
+        return self.inferred | (self.confidence >= min_confidence)
+
+    def subset(self, rows: np.ndarray) -> EventTable:
+        """The table of the rows where ``rows`` (a boolean mask) is true, in file order."""
+        if rows.all():
+            return self
+        keep = pa.array(rows)
+        return EventTable(
+            gazetteer=self.gazetteer,
+            profile=self.profile,
+            n=int(rows.sum()),
+            text={name: pc.filter(values, keep) for name, values in self.text.items()},
+            place=self.place[rows],
+            kind=self.kind[rows],
+            precision=self.precision[rows],
+            actor=self.actor[rows],
+            controller=self.controller[rows],
+            day=self.day[rows],
+            date_code=self.date_code[rows],
+            confidence=self.confidence[rows],
+            inferred=self.inferred[rows],
+        )
+
+    def unconfirmed_columns(self) -> UnconfirmedColumns:
+        """Every row as an unconfirmed claim, each place's in timeline order (as
+        :meth:`UnconfirmedColumns.from_events` lists a row timeline's)."""
+        order = np.lexsort((self.timeline_rank, self.place))
+        has_claim = pc.not_equal(self.text["article"], "").to_numpy(zero_copy_only=False)
+        claimed = pa.array(order[has_claim[order]])
+        odd = np.flatnonzero(self.precision[order] != PRECISIONS.index("day"))
+        dates = pc.take(self.text["date"], pa.array(order[odd])).to_pylist() if len(odd) else []
+        return UnconfirmedColumns(
+            u_count=np.bincount(self.place, minlength=len(self.gazetteer)).astype(np.int64),
+            u_day=self.day[order],
+            u_code=event_code(
+                self.kind[order],
+                self.precision[order],
+                self.actor[order],
+                self.controller[order],
+                self.inferred[order],
+            ),
+            u_conf=np.floor(self.confidence[order] * 100 + 0.5).astype(np.int64),
+            u_claims=has_claim[order].astype(np.int64),
+            u_date=dict(zip(odd.tolist(), dates, strict=True)),
+            u_article=pc.take(self.text["article"], claimed),
+            u_evidence=pc.take(self.text["evidence"], claimed),
+            u_when=pc.take(self.text["date_text"], claimed),
+        )
+
     # --- the page -----------------------------------------------------------------------
 
     def days(self) -> tuple[dt.date, dt.date]:
@@ -236,9 +297,19 @@ class EventTable:
         np.maximum.at(last, codes, self.timeline_rank)
         return self.timeline_order[last[codes]]
 
-    def map_columns(self) -> MapColumns:
+    def map_columns(self, min_confidence: float = MIN_CONFIDENCE) -> MapColumns:
+        """The columns the page reads: the rows at or above ``min_confidence`` replayed, the
+        others as unconfirmed claims; the slider spans them all."""
+        mask = self.confirmed(min_confidence)
+        columns = self.subset(mask).replayed(*self.days())
+        if not mask.all():
+            columns.unconfirmed = self.subset(~mask).unconfirmed_columns()
+        columns.min_confidence = min_confidence
+        return columns
+
+    def replayed(self, first: dt.date, last_day: dt.date) -> MapColumns:
         """Replay every place's events (the rules of geomap.timeline.replay) into the
-        columns the page reads."""
+        columns the page reads, for a slider from ``first`` to ``last_day``."""
         order = self.replay_order()
         n = self.n
         place, day = self.place[order], self.day[order]
@@ -309,7 +380,6 @@ class EventTable:
         if len(odd_dates):
             dates = pc.take(self.text["date"], source[odd_dates]).to_pylist()
             e_date = dict(zip(odd_dates.tolist(), dates, strict=True))
-        first, last_day = self.days()
         return MapColumns(
             first=first,
             last=last_day,
@@ -425,7 +495,7 @@ def read_event_table(
     date_code = dates.indices.to_numpy().astype(np.int64)
     try:
         confidence = pc.cast(
-            pc.if_else(pc.equal(text["confidence"], ""), "0.5", text["confidence"]), pa.float64()
+            pc.if_else(pc.equal(text["confidence"], ""), "1", text["confidence"]), pa.float64()
         ).to_numpy()
         for k in ("evidence_start", "evidence_end"):  # checked as the row path does, not kept
             pc.cast(pc.if_else(pc.equal(text[k], ""), "-1", text[k]), pa.int64())

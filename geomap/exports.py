@@ -77,7 +77,8 @@ def _frames(timeline: Timeline, mentions: list[Mention]) -> dict[str, gpd.GeoDat
         geometry = [points[pid] for pid in table["place_id"]]
         return gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326")
 
-    events = frame([e.as_row() for e in timeline.events], EVENT_COLUMNS)
+    # every event, unconfirmed claims too; the control periods are the map's (confirmed only)
+    events = frame([e.as_row() for e in timeline.all_events], EVENT_COLUMNS)
     events["inferred"] = events["inferred"] == "true"
     events["confidence"] = events["confidence"].astype(float)
     control = frame(control_periods(timeline), CONTROL_COLUMNS)

@@ -29,11 +29,12 @@ from geomap.mapping import MapOptions, article_table, build_map, draws_areas, re
 from geomap.records import (
     EVENT_COLUMNS,
     MENTION_COLUMNS,
+    MIN_CONFIDENCE,
     Event,
     Mention,
     read_events_csv,
 )
-from geomap.timeline import Timeline, build_timeline
+from geomap.timeline import Timeline, build_timeline, split_confirmed
 
 if TYPE_CHECKING:
     from geomap.event_table import EventTable
@@ -128,17 +129,19 @@ class ExtractResult:
 
     @property
     def events(self) -> list[Event]:
-        return self.timeline.events
+        """Every event, unconfirmed claims too (the map is drawn from ``timeline.events``)."""
+        return self.timeline.all_events
 
     @property
     def gazetteer(self) -> Gazetteer:
         return self.timeline.gazetteer
 
     def counts(self) -> dict:
-        events = self.timeline.events
+        events = self.timeline.all_events
         return {
             "articles": len(self.articles),
             "events": len(events),
+            "unconfirmed": len(self.timeline.unconfirmed),
             "inferred": sum(e.inferred for e in events),
             "conflicting": sum(bool(e.conflicts) for e in events),
             "mentions": len(self.mentions),
@@ -151,6 +154,7 @@ class BulkResult:
 
     table: EventTable
     articles: list[dict]
+    unconfirmed: int = 0  # rows below the threshold: listed in popups, never drawn
     report: ReadReport = field(default_factory=ReadReport)
     mentions: list[Mention] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
@@ -164,6 +168,7 @@ class BulkResult:
         return {
             "articles": len(self.articles),
             "events": self.table.n,
+            "unconfirmed": self.unconfirmed,
             "inferred": int(self.table.inferred.sum()),
             "conflicting": self.table.conflicting(),
             "mentions": 0,
@@ -240,20 +245,25 @@ def extract(
     progress: Callable[[Article], None] | None = None,
     unknown_names: bool = False,
     campaign: Campaign | None = None,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> ExtractResult:
     """Read ``data/articles``, extract events and mentions, write ``output/events.csv``,
     ``output/events.geojson`` and ``output/mentions.csv`` (when ``out_dir`` is given).
 
     ``unknown_names``: also list the place-like names the gazetteer lacks (``geomap check``).
     ``campaign``: the data folder's profile and gazetteer, if already read.
+    ``min_confidence``: events below it (not curated) are unconfirmed claims: written to the
+    outputs, never drawn as a colour.
     """
     campaign = campaign or load_campaign(data_dir)
     with paused_gc():
-        return _extract(campaign, data_dir, out_dir, jobs, keep_going, progress, unknown_names)
+        return _extract(
+            campaign, data_dir, out_dir, jobs, keep_going, progress, unknown_names, min_confidence
+        )
 
 
 def _extract(
-    campaign, data_dir, out_dir, jobs, keep_going, progress, unknown_names
+    campaign, data_dir, out_dir, jobs, keep_going, progress, unknown_names, min_confidence
 ) -> ExtractResult:
     data_dir = Path(data_dir)
     gazetteer = campaign.gazetteer
@@ -291,6 +301,7 @@ def _extract(
         profile=campaign.profile,
         curated=curated,
         rejected=rejected,
+        min_confidence=min_confidence,
     )
     if timeline.unmatched_rejections:
         raise EventsFileError(
@@ -301,11 +312,11 @@ def _extract(
         )
     result = ExtractResult(
         timeline=timeline,
-        articles=article_table(articles, timeline.events),
+        articles=article_table(articles, timeline.all_events),
         mentions=mentions,
         report=report,
         unknown_names=unknown,
-        warnings=_unknown_sides(timeline.events, campaign.profile),
+        warnings=_unknown_sides(timeline.all_events, campaign.profile),
     )
     if out_dir is not None:
         result.written += write_event_outputs(timeline, mentions, Path(out_dir))
@@ -396,18 +407,25 @@ def _csv_lines(rows: Iterable[list[str]], columns: list[str]) -> Iterator[str]:
 
 
 def write_event_outputs(timeline: Timeline, mentions: list[Mention], out_dir: Path) -> list[Path]:
+    """events.csv and events.geojson (every event, unconfirmed claims too), mentions.csv."""
     events_csv, events_json, mentions_csv = (out_dir / name for name in EVENT_OUTPUTS)
+    events = timeline.all_events
     return [
-        atomic_write(events_csv, _csv_lines((e.as_list() for e in timeline.events), EVENT_COLUMNS)),
-        atomic_write(events_json, events_geojson(timeline.events, timeline.gazetteer)),
+        atomic_write(events_csv, _csv_lines((e.as_list() for e in events), EVENT_COLUMNS)),
+        atomic_write(events_json, events_geojson(events, timeline.gazetteer)),
         atomic_write(mentions_csv, _csv_lines((m.as_list() for m in mentions), MENTION_COLUMNS)),
     ]
 
 
 def read_events(
-    data_dir: str | Path, events_file: str | Path, *, campaign: Campaign | None = None
+    data_dir: str | Path,
+    events_file: str | Path,
+    *,
+    campaign: Campaign | None = None,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> ExtractResult:
-    """An events CSV (output format) as a timeline, without articles."""
+    """An events CSV (output format) as a timeline, without articles; rows below
+    ``min_confidence`` (not inferred) are its unconfirmed claims, as when it was written."""
     campaign = campaign or load_campaign(data_dir)
     gazetteer = campaign.gazetteer
     names = {p.id: p.name for p in gazetteer}
@@ -419,10 +437,14 @@ def read_events(
             file=events_file,
             hint="remove the reject rows, or put them in data/events.csv",
         )
+    in_order = sorted(events, key=lambda e: (e.first_day, e.place_id))
+    drawn, unconfirmed = split_confirmed(in_order, min_confidence)
     timeline = Timeline(
-        events=sorted(events, key=lambda e: (e.first_day, e.place_id)),
+        events=drawn,
         gazetteer=gazetteer,
         profile=campaign.profile,
+        unconfirmed=unconfirmed,
+        min_confidence=min_confidence,
     )
     return ExtractResult(
         timeline=timeline, articles=article_table([], events), mentions=[], report=ReadReport()
@@ -449,15 +471,25 @@ def build(
     keep_going: bool = False,
     progress: Callable[[Article], None] | None = None,
     campaign: Campaign | None = None,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> BuildResult:
     """Everything: extract, merge into a timeline, write the map and the event outputs.
 
     With ``events_file`` (an events CSV) no article is read and only ``map.html`` is
     written; large files are read as columns (:mod:`geomap.event_table`). ``campaign``:
-    the data folder's profile and gazetteer, if already read."""
+    the data folder's profile and gazetteer, if already read. ``min_confidence``: events
+    below it colour nothing; the popups list them as unconfirmed claims."""
     with paused_gc():
         result = _build(
-            data_dir, out_dir, events_file, options, jobs, keep_going, progress, campaign
+            data_dir,
+            out_dir,
+            events_file,
+            options,
+            jobs,
+            keep_going,
+            progress,
+            campaign,
+            min_confidence,
         )
     if events_file is not None:  # nothing but map.html was written
         source = Path(events_file).resolve()
@@ -477,17 +509,29 @@ def load_events(
     keep_going: bool = False,
     progress: Callable[[Article], None] | None = None,
     campaign: Campaign | None = None,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> ExtractResult:
     """The events of an events CSV when one is given, else of the articles (nothing written)."""
     if events_file is not None:
-        return read_events(data_dir, events_file, campaign=campaign)
+        return read_events(data_dir, events_file, campaign=campaign, min_confidence=min_confidence)
     return extract(
-        data_dir, None, jobs=jobs, keep_going=keep_going, progress=progress, campaign=campaign
+        data_dir,
+        None,
+        jobs=jobs,
+        keep_going=keep_going,
+        progress=progress,
+        campaign=campaign,
+        min_confidence=min_confidence,
     )
 
 
 def _build_bulk(
-    data_dir, out_dir: Path, events_file, options: MapOptions, campaign: Campaign | None
+    data_dir,
+    out_dir: Path,
+    events_file,
+    options: MapOptions,
+    campaign: Campaign | None,
+    min_confidence: float,
 ) -> tuple[BuildResult | None, Campaign]:
     """A large events CSV straight to columns (geomap.event_table); None when the file needs
     the row-by-row reader (which then reports its errors by line and field). The campaign is
@@ -503,10 +547,11 @@ def _build_bulk(
             return None, campaign  # the held area is computed (geopandas) from the row timeline
         try:
             table = read_event_table(events_file, campaign, parsed)
-            columns = table.map_columns()
+            columns = table.map_columns(min_confidence)
         except NotBulk:
             return None, campaign
-        result = BulkResult(table=table, articles=table.articles())
+        unconfirmed = int(table.n - table.confirmed(min_confidence).sum())
+        result = BulkResult(table=table, articles=table.articles(), unconfirmed=unconfirmed)
         page = render_map(
             columns, campaign.gazetteer, result.articles, [], options, profile=campaign.profile
         )
@@ -516,13 +561,15 @@ def _build_bulk(
 
 
 def _build(
-    data_dir, out_dir, events_file, options, jobs, keep_going, progress, campaign
+    data_dir, out_dir, events_file, options, jobs, keep_going, progress, campaign, min_confidence
 ) -> BuildResult:
     """Compute every output first, then write them: a failure leaves the old files as they were."""
     out_dir = Path(out_dir)
     options = options or MapOptions()
     if events_file is not None:
-        bulk, campaign = _build_bulk(data_dir, out_dir, events_file, options, campaign)
+        bulk, campaign = _build_bulk(
+            data_dir, out_dir, events_file, options, campaign, min_confidence
+        )
         if bulk is not None:
             return bulk
     extraction = load_events(
@@ -532,6 +579,7 @@ def _build(
         keep_going=keep_going,
         progress=progress,
         campaign=campaign,
+        min_confidence=min_confidence,
     )
     page = build_map(extraction.timeline, extraction.articles, extraction.mentions, options)
     if events_file is None:  # an events file is the input: it is not written back

@@ -309,7 +309,8 @@ def read_events_csv(
     indexes = [column.get(name, -1) for name in (*EVENT_COLUMNS, "curation")]
     events: list[Event] = []
     rejected: list[str] = []
-    default_confidence = 1.0 if curated else 0.5
+    # an empty confidence is a row a person wrote (geomap always writes one): it counts in full
+    default_confidence = 1.0
     checked_dates: set[tuple[str, str]] = set()
     for row in reader:
         line = reader.line_num

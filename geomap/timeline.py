@@ -20,6 +20,10 @@ the snapshots): a place's state on day *t* comes from its latest evidence on or 
 
 On one day, a completed change (captured, withdrew) outranks a status statement. Month- and
 year-precision evidence counts from the first day of its period and is marked approximate.
+
+Unconfirmed claims: an event below the confidence threshold (``MIN_CONFIDENCE`` unless told)
+that no analyst curated is kept aside (``Timeline.unconfirmed``): it is listed, never used to
+infer, to flag conflicts or to give a place its state.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from functools import cached_property
 
 from geomap.campaign import Profile, projected_crs
 from geomap.gazetteer import Gazetteer
-from geomap.records import Claim, Event
+from geomap.records import MIN_CONFIDENCE, Claim, Event
 
 CHANGE_KINDS = ("captured", "withdrew")
 DATE_CONFLICT_DAYS = 45
@@ -112,6 +116,23 @@ def sort_events(events: list[Event]) -> list[Event]:
         events,
         key=lambda e: (e.first_day, e.place_id, STATUS_RANK[e.kind], e.controller, e.event_id),
     )
+
+
+def confirmed(event: Event, min_confidence: float = MIN_CONFIDENCE) -> bool:
+    """Whether an event may colour the map: curated by an analyst, inferred (the timeline infers
+    only from confirmed events) or at least ``min_confidence``."""
+    return event.curated or event.inferred or event.confidence >= min_confidence
+
+
+def split_confirmed(
+    events: list[Event], min_confidence: float = MIN_CONFIDENCE
+) -> tuple[list[Event], list[Event]]:
+    """The events that may colour the map, and the unconfirmed claims (order kept)."""
+    kept: list[Event] = []
+    unconfirmed: list[Event] = []
+    for event in events:
+        (kept if confirmed(event, min_confidence) else unconfirmed).append(event)
+    return kept, unconfirmed
 
 
 def apply_curation(
@@ -376,13 +397,16 @@ def _link(a: Event, b: Event) -> None:
 
 @dataclass
 class Timeline:
-    """Every event, and for each place its states over time."""
+    """The events the map is drawn from, the unconfirmed claims beside them, and for each place
+    its states over time (from ``events`` only)."""
 
     events: list[Event]
     gazetteer: Gazetteer
     states: dict[str, list[State]] = field(default_factory=dict)
     unmatched_rejections: list[str] = field(default_factory=list)
     profile: Profile = field(default_factory=Profile)  # the sides the outputs draw
+    unconfirmed: list[Event] = field(default_factory=list)  # below min_confidence, uncurated
+    min_confidence: float = MIN_CONFIDENCE  # the threshold ``unconfirmed`` was split at
 
     def __post_init__(self) -> None:
         by_place: dict[str, list[Event]] = defaultdict(list)
@@ -391,10 +415,18 @@ class Timeline:
         self.states = {pid: replay(evts) for pid, evts in sorted(by_place.items())}
 
     @cached_property
+    def all_events(self) -> list[Event]:
+        """Every event, unconfirmed claims too, sorted: what events.csv lists."""
+        return sort_events(self.events + self.unconfirmed)
+
+    @cached_property
     def days(self) -> tuple[dt.date, dt.date] | None:
-        if not self.events:
+        """The first and last day of any event (unconfirmed claims too: the slider reaches
+        them)."""
+        events = self.all_events
+        if not events:
             return None
-        return (min(e.first_day for e in self.events), max(e.first_day for e in self.events))
+        return (min(e.first_day for e in events), max(e.first_day for e in events))
 
     def state(self, place_id: str, day: dt.date) -> State | None:
         return state_at(self.states.get(place_id, []), day)
@@ -420,14 +452,18 @@ def build_timeline(
     profile: Profile | None = None,
     curated: list[Event] | None = None,
     rejected: list[str] | None = None,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> Timeline:
-    """Merge, curate, infer and flag: the one timeline every output is drawn from.
+    """Merge, curate, set the unconfirmed claims aside, infer and flag: the one timeline every
+    output is drawn from.
 
     ``profile``: the campaign's sides (who a victor fights); None: the generic profile, with
-    no sides."""
+    no sides. ``min_confidence``: events below it that no analyst curated are unconfirmed
+    claims, listed but never drawn (see :func:`confirmed`)."""
     profile = profile or Profile()
     events = merge_events(raw_events)
     events, unmatched = apply_curation(events, curated or [], rejected or [])
+    events, unconfirmed = split_confirmed(events, min_confidence)
     events = sort_events(events + merge_events(infer_prior_holders(events, profile)))
     events = sort_events(events + merge_events(infer_exclusivity(events, gazetteer)))
     if unmatched:  # an analyst may also reject an inferred row
@@ -436,5 +472,10 @@ def build_timeline(
         unmatched = [r for r in unmatched if r not in inferred_ids]
     flag_conflicts(events)
     return Timeline(
-        events=events, gazetteer=gazetteer, unmatched_rejections=unmatched, profile=profile
+        events=events,
+        gazetteer=gazetteer,
+        unmatched_rejections=unmatched,
+        profile=profile,
+        unconfirmed=unconfirmed,
+        min_confidence=min_confidence,
     )

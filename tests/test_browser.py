@@ -2,6 +2,7 @@
 
 import html
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -331,3 +332,65 @@ def test_sources_panel_lists_the_articles_and_filters_by_place(built, open_map):
     assert not body.is_visible()
     page.locator(".geomap-sources-toggle").click()
     assert page.locator(".geomap-sources-filter").input_value() == "hajin"
+
+
+SECOND = Path(__file__).parent / "data" / "second_campaign"
+UNCONFIRMED_EVENTS = (
+    "event_id,date,date_precision,place_id,kind,actor,controller,article,outlet,published,"
+    "evidence,confidence\n"
+    ",2021-03-02,day,velmora,captured,NORTH,NORTH,001_velmora.txt,Tarn Valley Courier,"
+    "2021-03-03,Northern Army troops captured Velmora on Tuesday.,0.85\n"
+    ",2021-03-04,day,karsk,captured,NORTH,NORTH,rumour.txt,Tarn Gossip,2021-03-05,"
+    '"Some say <b>Karsk</b> fell to the Northern Army, {{ 7*7 }}.",0.35\n'
+)
+
+
+@pytest.mark.parametrize("areas", [True, False], ids=["row path", "bulk path"])
+def test_a_low_confidence_claim_is_listed_in_the_popup_and_never_coloured(
+    tmp_path, open_map, areas
+):
+    from geomap.mapping import MapOptions
+
+    events = tmp_path / "events.csv"
+    events.write_text(UNCONFIRMED_EVENTS, encoding="utf-8")
+    result = build(SECOND, tmp_path / "out", events_file=events, options=MapOptions(areas=areas))
+    watch = open_map(result.map_path, "#date=2021-03-05")
+    page = watch.page
+    state = page.evaluate("window.geomap.state('karsk')")
+    assert (state["status"], state["controller"]) == ("no information", None)
+    assert page.evaluate("window.geomap.state('velmora').controller") == "NORTH"
+    claims = page.evaluate("window.geomap.unconfirmed('karsk')")
+    assert [(c["date"], c["kind"], c["actor"], c["confidence"]) for c in claims] == [
+        ("2021-03-04", "captured", "NORTH", 0.35)
+    ]
+    assert claims[0]["sentence"] == "Some say <b>Karsk</b> fell to the Northern Army, {{ 7*7 }}."
+    assert page.evaluate("window.geomap.unconfirmed('velmora')") == []
+    assert page.evaluate("window.geomap.unconfirmed('atlantis')") is None
+    # the popup lists the claim, quoted as written (text, never markup)
+    assert page.evaluate("window.geomap.select('karsk')")
+    popup = page.locator(".geomap-pop")
+    text = popup.inner_text()
+    assert "No information" in text and "Unconfirmed claims" in text
+    assert "Some say <b>Karsk</b> fell to the Northern Army, {{ 7*7 }}." in text
+    assert "Tarn Gossip" in text and "rumour.txt" in text and "confidence 0.35" in text
+    assert "captured by Northern Army" in text
+    assert popup.locator("b").count() == 0
+    # the marker: hollow (no fill at its centre) for Karsk, the side's colour for Velmora
+    page.evaluate("window.geomap.map.closePopup()")
+    green = (0x2E, 0x8B, 0x57)
+    x, y = _close_up(page, "karsk")
+    page.wait_for_timeout(50)
+    assert not _near(_pixel(page, x, y), green, 40)
+    x, y = _close_up(page, "velmora")
+    page.wait_for_timeout(50)
+    assert _near(_pixel(page, x, y), green, 40)
+    # before its date the claim is not listed; the legend says where colours come from
+    page.evaluate("window.geomap.setDate('2021-03-03')")
+    assert page.evaluate("window.geomap.unconfirmed('karsk')") == []
+    legend = page.locator(".geomap-legend").inner_text()
+    assert "Colours come from claims at confidence >= 0.6" in legend
+    assert watch.outside_requests() == [] and watch.errors == []
+
+
+def _near(pixel, colour, tolerance: int) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True))

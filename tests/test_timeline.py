@@ -9,6 +9,7 @@ D = dt.date
 
 
 def ev(place, kind, date, controller, article="a.txt", actor=None, precision="day", **kw):
+    kw.setdefault("confidence", 0.8)  # above MIN_CONFIDENCE: it colours the map
     return Event(
         date=date,
         date_precision=precision,
@@ -219,3 +220,67 @@ def test_copy_is_what_dataclasses_replace_makes(changes):
     for field in dataclasses.fields(Event):
         assert getattr(copied, field.name) == getattr(replaced, field.name), field.name
     assert copied is not base and base.date == "2018-12-14"
+
+
+def test_a_claim_below_the_threshold_is_unconfirmed_and_gives_no_state(gazetteer):
+    weak = ev("al_susah", "captured", "2019-01-20", "SDF", "b.txt", confidence=0.4)
+    strong = ev("hajin", "captured", "2018-12-14", "SDF")
+    timeline = build_timeline([weak, strong], gazetteer, min_confidence=0.6)
+    assert [e.place_id for e in timeline.unconfirmed] == ["al_susah"]
+    assert [e.place_id for e in timeline.events] == ["hajin"]
+    assert timeline.state("al_susah", D(2019, 2, 1)) is None
+    assert timeline.state("hajin", D(2019, 2, 1)).controller == "SDF"
+    assert [e.place_id for e in timeline.all_events] == ["hajin", "al_susah"]
+    assert timeline.days == (D(2018, 12, 14), D(2019, 1, 20))  # the slider reaches the claim
+
+
+def test_the_threshold_is_inclusive_and_zero_draws_every_claim(gazetteer):
+    raw = [
+        ev("al_susah", "captured", "2019-01-20", "SDF", confidence=0.6),
+        ev("hajin", "captured", "2018-12-14", "SDF", confidence=0.1),
+    ]
+    assert [e.place_id for e in build_timeline(raw, gazetteer).unconfirmed] == ["hajin"]
+    assert build_timeline(raw, gazetteer, min_confidence=0).unconfirmed == []
+
+
+def test_reports_merged_above_the_threshold_count(gazetteer):
+    raw = [
+        ev("hajin", "captured", "2018-12-14", "SDF", "a.txt", confidence=0.4),
+        ev("hajin", "captured", "2018-12-14", "SDF", "b.txt", confidence=0.4),
+    ]
+    timeline = build_timeline(raw, gazetteer)  # 1 - 0.6 * 0.6 = 0.64
+    assert timeline.unconfirmed == [] and timeline.events[0].confidence == 0.64
+
+
+def test_unconfirmed_claims_infer_nothing_and_flag_no_conflict(campaign):
+    weak_capture = ev("hajin", "captured", "2018-12-14", "SDF", confidence=0.3)
+    weak_last = ev(
+        "baghuz_fawqani",
+        "besieged",
+        "2019-03-12",
+        "ISIS",
+        actor="SDF",
+        confidence=0.5,
+        exclusive=Exclusivity("ISIS", ("city", "town", "village")),
+    )
+    held = ev("al_shaafah", "held", "2018-12-14", "ISIS")
+    capture = ev("al_susah", "captured", "2019-01-06", "SDF", "b.txt")
+    weak_date = ev("al_susah", "captured", "2019-01-13", "SDF", "c.txt", confidence=0.2)
+    raw = [weak_capture, weak_last, held, capture, weak_date]
+    gazetteer, profile = campaign.gazetteer, campaign.profile
+    every = build_timeline(raw, gazetteer, profile=profile, min_confidence=0)
+    assert {e.place_id for e in every.events if e.inferred} >= {"hajin", "al_shaafah"}
+    assert any(e.conflicts for e in every.events)
+    timeline = build_timeline(raw, gazetteer, profile=profile)
+    inferred = {e.place_id for e in timeline.all_events if e.inferred}
+    assert inferred == {"al_susah"}  # only the confirmed capture's loser
+    assert all(e.conflicts == [] for e in timeline.all_events)
+    assert timeline.state("al_shaafah", D(2019, 3, 13)).controller == "ISIS"
+    assert timeline.state("hajin", D(2018, 12, 13)) is None
+
+
+def test_a_curated_row_always_counts_whatever_its_confidence(gazetteer):
+    curated = ev("al_susah", "captured", "2019-01-20", "SDF", article="curated", confidence=0.1)
+    timeline = build_timeline([], gazetteer, curated=[curated], min_confidence=0.9)
+    assert timeline.unconfirmed == []
+    assert timeline.state("al_susah", D(2019, 1, 21)).controller == "SDF"

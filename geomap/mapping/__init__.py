@@ -27,7 +27,7 @@ from geomap.gazetteer import EARTH_RADIUS_KM
 from geomap.mapping.areas import BUFFER_KM, MAX_PLACES, shaded_areas
 from geomap.mapping.assets import STATIC, html_text, inline, placeholder, script_safe_json
 from geomap.periods import PRECISIONS
-from geomap.records import KINDS, Event, Mention
+from geomap.records import KINDS, MIN_CONFIDENCE, Event, Mention
 from geomap.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -204,6 +204,66 @@ def conflict_text(others: Iterable[tuple[str, str, str, Iterable[str]]], profile
 
 
 @dataclass
+class UnconfirmedColumns:
+    """The unconfirmed claims as the page reads them: places in gazetteer order, each with its
+    events below the threshold (listed in its popup, never drawn), each with its claims."""
+
+    u_count: np.ndarray  # per place: number of unconfirmed events
+    u_day: np.ndarray  # per event: first day (days since 1970-01-01)
+    u_code: np.ndarray  # per event: see event_code
+    u_conf: np.ndarray  # per event: confidence 0-100
+    u_claims: np.ndarray  # per event: number of claims
+    u_date: dict[int, str]  # event index -> its date, for events not of day precision
+    u_article: list[str] | pa.Array | pa.ChunkedArray  # per claim
+    u_evidence: list[str] | pa.Array | pa.ChunkedArray
+    u_when: list[str] | pa.Array | pa.ChunkedArray
+
+    @classmethod
+    def none(cls, places: int) -> UnconfirmedColumns:
+        empty = np.zeros(0, dtype=np.int64)
+        counts = np.zeros(places, dtype=np.int64)
+        return cls(counts, empty, empty, empty, empty, {}, [], [], [])
+
+    @classmethod
+    def from_events(cls, events: list[Event], gazetteer, profile: Profile) -> UnconfirmedColumns:
+        """The columns of unconfirmed events, each place's in the order given."""
+        by_place: dict[str, list[Event]] = {}
+        for event in events:
+            by_place.setdefault(event.place_id, []).append(event)
+        ordered = [e for place in gazetteer for e in by_place.get(place.id, [])]
+        actor_code = {a: i for i, a in enumerate(actor_table(profile))}
+        claims = [c for e in ordered for c in e.claims]
+        return cls(
+            u_count=np.array([len(by_place.get(p.id, [])) for p in gazetteer], dtype=np.int64),
+            u_day=np.array([_day(e.first_day) for e in ordered], dtype=np.int64),
+            u_code=_event_codes(ordered, actor_code),
+            u_conf=np.array([int(e.confidence * 100 + 0.5) for e in ordered], dtype=np.int64),
+            u_claims=np.array([len(e.claims) for e in ordered], dtype=np.int64),
+            u_date={i: e.date for i, e in enumerate(ordered) if e.date_precision != "day"},
+            u_article=[c.article for c in claims],
+            u_evidence=[c.evidence for c in claims],
+            u_when=[c.date_text for c in claims],
+        )
+
+
+def _event_codes(events: list[Event], actor_code: dict[str, int]) -> np.ndarray:
+    """The events' codes (event_code); a side the profile lacks is 0, unknown."""
+    if not events:
+        return np.zeros(0, np.int64)
+    rows = [
+        (
+            KINDS.index(e.kind),
+            PRECISIONS.index(e.date_precision),
+            actor_code.get(e.actor, 0),
+            actor_code.get(e.controller, 0),
+            e.inferred,
+        )
+        for e in events
+    ]
+    return event_code(*np.array(rows, dtype=np.int64).T)
+
+
+@dataclass
 class MapColumns:
     """The timeline as the page reads it: places in gazetteer order, each with its states by
     day, each state with its events (in the order they were applied), each event with its
@@ -224,6 +284,8 @@ class MapColumns:
     c_article: list[str] | pa.Array | pa.ChunkedArray  # per claim
     c_evidence: list[str] | pa.Array | pa.ChunkedArray
     c_when: list[str] | pa.Array | pa.ChunkedArray
+    unconfirmed: UnconfirmedColumns | None = None  # None: no unconfirmed claim
+    min_confidence: float = MIN_CONFIDENCE  # what the legend says colours come from
 
     @classmethod
     def from_timeline(cls, timeline: Timeline) -> MapColumns:
@@ -308,17 +370,34 @@ class MapColumns:
             c_article=c_article,
             c_evidence=c_evidence,
             c_when=c_when,
+            unconfirmed=UnconfirmedColumns.from_events(timeline.unconfirmed, gaz, timeline.profile),
+            min_confidence=timeline.min_confidence,
         )
 
 
-def _claim_strings(columns: MapColumns) -> tuple[_Strings, np.ndarray, np.ndarray]:
+def _claim_strings(
+    columns: MapColumns, unconfirmed: UnconfirmedColumns
+) -> tuple[_Strings, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The string table begun with "" and each claim's sentence and date text, in order of
-    first appearance (sentence, date text, next claim, ...), and the two code columns."""
+    first appearance (sentence, date text, next claim, ...; the unconfirmed claims last), and
+    the code columns: sentence and date text of the claims, then of the unconfirmed ones."""
+    import pyarrow as pa
+
+    evidence = _arrow_strings(columns.c_evidence)
+    drawn = len(evidence)
+    strings, sentence, when = _string_codes(
+        pa.concat_arrays([evidence, _arrow_strings(unconfirmed.u_evidence)]),
+        pa.concat_arrays([_arrow_strings(columns.c_when), _arrow_strings(unconfirmed.u_when)]),
+    )
+    return strings, sentence[:drawn], when[:drawn], sentence[drawn:], when[drawn:]
+
+
+def _string_codes(evidence: pa.Array, when: pa.Array) -> tuple[_Strings, np.ndarray, np.ndarray]:
+    """The string table of claims' sentences and date texts (see _claim_strings) and the
+    claims' two code columns."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    evidence = _arrow_strings(columns.c_evidence)
-    when = _arrow_strings(columns.c_when)
     count = len(evidence)
     order = np.empty(2 * count + 1, dtype=np.int64)
     order[0] = 0
@@ -361,14 +440,18 @@ def encode(
     ``s_events``; ``e_code`` (kind | precision<<3 |
     actor<<6 | controller<<9 | inferred<<12), ``e_claims``, ``e_conf`` (0-100); ``c_article``,
     ``c_sentence``, ``c_when`` (string indexes). ``e_date`` and ``e_conflict`` map the few
-    events that need them (non-day precision, disagreement) to a string index. The string
-    table holds each text once: claims' sentences and dates, event dates, conflicts, mentions.
+    events that need them (non-day precision, disagreement) to a string index. The unconfirmed
+    claims (listed in popups, never drawn): per place ``u_count``; per event ``u_day`` (days
+    since ``first``), ``u_code``, ``u_conf``, ``u_claims``; per claim ``u_article``,
+    ``u_sentence``, ``u_when``; ``uDate`` as ``eDate``. The string table holds each text once:
+    claims' sentences and dates, event dates, conflicts, mentions.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     gaz = gazetteer
-    strings, c_sentence, c_when = _claim_strings(columns)
+    unconfirmed = columns.unconfirmed or UnconfirmedColumns.none(len(gaz))
+    strings, c_sentence, c_when, u_sentence, u_when = _claim_strings(columns, unconfirmed)
     article_index = {a["name"]: i for i, a in enumerate(articles)}
     first, last = columns.first, columns.last
     # s_day is delta-encoded per place: the first state counts from `first`
@@ -379,9 +462,9 @@ def encode(
         previous = np.concatenate(([0], s_day[:-1]))
         previous[starts] = _day(first)
         s_day = s_day - previous
-    c_article = pc.index_in(
-        _arrow_strings(columns.c_article), value_set=pa.array(list(article_index), pa.string())
-    )
+    known_articles = pa.array(list(article_index), pa.string())
+    c_article = pc.index_in(_arrow_strings(columns.c_article), value_set=known_articles)
+    u_article = pc.index_in(_arrow_strings(unconfirmed.u_article), value_set=known_articles)
     cols = {
         "s_count": columns.s_count,
         "s_day": s_day,
@@ -393,9 +476,18 @@ def encode(
         "c_article": pc.fill_null(c_article, 0).to_numpy(zero_copy_only=False),
         "c_sentence": c_sentence,
         "c_when": c_when,
+        "u_count": unconfirmed.u_count,
+        "u_day": unconfirmed.u_day - _day(first),
+        "u_code": unconfirmed.u_code,
+        "u_conf": unconfirmed.u_conf,
+        "u_claims": unconfirmed.u_claims,
+        "u_article": pc.fill_null(u_article, 0).to_numpy(zero_copy_only=False),
+        "u_sentence": u_sentence,
+        "u_when": u_when,
     }
     event_dates = {k: strings(v) for k, v in sorted(columns.e_date.items())}
     event_conflicts = {k: strings(v) for k, v in sorted(columns.e_conflict.items())}
+    unconfirmed_dates = {k: strings(v) for k, v in sorted(unconfirmed.u_date.items())}
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # zlib releases the GIL
         packed = pool.map(pack, cols.values())
         packed = dict(zip(cols, packed, strict=True))
@@ -412,8 +504,11 @@ def encode(
                 strings(figures) if figures else -1,
             ]
         )
+    meta = page_meta(
+        first, last, options, profile or Profile(), areas or [], columns.min_confidence
+    )
     return {
-        "meta": page_meta(first, last, options, profile or Profile(), areas or []),
+        "meta": meta,
         "actors": columns.actors,
         "kinds": PLACE_KINDS,
         "places": [
@@ -430,6 +525,7 @@ def encode(
         "cols": packed,
         "eDate": [[k, v] for k, v in event_dates.items()],
         "eConflict": [[k, v] for k, v in event_conflicts.items()],
+        "uDate": [[k, v] for k, v in unconfirmed_dates.items()],
         "a": [[a["name"], a["outlet"], a["published"], a["title"], a["url"]] for a in articles],
         "m": [mentions_flat.get(p.id, []) for p in gaz],
         "str": strings.items,
@@ -447,10 +543,15 @@ def page_titles(options: MapOptions, profile: Profile) -> tuple[str, str]:
 
 
 def page_meta(
-    first: dt.date, last: dt.date, options: MapOptions, profile: Profile, areas: list[dict]
+    first: dt.date,
+    last: dt.date,
+    options: MapOptions,
+    profile: Profile,
+    areas: list[dict],
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> dict:
-    """What the page needs besides the data: titles, dates, the slider, and the sides'
-    colours, labels and markers from the profile."""
+    """What the page needs besides the data: titles, dates, the slider, the sides' colours,
+    labels and markers from the profile, and the confidence colours come from."""
     title, subtitle = page_titles(options, profile)
     start = options.start or last
     return {
@@ -471,6 +572,7 @@ def page_meta(
         "kinds": list(KINDS),
         "precisions": list(PRECISIONS),
         "areaNote": area_note([s for a in areas if (s := profile.side(a["side"]))]),
+        "minConfidence": min_confidence,
         **options.extra_meta,
     }
 

@@ -317,6 +317,43 @@
     return this.claimStart;
   };
 
+  // Where each place's unconfirmed claims start, and each claim's quotes, on first need.
+  GeomapApp.prototype.unconfirmedIndex = function () {
+    if (!this.uIndex) {
+      var c = this.cols, places = new Uint32Array(c.u_count.length + 1), quotes = new Uint32Array(c.u_claims.length + 1), k;
+      for (k = 0; k < c.u_count.length; k++) { places[k + 1] = places[k] + c.u_count[k]; }
+      for (k = 0; k < c.u_claims.length; k++) { quotes[k + 1] = quotes[k] + c.u_claims[k]; }
+      this.uIndex = { places: places, quotes: quotes, date: new Map(this.data.uDate || []) };
+    }
+    return this.uIndex;
+  };
+
+  // A place's unconfirmed claims (their indexes) dated on or before a day, oldest first.
+  GeomapApp.prototype.unconfirmedAt = function (place, day) {
+    var index = this.unconfirmedIndex(), u = this.cols.u_day, out = [];
+    for (var k = index.places[place.index]; k < index.places[place.index + 1]; k++) {
+      if (this.day0 + u[k] <= day) { out.push(k); }
+    }
+    return out;
+  };
+
+  // One unconfirmed claim as window.geomap.unconfirmed lists it, with every quote of it.
+  GeomapApp.prototype.unconfirmedClaim = function (k) {
+    var c = this.cols, d = this.data, index = this.unconfirmedIndex(), code = c.u_code[k], quotes = [];
+    for (var j = index.quotes[k]; j < index.quotes[k + 1]; j++) {
+      var art = d.a[c.u_article[j]] || [];
+      quotes.push({ sentence: this.str[c.u_sentence[j]], when: this.str[c.u_when[j]], article: art[0] || null, outlet: art[1] || null, published: art[2] || null });
+    }
+    var first = quotes[0] || {};
+    return {
+      date: index.date.has(k) ? this.str[index.date.get(k)] : isoOf(this.day0 + c.u_day[k]),
+      kind: this.meta.kinds[code & 7], precision: this.meta.precisions[(code >> 3) & 7],
+      actor: this.actors[(code >> 6) & 7] || null, controller: this.actors[(code >> 9) & 7] || null,
+      confidence: c.u_conf[k] / 100, sentence: first.sentence || "", outlet: first.outlet || null,
+      article: first.article || null, quotes: quotes, code: code
+    };
+  };
+
   GeomapApp.prototype.stateCode = function (place, day) {
     this.placeDetail(place);
     var i = bisect(place.days, day);
@@ -560,6 +597,7 @@
       }
       root.appendChild(list);
     }
+    this.appendUnconfirmed(root, place, day);
     var mentions = (d.m && d.m[place.index]) || [];
     var shown = [];
     for (var i = 0; i < mentions.length; i += 4) {
@@ -583,21 +621,26 @@
     return root;
   };
 
-  GeomapApp.prototype.eventItem = function (k, eventDay, day) {
-    var d = this.data, c = this.cols, code = c.e_code[k];
-    var li = el("li", "geomap-ev");
+  // "2018-12-14 (day) captured by <side>": an event's code and date as a line of text.
+  GeomapApp.prototype.eventHead = function (code, date) {
     var kind = this.meta.kinds[code & 7], precision = this.meta.precisions[(code >> 3) & 7];
-    var actor = this.actors[(code >> 6) & 7], ctrl = this.actors[(code >> 9) & 7], inferred = !!((code >> 12) & 1);
-    var notes = this.eventNotes(), date = notes.date.has(k) ? this.str[notes.date.get(k)] : isoOf(eventDay);
-    if (eventDay > day) { li.className += " geomap-future"; }
+    var actor = this.actors[(code >> 6) & 7], ctrl = this.actors[(code >> 9) & 7];
     var head = date + " (" + precision + ") " + kind;
     if (kind === "captured") { head += " by " + this.label(actor); }
     else if (kind === "held") { head += " by " + this.label(ctrl); }
     else if (kind === "withdrew") { head += ": " + this.label(actor) + " no longer holds it"; }
     else if (kind === "surrendered") { head += ": " + this.label(actor); }
     else { head += " (" + this.label(actor) + " against " + this.label(ctrl) + ")"; }
-    if (inferred) { head += " [inferred]"; }
-    li.appendChild(el("div", "geomap-ev-head", head));
+    if ((code >> 12) & 1) { head += " [inferred]"; }
+    return head;
+  };
+
+  GeomapApp.prototype.eventItem = function (k, eventDay, day) {
+    var d = this.data, c = this.cols, code = c.e_code[k];
+    var li = el("li", "geomap-ev");
+    var notes = this.eventNotes(), date = notes.date.has(k) ? this.str[notes.date.get(k)] : isoOf(eventDay);
+    if (eventDay > day) { li.className += " geomap-future"; }
+    li.appendChild(el("div", "geomap-ev-head", this.eventHead(code, date)));
     var conflict = notes.conflict.has(k);
     var quotes = el("div", "geomap-claims" + (conflict ? " geomap-conflict" : ""));
     if (conflict) { quotes.appendChild(el("div", "geomap-conflict-note", "Sources disagree: " + this.str[notes.conflict.get(k)])); }
@@ -611,6 +654,31 @@
     }
     li.appendChild(quotes);
     return li;
+  };
+
+  // The popup's "Unconfirmed claims": what the articles claim below the threshold, quoted,
+  // never drawn. Article text goes in with textContent only (el).
+  GeomapApp.prototype.appendUnconfirmed = function (root, place, day) {
+    var claims = this.unconfirmedAt(place, day);
+    if (!claims.length) { return; }
+    root.appendChild(el("div", "geomap-pop-head", "Unconfirmed claims (to " + isoOf(day) + ")"));
+    root.appendChild(el("div", "geomap-unconfirmed-note", "Below confidence " + this.meta.minConfidence + ": listed here, not used for the place's colour."));
+    var list = el("ul", "geomap-pop-unconfirmed");
+    for (var i = 0; i < claims.length; i++) {
+      var claim = this.unconfirmedClaim(claims[i]), li = el("li", "geomap-unconfirmed");
+      li.appendChild(el("div", "geomap-ev-head", this.eventHead(claim.code, claim.date) + " \u2014 confidence " + claim.confidence.toFixed(2)));
+      claim.quotes.forEach(function (quote) {
+        var block = el("div", "geomap-claim");
+        if (quote.sentence) { block.appendChild(el("q", null, quote.sentence)); }
+        var source = [quote.outlet || quote.article, quote.published].filter(Boolean).join(", ");
+        if (quote.when) { source += " (\u201c" + quote.when + "\u201d)"; }
+        if (quote.article) { source += " \u00B7 " + quote.article; }
+        if (source) { block.appendChild(el("div", "geomap-src", "\u2014 " + source)); }
+        li.appendChild(block);
+      });
+      list.appendChild(li);
+    }
+    root.appendChild(list);
   };
 
   GeomapApp.prototype.steps = function () {
@@ -671,6 +739,7 @@
         row.appendChild(c); row.appendChild(el("span", null, item.label)); box.appendChild(row);
       });
       box.appendChild(el("div", "geomap-legend-note", "Faded: latest evidence over " + meta.staleDays + " days old. Blue ring: changed on the shown date." + (meta.areaNote ? " " + meta.areaNote : "")));
+      box.appendChild(el("div", "geomap-legend-note geomap-legend-confidence", "Colours come from claims at confidence >= " + meta.minConfidence + "; others are listed in popups as unconfirmed."));
       return box; } });
     new Legend().addTo(this.map);
     // The sources panel is filled when first opened: with 10,000 places its filter lists
@@ -798,6 +867,14 @@
         select: function (id) { var p = app.byId[id]; if (!p) { return false; } app.openPlace(p); return true; },
         places: function () { return app.places.map(function (p) { return p.id; }); },
         placeLatLng: function (id) { var p = app.byId[id]; return p ? [p.lat, p.lon] : null; },
+        unconfirmed: function (id) {
+          var p = app.byId[id];
+          if (!p) { return null; }
+          return app.unconfirmedAt(p, app.day).map(function (k) {
+            var c = app.unconfirmedClaim(k);
+            return { date: c.date, kind: c.kind, actor: c.actor, controller: c.controller, confidence: c.confidence, sentence: c.sentence, outlet: c.outlet, article: c.article };
+          });
+        },
         play: function () { if (!app.timer) { app.toggle(); } },
         pause: function () { if (app.timer) { app.toggle(); } },
         playing: function () { return !!app.timer; },
