@@ -641,3 +641,29 @@ def test_capitals_full_control_and_last_stands(facts, text, expected):
     found = [(p, k, c) for p, k, c, _d in facts(text)]
     assert expected in found
     assert not [f for f in found if f[0] == "deir_ez_zor_province" and f[1] == "captured"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Heavy fighting continues in the vicinity of Hajin.", ("hajin", "contested")),
+        ("Hajin is completely out of ISIS control, the SDF said.", ("hajin", "captured")),
+        (
+            "The liberated villages are Sousa, Shaafah and Buqaan, the SDF said.",
+            ("buqaan", "captured"),
+        ),
+        ("Hajin was ceded to the SDF on Friday.", ("hajin", "captured")),
+    ],
+)
+def test_vicinities_lost_control_lists_and_cessions(facts, text, expected):
+    assert expected in [(p, k) for p, k, _c, _d in facts(text)]
+
+
+def test_a_denied_loss_is_no_change(facts):
+    text = "ISIS denied its fighters had lost control of Hajin."
+    assert [f for f in facts(text) if f[1] == "captured"] == []
+
+
+def test_attempts_by_a_side_name_the_attacker(facts):
+    text = "ISIS holds Hajin despite several attempts by the SDF to capture the town."
+    assert ("hajin", "contested", "ISIS") in [(p, k, c) for p, k, c, _d in facts(text)]

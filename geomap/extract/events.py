@@ -458,7 +458,12 @@ def _group_of(sentence: _Sentence, place: PlaceRef) -> list[PlaceRef]:
     return [place]
 
 
-def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _Target | None:
+NEAR = frozenset("near vicinity outskirts around outside nearby".split())
+
+
+def _target_after(
+    sentence: _Sentence, ctx: _Context, start: int, end: int, near_ok: bool = False
+) -> _Target | None:
     """The object of a trigger ending at token ``end``: the first target place reached across
     noun-phrase words only."""
     tokens = sentence.tokens
@@ -472,6 +477,9 @@ def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _
             if place.modifier:
                 i = place.end  # 'the Tigray regional capital X': read on to the town
                 continue
+            near = near_ok and any(t.lower in NEAR for t in tokens[max(end, i - 4) : i])
+            if near:  # 'fighting continues in the vicinity of X': fought over, around X
+                return _Target(_group_of(sentence, place), False, False, distance=MAX_REACH)
             if place.locator and i > end:  # 'withdrew from X': the trigger's own preposition
                 if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
                     return _enumerated(sentence, i + 1, False)  # 'villages near X: A, B'
@@ -504,7 +512,7 @@ def _target_after(sentence: _Sentence, ctx: _Context, start: int, end: int) -> _
         if agent is not None and all(t.lower in DETERMINERS for t in tokens[end:i]):
             i = agent.end  # 'held by extremists in the enclave are X', 'drove the rebels from X'
             continue
-        if _noun_phrase_word(tok, ctx):
+        if _noun_phrase_word(tok, ctx) or (near_ok and tok.lower in NEAR):
             i += 1
             continue
         if tok.text == "," and not comma_crossed and i > end and tokens[i - 1].lower in HEAD_NOUNS:
@@ -693,6 +701,8 @@ def find_target(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: in
             target = _relative_antecedent(sentence, start)
     if target is None and rule.place in ("before", "either"):
         target = _target_before(sentence, ctx, start) or _relative_antecedent(sentence, start)
+    if target is None and rule.voice == "noun":
+        target = _target_after(sentence, ctx, start, end, near_ok=True)
     if target is None and rule.kind in SCENE_KINDS:
         target = _scene(sentence, start)
     return target
@@ -723,6 +733,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"
     if sentence.has("denial", ctx, end, len(sentence.tokens)):
         return "drop"  # 'Reports that the army took X are false'
+    if sentence.has("disputed", ctx, first, start):
+        return "drop"  # 'Armenia denied its forces had lost control of X'
     scope_end = last if rule.voice == "nominal" else start
     if sentence.has("proximity", ctx, max(first, start - 6), scope_end):
         return "contested"
@@ -764,6 +776,9 @@ def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
         and not _in_attribution(sentence, ctx, a)
         and a.start not in objects
     ]
+    by_agent = _attempt_agent(sentence, ctx, start)
+    if by_agent is not None:  # 'attempts by the Azerbaijani military to capture X'
+        return by_agent
     window = _complement_start(sentence, ctx, first, start)
     in_clause = [
         a for a in candidates if sentence.clause_of[a.start] == clause and a.start >= window
@@ -794,6 +809,20 @@ def _speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
                 return None
             before = [a for a in sentence.actors if a.end <= said[-1][0]]
             return before[-1] if before else None
+    return None
+
+
+def _attempt_agent(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
+    """'... attempts by X to capture Y': the side after 'by' in an attempt is the agent."""
+    if not sentence.cue_ending_at("attempt", ctx, start, reach=8):
+        return None
+    for actor in sentence.actors:
+        if start - 8 <= actor.start < start and actor.start > 0:
+            j = actor.start
+            while j > 0 and sentence.tokens[j - 1].lower in DETERMINERS:
+                j -= 1
+            if j > 0 and sentence.tokens[j - 1].lower == "by":
+                return actor
     return None
 
 
@@ -920,6 +949,9 @@ def roles(
     if rule.voice == "status":  # 'X remains under the rebels control', 'under Russian occupation'
         agent = _inside(sentence, start, end) or _after(sentence, end, ("of", "the"))
         return agent or _adjective_in(sentence, ctx, start, end), ""
+    if rule.voice == "lost":  # 'X is out of the Armenian side's control', 'X was ceded to Y'
+        loser = _inside(sentence, start, end) or _adjective_in(sentence, ctx, start, end)
+        return _after(sentence, end, ("to",), reach=6) if not loser else "", loser
     if rule.voice == "rid":  # 'X was cleared of the rebels by the army'
         patient = _after(sentence, end, ("of", "from"))
         agent = _after(sentence, end, ("by",), reach=8) or _after(sentence, after_place, by)
@@ -983,7 +1015,6 @@ def decide(
     patient: str,
     contested: bool,
     ctx: _Context,
-    named: list[str] = (),
 ) -> _Claim | None:
     """The event's kind, actor and holder after it, from the trigger and its roles; every
     side that had to be assumed lowers the confidence."""
@@ -1002,9 +1033,6 @@ def decide(
     if agent and not profile.holds_ground(agent) and rule.kind in ("captured", "held"):
         agent = ""  # air support never holds a place: the ground side is another
     if kind == "captured":
-        if not agent and not patient and rule.voice in ("passive", "nominal") and named:
-            patient = named[0]  # 'the fall of X ends the group's hold': no taker, the loser
-            guesses += 1
         actor = agent or opponent(patient)
         if not actor:  # the side the article says takes places, else the one it names most
             actor = (sides.attackers.most_common(1) or [("", 0)])[0][0] or sides.main(profile)
@@ -1058,7 +1086,6 @@ def events_in_sentence(
     exclusive = _exclusivity(sentence, ctx)
     events: list[Event] = []
     seen: dict[tuple[str, str, str], int] = {}  # (place, kind, date) -> index in events
-    named = [a.side for a in sentence.actors if not _in_attribution(sentence, ctx, a)]
     for m in matches:
         rule = ctx.rules.triggers[m.rule]
         before = sentence.tokens[m.start - 1].lower if m.start else ""
@@ -1080,7 +1107,7 @@ def events_in_sentence(
         if mood == "drop":
             continue
         agent, patient = roles(sentence, ctx, rule, m.start, m.end, target)
-        claim = decide(rule, agent, patient, mood == "contested" or target.partial, ctx, named)
+        claim = decide(rule, agent, patient, mood == "contested" or target.partial, ctx)
         if claim is None:
             continue
         claim.confidence += _confidence_adjustment(sentence, ctx, target, m.start)
