@@ -1035,8 +1035,9 @@ def decide(
     if kind == "captured":
         actor = agent or opponent(patient)
         if not actor:  # the side the article says takes places, else the one it names most
-            actor = (sides.attackers.most_common(1) or [("", 0)])[0][0] or sides.main(profile)
-            guesses += 2
+            attacker = (sides.attackers.most_common(1) or [("", 0)])[0][0]
+            actor = attacker or sides.main(profile)
+            guesses += 1 if attacker else 2
         if not actor:
             return None
         controller = actor
