@@ -667,3 +667,23 @@ def test_a_denied_loss_is_no_change(facts):
 def test_attempts_by_a_side_name_the_attacker(facts):
     text = "ISIS holds Hajin despite several attempts by the SDF to capture the town."
     assert ("hajin", "contested", "ISIS") in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The SDF and ISIS have battled for control of Hajin for weeks.", ("hajin", "contested")),
+        ("The SDF has gained authority over Hajin.", ("hajin", "captured")),
+        ("The SDF expands further into Hajin.", ("hajin", "contested")),
+        ("SDF fighters seize Deir ez-Zor province's Hajin.", ("hajin", "captured")),
+    ],
+)
+def test_nouns_authority_expansion_and_possessive_regions(facts, text, expected):
+    found = [(p, k) for p, k, _c, _d in facts(text)]
+    assert expected in found
+    assert not [f for f in found if f[0] == "deir_ez_zor_province" or f[1] == "held"]
+
+
+def test_days_later_is_not_the_publication_day(run):
+    events = run("The SDF surrounded Hajin. Five days later, Hajin was taken by the SDF.").events
+    assert all(e.confidence < 0.6 for e in events if e.kind == "captured")

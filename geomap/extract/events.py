@@ -36,7 +36,11 @@ from geomap.extract.text import Span, split_clauses
 from geomap.gazetteer import Gazetteer
 from geomap.records import Event, Exclusivity
 
-VAGUE_DATE = re.compile(r"\bthat (?:day|week|month|year)\b|\bthe (?:same|following) ", re.I)
+VAGUE_DATE = re.compile(
+    r"\bthat (?:day|week|month|year)\b|\bthe (?:same|following) |"
+    r"\b(?:\w+ (?:days|weeks|months)|a (?:day|week|month)) later\b",
+    re.I,
+)
 MAX_REACH = 14  # tokens between a trigger and its place, at most
 LONG_SENTENCE = 60  # tokens
 SETTLEMENT_KINDS = ("city", "town", "village", "neighbourhood", "district")
@@ -392,6 +396,10 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
         elif gap == [","] and kind == "region":
             place.locator = True
     for place in sentence.places:  # 'Tigray town', 'the Tigray regional capital X'
+        region = ctx.gazetteer.by_id[place.mention.place_id].kind == "region"
+        if region and sentence.tokens[place.end - 1].lower.endswith(("'s", "’s")):
+            place.locator = place.modifier = True  # "East Darfur's Al-Daein": where X is
+            continue
         following = [t.lower for t in sentence.tokens[place.end : place.end + 3]]
         head = next((n for n, w in enumerate(following) if w in HEAD_NOUNS), None)
         if head is not None and ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
@@ -529,7 +537,8 @@ def _target_after(
 
 
 HEAD_NOUNS = frozenset(
-    "enclave pocket stronghold bastion redoubt holdout town city village territory capital".split()
+    "enclave pocket stronghold bastion redoubt holdout town city village territory capital "
+    "garrison base headquarters command division".split()
 )
 PLURAL_PLACES = frozenset(
     "villages towns cities settlements localities hamlets communities areas".split()
@@ -684,6 +693,7 @@ def _participle(tok: Tok) -> bool:
     return tok.lower != tok.lemma and not tok.lower.endswith("ing")
 
 
+PREPOSITIONS = frozenset("for of over under in with without".split())
 PASSIVE_AUX = frozenset("was were been being is are be get got gets".split())
 NOUN_MARKS = frozenset("its their his her our the a an".split())
 LOCATIVES = frozenset("in at inside".split())
@@ -1093,6 +1103,8 @@ def events_in_sentence(
         gerund = sentence.tokens[m.start].lower.endswith("ing") and (
             not before or before in BARRIERS
         )
+        if rule.kind == "held" and rule.voice == "active" and before in PREPOSITIONS:
+            continue  # 'battled for control of X': a noun, not who holds X
         if rule.voice == "active" and (before in NOUN_MARKS or gerund):
             rule = replace(rule, voice="nominal")  # 'its defeat at X', 'the attack on X'
         elif (
