@@ -687,3 +687,18 @@ def test_nouns_authority_expansion_and_possessive_regions(facts, text, expected)
 def test_days_later_is_not_the_publication_day(run):
     events = run("The SDF surrounded Hajin. Five days later, Hajin was taken by the SDF.").events
     assert all(e.confidence < 0.6 for e in events if e.kind == "captured")
+
+
+def test_an_occupied_city_names_no_holder(facts):
+    text = "Ukrainian-backed SDF troops advanced north of the occupied city of Hajin."
+    assert [f for f in facts(text) if f[1] == "held"] == []
+
+
+def test_the_city_with_a_determiner_is_its_province(facts):
+    text = "Thousands have left the last ISIS pocket in the Deir ez-Zor, the SDF said."
+    assert ("deir_ez_zor", "held") not in [(p, k) for p, k, _c, _d in facts(text)]
+
+
+def test_a_stronghold_phrase_yields_to_what_else_the_sentence_says(facts):
+    text = "SDF fighters raised their flag atop a building in the ISIS bastion of Baghouz."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("baghuz_fawqani", "contested")]

@@ -343,8 +343,12 @@ def _same_name_place(tokens: list[Tok], place: PlaceRef, ctx: _Context) -> Place
     here = gazetteer.by_id[place.mention.place_id]
     before = [t.lower for t in tokens[max(0, place.start - 3) : place.start]]
     wanted = ""
-    if before and before[-1] in COMPASS and here.kind == "city":
-        wanted = "region"
+    if (
+        before
+        and here.kind == "city"
+        and (before[-1] in COMPASS or before[-1] == "the" or before[-1].endswith(("'s", "’s")))
+    ):
+        wanted = "region"  # 'eastern X', 'the X', "Syria's X": the province of that name
     elif set(before[-2:]) & {"camp", "encampment"} and here.kind in SETTLEMENT_KINDS:
         wanted = "camp"
     if not wanted:
@@ -517,7 +521,14 @@ def _target_after(
             i += 1
             continue
         agent = _actor_at(sentence, i)
-        if agent is not None and all(t.lower in DETERMINERS for t in tokens[end:i]):
+        modifier = (
+            agent is not None
+            and agent.end < len(tokens)
+            and (
+                tokens[agent.end].lower in HEAD_NOUNS  # 'a building in the ISIS bastion of X'
+            )
+        )
+        if agent is not None and (modifier or all(t.lower in DETERMINERS for t in tokens[end:i])):
             i = agent.end  # 'held by extremists in the enclave are X', 'drove the rebels from X'
             continue
         if _noun_phrase_word(tok, ctx) or (near_ok and tok.lower in NEAR):
@@ -1097,14 +1108,15 @@ def events_in_sentence(
     exclusive = _exclusivity(sentence, ctx)
     events: list[Event] = []
     seen: dict[tuple[str, str, str], int] = {}  # (place, kind, date) -> index in events
+    weak: list[Event] = []
     for m in matches:
         rule = ctx.rules.triggers[m.rule]
         before = sentence.tokens[m.start - 1].lower if m.start else ""
         gerund = sentence.tokens[m.start].lower.endswith("ing") and (
             not before or before in BARRIERS
         )
-        if rule.kind == "held" and rule.voice == "active" and before in PREPOSITIONS:
-            continue  # 'battled for control of X': a noun, not who holds X
+        if rule.kind == "held" and rule.voice == "active" and before in PREPOSITIONS | NOUN_MARKS:
+            continue  # 'battled for control of X', 'the occupied city of X': no holder named
         if rule.voice == "active" and (before in NOUN_MARKS or gerund):
             rule = replace(rule, voice="nominal")  # 'its defeat at X', 'the attack on X'
         elif (
@@ -1131,7 +1143,11 @@ def events_in_sentence(
             anchor = place.mention
             date = _date_for(anchor, span, clauses, dates, ctx.published, sentence, m.start)
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
-            _add(events, seen, _event(ctx, span, anchor.place_id, claim, date, scope))
+            event = _event(ctx, span, anchor.place_id, claim, date, scope)
+            if rule.voice == "possessed":
+                weak.append(event)  # 'the group's bastion of X': only if nothing else says more
+            else:
+                _add(events, seen, event)
     for side, start, end in _held_adjectives(sentence, ctx):
         target = _target_after(sentence, ctx, start, end)
         if target is None:
@@ -1141,6 +1157,10 @@ def events_in_sentence(
         for place in target.group:
             date = _date_for(place.mention, span, clauses, dates, ctx.published, sentence, start)
             _add(events, seen, _event(ctx, span, place.mention.place_id, claim, date, None))
+    said = {e.place_id for e in events}
+    for event in weak:
+        if event.place_id not in said:
+            _add(events, seen, event)
     _share_holders(events)
     changed = {e.place_id for e in events if e.kind in ("captured", "withdrew")}
     events[:] = [e for e in events if not (e.kind == "held" and e.place_id in changed)]
