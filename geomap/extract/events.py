@@ -525,7 +525,7 @@ def _target_after(
             agent is not None
             and agent.end < len(tokens)
             and (
-                tokens[agent.end].lower in HEAD_NOUNS  # 'a building in the ISIS bastion of X'
+                tokens[agent.end].lower in HEAD_NOUNS  # 'a building in the rebel bastion of X'
             )
         )
         if agent is not None and (modifier or all(t.lower in DETERMINERS for t in tokens[end:i])):
