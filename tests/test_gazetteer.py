@@ -257,3 +257,13 @@ def test_every_kind_has_a_place_on_the_page_and_in_the_figures():
 
     assert sorted(PLACE_KINDS) == sorted(KINDS) == sorted(RADIUS)
     assert set(SIZES) == set(KINDS) - {"region"}  # a province is an outline, not a point
+
+
+@pytest.mark.parametrize(
+    "spelling,kept",
+    [("Fizuli", True), ("Физули", True), ("FZL", False), ("fdwly", False), ("shwshy", False)],
+)
+def test_gazetteer_add_keeps_only_spellings_people_write(spelling, kept):
+    from geomap.candidates import written_by_people
+
+    assert written_by_people(spelling) is kept
