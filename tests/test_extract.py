@@ -702,3 +702,8 @@ def test_the_city_with_a_determiner_is_its_province(facts):
 def test_a_stronghold_phrase_yields_to_what_else_the_sentence_says(facts):
     text = "SDF fighters raised their flag atop a building in the ISIS bastion of Baghouz."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("baghuz_fawqani", "contested")]
+
+
+def test_a_capture_qualified_in_its_sentence_is_a_fight(facts):
+    text = "The SDF captured Hajin on Friday, but militants still held out late on Friday."
+    assert facts(text) == [("hajin", "contested", "ISIS", "2018-12-14")]

@@ -1109,6 +1109,7 @@ def events_in_sentence(
     events: list[Event] = []
     seen: dict[tuple[str, str, str], int] = {}  # (place, kind, date) -> index in events
     weak: list[Event] = []
+    qualified = False  # '..., but militants still held out': the capture is not complete
     for m in matches:
         rule = ctx.rules.triggers[m.rule]
         before = sentence.tokens[m.start - 1].lower if m.start else ""
@@ -1127,6 +1128,7 @@ def events_in_sentence(
             rule = replace(rule, voice="from")  # 'the rebels was defeated in X': the subject lost
         target = find_target(sentence, ctx, rule, m.start, m.end)
         if target is None:
+            qualified = qualified or _qualifies(sentence, ctx, rule, m.start)
             continue
         mood = modality(sentence, ctx, rule, m.start, m.end)
         if mood == "drop":
@@ -1157,6 +1159,8 @@ def events_in_sentence(
         for place in target.group:
             date = _date_for(place.mention, span, clauses, dates, ctx.published, sentence, start)
             _add(events, seen, _event(ctx, span, place.mention.place_id, claim, date, None))
+    if qualified:
+        _not_complete(events, ctx)
     said = {e.place_id for e in events}
     for event in weak:
         if event.place_id not in said:
@@ -1177,6 +1181,25 @@ def events_in_sentence(
             )  # 'X, the last town the rebels holds'
             events.append(_event(ctx, span, place_id, claim, date, scope))
     return events
+
+
+def _qualifies(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int) -> bool:
+    """'..., but militants still held out': a clause of contrast in which somebody still holds
+    or fights, naming no place: it takes back the completeness of the sentence's capture."""
+    if rule.kind not in ("held", "contested"):
+        return False
+    first = _clause_first(sentence, sentence.clause_of[start])
+    return sentence.cue_starting_at("contrast", ctx, first, reach=1) > 0
+
+
+def _not_complete(events: list[Event], ctx: _Context) -> None:
+    """Captures of a qualified sentence become fights, the loser still holding."""
+    for event in events:
+        if event.kind == "captured":
+            loser = ctx.article_sides.opponent(event.actor, ctx.profile)
+            event.kind, event.controller = "contested", loser
+            event.confidence = min(event.confidence, 0.7)
+            event.event_id = event.make_id()
 
 
 def _add(events: list[Event], seen: dict, event: Event) -> None:
