@@ -707,3 +707,17 @@ def test_a_stronghold_phrase_yields_to_what_else_the_sentence_says(facts):
 def test_a_capture_qualified_in_its_sentence_is_a_fight(facts):
     text = "The SDF captured Hajin on Friday, but militants still held out late on Friday."
     assert facts(text) == [("hajin", "contested", "ISIS", "2018-12-14")]
+
+
+def test_moving_towards_a_place_is_no_holding_and_a_capital_of_is_another_town(facts):
+    assert facts("SDF units moved towards Hajin on Friday.") == []
+    text = "The SDF says it captured the Deir ez-Zor capital on Friday."
+    assert [f for f in facts(text) if f[0] == "deir_ez_zor"] == []
+
+
+def test_people_surrendering_far_from_a_side_are_not_its_surrender(facts):
+    text = (
+        "The fall of the last ISIS stronghold in Baghouz ended a battle that saw thousands "
+        "of civilians flee the village and surrender."
+    )
+    assert [f for f in facts(text) if f[1] == "surrendered"] == []

@@ -400,6 +400,9 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
         elif gap == [","] and kind == "region":
             place.locator = True
     for place in sentence.places:  # 'Tigray town', 'the Tigray regional capital X'
+        if place.end < len(sentence.tokens) and sentence.tokens[place.end].lower == "capital":
+            place.locator = place.modifier = True  # 'the Sennar capital': another town
+            continue
         region = ctx.gazetteer.by_id[place.mention.place_id].kind == "region"
         if region and sentence.tokens[place.end - 1].lower.endswith(("'s", "’s")):
             place.locator = place.modifier = True  # "East Darfur's Al-Daein": where X is
@@ -1013,6 +1016,8 @@ def roles(
         rule.voice == "noun"
     ):  # 'clashes between the army and the rebels in X': who holds X is not said
         agent, patient = (agent if subject else ""), ""
+    if rule.kind == "surrendered" and subject is not None and start - subject.end > 8:
+        agent = ""  # 'the last ISIS stronghold ... saw thousands of people surrender'
     if rule.kind == "surrendered" and not agent and not patient:
         receiver = _after(sentence, end, ("to",))  # 'hundreds surrendering to the army'
         agent = ctx.article_sides.opponent(receiver, ctx.profile) if receiver else ""
