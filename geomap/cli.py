@@ -578,8 +578,10 @@ def export(data_dir, out_dir, events_file, min_confidence, quiet):
 @handles_errors
 def snapshot(data_dir, dates, out_dir, grid, events_file, title, min_confidence, quiet):
     """PNG and SVG maps of the state on each --date (from confirmed claims), for reports."""
+    from geomap.mapping.basemap import read_user_layers
     from geomap.snapshot import snapshot as draw
 
+    user_layers = read_user_layers(data_dir)  # first: a bad layer fails before the long work
     result = pipeline.load_events(
         data_dir,
         events_file,
@@ -587,7 +589,13 @@ def snapshot(data_dir, dates, out_dir, grid, events_file, title, min_confidence,
         min_confidence=min_confidence,
     )
     paths = draw(
-        result.timeline, result.articles, [d.date() for d in dates], out_dir, grid=grid, title=title
+        result.timeline,
+        result.articles,
+        [d.date() for d in dates],
+        out_dir,
+        grid=grid,
+        title=title,
+        user_layers=user_layers,
     )
     for path in paths:
         if not quiet:

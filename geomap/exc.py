@@ -62,6 +62,10 @@ class CampaignError(GeomapError):
     """A key of the campaign profile (``data/campaign.toml``) is unusable."""
 
 
+class BasemapError(GeomapError):
+    """A user basemap layer (``data/basemap/*.geojson``) is unusable."""
+
+
 class GoldFileError(GeomapError):
     """A row of a gold annotation CSV is unusable."""
 

@@ -26,6 +26,7 @@ from geomap.campaign import ARTICLES_NAME, GAZETTEER_NAME, Campaign, Profile, lo
 from geomap.exc import ArticleError, EventsFileError, GeomapError
 from geomap.gazetteer import Gazetteer
 from geomap.mapping import MapOptions, article_table, build_map, draws_areas, render_map
+from geomap.mapping.basemap import read_user_layers
 from geomap.records import (
     EVENT_COLUMNS,
     MENTION_COLUMNS,
@@ -532,6 +533,7 @@ def _build_bulk(
     options: MapOptions,
     campaign: Campaign | None,
     min_confidence: float,
+    user_layers: dict,
 ) -> tuple[BuildResult | None, Campaign]:
     """A large events CSV straight to columns (geomap.event_table); None when the file needs
     the row-by-row reader (which then reports its errors by line and field). The campaign is
@@ -553,7 +555,13 @@ def _build_bulk(
         unconfirmed = int(table.n - table.confirmed(min_confidence).sum())
         result = BulkResult(table=table, articles=table.articles(), unconfirmed=unconfirmed)
         page = render_map(
-            columns, campaign.gazetteer, result.articles, [], options, profile=campaign.profile
+            columns,
+            campaign.gazetteer,
+            result.articles,
+            [],
+            options,
+            profile=campaign.profile,
+            user_layers=user_layers,
         )
     map_path = atomic_write(out_dir / "map.html", page)
     built = BuildResult(extraction=result, map_path=map_path, map_bytes=len(page.encode()))
@@ -566,9 +574,10 @@ def _build(
     """Compute every output first, then write them: a failure leaves the old files as they were."""
     out_dir = Path(out_dir)
     options = options or MapOptions()
+    user_layers = read_user_layers(data_dir)  # first: a bad layer fails before the long work
     if events_file is not None:
         bulk, campaign = _build_bulk(
-            data_dir, out_dir, events_file, options, campaign, min_confidence
+            data_dir, out_dir, events_file, options, campaign, min_confidence, user_layers
         )
         if bulk is not None:
             return bulk
@@ -581,7 +590,13 @@ def _build(
         campaign=campaign,
         min_confidence=min_confidence,
     )
-    page = build_map(extraction.timeline, extraction.articles, extraction.mentions, options)
+    page = build_map(
+        extraction.timeline,
+        extraction.articles,
+        extraction.mentions,
+        options,
+        user_layers=user_layers,
+    )
     if events_file is None:  # an events file is the input: it is not written back
         extraction.written += write_event_outputs(extraction.timeline, extraction.mentions, out_dir)
     map_path = atomic_write(out_dir / "map.html", page)

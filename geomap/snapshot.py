@@ -8,7 +8,6 @@ matplotlib through geopandas in the campaign's projected CRS so distances read t
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from shapely.geometry import shape  # noqa: E402
 
 from geomap.campaign import Profile  # noqa: E402
 from geomap.mapping import legend_items  # noqa: E402
-from geomap.mapping.assets import STATIC  # noqa: E402
+from geomap.mapping.basemap import shipped_basemap  # noqa: E402
 from geomap.timeline import Timeline  # noqa: E402
 
 SHAPE_MARKERS = {
@@ -72,17 +71,25 @@ def colours(profile: Profile) -> dict[str, str]:
     return {side.id: side.colour for side in profile.sides}
 
 
-def _basemap(crs: str) -> gpd.GeoDataFrame:
-    data = json.loads((STATIC / "basemap.geojson").read_text(encoding="utf-8"))
+def _basemap(crs: str, user_layers: dict | None) -> gpd.GeoDataFrame:
+    """The shipped basemap and the user's layers, in ``crs``."""
+    features = shipped_basemap()["features"] + (user_layers or {}).get("features", [])
     rows = [
         {
             "layer": f["properties"]["layer"],
             "name": f["properties"].get("name", ""),
             "geometry": shape(f["geometry"]),
         }
-        for f in data["features"]
+        for f in features
     ]
     return gpd.GeoDataFrame(rows, crs="EPSG:4326").to_crs(crs)
+
+
+def _credit(user_layers: dict | None) -> str:
+    """The figure's credit for its map data: the shipped basemap's and each user layer's."""
+    credit = ". Map: geomap; basemap GSHHG (LGPL), Natural Earth, GeoNames (CC BY)"
+    user = (user_layers or {}).get("properties", {}).get("sources", [])
+    return credit + "".join(f"; {source}" for source in user) + "."
 
 
 def _extent(timeline: Timeline, places: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
@@ -95,6 +102,16 @@ def _extent(timeline: Timeline, places: gpd.GeoDataFrame) -> tuple[float, float,
     return x0 - pad, x1 + pad, y0 - pad, y1 + pad
 
 
+def _lines(part: gpd.GeoDataFrame, style: dict, ax) -> None:
+    """Lines as lines, areas as their outline over a light fill (like the page)."""
+    areas = part.geom_type.str.endswith("Polygon")
+    if areas.any():
+        part[areas].plot(ax=ax, facecolor=style["color"], alpha=0.08)
+        part[areas].boundary.plot(ax=ax, **style)
+    if (~areas).any():
+        part[~areas].plot(ax=ax, **style)
+
+
 def draw(ax, timeline: Timeline, day: dt.date, basemap, places, extent) -> None:
     """One panel: basemap, places by state on ``day``, title."""
     x0, x1, y0, y1 = extent
@@ -103,10 +120,13 @@ def draw(ax, timeline: Timeline, day: dt.date, basemap, places, extent) -> None:
         ("region", {"color": "#888", "linewidth": 1, "linestyle": "--"}),
         ("border", {"color": "#666", "linewidth": 1, "linestyle": (0, (5, 3))}),
         ("river", {"color": "#4a90c8", "linewidth": 1.6}),
+        ("user", {"color": "#8a6d3b", "linewidth": 1.2}),
     ):
-        part = basemap[basemap["layer"] == layer]
-        if len(part):
-            (part.boundary if layer == "region" else part).plot(ax=ax, **style)
+        part = basemap[(basemap["layer"] == layer) & (basemap.geom_type.str[-5:] != "Point")]
+        if len(part) and layer == "region":
+            part.boundary.plot(ax=ax, **style)
+        elif len(part):
+            _lines(part, style, ax)
     for pid, place in places.iterrows():
         if place["kind"] == "region":
             continue
@@ -204,15 +224,18 @@ def snapshot(
     grid: bool = False,
     title: str | None = None,
     formats: tuple[str, ...] = ("png", "svg"),
+    user_layers: dict | None = None,
 ) -> list[Path]:
     """PNG and SVG of the state on each date (or one figure of small multiples with ``grid``);
-    ``title`` defaults to the profile's."""
+    ``title`` defaults to the profile's; ``user_layers`` from
+    :func:`geomap.mapping.basemap.read_user_layers` are drawn and credited."""
     from geomap.pipeline import atomic_write
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     title = timeline.profile.title if title is None else title
-    basemap = _basemap(timeline.crs)
+    basemap = _basemap(timeline.crs, user_layers)
+    credit = _credit(user_layers)
     places = timeline.gazetteer.to_geodataframe().to_crs(timeline.crs)
     extent = _extent(timeline, places)
     outlets = sorted({a["outlet"] or a["name"] for a in articles})
@@ -233,7 +256,7 @@ def snapshot(
         fig.text(
             0.01,
             0.005,
-            source + ". Map: geomap; basemap GSHHG (LGPL), Natural Earth, GeoNames (CC BY).",
+            source + credit,
             fontsize=6.5,
             color="#444",
             wrap=True,

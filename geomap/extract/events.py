@@ -1017,7 +1017,7 @@ def roles(
     ):  # 'clashes between the army and the rebels in X': who holds X is not said
         agent, patient = (agent if subject else ""), ""
     if rule.kind == "surrendered" and subject is not None and start - subject.end > 8:
-        agent = ""  # 'the last ISIS stronghold ... saw thousands of people surrender'
+        agent = ""  # 'the last rebel stronghold ... saw thousands of people surrender'
     if rule.kind == "surrendered" and not agent and not patient:
         receiver = _after(sentence, end, ("to",))  # 'hundreds surrendering to the army'
         agent = ctx.article_sides.opponent(receiver, ctx.profile) if receiver else ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import json
 import os
 import re
 import zlib
@@ -23,9 +22,9 @@ import numpy as np
 
 from geomap.articles import Article
 from geomap.campaign import Profile, Side
-from geomap.gazetteer import EARTH_RADIUS_KM
 from geomap.mapping.areas import BUFFER_KM, MAX_PLACES, shaded_areas
-from geomap.mapping.assets import STATIC, html_text, inline, placeholder, script_safe_json
+from geomap.mapping.assets import html_text, inline, placeholder, script_safe_json
+from geomap.mapping.basemap import page_basemap
 from geomap.periods import PRECISIONS
 from geomap.records import KINDS, MIN_CONFIDENCE, Event, Mention
 from geomap.timeline import Timeline
@@ -627,39 +626,30 @@ def _csp(page: str) -> str:
     return page.replace("<head>", "<head>\n" + tag, 1)
 
 
-def _basemap_without_duplicates(gazetteer) -> dict:
-    """The basemap, less city labels that stand within 8 km of a gazetteer place
-    (great-circle distance, all pairs at once)."""
-    basemap = json.loads((STATIC / "basemap.geojson").read_text(encoding="utf-8"))
-    cities = [f for f in basemap["features"] if f["properties"]["layer"] == "city"]
-    near = np.zeros(len(cities), dtype=bool)
-    if cities and len(gazetteer):
-        lon1, lat1 = np.radians([f["geometry"]["coordinates"] for f in cities]).T[:, :, None]
-        lat2 = np.radians([p.lat for p in gazetteer])[None, :]
-        lon2 = np.radians([p.lon for p in gazetteer])[None, :]
-        for start in range(0, lat2.shape[1], 4096):  # bounded memory for large gazetteers
-            a, b = lat2[:, start : start + 4096], lon2[:, start : start + 4096]
-            h = np.sin((a - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(a) * np.sin((b - lon1) / 2) ** 2
-            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
-            near |= (km < 8).any(axis=1)
-    dropped = {id(f) for f, n in zip(cities, near, strict=True) if n}
-    return {**basemap, "features": [f for f in basemap["features"] if id(f) not in dropped]}
-
-
 def build_map(
     timeline: Timeline,
     articles: list[dict],
     mentions: Iterable[Mention] = (),
     options: MapOptions | None = None,
+    *,
+    user_layers: dict | None = None,
 ) -> str:
-    """The map page as a string: Leaflet and data inline, no network request."""
+    """The map page as a string: Leaflet and data inline, no network request; ``user_layers``
+    from :func:`geomap.mapping.basemap.read_user_layers` are drawn over the basemap."""
     options = options or MapOptions()
     areas = None
     if draws_areas(options, len(timeline.gazetteer)):
         areas = area_layers(timeline)
     columns = MapColumns.from_timeline(timeline)
     return render_map(
-        columns, timeline.gazetteer, articles, mentions, options, areas, profile=timeline.profile
+        columns,
+        timeline.gazetteer,
+        articles,
+        mentions,
+        options,
+        areas,
+        profile=timeline.profile,
+        user_layers=user_layers,
     )
 
 
@@ -688,6 +678,7 @@ def render_map(
     areas: list[dict] | None = None,
     *,
     profile: Profile | None = None,
+    user_layers: dict | None = None,
 ) -> str:
     """The page for timeline columns (from :meth:`MapColumns.from_timeline` or an events
     table read in bulk), with the profile's sides, titles and legend; ``areas`` from
@@ -727,7 +718,7 @@ def render_map(
     slider.add_to(fmap)
     page = re.sub(r"[ \t]+\n", "\n", figure.render())  # the template's trailing blanks
     payload = encode(columns, gaz, articles, mentions, options, areas, profile)
-    basemap = _basemap_without_duplicates(gaz)
+    basemap = page_basemap(gaz, user_layers)
     page = inline(
         page,
         {

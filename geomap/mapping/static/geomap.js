@@ -405,14 +405,24 @@
         var layer = f.properties.layer;
         if (layer === "river") { return { color: "#4a90c8", weight: f.properties.main ? 2.5 : 1.6, opacity: 0.9 }; }
         if (layer === "border") { return { color: "#666", weight: 1.2, dashArray: "6,4", opacity: 0.9 }; }
+        if (layer === "user") { return { color: "#8a6d3b", weight: 1.4, opacity: 0.9, fillColor: "#8a6d3b", fillOpacity: 0.08 }; }
         return { color: "#888", weight: 1 };
       },
       pointToLayer: function (f, latlng) {
         var dot = L.circleMarker(latlng, { radius: 2, color: "#555", weight: 1, fillColor: "#555", fillOpacity: 1, renderer: svg, pane: "geomap-basemap", interactive: false });
-        dot.bindTooltip(f.properties.name, { permanent: true, direction: "right", className: "geomap-city-label", opacity: 0.8 });
+        if (f.properties.name) { dot.bindTooltip(f.properties.name, { permanent: true, direction: "right", className: "geomap-city-label", opacity: 0.8 }); }
         return dot;
       }
     }).addTo(this.map);
+    this.creditBasemap((basemap.properties || {}).credits || []);
+  };
+
+  // The basemap's sources in the map's attribution corner (as text: a layer's words are not HTML).
+  GeomapApp.prototype.creditBasemap = function (credits) {
+    if (!credits.length || !this.map.attributionControl) { return; }
+    var box = document.createElement("div");
+    box.textContent = "Basemap: " + credits.join("; ");
+    this.map.attributionControl.addAttribution(box.innerHTML);
   };
 
   // The shaded sides' held areas: per side {side, label, colour, days: [[day, km2, polygons]]}.
