@@ -30,7 +30,7 @@ from functools import cache
 
 from geomap.campaign import Profile
 from geomap.extract.dates import DateMention, find_dates, publication_date
-from geomap.extract.lexicon import BARRIERS, QUOTES, Matcher, Tok, cues, rule_file, tokens_of
+from geomap.extract.lexicon import BARRIERS, QUOTES, Match, Matcher, Tok, rule_file, tokens_of
 from geomap.extract.mentions import PlaceMention
 from geomap.extract.text import Span, split_clauses
 from geomap.gazetteer import Gazetteer
@@ -67,7 +67,6 @@ class Rules:
     language: str
     triggers: tuple[TriggerRule, ...]
     trigger_matcher: Matcher
-    cue: dict
     cue_names: tuple[str, ...]  # the cue class of each rule of cue_matcher
     cue_matcher: Matcher  # every cue class in one matcher: one pass per sentence
     anaphors: dict[str, tuple[str, ...]]
@@ -84,14 +83,12 @@ def load_rules(language: str = "en") -> Rules:
         TriggerRule(t["kind"], t["voice"], t["place"], float(t.get("weight", 0.8))) for t in data
     )
     matcher = Matcher([t["patterns"] for t in data], language)
-    cue_lists = cues(language)
     raw_cues = rule_file("cues", language)
     anaphor_data = rule_file("anaphors", language)
     return Rules(
         language=language,
         triggers=triggers,
         trigger_matcher=matcher,
-        cue=cue_lists,
         cue_names=tuple(raw_cues),
         cue_matcher=Matcher([table["patterns"] for table in raw_cues.values()], language),
         anaphors={k: tuple(v) for k, v in anaphor_data["anaphors"].items()},
@@ -132,13 +129,6 @@ class SideFinder:
             ActorRef(self.alias_sides[m.rule], m.start, m.end)
             for m in self.alias_matcher.find(tokens)
         ]
-
-    def adjective_at(self, tokens: list[Tok], end: int) -> str:
-        """The side named by the words ending just before token ``end`` ('rebel' of 'rebel-held')."""
-        for m in self.adjective_matcher.find(tokens[max(0, end - 4) : end]):
-            if m.end == min(end, 4):
-                return self.adjective_sides[m.rule]
-        return ""
 
 
 @dataclass(frozen=True)
@@ -226,7 +216,7 @@ class _Sentence:
     def cues(self, name: str, ctx: _Context) -> list[tuple[int, int]]:
         """Every (start, end) of a cue of class ``name`` in the sentence (found once)."""
         if not self.cue_spans:
-            spans: dict[str, set[tuple[int, int]]] = {n: set() for n in ctx.rules.cue_names}
+            spans: dict[str, set[tuple[int, int]]] = {n: set() for n in set(ctx.rules.cue_names)}
             for m in ctx.rules.cue_matcher.all(self.tokens):
                 spans[ctx.rules.cue_names[m.rule]].add((m.start, m.end))
             self.cue_spans = {n: sorted(found) for n, found in spans.items()}
@@ -1269,7 +1259,7 @@ def _confidence_adjustment(
         change -= 0.1  # run-on text (a caption glued to a headline): attachment is less sure
     if any(ctx.gazetteer.by_id[p.mention.place_id].kind == "region" for p in target.group):
         change -= 0.2  # a province or region: rarely what a change of control is about
-    hedge = sentence.has("hedge", ctx, 0, start) if "hedge" in ctx.rules.cue else False
+    hedge = sentence.has("hedge", ctx, 0, start)
     if hedge:
         change -= 0.15
     return change
@@ -1356,7 +1346,10 @@ QUALIFIERS = frozenset("major large big significant key main urban important siz
 def _exclusivity(sentence: _Sentence, ctx: _Context) -> tuple[str, Exclusivity] | None:
     """'X is the last town held by the rebels': X's place id and the holder's exclusive claim."""
     tokens = sentence.tokens
-    for m in ctx.rules.cue["exclusive"].spans(tokens):
+    longest = {}
+    for start, end in sentence.cues("exclusive", ctx):
+        longest[start] = max(end, longest.get(start, end))
+    for m in (Match(0, start, end) for start, end in sorted(longest.items())):
         words = [t.lower for t in tokens[m.start : m.end]]
         if sentence.cue_ending_at("not_exclusive", ctx, m.start, reach=4):
             continue

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import product
@@ -242,32 +241,3 @@ def rule_file(name: str, language: str = "en") -> dict:
     """A rule file of the package, parsed (``geomap/rules/<language>/<name>.toml``)."""
     path = resources.files("geomap.rules").joinpath(language, f"{name}.toml")
     return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
-@dataclass(frozen=True)
-class WordList:
-    """A named list of patterns (a cue class: negation, locators, partial quantifiers...)."""
-
-    name: str
-    matcher: Matcher
-
-    @classmethod
-    def of(cls, name: str, patterns: Iterable[str], language: str = "en") -> WordList:
-        return cls(name, Matcher([list(patterns)], language))
-
-    def spans(self, tokens: list[Tok]) -> list[Match]:
-        return self.matcher.find(tokens)
-
-    def at(self, tokens: list[Tok], start: int, end: int) -> list[Match]:
-        """Matches lying inside tokens[start:end]."""
-        return [
-            Match(m.rule, m.start + start, m.end + start)
-            for m in self.matcher.find(tokens[start:end])
-        ]
-
-
-@cache
-def cues(language: str = "en") -> dict[str, WordList]:
-    """Every cue list of ``cues.toml`` by name."""
-    data = rule_file("cues", language)
-    return {name: WordList.of(name, table["patterns"], language) for name, table in data.items()}
