@@ -76,6 +76,9 @@ def main(debug: bool) -> None:
     geomap geocode NAME     look a spelling up in the gazetteer
     geomap evaluate --gold  score extraction against a gold annotation
     geomap check            list place-like names the gazetteer lacks
+    geomap export           campaign.gpkg and GeoJSON/CSV layers for GIS tools
+    geomap snapshot --date  PNG and SVG maps of given dates for reports
+    geomap gazetteer add    add a place from the offline GeoNames list
     """
 
 
