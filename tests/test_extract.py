@@ -1,6 +1,7 @@
 """Each extraction rule pinned by a short sentence of its own (not the seed articles')."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -721,3 +722,25 @@ def test_people_surrendering_far_from_a_side_are_not_its_surrender(facts):
         "of civilians flee the village and surrender."
     )
     assert [f for f in facts(text) if f[1] == "surrendered"] == []
+
+
+@pytest.mark.parametrize(
+    "text,place",
+    [
+        ("Northern Army troops captured the Old Quay neighbourhood on Friday.", "old_quay"),
+        ("Northern Army troops took the neighbourhood of Old Quay on Friday.", "old_quay"),
+        ("Northern Army troops seized the Estmoor district on Friday.", "estmoor"),
+    ],
+)
+def test_a_neighbourhood_named_with_its_kind_is_taken_whole(text, place):
+    """'the X neighbourhood' is X when X is a neighbourhood: not a part of X (contested)."""
+    from geomap.campaign import load_profile
+    from geomap.gazetteer import load_gazetteer
+
+    folder = Path(__file__).parent / "data" / "second_campaign"
+    gazetteer, profile = load_gazetteer(folder / "gazetteer.csv"), load_profile(folder)
+    article = Article(name="t.txt", published=FRI, body=text, outlet="Test")
+    events = extract_article(article, gazetteer, profile=profile).events
+    assert [(e.place_id, e.kind, e.controller) for e in events if not e.inferred] == [
+        (place, "captured", "NORTH")
+    ]

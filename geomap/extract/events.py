@@ -30,7 +30,16 @@ from functools import cache
 
 from geomap.campaign import Profile
 from geomap.extract.dates import DateMention, find_dates, publication_date
-from geomap.extract.lexicon import BARRIERS, QUOTES, Match, Matcher, Tok, rule_file, tokens_of
+from geomap.extract.lexicon import (
+    BARRIERS,
+    QUOTES,
+    Match,
+    Matcher,
+    Tok,
+    lemma_of,
+    rule_file,
+    tokens_of,
+)
 from geomap.extract.mentions import PlaceMention
 from geomap.extract.text import Span, split_clauses
 from geomap.gazetteer import Gazetteer
@@ -473,6 +482,7 @@ def _target_after(
     noun-phrase words only."""
     tokens = sentence.tokens
     partial = False
+    partial_words: list[list[str]] = []  # the partial cues read before the place
     comma_crossed = False
     anaphor: PlaceMention | None = None
     i = end
@@ -492,10 +502,13 @@ def _target_after(
             if _inside_region(sentence, ctx, end, i, place):
                 # 'captured towns in the province', unless it names them: 'including X'
                 return _enumerated(sentence, place.end, False)
+            partial = any(not _names_kind(w, place, ctx) for w in partial_words)
             partial = partial or _possessive_partial(sentence, ctx, place)
             after = _group_of(sentence, place)[-1].end
-            # 'the Alba hospital': a part of the place
-            partial = partial or sentence.cue_starting_at("partial", ctx, after, 2) > 0
+            after_end = sentence.cue_starting_at("partial", ctx, after, 2)
+            if after_end > 0:  # 'the Alba hospital': a part of the place, unless it is one
+                words = [t.lower for t in tokens[after:after_end]]
+                partial = partial or not _names_kind(words, place, ctx)
             return _Target(_group_of(sentence, place), False, partial, distance=i - end)
         tok = tokens[i]
         if tok.text in QUOTES:
@@ -505,7 +518,7 @@ def _target_after(
             return None
         partial_end = sentence.cue_starting_at("partial", ctx, i)
         if partial_end > 0:
-            partial = True
+            partial_words.append([t.lower for t in tokens[i:partial_end]])
             i = partial_end
             continue
         if anaphor is None and ctx.rules.anaphors.get(tok.lemma):
@@ -601,6 +614,13 @@ def _inside_region(sentence: _Sentence, ctx: _Context, end: int, i: int, place: 
     head = next((w for w in words if w in PLURAL_PLACES or w in HEAD_NOUNS), "")
     kind = ctx.gazetteer.by_id[place.mention.place_id].kind
     return bool(head) and (head in PLURAL_PLACES or kind == "region")
+
+
+def _names_kind(words: list[str], place: PlaceRef, ctx: _Context) -> bool:
+    """'the X neighbourhood' when X is a neighbourhood, 'the Y bridge' when Y is a bridge: the
+    word names the place itself, not a part of it."""
+    kind = ctx.gazetteer.by_id[place.mention.place_id].kind
+    return any(kind in ctx.rules.anaphors.get(lemma_of(w), ()) for w in words)
 
 
 def _is_held_suffix(sentence: _Sentence, ctx: _Context, i: int) -> bool:
