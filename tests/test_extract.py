@@ -744,3 +744,29 @@ def test_a_neighbourhood_named_with_its_kind_is_taken_whole(text, place):
     assert [(e.place_id, e.kind, e.controller) for e in events if not e.inferred] == [
         (place, "captured", "NORTH")
     ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Old Quay was retaken from Southern League fighters.", ("old_quay", "captured", "NORTH")),
+        (
+            "Southern League fighters still hold parts of Estmoor.",
+            ("estmoor", "contested", "SOUTH"),
+        ),
+        (
+            "Estmoor was declared fully liberated by the Northern Army.",
+            ("estmoor", "captured", "NORTH"),
+        ),
+        ("Northern Army troops were clearing Brennick.", ("brennick", "contested", "SOUTH")),
+    ],
+)
+def test_a_second_campaign_s_sides_and_kinds(text, expected):
+    from geomap.campaign import load_profile
+    from geomap.gazetteer import load_gazetteer
+
+    folder = Path(__file__).parent / "data" / "second_campaign"
+    gazetteer, profile = load_gazetteer(folder / "gazetteer.csv"), load_profile(folder)
+    article = Article(name="t.txt", published=FRI, body=text, outlet="Test")
+    events = extract_article(article, gazetteer, profile=profile).events
+    assert expected in [(e.place_id, e.kind, e.controller) for e in events if not e.inferred]

@@ -712,6 +712,11 @@ def _relative_antecedent(sentence: _Sentence, start: int) -> _Target | None:
     return _Target([place], True, distance=start - j)
 
 
+def _progressive(sentence: _Sentence, m: Match) -> bool:
+    """'were clearing X': a capture under way, not done."""
+    return any(t.lower.endswith("ing") for t in sentence.tokens[m.start : m.end])
+
+
 def _participle(tok: Tok) -> bool:
     """'defeated', 'taken' (not 'laying', not the bare 'control')."""
     return tok.lower != tok.lemma and not tok.lower.endswith("ing")
@@ -979,7 +984,9 @@ def roles(
         by = ("by", "to", "of")
         agent = _inside(sentence, start, end) or _after(sentence, end, by, reach=8)
         agent = agent or _after(sentence, after_place, by)
-        return agent or _adjective_in(sentence, ctx, start, end), ""  # 'under Ukrainian attack'
+        agent = agent or _adjective_in(sentence, ctx, start, end)  # 'under Ukrainian attack'
+        loser = _after(sentence, end, ("from",)) or _after(sentence, after_place, ("from",))
+        return agent, (loser if loser != agent else "")  # 'X was retaken from the rebels'
     if rule.voice == "status":  # 'X remains under the rebels control', 'under Russian occupation'
         agent = _inside(sentence, start, end) or _after(sentence, end, ("of", "the"))
         return agent or _adjective_in(sentence, ctx, start, end), ""
@@ -1133,7 +1140,11 @@ def events_in_sentence(
         )
         if rule.kind == "held" and rule.voice == "active" and before in PREPOSITIONS | NOUN_MARKS:
             continue  # 'battled for control of X', 'the occupied city of X': no holder named
-        if rule.voice == "active" and (before in NOUN_MARKS or gerund):
+        if rule.voice == "passive" and rule.kind == "captured" and _progressive(sentence, m):
+            rule = replace(
+                rule, voice="active", place="after", kind="contested"
+            )  # 'were clearing X'
+        elif rule.voice == "active" and (before in NOUN_MARKS or gerund):
             rule = replace(rule, voice="nominal")  # 'its defeat at X', 'the attack on X'
         elif (
             rule.voice == "active"

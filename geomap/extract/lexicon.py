@@ -107,9 +107,23 @@ def _slot(word: str, language: str) -> Slot:
         elif len(alt) > 1 and alt.isupper():
             cased.add(alt)
         else:
-            forms.add(alt.lower())
+            forms.update(_inflections(alt.lower()))
             lemmas.update((alt.lower(), lemma_of(alt.lower(), language)))
     return Slot(frozenset(lemmas), frozenset(forms), frozenset(cased), optional, 0)
+
+
+def _inflections(word: str) -> set[str]:
+    """The regular inflections of a word, besides its lemma ('clear' -> 'clearing', 'cleared',
+    'clears'): the lemmatizer's dictionary does not hold every form."""
+    out = {word}
+    if not word.isalpha() or len(word) < 3:
+        return out
+    stem = word[:-1] if word.endswith("e") else word
+    out |= {word + "s", word + "es", stem + "ed", stem + "ing"}
+    vowels = "aeiou"
+    if word[-1] not in vowels + "wxy" and word[-2] in vowels and word[-3] not in vowels:
+        out |= {word + word[-1] + "ed", word + word[-1] + "ing"}  # 'stop' -> 'stopped'
+    return out
 
 
 def compile_pattern(pattern: str, language: str = "en") -> tuple[Slot, ...]:
