@@ -770,3 +770,26 @@ def test_a_second_campaign_s_sides_and_kinds(text, expected):
     article = Article(name="t.txt", published=FRI, body=text, outlet="Test")
     events = extract_article(article, gazetteer, profile=profile).events
     assert expected in [(e.place_id, e.kind, e.controller) for e in events if not e.inferred]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The SDF didn’t capture Hajin completely.", None),
+        (
+            "The SDF pushed into the town, seizing control of the al-Bahrah and Sousa villages.",
+            ("al_susah", "captured", "SDF"),
+        ),
+        (
+            "ISIS still controls several villages near the river like Sousa, Buqaan and Shajla.",
+            ("buqaan", "held", "ISIS"),
+        ),
+        ("The SDF entered three Hajin districts, the monitor said.", None),
+    ],
+)
+def test_urban_battle_wording(facts, text, expected):
+    found = [(p, k, c) for p, k, c, _d in facts(text)]
+    if expected is None:
+        assert [f for f in found if f[1] in ("captured", "held") or f[0] == "hajin"] == []
+    else:
+        assert expected in found

@@ -407,6 +407,10 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
             place.locator = place.modifier = True  # "East Darfur's Al-Daein": where X is
             continue
         following = [t.lower for t in sentence.tokens[place.end : place.end + 3]]
+        if following[:1] and following[0] in PLURAL_PLACES and following[1:2] != ["."]:
+            if following[1:2] in (["of"], [":"], [","]):  # 'three Raqqa districts of A, B'
+                place.locator = place.modifier = True
+            continue
         head = next((n for n, w in enumerate(following) if w in HEAD_NOUNS), None)
         if head is not None and ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
             if all(w in ctx.rules.object_words for w in following[:head]):
@@ -558,9 +562,10 @@ HEAD_NOUNS = frozenset(
     "garrison base headquarters command division".split()
 )
 PLURAL_PLACES = frozenset(
-    "villages towns cities settlements localities hamlets communities areas".split()
+    "villages towns cities settlements localities hamlets communities areas districts "
+    "neighbourhoods neighborhoods quarters".split()
 )
-ENUMERATORS = frozenset(": including namely among".split())
+ENUMERATORS = frozenset(": including namely among like such".split())
 
 
 def _enumerated(sentence: _Sentence, i: int, partial: bool) -> _Target | None:
@@ -736,7 +741,7 @@ def find_target(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: in
         return None  # 'took advantage of', 'took part in': not the place's fate
     if rule.place in ("after", "either"):
         target = _target_after(sentence, ctx, start, end)
-        if target is None and rule.voice in ("active", "nominal", "noun", "held_in"):
+        if target is None and rule.voice in ("active", "participle", "nominal", "noun", "held_in"):
             target = _relative_antecedent(sentence, start)
     if target is None and rule.place in ("before", "either"):
         target = _target_before(sentence, ctx, start) or _relative_antecedent(sentence, start)
@@ -774,7 +779,7 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'Reports that the army took X are false'
     if sentence.has("disputed", ctx, first, start):
         return "drop"  # 'Armenia denied its forces had lost control of X'
-    scope_end = last if rule.voice == "nominal" else start
+    scope_end = last if rule.voice in ("nominal", "participle") else start
     if sentence.has("proximity", ctx, max(first, start - 6), scope_end):
         return "contested"
     if sentence.has("hypothetical", ctx, first, scope_end):
@@ -1023,6 +1028,9 @@ def roles(
             agent = possessor[-1].side if possessor else ""
         return agent, ""
     subject = _subject(sentence, ctx, start)
+    if rule.voice == "participle":  # the main clause's subject: the first side not governed
+        free = [a for a in sentence.actors if a.end <= start and not _governed(sentence, ctx, a)]
+        subject = free[0] if free else subject
     agent = subject.side if subject else ""
     patient = (
         _inside(sentence, start + 1, end)
@@ -1140,7 +1148,9 @@ def events_in_sentence(
         )
         if rule.kind == "held" and rule.voice == "active" and before in PREPOSITIONS | NOUN_MARKS:
             continue  # 'battled for control of X', 'the occupied city of X': no holder named
-        if rule.voice == "passive" and rule.kind == "captured" and _progressive(sentence, m):
+        if rule.voice == "active" and gerund and before == ",":
+            rule = replace(rule, voice="participle")  # 'the SDF pushed in, seizing X': its subject
+        elif rule.voice == "passive" and rule.kind == "captured" and _progressive(sentence, m):
             rule = replace(
                 rule, voice="active", place="after", kind="contested"
             )  # 'were clearing X'

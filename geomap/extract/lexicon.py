@@ -70,7 +70,7 @@ def tokens_of(span: Span, language: str = "en") -> list[Tok]:
     out = []
     for m in _TOKEN.finditer(text):
         word = m.group()
-        lower = word.lower()
+        lower = word.lower().replace("’", "'")  # "didn’t" is "didn't"
         out.append(Tok(word, base + m.start(), base + m.end(), lower, lemma_of(lower, language)))
     return out
 
