@@ -793,3 +793,8 @@ def test_urban_battle_wording(facts, text, expected):
         assert [f for f in found if f[1] in ("captured", "held") or f[0] == "hajin"] == []
     else:
         assert expected in found
+
+
+def test_a_thing_abandoned_at_a_place_is_no_withdrawal(facts):
+    assert facts("Soldiers found a bomb the militants had abandoned at Hajin.") == []
+    assert ("hajin", "withdrew") in [(p, k) for p, k, _c, _d in facts("ISIS abandoned Hajin.")]

@@ -67,6 +67,7 @@ class TriggerRule:
     voice: str
     place: str
     weight: float
+    direct: bool = False  # the place must be the direct object
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,10 @@ def load_rules(language: str = "en") -> Rules:
     """The rule files of ``language`` (``geomap/rules/<language>/``), compiled."""
     data = rule_file("triggers", language)["trigger"]
     triggers = tuple(
-        TriggerRule(t["kind"], t["voice"], t["place"], float(t.get("weight", 0.8))) for t in data
+        TriggerRule(
+            t["kind"], t["voice"], t["place"], float(t.get("weight", 0.8)), t.get("direct", False)
+        )
+        for t in data
     )
     matcher = Matcher([t["patterns"] for t in data], language)
     raw_cues = rule_file("cues", language)
@@ -727,6 +731,7 @@ def _participle(tok: Tok) -> bool:
     return tok.lower != tok.lemma and not tok.lower.endswith("ing")
 
 
+PREPOSITION_WORDS = frozenset("at in on near from to into inside around over for of".split())
 PREPOSITIONS = frozenset("for of over under in with without".split())
 PASSIVE_AUX = frozenset("was were been being is are be get got gets".split())
 NOUN_MARKS = frozenset("its their his her our the a an".split())
@@ -741,6 +746,9 @@ def find_target(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: in
         return None  # 'took advantage of', 'took part in': not the place's fate
     if rule.place in ("after", "either"):
         target = _target_after(sentence, ctx, start, end)
+        if target is not None and rule.direct and not target.before and not target.anaphor:
+            crossed = {t.lower for t in sentence.tokens[end : target.group[0].start]}
+            target = None if crossed & PREPOSITION_WORDS else target
         if target is None and rule.voice in ("active", "participle", "nominal", "noun", "held_in"):
             target = _relative_antecedent(sentence, start)
     if target is None and rule.place in ("before", "either"):
@@ -1149,7 +1157,7 @@ def events_in_sentence(
         if rule.kind == "held" and rule.voice == "active" and before in PREPOSITIONS | NOUN_MARKS:
             continue  # 'battled for control of X', 'the occupied city of X': no holder named
         if rule.voice == "active" and gerund and before == ",":
-            rule = replace(rule, voice="participle")  # 'the SDF pushed in, seizing X': its subject
+            rule = replace(rule, voice="participle")  # 'the army pushed in, seizing X': its subject
         elif rule.voice == "passive" and rule.kind == "captured" and _progressive(sentence, m):
             rule = replace(
                 rule, voice="active", place="after", kind="contested"
