@@ -31,7 +31,15 @@ EVAL = Path(__file__).resolve().parent
 SOURCE_COLUMNS = ["file", "url", "outlet", "published", "title", "campaign", "split"]
 SPLITS = ("dev", "test")
 # campaign -> the prefix of its text files (ANNOTATION.md)
-PREFIXES = {"euphrates": "eu", "kharkiv": "kh", "tigray": "tg", "sudan": "sd", "karabakh": "nk", "raqqa": "rq", "marawi": "mw"}
+PREFIXES = {
+    "euphrates": "eu",
+    "kharkiv": "kh",
+    "tigray": "tg",
+    "sudan": "sd",
+    "karabakh": "nk",
+    "raqqa": "rq",
+    "marawi": "mw",
+}
 
 
 @dataclass(frozen=True)
