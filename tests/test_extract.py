@@ -798,3 +798,15 @@ def test_urban_battle_wording(facts, text, expected):
 def test_a_thing_abandoned_at_a_place_is_no_withdrawal(facts):
     assert facts("Soldiers found a bomb the militants had abandoned at Hajin.") == []
     assert ("hajin", "withdrew") in [(p, k) for p, k, _c, _d in facts("ISIS abandoned Hajin.")]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("ISIS militants have occupied several areas in Hajin.", ("hajin", "contested")),
+        ("ISIS fighters are holding portions of Hajin and Sousa.", ("al_susah", "contested")),
+        ("The SDF commander declared Hajin liberated on Friday.", ("hajin", "captured")),
+    ],
+)
+def test_areas_portions_and_declarations(facts, text, expected):
+    assert expected in [(p, k) for p, k, _c, _d in facts(text)]

@@ -569,6 +569,7 @@ PLURAL_PLACES = frozenset(
     "villages towns cities settlements localities hamlets communities areas districts "
     "neighbourhoods neighborhoods quarters".split()
 )
+PARTS = frozenset("areas districts neighbourhoods neighborhoods quarters".split())
 ENUMERATORS = frozenset(": including namely among like such".split())
 
 
@@ -622,6 +623,8 @@ def _inside_region(sentence: _Sentence, ctx: _Context, end: int, i: int, place: 
         return False
     head = next((w for w in words if w in PLURAL_PLACES or w in HEAD_NOUNS), "")
     kind = ctx.gazetteer.by_id[place.mention.place_id].kind
+    if kind != "region" and head in PARTS:
+        return False  # 'several areas in the city': a part of it (partial), not another place
     return bool(head) and (head in PLURAL_PLACES or kind == "region")
 
 
@@ -742,6 +745,9 @@ SCENE_KINDS = ("contested", "surrendered", "besieged")
 def find_target(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, end: int):
     """The place group a trigger (tokens start..end) governs, or None."""
     target = None
+    if rule.place == "inside":  # 'declared X liberated'
+        inside = [p for p in sentence.places if start <= p.start < end and not p.locator]
+        return _Target(_group_of(sentence, inside[0]), False) if inside else None
     if end < len(sentence.tokens) and sentence.has("not_object", ctx, end, end + 1):
         return None  # 'took advantage of', 'took part in': not the place's fate
     if rule.place in ("after", "either"):
