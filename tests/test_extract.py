@@ -810,3 +810,12 @@ def test_a_thing_abandoned_at_a_place_is_no_withdrawal(facts):
 )
 def test_areas_portions_and_declarations(facts, text, expected):
     assert expected in [(p, k) for p, k, _c, _d in facts(text)]
+
+
+def test_a_modal_of_the_reporting_frame_is_not_the_claim_s(facts):
+    text = (
+        "Monitors would like to remind readers that ISIS still controls several villages "
+        "near the river like Sousa and Buqaan."
+    )
+    assert ("al_susah", "held", "ISIS") in [(p, k, c) for p, k, c, _d in facts(text)]
+    assert facts("The SDF hopes that it will capture Sousa.") == []

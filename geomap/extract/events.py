@@ -507,6 +507,10 @@ def _target_after(
                 if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
                     return _enumerated(sentence, i + 1, False)  # 'villages near X: A, B'
                 return None
+            if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
+                listed = _enumerated(sentence, place.end, False)  # 'areas in X like A, B'
+                if listed is not None:
+                    return listed
             if _inside_region(sentence, ctx, end, i, place):
                 # 'captured towns in the province', unless it names them: 'including X'
                 return _enumerated(sentence, place.end, False)
@@ -796,7 +800,9 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
     scope_end = last if rule.voice in ("nominal", "participle") else start
     if sentence.has("proximity", ctx, max(first, start - 6), scope_end):
         return "contested"
-    if sentence.has("hypothetical", ctx, first, scope_end):
+    that = [j for j in range(first, start) if sentence.tokens[j].lower == "that"]
+    frame = that[-1] + 1 if that else first  # 'X would like to remind that ISIS holds Y'
+    if sentence.has("hypothetical", ctx, frame, scope_end):
         return "drop"
     if sentence.cue_ending_at("attempt", ctx, start, reach=6):
         return "contested"
