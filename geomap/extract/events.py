@@ -801,7 +801,7 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
     if sentence.has("proximity", ctx, max(first, start - 6), scope_end):
         return "contested"
     that = [j for j in range(first, start) if sentence.tokens[j].lower == "that"]
-    frame = that[-1] + 1 if that else first  # 'X would like to remind that ISIS holds Y'
+    frame = that[-1] + 1 if that else first  # 'X would like to remind that the rebels hold Y'
     if sentence.has("hypothetical", ctx, frame, scope_end):
         return "drop"
     if sentence.cue_ending_at("attempt", ctx, start, reach=6):
