@@ -26,7 +26,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 
 from geomap.campaign import Profile
 from geomap.extract.dates import DateMention, find_dates, publication_date
@@ -222,9 +222,17 @@ class _Sentence:
     places: list[PlaceRef]
     actors: list[ActorRef]
     place_at: dict[int, PlaceRef]  # token -> place covering it
-    matches: list = field(default_factory=list)  # the trigger matches
+    matches: list  # the trigger matches
     cue_spans: dict = field(default_factory=dict)  # cue class -> its (start, end) spans
     groups: list = field(default_factory=list)  # coordinated target places
+
+    @cached_property
+    def clause_bounds(self) -> dict[int, tuple[int, int]]:
+        """Clause number -> (its first token, one past its last): clauses are contiguous."""
+        bounds: dict[int, tuple[int, int]] = {}
+        for i, clause in enumerate(self.clause_of):
+            bounds[clause] = (bounds.get(clause, (i, i))[0], i + 1)
+        return bounds
 
     def cues(self, name: str, ctx: _Context) -> list[tuple[int, int]]:
         """Every (start, end) of a cue of class ``name`` in the sentence (found once)."""
@@ -271,8 +279,9 @@ def read_sentence(
         if covered:
             places.append(PlaceRef(mention, covered[0], covered[-1] + 1))
     actors = ctx.sides.find(tokens)
+    matches = ctx.rules.trigger_matcher.find(tokens)
     covered = {i for p in places for i in range(p.start, p.end)}
-    starts = {m.start for m in ctx.rules.trigger_matcher.find(tokens)} if covered else set()
+    starts = {m.start for m in matches}
     actors = [  # 'the capital Addis Ababa' is a place; 'Kyiv recaptured X' a side
         a for a in actors if not covered & set(range(a.start, a.end)) or a.end in starts
     ]
@@ -281,7 +290,7 @@ def read_sentence(
     for place in places:
         place.mention = _same_name_place(tokens, place, ctx)
     place_at = {i: p for p in places for i in range(p.start, p.end)}
-    sentence = _Sentence(span, tokens, clause_of, places, actors, place_at)
+    sentence = _Sentence(span, tokens, clause_of, places, actors, place_at, matches)
     _mark_locators(sentence, ctx)
     sentence.groups = _groups(sentence, ctx)
     return sentence
@@ -303,17 +312,13 @@ def _split_at_new_subjects(tokens: list[Tok], clause_of: list[int], actors: list
 
 def _clause_spans(sentence: _Sentence, span: Span) -> list[Span]:
     """The sentence's clauses as spans of the body (from the tokens' clause numbers)."""
-    bounds: dict[int, list[int]] = {}
-    for tok, clause in zip(sentence.tokens, sentence.clause_of, strict=True):
-        low, high = bounds.setdefault(clause, [tok.start, tok.end])
-        bounds[clause] = [min(low, tok.start), max(high, tok.end)]
-    if not bounds:
+    if not sentence.tokens:
         return [span]
-    body_offset = span.start
-    spans = [
-        Span(low, high, span.text[low - body_offset : high - body_offset])
-        for _c, (low, high) in sorted(bounds.items())
-    ]
+    tokens, offset = sentence.tokens, span.start
+    spans = []
+    for _clause, (first, end) in sorted(sentence.clause_bounds.items()):
+        low, high = tokens[first].start, tokens[end - 1].end
+        spans.append(Span(low, high, span.text[low - offset : high - offset]))
     return spans
 
 
@@ -703,9 +708,11 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
 
 
 def _has_trigger(sentence: _Sentence, ctx: _Context, start: int, end: int) -> bool:
+    """A change of control is told inside tokens[start:end] (the sentence's own matches)."""
     return any(
         ctx.rules.triggers[m.rule].kind in ("captured", "withdrew")
-        for m in ctx.rules.trigger_matcher.find(sentence.tokens[start:end])
+        for m in sentence.matches
+        if start <= m.start and m.end <= end
     )
 
 
@@ -787,9 +794,7 @@ def _scene(sentence: _Sentence, start: int) -> _Target | None:
 
 def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, end: int) -> str:
     """'drop' (negated or not real), 'contested' (near, attempted), or 'plain'."""
-    clause = sentence.clause_of[start]
-    first = next(i for i, c in enumerate(sentence.clause_of) if c == clause)
-    last = max(i for i, c in enumerate(sentence.clause_of) if c == clause) + 1
+    first, last = sentence.clause_bounds[sentence.clause_of[start]]
     near = max(first, start - 5)
     if sentence.has("negation", ctx, near, end):
         return "drop"
@@ -921,7 +926,7 @@ def _governed(sentence: _Sentence, ctx: _Context, actor: ActorRef) -> bool:
 
 def _clause_first(sentence: _Sentence, clause: int) -> int:
     """The first word of a clause (its leading commas skipped)."""
-    first = next(i for i, c in enumerate(sentence.clause_of) if c == clause)
+    first = sentence.clause_bounds[clause][0]
     while first + 1 < len(sentence.tokens) and sentence.tokens[first].text in BARRIERS:
         first += 1
     return first
@@ -968,9 +973,7 @@ def _adjective_in(sentence: _Sentence, ctx: _Context, start: int, end: int) -> s
 def _adjective_near(sentence: _Sentence, ctx: _Context, start: int, end: int) -> str:
     """The side an adjective names in or just before the words ('Ukrainian flag')."""
     low = max(0, start - 3)
-    for m in ctx.sides.adjective_matcher.find(sentence.tokens[low:end]):
-        return ctx.sides.adjective_sides[m.rule]
-    return _inside(sentence, low, end)
+    return _adjective_in(sentence, ctx, low, end) or _inside(sentence, low, end)
 
 
 POSSESSOR_GAP = frozenset("'s ’s ' last final key main remaining major former de facto".split())
@@ -1149,7 +1152,7 @@ def events_in_sentence(
 ) -> list[Event]:
     """The control events one sentence states."""
     sentence = read_sentence(span, mentions, ctx, tokens)
-    matches = sentence.matches = ctx.rules.trigger_matcher.find(sentence.tokens)
+    matches = sentence.matches
     if not matches and not sentence.places:
         return []
     if dates is None:
@@ -1290,8 +1293,8 @@ def _background(sentence: _Sentence, ctx: _Context, start: int, dates: list[Date
     first = _clause_first(sentence, clause)
     if clause == 0 or sentence.tokens[first].lower not in BACKGROUND_OPENERS:
         return 0.0
-    members = [i for i, c in enumerate(sentence.clause_of) if c == clause]
-    low, high = sentence.tokens[members[0]].start, sentence.tokens[members[-1]].end
+    begin, end = sentence.clause_bounds[clause]
+    low, high = sentence.tokens[begin].start, sentence.tokens[end - 1].end
     return 0.0 if any(low <= d.start < high for d in dates) else 0.3
 
 
