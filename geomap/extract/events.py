@@ -746,7 +746,9 @@ def _participle(tok: Tok) -> bool:
 
 
 PREPOSITION_WORDS = frozenset("at in on near from to into inside around over for of".split())
-PREPOSITIONS = frozenset("for of over under in with without".split())
+NOUN_PREPOSITIONS = frozenset(
+    "for of over under in with without".split()
+)  # before a noun: "for control of"
 PASSIVE_AUX = frozenset("was were been being is are be get got gets".split())
 NOUN_MARKS = frozenset("its their his her our the a an".split())
 LOCATIVES = frozenset("in at inside".split())
@@ -1169,7 +1171,11 @@ def events_in_sentence(
         gerund = sentence.tokens[m.start].lower.endswith("ing") and (
             not before or before in BARRIERS
         )
-        if rule.kind == "held" and rule.voice == "active" and before in PREPOSITIONS | NOUN_MARKS:
+        if (
+            rule.kind == "held"
+            and rule.voice == "active"
+            and before in NOUN_PREPOSITIONS | NOUN_MARKS
+        ):
             continue  # 'battled for control of X', 'the occupied city of X': no holder named
         if rule.voice == "active" and gerund and before == ",":
             rule = replace(rule, voice="participle")  # 'the army pushed in, seizing X': its subject
