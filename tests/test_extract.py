@@ -819,3 +819,34 @@ def test_a_modal_of_the_reporting_frame_is_not_the_claim_s(facts):
     )
     assert ("al_susah", "held", "ISIS") in [(p, k, c) for p, k, c, _d in facts(text)]
     assert facts("The SDF hopes that it will capture Sousa.") == []
+
+
+def test_a_withdrawal_from_a_list_leaves_every_place(facts):
+    for text in (
+        "ISIS fighters withdrew from Sousa and Shaafah on Friday.",
+        "ISIS fighters pulled out of the Sousa and Shaafah villages on Friday.",
+    ):
+        assert [(p, k) for p, k, _c, _d in facts(text)] == [
+            ("al_shaafah", "withdrew"),
+            ("al_susah", "withdrew"),
+        ]
+
+
+def test_fighting_that_spreads_to_a_place_contests_it(facts):
+    assert [(p, k) for p, k, _c, _d in facts("Heavy fighting spread to Shajla.")] == [
+        ("shajla", "contested")
+    ]
+
+
+def test_a_place_in_the_possessive_locates_the_next_one(facts):
+    found = [(p, k) for p, k, _c, _d in facts("Clashes persist in Deir ez-Zor's Hajin.")]
+    assert found == [("hajin", "contested")]
+
+
+def test_an_unnamed_subject_is_not_the_side_of_another_clause(run):
+    text = "ISIS fighters resisted fiercely before troops regained control of Sousa."
+    (event,) = [e for e in run(text).events if e.place_id == "al_susah"]
+    assert event.confidence < 0.6  # the taker is only a guess: an unconfirmed claim
+    named = "ISIS fighters said troops regained control of Sousa."
+    (event,) = [e for e in run(named).events if e.place_id == "al_susah"]
+    assert event.confidence < 0.6  # the speaker is not the subject either

@@ -411,8 +411,7 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
         if place.end < len(sentence.tokens) and sentence.tokens[place.end].lower == "capital":
             place.locator = place.modifier = True  # 'the Sennar capital': another town
             continue
-        region = ctx.gazetteer.by_id[place.mention.place_id].kind == "region"
-        if region and sentence.tokens[place.end - 1].lower.endswith(("'s", "’s")):
+        if _names_where(sentence, ctx, place):
             place.locator = place.modifier = True  # "East Darfur's Al-Daein": where X is
             continue
         following = [t.lower for t in sentence.tokens[place.end : place.end + 3]]
@@ -424,6 +423,21 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
         if head is not None and ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
             if all(w in ctx.rules.object_words for w in following[:head]):
                 place.locator = place.modifier = True
+
+
+def _names_where(sentence: _Sentence, ctx: _Context, place: PlaceRef) -> bool:
+    """A place in the possessive that says where another place is: "East Darfur's Al-Daein",
+    "Raqqa's Naim roundabout" (a region before any noun; any place before another place)."""
+    if not sentence.tokens[place.end - 1].lower.endswith(("'s", "’s")):
+        return False
+    if ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
+        return True
+    j = place.end
+    while j < len(sentence.tokens) and j < place.end + 3 and j not in sentence.place_at:
+        if sentence.tokens[j].lower not in ctx.rules.object_words:
+            return False
+        j += 1
+    return j in sentence.place_at
 
 
 def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
@@ -479,9 +493,17 @@ def _anaphor(sentence: _Sentence, ctx: _Context, i: int, end_before: int) -> Pla
 
 
 def _group_of(sentence: _Sentence, place: PlaceRef) -> list[PlaceRef]:
+    """The list a target place belongs to. A place the trigger's own preposition made a
+    locator ('withdrew from X and Y') heads the list that follows it."""
     for group in sentence.groups:
         if place in group:
             return group
+    if place.locator:
+        following = next((g for g in sentence.groups if g[0].start >= place.end), None)
+        if following is not None:
+            gap = {t.lower for t in sentence.tokens[place.end : following[0].start]}
+            if gap and gap <= LIST_WORDS and gap & LIST_JOINS:
+                return [place, *following]
     return [place]
 
 
@@ -508,7 +530,8 @@ def _target_after(
             near = near_ok and any(t.lower in NEAR for t in tokens[max(end, i - 4) : i])
             if near:  # 'fighting continues in the vicinity of X': fought over, around X
                 return _Target(_group_of(sentence, place), False, False, distance=MAX_REACH)
-            if place.locator and i > end:  # 'withdrew from X': the trigger's own preposition
+            own = all(t.lower in DETERMINERS for t in tokens[end:i])
+            if place.locator and not own:  # 'withdrew from (the) X': the trigger's own preposition
                 if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
                     return _enumerated(sentence, i + 1, False)  # 'villages near X: A, B'
                 return None
@@ -854,6 +877,8 @@ def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
     in_clause = [
         a for a in candidates if sentence.clause_of[a.start] == clause and a.start >= window
     ]
+    if _unnamed_subject(sentence, ctx, first, start):
+        return None  # '... resisted before troops regained X': troops of no named side
     if in_clause:
         return in_clause[-1]
     speaker = _speaker(sentence, ctx, start)
@@ -866,7 +891,25 @@ def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
     return candidates[0] if candidates else None
 
 
+def _unnamed_subject(sentence: _Sentence, ctx: _Context, first: int, start: int) -> bool:
+    """The trigger's own clause has a subject no side names: 'troops', 'the fighters' right
+    before it (past the words a subject may stand apart by: 'have', 'now')."""
+    j = start - 1
+    while j >= first and sentence.tokens[j].lower in ctx.rules.subject_words:
+        j -= 1
+    if j < first or not sentence.has("member", ctx, j, j + 1):
+        return False
+    if j > 0 and sentence.tokens[j - 1].lower in POSSESSIVE_PRONOUNS:
+        return False  # 'its forces': a side named before
+    named = [a for a in sentence.actors if a.start <= j]
+    if not named:
+        return True
+    between = sentence.tokens[max(a.end for a in named) : j]  # 'the Northern Army (NA) fighters'
+    return not all(t.text in "()[]-" or t.text.isupper() for t in between)
+
+
 PRONOUNS = frozenset("they we it".split())
+POSSESSIVE_PRONOUNS = frozenset("its their our".split())
 
 
 def _speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
