@@ -850,3 +850,8 @@ def test_an_unnamed_subject_is_not_the_side_of_another_clause(run):
     named = "ISIS fighters said troops regained control of Sousa."
     (event,) = [e for e in run(named).events if e.place_id == "al_susah"]
     assert event.confidence < 0.6  # the speaker is not the subject either
+
+
+def test_in_their_hands_refers_back_to_the_side_named_before(facts):
+    text = "An ISIS commander in Iraq's west said Sousa remained in their hands."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [("al_susah", "held", "ISIS")]

@@ -1062,7 +1062,15 @@ def roles(
         return agent, (loser if loser != agent else "")  # 'X was retaken from the rebels'
     if rule.voice == "status":  # 'X remains under the rebels control', 'under Russian occupation'
         agent = _inside(sentence, start, end) or _after(sentence, end, ("of", "the"))
-        return agent or _adjective_in(sentence, ctx, start, end), ""
+        agent = agent or _adjective_in(sentence, ctx, start, end)
+        if not agent and any(t.lower in POSSESSIVE_PRONOUNS for t in sentence.tokens[start:end]):
+            earlier = [  # 'X remained in their hands'; not 'in Iraq's north': a where
+                a
+                for a in sentence.actors
+                if a.end <= start and sentence.tokens[a.start - 1].lower not in LOCATIVES
+            ]
+            agent = earlier[-1].side if earlier else ""
+        return agent, ""
     if rule.voice == "lost":  # 'X is out of the Armenian side's control', 'X was ceded to Y'
         loser = _inside(sentence, start, end) or _adjective_in(sentence, ctx, start, end)
         return _after(sentence, end, ("to",), reach=6) if not loser else "", loser
