@@ -103,3 +103,22 @@ def test_date_matching_at_gold_precision():
     assert not date_matches("2017", "year", "2017-10", "month")
     assert date_matches("2019-02-09", "day", "2019-02-09/2019-02-10", "range")
     assert not date_matches("2019-02-11", "day", "2019-02-09/2019-02-10", "range")
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Five days later, the town fell.", "2018-12-07"),
+        ("The next day the militants withdrew.", "2018-12-03"),
+        ("It fell two weeks later.", "2018-12-16"),
+    ],
+)
+def test_days_later_count_from_the_day_named_before(text, value):
+    anchor = dt.date(2018, 12, 2)
+    found = find_dates(text, dt.date(2018, 12, 20), anchor=anchor)
+    assert [(d.value, d.precision) for d in found] == [(value, "day")]
+
+
+def test_days_later_without_a_day_before_or_past_publication_is_no_date():
+    assert find_dates("Five days later, the town fell.", FRI) == []
+    assert find_dates("Five days later, it fell.", FRI, anchor=dt.date(2018, 12, 12)) == []

@@ -855,3 +855,8 @@ def test_an_unnamed_subject_is_not_the_side_of_another_clause(run):
 def test_in_their_hands_refers_back_to_the_side_named_before(facts):
     text = "An ISIS commander in Iraq's west said Sousa remained in their hands."
     assert [(p, k, c) for p, k, c, _d in facts(text)] == [("al_susah", "held", "ISIS")]
+
+
+def test_days_later_counts_from_the_article_s_last_day(facts):
+    text = "On December 2, SDF fighters stormed Hajin. Five days later, they took Hajin."
+    assert ("hajin", "captured", "SDF", "2018-12-07") in facts(text)

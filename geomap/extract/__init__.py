@@ -6,6 +6,7 @@ at a time, optionally over several processes.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 
 from geomap.articles import Article
 from geomap.campaign import Profile
-from geomap.extract.dates import find_dates, publication_date
+from geomap.extract.dates import DateMention, find_dates, publication_date
 from geomap.extract.events import ArticleSides, SideFinder, _Context, events_in_sentence, load_rules
 from geomap.extract.figures import find_figures
 from geomap.extract.lexicon import tokens_of
@@ -81,6 +82,11 @@ class Extractor:
             yield self(article)
 
 
+def _anchors(date: DateMention) -> bool:
+    """A date 'N days later' may count from: a past day the text names."""
+    return date.precision == "day" and not date.future
+
+
 def extract_article(
     article: Article,
     gazetteer: Gazetteer,
@@ -114,6 +120,7 @@ def extract_article(
     )
     result = ArticleExtraction(article)
     recent: list[tuple[int, PlaceMention]] = []  # (sentence number, mention) for anaphora
+    anchor: dt.date | None = None  # the last day the text named: 'five days later' counts from it
     for number, sentence in enumerate(sentences):
         # most sentences of real articles name no place: they are not tokenized
         words = tokenize(sentence) if unknown_names or finder.may_mention(sentence.text) else []
@@ -131,9 +138,10 @@ def extract_article(
             )
         ctx.recent = [m for n, m in recent if number - n <= 2]
         anaphor = _ANAPHOR.match(sentence.text)
+        dates = find_dates(sentence.text, article.published, sentence.start, anchor)
+        anchor = next((d.first_day for d in reversed(dates) if _anchors(d)), anchor)
         if not mentions and not ctx.recent:
             continue
-        dates = find_dates(sentence.text, article.published, sentence.start)
         result.events.extend(events_in_sentence(sentence, mentions, ctx, dates, tokens[number]))
         referred = list(mentions)
         if not mentions and anaphor:

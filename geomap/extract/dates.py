@@ -134,6 +134,14 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "ago",
         re.compile(rf"\b{_NUM}\s+(?P<unit>day|week|month|year)s?\s+(?:ago|back|earlier)\b", re.I),
     ),
+    (
+        "later",  # counted from the date the text gave before: 'Five days later, X fell'
+        re.compile(
+            rf"\b{_NUM}\s+(?P<unit>day|week)s?\s+(?:later|afterwards|after that)\b|"
+            r"\b(?:the\s+)?(?P<next>next|following)\s+day\b",
+            re.I,
+        ),
+    ),
     ("rel_week", re.compile(r"\b(?P<which>last|this|earlier this|past|previous)\s+week\b", re.I)),
     ("rel_month", re.compile(r"\b(?P<which>last|this|earlier this|previous)\s+month\b", re.I)),
     ("rel_year", re.compile(r"\b(?P<which>last|this|earlier this|previous)\s+year\b", re.I)),
@@ -205,7 +213,24 @@ def _is_future(text: str, position: int) -> bool:
     return bool(_FUTURE.search(before))
 
 
-def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int):
+def _later(m: re.Match, published: dt.date, anchor: dt.date | None, offset: int):
+    """'Five days later', 'the next day': from ``anchor``, the last date the text gave before
+    (none: unresolved); never past the publication day."""
+    g = m.groupdict()
+    if anchor is None:
+        return None
+    if g.get("next"):
+        days = 1
+    else:
+        number = NUMBER_WORDS.get(g["num"].lower()) or (int(g["num"]) if g["num"].isdigit() else 0)
+        days = number * (7 if g["unit"].lower() == "week" else 1)
+    day = anchor + dt.timedelta(days=days)
+    return _mention(m, day, "day", offset=offset) if days and day <= published else None
+
+
+def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int, anchor=None):
+    if kind == "later":
+        return _later(m, published, anchor, offset)
     future = _is_future(text, m.start())
     g = m.groupdict()
     try:
@@ -303,7 +328,7 @@ def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int)
 
 
 _CUE = re.compile(
-    r"\d|day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|week|month|year|tonight|"
+    r"\d|day|later|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|week|month|year|tonight|"
     r"tomorrow|morning|overnight|night)",
     re.I,
 )
@@ -312,8 +337,11 @@ _CUE = re.compile(
 _GATE = PatternGate([pattern for _kind, pattern in PATTERNS])
 
 
-def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateMention]:
-    """Every date expression in ``text``, resolved against ``published``, in text order."""
+def find_dates(
+    text: str, published: dt.date, offset: int = 0, anchor: dt.date | None = None
+) -> list[DateMention]:
+    """Every date expression in ``text``, resolved against ``published`` (and 'N days later'
+    against ``anchor``, the last day the text named before), in text order."""
     if not _CUE.search(text):
         return []
     found: list[DateMention] = []
@@ -322,7 +350,7 @@ def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateMenti
         kind = PATTERNS[index][0]
         if taken.overlaps(m):
             continue
-        mention = _resolve(kind, m, text, published, offset)
+        mention = _resolve(kind, m, text, published, offset, anchor)
         if mention is None or _NAMED_AFTER.match(text, m.end()):
             continue  # 'the 17 July neighbourhood' is a name, not a date
         if kind in ("month_only", "year_only") and m.group("prep").lower() not in (
