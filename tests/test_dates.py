@@ -122,3 +122,15 @@ def test_days_later_count_from_the_day_named_before(text, value):
 def test_days_later_without_a_day_before_or_past_publication_is_no_date():
     assert find_dates("Five days later, the town fell.", FRI) == []
     assert find_dates("Five days later, it fell.", FRI, anchor=dt.date(2018, 12, 12)) == []
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("seized the city in June last year", "2015-06"),
+        ("lost it in March of this year", "2016-03"),
+        ("taken in late June last year", "2015-06"),
+    ],
+)
+def test_a_month_of_last_or_this_year(text, value):
+    assert [d.value for d in find_dates(text, dt.date(2016, 8, 10))] == [value]

@@ -860,3 +860,20 @@ def test_in_their_hands_refers_back_to_the_side_named_before(facts):
 def test_days_later_counts_from_the_article_s_last_day(facts):
     text = "On December 2, SDF fighters stormed Hajin. Five days later, they took Hajin."
     assert ("hajin", "captured", "SDF", "2018-12-07") in facts(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is a suspicion that ISIS leaders have already evacuated from Hajin.",
+        "There are fears that the SDF will lose Hajin.",
+        "Officials voiced concerns that ISIS had retaken Sousa.",
+    ],
+)
+def test_a_suspicion_or_a_fear_is_no_claim(facts, text):
+    assert facts(text) == []
+
+
+def test_holding_out_is_a_fight_not_a_holding(facts):
+    text = "The SDF has taken back most of Hajin, where ISIS is holding out with snipers."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]

@@ -144,14 +144,16 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ),
     ("rel_week", re.compile(r"\b(?P<which>last|this|earlier this|past|previous)\s+week\b", re.I)),
     ("rel_month", re.compile(r"\b(?P<which>last|this|earlier this|previous)\s+month\b", re.I)),
-    ("rel_year", re.compile(r"\b(?P<which>last|this|earlier this|previous)\s+year\b", re.I)),
     (
         "month_only",
         re.compile(
             rf"\b(?P<prep>in|since|until|by|during|from|before|after|early|late|mid|of|through|"
-            rf"throughout|last|this)[- ](?:(?P<part>early|mid|late)[- ])?{_MONTH}\b(?!\s+\d)"
+            rf"throughout|last|this)[- ](?:(?P<part>early|mid|late)[- ])?{_MONTH}"
+            r"(?:\s+(?:of\s+)?(?P<rel>last|this)\s+year)?\b(?!\s+\d)"
         ),
     ),
+    # after month_only: 'June last year' is a month
+    ("rel_year", re.compile(r"\b(?P<which>last|this|earlier this|previous)\s+year\b", re.I)),
     (
         "year_only",
         re.compile(
@@ -313,7 +315,10 @@ def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int,
                 return None
             month = _month_number(g["month"])
             prep = g["prep"].lower()
-            if prep == "last":
+            rel = (g.get("rel") or "").lower()
+            if rel:  # 'in June last year', 'March this year'
+                year = published.year - (rel == "last")
+            elif prep == "last":
                 year = published.year - (month >= published.month)
             elif prep == "this":
                 year = published.year
