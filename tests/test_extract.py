@@ -877,3 +877,19 @@ def test_a_suspicion_or_a_fear_is_no_claim(facts, text):
 def test_holding_out_is_a_fight_not_a_holding(facts):
     text = "The SDF has taken back most of Hajin, where ISIS is holding out with snipers."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Combat operations in Hajin are finally over, the SDF announced.", []),
+        ("The fighting in Hajin has ended.", []),
+        ("The fight in Hajin is expected to be over soon.", [("hajin", "contested")]),
+    ],
+)
+def test_a_fight_that_is_over_no_longer_contests_the_place(facts, text, expected):
+    assert [(p, k) for p, k, _c, _d in facts(text)] == expected
+
+
+def test_working_to_encircle_is_no_siege(facts):
+    assert facts("The SDF has been working to encircle Hajin since November.") == []

@@ -827,6 +827,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'Reports that the army took X are false'
     if sentence.has("disputed", ctx, first, start):
         return "drop"  # 'Armenia denied its forces had lost control of X'
+    if rule.voice == "noun" and _fight_ended(sentence, ctx, end, last):
+        return "drop"  # 'combat operations in X are over'
     scope_end = last if rule.voice in ("nominal", "participle") else start
     if sentence.has("proximity", ctx, max(first, start - 6), scope_end):
         return "contested"
@@ -837,6 +839,12 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
     if sentence.cue_ending_at("attempt", ctx, start, reach=6):
         return "contested"
     return "plain"
+
+
+def _fight_ended(sentence: _Sentence, ctx: _Context, end: int, last: int) -> bool:
+    """'the fighting in X is over' (not 'is expected to be over soon')."""
+    ended = sentence.cue_at("ended", ctx, end, last)
+    return bool(ended) and not sentence.has("hypothetical", ctx, end, ended[0][0])
 
 
 # --- roles -----------------------------------------------------------------------------------
