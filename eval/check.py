@@ -39,6 +39,7 @@ PREFIXES = {
     "karabakh": "nk",
     "raqqa": "rq",
     "marawi": "mw",
+    "myanmar": "mm",
 }
 
 
