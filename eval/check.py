@@ -40,6 +40,7 @@ PREFIXES = {
     "raqqa": "rq",
     "marawi": "mw",
     "sirte": "sr",
+    "myanmar": "mm",
 }
 
 
