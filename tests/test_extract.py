@@ -893,3 +893,34 @@ def test_a_fight_that_is_over_no_longer_contests_the_place(facts, text, expected
 
 def test_working_to_encircle_is_no_siege(facts):
     assert facts("The SDF has been working to encircle Hajin since November.") == []
+
+
+def test_a_list_of_places_each_with_its_own_date(facts):
+    text = (
+        "The SDF said it seized Hajin on December 3; Sousa on December 9; "
+        "and Shaafah on December 11."
+    )
+    assert facts(text) == [
+        ("al_shaafah", "captured", "SDF", "2018-12-11"),
+        ("al_susah", "captured", "SDF", "2018-12-09"),
+        ("hajin", "captured", "SDF", "2018-12-03"),
+    ]
+
+
+def test_a_list_item_with_a_verb_of_its_own_keeps_it(facts):
+    found = facts("The SDF captured Hajin on Friday; Sousa remains under ISIS control.")
+    assert [(p, k, c) for p, k, c, _d in found] == [
+        ("al_susah", "held", "ISIS"),
+        ("hajin", "captured", "SDF"),
+    ]
+    found = facts("The SDF captured Hajin near the river and attacked Sousa.")
+    assert ("al_susah", "captured") not in [(p, k) for p, k, _c, _d in found]
+
+
+def test_a_place_phrase_inside_a_list_does_not_break_it(facts):
+    text = "The SDF seized Hajin on the river bank and Sousa and Shaafah villages on Friday."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [
+        ("al_shaafah", "captured"),
+        ("al_susah", "captured"),
+        ("hajin", "captured"),
+    ]

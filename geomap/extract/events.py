@@ -456,8 +456,47 @@ def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
             if gap and set(gap) <= LIST_WORDS and set(gap) & LIST_JOINS:
                 groups[-1].append(place)
                 continue
+            if _phrase_then_join(sentence, ctx, last.end, place.start) and _verbless(
+                sentence, place
+            ):
+                groups[-1].append(place)  # 'A on the border and B', 'A on May 3; B on May 9'
+                continue
         groups.append([place])
     return groups
+
+
+LIST_PREPOSITIONS = frozenset("on in at near along by".split())
+ITEM_ENDS = frozenset(", ; and or".split())
+
+
+def _phrase_then_join(sentence: _Sentence, ctx: _Context, start: int, end: int) -> bool:
+    """Tokens [start, end) are a short place or date phrase, then a join: 'on the Chinese
+    border and', 'on January 17;' (no verb, side or clause word in them)."""
+    words = [t.lower for t in sentence.tokens[start:end]]
+    joins = 0
+    while words and words[-1] in ITEM_ENDS:
+        words.pop()
+        joins += 1
+    if not joins or not 0 < len(words) <= 7 or words[0] not in LIST_PREPOSITIONS:
+        return False
+    if any(start <= m.start < end for m in sentence.matches):
+        return False
+    if any(start <= a.start < end for a in sentence.actors):
+        return False
+    return not any(
+        w in RELATIVES or w in BACKGROUND_OPENERS or w.endswith(("ed", "ing")) for w in words
+    )
+
+
+def _verbless(sentence: _Sentence, place: PlaceRef) -> bool:
+    """No trigger follows the place before the next list mark: 'A; B remains under X control'
+    gives B its own verb."""
+    tokens = sentence.tokens
+    stop = next(
+        (i for i in range(place.end, len(tokens)) if tokens[i].lower in ITEM_ENDS),
+        len(tokens),
+    )
+    return not any(place.end <= m.start < stop for m in sentence.matches)
 
 
 @dataclass
@@ -1440,6 +1479,7 @@ def _date_for(
     """The date of an event: a date of the trigger's clause (after the place first), else of
     the clauses before it (not across a relative clause), else the publication day."""
     offset = sentence.tokens[trigger_start].start if sentence.tokens else span.start
+    offset = max(offset, mention.start)  # 'took A on May 3; B on May 9': B's own clause
     index = next((i for i, c in enumerate(clauses) if c.start <= offset < c.end), 0)
     clause = clauses[index]
     inside = [d for d in dates if clause.start <= d.start < clause.end and not d.future]
