@@ -924,3 +924,17 @@ def test_a_place_phrase_inside_a_list_does_not_break_it(facts):
         ("al_susah", "captured"),
         ("hajin", "captured"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The SDF now had complete control of Hajin.", ("hajin", "captured", "SDF")),
+        ("The SDF is now fully in control of Hajin.", ("hajin", "captured", "SDF")),
+        ("ISIS says the town of Hajin is under its full control.", ("hajin", "captured", "ISIS")),
+        ("Hajin remains under the full control of ISIS.", ("hajin", "held", "ISIS")),
+        ("The SDF is in control of Hajin.", ("hajin", "held", "SDF")),
+    ],
+)
+def test_full_control_is_news_of_a_change_plain_control_a_holding(facts, text, expected):
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [expected]
