@@ -630,7 +630,7 @@ def test_days_back_is_a_date(facts):
             "The SDF seized the Deir ez-Zor province capital Deir ez-Zor on Friday.",
             ("deir_ez_zor", "captured", "SDF"),
         ),
-        ("The SDF is now fully in control of Hajin.", ("hajin", "held", "SDF")),
+        ("The SDF is firmly in control of Hajin.", ("hajin", "held", "SDF")),
         (
             "ISIS fighters are making their last stand in Baghouz.",
             ("baghuz_fawqani", "contested", "ISIS"),
