@@ -938,3 +938,13 @@ def test_a_place_phrase_inside_a_list_does_not_break_it(facts):
 )
 def test_full_control_is_news_of_a_change_plain_control_a_holding(facts, text, expected):
     assert [(p, k, c) for p, k, c, _d in facts(text)] == [expected]
+
+
+def test_half_of_the_town_is_a_part_of_it(facts):
+    found = facts("Around half of the Hajin town is now controlled by the SDF.")
+    assert [(p, k) for p, k, _c, _d in found] == [("hajin", "contested")]
+
+
+def test_the_first_town_seized_by_a_side(facts):
+    text = "Sousa in Deir ez-Zor province is the first town seized by the SDF this month."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [("al_susah", "captured", "SDF")]

@@ -730,8 +730,15 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
     aside = False
     while i >= 0 and start - i <= MAX_REACH + 8:
         place = sentence.place_at.get(i)
+        if place is not None and place.locator and place.start > 0:
+            i = place.start - 1  # 'X in Y region is the first town seized by': Y says where X is
+            i -= tokens[i].lower in LOCATIVES or tokens[i].text == ","
+            continue
         if place is not None and not place.locator:
-            partial = sentence.cue_ending_at("partial", ctx, place.start)
+            j = place.start
+            while j > 0 and tokens[j - 1].lower in DETERMINERS:
+                j -= 1  # 'half of the X town'
+            partial = sentence.cue_ending_at("partial", ctx, j)
             return _Target(
                 _group_of(sentence, place), True, partial, aside=aside, distance=start - i
             )
@@ -800,6 +807,16 @@ def _relative_antecedent(sentence: _Sentence, start: int) -> _Target | None:
 def _progressive(sentence: _Sentence, m: Match) -> bool:
     """'were clearing X': a capture under way, not done."""
     return any(t.lower.endswith("ing") for t in sentence.tokens[m.start : m.end])
+
+
+def _reduced_passive(sentence: _Sentence, m) -> bool:
+    """'the first capital seized by the rebels': a one-word participle after a noun, then
+    'by' and a side."""
+    tokens = sentence.tokens
+    if m.end - m.start != 1 or m.end + 1 >= len(tokens) or tokens[m.end].lower != "by":
+        return False
+    by_side = any(a.start in (m.end + 1, m.end + 2) for a in sentence.actors)
+    return by_side and _participle(tokens[m.start]) and tokens[m.start - 1].text.isalpha()
 
 
 def _participle(tok: Tok) -> bool:
@@ -1289,6 +1306,8 @@ def events_in_sentence(
             and _participle(sentence.tokens[m.start])
         ):
             rule = replace(rule, voice="from")  # 'the rebels was defeated in X': the subject lost
+        elif rule.voice == "active" and rule.kind == "captured" and _reduced_passive(sentence, m):
+            rule = replace(rule, voice="passive", place="before")  # 'the first town seized by Y'
         target = find_target(sentence, ctx, rule, m.start, m.end)
         if target is None:
             qualified = qualified or _qualifies(sentence, ctx, rule, m.start)
