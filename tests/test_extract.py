@@ -948,3 +948,21 @@ def test_half_of_the_town_is_a_part_of_it(facts):
 def test_the_first_town_seized_by_a_side(facts):
     text = "Sousa in Deir ez-Zor province is the first town seized by the SDF this month."
     assert [(p, k, c) for p, k, c, _d in facts(text)] == [("al_susah", "captured", "SDF")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "All that is left for the SDF to take in Hajin are a few outposts.",
+        "Hajin remains to be captured by the SDF.",
+    ],
+)
+def test_what_is_left_to_take_is_not_taken(facts, text):
+    assert facts(text) == []
+
+
+def test_a_since_clause_does_not_date_the_event(facts):
+    text = "Sousa is the first town seized by the SDF since the army seized power in February 2014."
+    assert facts(text) == [("al_susah", "captured", "SDF", "2018-12-14")]
+    text = "Ever since the war began, the SDF and ISIS have battled for control of Hajin."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]

@@ -1510,8 +1510,9 @@ def _date_for(
     if clause.text.lstrip(" ,").split(" ", 1)[0].lower() in RELATIVES:
         return publication_date(published)
     for earlier in range(index - 1, -1, -1):
-        if earlier and clauses[earlier].text.lstrip(" ,").split(" ", 1)[0].lower() in RELATIVES:
-            continue
+        opener = clauses[earlier].text.lstrip(" ,").split(" ", 1)[0].lower()
+        if earlier and (opener in RELATIVES or opener == "since"):
+            continue  # 'who had held it since August': another time than the event's
         found = [
             d
             for d in dates

@@ -19,7 +19,8 @@ _CLAUSE = re.compile(
     r"when|until|since)\b|,?\s(?<!such\s)(?<!well\s)(?<!good\s)as\s(?!well\b|good\b|part\b|of\b|"
     r"a\b|an\b|long\b|soon\b|far\b|much\b|many\b)|\s(?:while|but|although|whereas|when|until|after|"
     r"following)\s"
-    r"|\s(?:which|who|where)\s",
+    r"|\s(?:which|who|where)\s"
+    r"|(?<![Ee]ver)\ssince\s(?=(?:the|a|an|its|their|they|it|he|she|we|government|troops|forces)\s)",
     re.I,
 )
 
