@@ -966,3 +966,13 @@ def test_a_since_clause_does_not_date_the_event(facts):
     assert facts(text) == [("al_susah", "captured", "SDF", "2018-12-14")]
     text = "Ever since the war began, the SDF and ISIS have battled for control of Hajin."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+
+
+def test_an_undated_sentence_goes_on_with_the_day_just_named(run):
+    text = (
+        "SDF fighters stormed Hajin on Wednesday. ISIS withdrew from Sousa. "
+        "Aid groups reached the camp. The SDF captured Shaafah."
+    )
+    dated = {e.place_id: (e.date, e.confidence) for e in run(text).events if not e.inferred}
+    assert dated["al_susah"][0] == "2018-12-12"  # the sentence right after Wednesday's
+    assert dated["al_shaafah"][0] == "2018-12-14"  # too far: the day of publication

@@ -82,6 +82,9 @@ class Extractor:
             yield self(article)
 
 
+NARRATIVE_REACH = 1  # sentences an undated sentence looks back for the day it tells of
+
+
 def _anchors(date: DateMention) -> bool:
     """A date 'N days later' may count from: a past day the text names."""
     return date.precision == "day" and not date.future
@@ -121,6 +124,7 @@ def extract_article(
     result = ArticleExtraction(article)
     recent: list[tuple[int, PlaceMention]] = []  # (sentence number, mention) for anaphora
     anchor: dt.date | None = None  # the last day the text named: 'five days later' counts from it
+    narrative: tuple[int, DateMention] | None = None  # (sentence number, day) for undated ones
     for number, sentence in enumerate(sentences):
         # most sentences of real articles name no place: they are not tokenized
         words = tokenize(sentence) if unknown_names or finder.may_mention(sentence.text) else []
@@ -140,6 +144,12 @@ def extract_article(
         anaphor = _ANAPHOR.match(sentence.text)
         dates = find_dates(sentence.text, article.published, sentence.start, anchor)
         anchor = next((d.first_day for d in reversed(dates) if _anchors(d)), anchor)
+        if narrative is not None and number - narrative[0] > NARRATIVE_REACH:
+            narrative = None
+        ctx.narrative = narrative[1] if narrative else None
+        last_day = next((d for d in reversed(dates) if _anchors(d)), None)
+        if last_day is not None:
+            narrative = (number, last_day)
         if not mentions and not ctx.recent:
             continue
         result.events.extend(events_in_sentence(sentence, mentions, ctx, dates, tokens[number]))

@@ -206,6 +206,7 @@ class _Context:
     sides: SideFinder
     article_sides: ArticleSides
     recent: list[PlaceMention] = field(default_factory=list)  # earlier sentences' places
+    narrative: DateMention | None = None  # the day the sentences just before named
     published_iso: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -1326,8 +1327,11 @@ def events_in_sentence(
         for place in target.group:
             anchor = place.mention
             date = _date_for(anchor, span, clauses, dates, ctx.published, sentence, m.start)
+            told = not date.text and ctx.narrative is not None
+            date = ctx.narrative if told else date  # 'On Friday, … . The rebels took X.'
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
             event = _event(ctx, span, anchor.place_id, claim, date, scope)
+            event.confidence = round(event.confidence - 0.05 * told, 4)
             if rule.voice == "possessed":
                 weak.append(event)  # 'the group's bastion of X': only if nothing else says more
             else:
