@@ -212,6 +212,12 @@ def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
     "--keep-going", is_flag=True, help="Skip unreadable articles and list them at the end."
 )
 @_min_confidence_option
+@click.option(
+    "--reviewed-only",
+    is_flag=True,
+    help="Colour only the claims an analyst accepted or corrected (data/reviews.csv, "
+    "written by geomap review); the others are listed as unconfirmed.",
+)
 @_quiet_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
 @handles_errors
@@ -229,10 +235,14 @@ def build(
     jobs,
     keep_going,
     min_confidence,
+    reviewed_only,
     quiet,
     as_json,
 ):
-    """Extract events and write output/map.html (and events.csv, events.geojson, mentions.csv)."""
+    """Extract events and write output/map.html (and events.csv, events.geojson, mentions.csv).
+
+    The analyst's decisions in data/reviews.csv apply: rejected claims never colour the map,
+    corrected ones colour as corrected."""
     # the pipeline reads the campaign (once), from an events file while pyarrow parses it
     _notice(data_dir, quiet)
     options = MapOptions(
@@ -255,6 +265,7 @@ def build(
             keep_going=keep_going,
             progress=progress,
             min_confidence=min_confidence,
+            reviewed_only=reviewed_only,
         )
     finally:
         if bar:
@@ -288,6 +299,13 @@ def build(
             f"({counts['inferred']} inferred, {counts['conflicting']} in conflict, "
             f"{counts['unconfirmed']} unconfirmed), {counts['mentions']} mentions"
         )
+        reviews = getattr(result.extraction, "reviews", None)
+        if reviews is not None:
+            click.echo(
+                f"reviews: {reviews.reviewed} of {reviews.claims} claims decided "
+                f"({reviews.accepted} accepted, {reviews.corrected} corrected, "
+                f"{reviews.rejected} rejected); {reviews.changed} changed since their review"
+            )
         for path in result.extraction.written:
             click.echo(f"wrote {path}")
         click.echo(f"wrote {result.map_path} ({result.map_bytes:,} bytes)")

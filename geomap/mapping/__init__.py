@@ -285,6 +285,7 @@ class MapColumns:
     c_when: list[str] | pa.Array | pa.ChunkedArray
     unconfirmed: UnconfirmedColumns | None = None  # None: no unconfirmed claim
     min_confidence: float = MIN_CONFIDENCE  # what the legend says colours come from
+    review: ReviewMarks | None = None  # None: no analyst's review was read
 
     @classmethod
     def from_timeline(cls, timeline: Timeline) -> MapColumns:
@@ -371,7 +372,53 @@ class MapColumns:
             c_when=c_when,
             unconfirmed=UnconfirmedColumns.from_events(timeline.unconfirmed, gaz, timeline.profile),
             min_confidence=timeline.min_confidence,
+            review=ReviewMarks.of(timeline) if timeline.reviews_read else None,
         )
+
+
+# --- review marks (geomap review): which claims behind the colours an analyst decided ------
+
+
+@dataclass
+class ReviewMarks:
+    """The claims of the drawn events (in the page's claim order) an analyst accepted (1) or
+    corrected (2), and whether only such claims colour."""
+
+    marks: dict[int, int]
+    claims: int
+    reviewed_only: bool
+
+    @classmethod
+    def of(cls, timeline: Timeline) -> ReviewMarks:
+        """The marks of the claims the page lists, in its order (see MapColumns)."""
+        events_by_id = {e.event_id: e for e in timeline.events}
+        claims = [
+            claim
+            for place in timeline.gazetteer
+            for state in timeline.states.get(place.id, [])
+            for event_id in state.event_ids
+            for claim in events_by_id[event_id].claims
+        ]
+        code = {"accepted": 1, "corrected": 2}
+        marks = {i: code[c.review] for i, c in enumerate(claims) if c.review in code}
+        return cls(marks, len(claims), timeline.reviewed_only)
+
+    def page_data(self, c_article: np.ndarray) -> dict:
+        """What the page reads (``data.review``): the marks, the legend's counts and, per
+        article (index), its reviewed and listed claims."""
+        per_article: dict[int, list[int]] = {}
+        for index, article in enumerate(c_article.tolist()):
+            counts = per_article.setdefault(int(article), [0, 0])
+            counts[0] += index in self.marks
+            counts[1] += 1
+        return {
+            "marks": [[k, v] for k, v in sorted(self.marks.items())],
+            "claims": self.claims,
+            "reviewed": len(self.marks),
+            "corrected": sum(v == 2 for v in self.marks.values()),
+            "reviewedOnly": self.reviewed_only,
+            "articles": [[a, r, n] for a, (r, n) in sorted(per_article.items())],
+        }
 
 
 def _claim_strings(
@@ -529,6 +576,7 @@ def encode(
         "m": [mentions_flat.get(p.id, []) for p in gaz],
         "str": strings.items,
         "areas": areas or [],
+        "review": columns.review.page_data(cols["c_article"]) if columns.review else None,
     }
 
 
