@@ -79,6 +79,7 @@ def main(debug: bool) -> None:
     geomap export           campaign.gpkg and GeoJSON/CSV layers for GIS tools
     geomap snapshot --date  PNG and SVG maps of given dates for reports
     geomap gazetteer add    add a place from the offline GeoNames list
+    geomap review           review every claim in the browser (data/reviews.csv)
     """
 
 
@@ -526,6 +527,55 @@ def evaluate(gold, data_dir, lenient, min_confidence, as_json, verbose):
         for line in detail_lines(scores):
             if not line.startswith("  TRIGGERED"):  # printed above
                 click.echo(line)
+
+
+@main.command()
+@_data_options
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback lets other machines read the claims "
+    "and record decisions.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="Port (default: a free one)."
+)
+@click.option("--no-browser", is_flag=True, help="Print the URL only; do not open a browser.")
+@click.option("--reviewer", help="Name recorded with each decision (default: your user name).")
+@click.option(
+    "--jobs", type=click.IntRange(1), help="Processes for extraction (default: all cores)."
+)
+@_min_confidence_option
+@handles_errors
+def review(data_dir, host, port, no_browser, reviewer, jobs, min_confidence):
+    """Review every extracted claim in the browser: accept, reject or correct it.
+
+    Decisions go to DATA/reviews.csv, written after each one; geomap build applies them.
+    Keys: j/k move, a accept, r reject (then 1-6 for the reason), e correct, u undo."""
+    from geomap.app import review as serve_review
+    from geomap.app.server import is_loopback
+
+    _notice(data_dir, False)
+    if not is_loopback(host):
+        click.echo(
+            f"warning: listening on {host}: anyone who can reach this machine can read the "
+            "claims and record decisions",
+            err=True,
+        )
+    try:
+        serve_review(
+            data_dir,
+            host=host,
+            port=port,
+            open_browser=not no_browser,
+            reviewer=reviewer,
+            announce=lambda line: click.echo(line),
+            jobs=jobs,
+            min_confidence=min_confidence,
+        )
+    except KeyboardInterrupt:
+        click.echo("stopped; every decision is saved in reviews.csv", err=True)
 
 
 @main.command()
