@@ -19,7 +19,7 @@ from geomap.campaign import (
     load_campaign,
     no_profile_notice,
 )
-from geomap.exc import GeomapError, UnknownPlace
+from geomap.exc import GeomapError, UnknownPlace, UsageError
 from geomap.mapping import MapOptions
 from geomap.records import MIN_CONFIDENCE
 
@@ -449,9 +449,14 @@ def geocode(name, data_dir, as_json):
 @main.command()
 @click.option(
     "--gold",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Gold CSV (format of tests/data/seed_events.csv).",
+)
+@click.option(
+    "--reviews",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An analyst's decisions (data/reviews.csv, from geomap review): the extractor's "
+    "precision on the claims decided, by kind and by reason.",
 )
 @_data_options
 @click.option(
@@ -475,7 +480,7 @@ def geocode(name, data_dir, as_json):
     help="List missed rows, unmatched claims and claims with the wrong holder.",
 )
 @handles_errors
-def evaluate(gold, data_dir, lenient, min_confidence, as_json, verbose):
+def evaluate(gold, reviews, data_dir, lenient, min_confidence, as_json, verbose):
     """Score extracted events against a gold annotation: recall, precision, distractors, a
     per-kind confusion table and a per-article table.
 
@@ -485,6 +490,14 @@ def evaluate(gold, data_dir, lenient, min_confidence, as_json, verbose):
     """
     from geomap.evaluate import article_lines, confusion_lines, detail_lines, read_gold, score
 
+    if (gold is None) == (reviews is None):
+        raise UsageError(
+            "give --gold FILE or --reviews FILE (one of them)",
+            hint="geomap evaluate --reviews data/reviews.csv",
+        )
+    if reviews is not None:
+        _evaluate_reviews(reviews, data_dir, min_confidence, as_json)
+        return
     result = pipeline.extract(data_dir, None)
     rows = read_gold(gold, result.timeline.gazetteer)
     scores = score(result.events, rows, lenient=lenient, min_confidence=min_confidence)
@@ -527,6 +540,27 @@ def evaluate(gold, data_dir, lenient, min_confidence, as_json, verbose):
         for line in detail_lines(scores):
             if not line.startswith("  TRIGGERED"):  # printed above
                 click.echo(line)
+
+
+def _evaluate_reviews(path: Path, data_dir: Path, min_confidence: float, as_json: bool) -> None:
+    from geomap.evaluate import review_lines, score_reviews
+    from geomap.reviews import read_reviews
+
+    if not path.is_file():
+        raise GeomapError("no such file", file=path, hint="geomap review writes data/reviews.csv")
+    campaign = load_campaign(data_dir)
+    decisions = read_reviews(
+        path, place_ids={p.id for p in campaign.gazetteer}, sides=campaign.profile.side_ids
+    )
+    result = pipeline.extract(
+        data_dir, None, campaign=campaign, use_reviews=False, keep_claims=True
+    )
+    scores = score_reviews(result.claims, decisions, min_confidence)
+    if as_json:
+        click.echo(json.dumps(scores.as_dict(), ensure_ascii=False, indent=1))
+        return
+    for line in review_lines(scores):
+        click.echo(line)
 
 
 @main.command()

@@ -3,17 +3,19 @@
 One row per claim, sorted by its id, so the file diffs and merges in git::
 
     event_id,decision,corrected_fields,reason,reviewer,time
-    cl-1a2b3c4d-5e6f7a8b,reject,,hedge_prediction,ana,2026-12-04T22:10:00Z
-    cl-1a2b3c4d-9c0d1e2f,correct,date=2018-12-14;date_precision=day,,ana,2026-12-04T22:11:02Z
+    cl-1a2b3c4d-0-5e6f7a8b,reject,,hedge_prediction,ana,2026-12-04T22:10:00Z
+    cl-1a2b3c4d-1-9c0d1e2f,correct,date=2018-12-14;date_precision=day,,ana,2026-12-04T22:11:02Z
 
 A claim is one article's sentence about one place. Its id (``event_id``, the column name a
-reviewer already knows from events.csv) is made of two hashes: the article and the place,
-then the sentence. A claim therefore keeps its review across rebuilds while its sentence and
-place are unchanged, whatever the extractor now reads in it (date, kind, holder); when the
-sentence's text changes, the old review matches nothing and the claim is flagged as
-``changed``: reviewed before, to review again. (The id of events.csv hashes the place, kind,
-date and holder: it changes when the extractor reads a date differently, and it names an
-event merged from many articles' sentences, so it cannot carry a decision on one sentence.)
+reviewer already knows from events.csv) is the hash of the article and the place, the
+sentence's position among that article's sentences about the place, and the hash of the
+sentence. A claim therefore keeps its review across rebuilds while its sentence and place
+are unchanged, whatever the extractor now reads in it (date, kind, holder), and wherever the
+sentence moved in the article; when the sentence's text changes, the review made at its
+position is shown, but the claim is flagged as ``changed``: to review again. (The id of
+events.csv hashes the place, kind, date and holder: it changes when the extractor reads a
+date differently, and it names an event merged from many articles' sentences, so it cannot
+carry a decision on one sentence.)
 
 Every write takes an exclusive lock on a lock file beside the reviews and replaces the file
 atomically, so two writers (tabs, reviewers, processes) never lose each other's decisions,
@@ -54,7 +56,7 @@ REASONS = {
 }
 CORRECTABLE = ("place_id", "date", "date_precision", "kind", "actor", "controller")
 MAX_REVIEWS_BYTES = 256 * 1024**2
-_ID = re.compile(r"^cl-[0-9a-f]{8}-[0-9a-f]{8}$")
+_ID = re.compile(r"^cl-[0-9a-f]{8}-[0-9]{1,6}-[0-9a-f]{8}$")
 _HINT = "a row as geomap review writes it: " + ",".join(REVIEW_COLUMNS)
 
 
@@ -326,29 +328,35 @@ class ReviewStore:
         finally:
             os.close(fd)  # releases the lock
 
-    def decide(self, review: Review, expected: str | None = None) -> Review:
+    def decide(
+        self, review: Review, expected: str | None = None, replaces: str | None = None
+    ) -> Review:
         """Record ``review`` (replacing the claim's earlier decision). ``expected``: the
         version of the row this decision replaces ('' for none); when another writer changed
-        the row since, nothing is written and :class:`ReviewConflict` says what is there."""
+        the row since, nothing is written and :class:`ReviewConflict` says what is there.
+        ``replaces``: the id of that row when it was made on an earlier text of the article
+        (it is removed)."""
         self._check(review)
         with self.locked():
             reviews = self.load()
-            self._compare(reviews.get(review.event_id), expected)
+            self._compare(reviews.get(replaces or review.event_id), expected)
+            if replaces:
+                reviews.pop(replaces, None)
             reviews[review.event_id] = review
             self._write(reviews)
         return review
 
     def restore(self, event_id: str, previous: Review | None, expected: str | None) -> None:
-        """Undo: put the claim's row back as it was before (``previous``; None: no row)."""
+        """Undo: remove the claim's row and put back the one it replaced (``previous``, which
+        may bear the id of the claim on an earlier text; None: no row)."""
         if previous is not None:
             self._check(previous)
         with self.locked():
             reviews = self.load()
             self._compare(reviews.get(event_id), expected)
-            if previous is None:
-                reviews.pop(event_id, None)
-            else:
-                reviews[event_id] = previous
+            reviews.pop(event_id, None)
+            if previous is not None:
+                reviews[previous.event_id] = previous
             self._write(reviews)
 
     def _check(self, review: Review) -> None:
@@ -385,25 +393,40 @@ def _hash8(text: str) -> str:
 
 
 def claim_anchor(article: str, place_id: str) -> str:
-    """The first half of a claim id: which article says something about which place."""
+    """The first part of a claim id: which article says something about which place."""
     return "cl-" + _hash8(f"{article}\x1f{place_id}")
 
 
-def claim_id(article: str, place_id: str, sentence: str, kind: str = "") -> str:
-    """A claim's id: its article and place, then its sentence (and ``kind`` only when one
-    sentence makes claims of several kinds about one place)."""
+def claim_id(article: str, place_id: str, ordinal: int, sentence: str, kind: str = "") -> str:
+    """A claim's id, ``cl-<article and place>-<n>-<sentence>``: the n-th sentence of the
+    article with a claim about the place, and the sentence's text (with ``kind`` only when
+    one sentence makes claims of several kinds about one place)."""
     text = normalise_sentence(sentence) + (f"\x1f{kind}" if kind else "")
-    return f"{claim_anchor(article, place_id)}-{_hash8(text)}"
+    return f"{claim_anchor(article, place_id)}-{ordinal}-{_hash8(text)}"
+
+
+def _parts(key: str) -> tuple[str, str, str]:
+    anchor, ordinal, text = key.rsplit("-", 2)
+    return anchor, ordinal, text
 
 
 def claim_ids(events: Sequence[Event]) -> list[str]:
     """The claim id of each extracted event (in the order given)."""
     kinds: dict[tuple, set[str]] = defaultdict(set)
+    starts: dict[tuple, set[int]] = defaultdict(set)
     keys = [(e.article, e.place_id, normalise_sentence(e.evidence)) for e in events]
     for key, event in zip(keys, events, strict=True):
         kinds[key].add(event.kind)
+        starts[key[:2]].add(event.evidence_start)
+    ordinals = {pair: {s: i for i, s in enumerate(sorted(v))} for pair, v in starts.items()}
     return [
-        claim_id(e.article, e.place_id, e.evidence, e.kind if len(kinds[key]) > 1 else "")
+        claim_id(
+            e.article,
+            e.place_id,
+            ordinals[key[:2]][e.evidence_start],
+            e.evidence,
+            e.kind if len(kinds[key]) > 1 else "",
+        )
         for key, e in zip(keys, events, strict=True)
     ]
 
@@ -418,19 +441,31 @@ class ClaimStatus:
 
 
 def match_reviews(ids: Sequence[str], reviews: Mapping[str, Review]) -> list[ClaimStatus]:
-    """Each claim's status: its own decision; else 'changed' when a decision on the same
-    article and place matches no claim any more (its sentence was edited); else 'unreviewed'."""
+    """Each claim's status: its own decision; else the decision on the same sentence of the
+    same article about the same place, now at another position in the article (a sentence
+    added before it); else 'changed' when a decision on the same article, place and position
+    matches no claim any more (its sentence was edited); else 'unreviewed'.
+
+    A claim's ``review.event_id`` differs from its own id when the decision was made on an
+    earlier version of the article."""
     current = set(ids)
-    stale: dict[str, list[Review]] = defaultdict(list)
+    by_text: dict[tuple[str, str], Review] = {}
+    by_position: dict[tuple[str, str], Review] = {}
     for key, review in reviews.items():
-        if key not in current:
-            stale[key[:11]].append(review)
+        if key in current:
+            continue
+        anchor, ordinal, text = _parts(key)
+        by_text.setdefault((anchor, text), review)
+        by_position.setdefault((anchor, ordinal), review)
     out = []
     for key in ids:
+        anchor, ordinal, text = _parts(key)
         if key in reviews:
             out.append(ClaimStatus(reviews[key].status, reviews[key]))
-        elif stale.get(key[:11]):
-            out.append(ClaimStatus("changed", max(stale[key[:11]], key=lambda r: r.time)))
+        elif (moved := by_text.get((anchor, text))) is not None:
+            out.append(ClaimStatus(moved.status, moved))
+        elif (edited := by_position.get((anchor, ordinal))) is not None:
+            out.append(ClaimStatus("changed", edited))
         else:
             out.append(ClaimStatus("unreviewed"))
     return out
@@ -490,7 +525,10 @@ def _corrected(event: Event, changes: dict[str, str], place_names: Mapping[str, 
     """The event as corrected: its place, date, kind or sides replaced; a new id and claim."""
     values: dict = dict(changes)
     if "date" in changes and "date_precision" not in changes:
-        values["date_precision"] = _precision_of(changes["date"])
+        try:  # the date at the precision the claim had, if it is one
+            date_bounds(changes["date"], event.date_precision)
+        except (ValueError, IndexError):
+            values["date_precision"] = _precision_of(changes["date"])
     if "place_id" in changes:
         values["place"] = place_names.get(changes["place_id"], changes["place_id"])
     return event.copy(**values, review="corrected", claims=[], event_id="")

@@ -152,6 +152,14 @@ def create_app(
             return JSONResponse({"error": "unknown claim"}, 404)
         return body
 
+    def _replaces(event_id: str) -> str | None:
+        """The row a decision replaces when it was made on an earlier text of the article."""
+        ids = [c.id for c in queue.claims]
+        status = match_reviews(ids, store.load())[ids.index(event_id)]
+        if status.review is not None and status.review.event_id != event_id:
+            return status.review.event_id
+        return None
+
     def _conflict(error: ReviewConflict) -> Response:
         current = error.current.as_dict() if error.current else None
         return JSONResponse({"error": error.message, "current": current}, 409)
@@ -168,7 +176,7 @@ def create_app(
                 reason=str(body.get("reason") or ""),
                 reviewer=reviewer,
             )
-            store.decide(review, expected=_expected(body))
+            store.decide(review, expected=_expected(body), replaces=_replaces(review.event_id))
         except ReviewConflict as error:
             return _conflict(error)
         except GeomapError as error:
@@ -182,6 +190,8 @@ def create_app(
         previous = body.get("previous")
         try:
             restored = _review_of(previous) if previous else None
+            if restored is not None and restored.event_id[:11] != body["event_id"][:11]:
+                return JSONResponse({"error": "that row is another claim's"}, 422)
             store.restore(body["event_id"], restored, expected=_expected(body))
         except ReviewConflict as error:
             return _conflict(error)

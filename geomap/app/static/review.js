@@ -171,14 +171,16 @@
 
   function current() { return state.visible[state.cursor]; }
 
-  function ownVersion(c) { return c.review && c.status !== "changed" ? c.review.version : ""; }
+  // The version of the row a decision on c replaces (the row may bear the id the claim had on
+  // an earlier text of its article).
+  function ownVersion(c) { return c.review ? c.review.version : ""; }
 
   function decide(decision, extra) {
     var c = current();
     if (!c || state.busy) { return; }
     state.busy = true;
     var body = { event_id: c.id, decision: decision, expected: ownVersion(c), reason: (extra && extra.reason) || "", corrected: (extra && extra.corrected) || {} };
-    var previous = c.status === "changed" ? null : c.review;
+    var previous = c.review;
     api("/api/decide", body).then(function (res) {
       state.busy = false;
       if (res.status === 409) {
@@ -246,7 +248,6 @@
       var changed = {};
       Object.keys(now).forEach(function (k) { if (now[k] !== c[k] && !(now[k] === "" && (k === "actor" || k === "controller"))) { changed[k] = now[k]; } });
       if ((changed.date || changed.date_precision) && !changed.date) { changed.date = now.date; }
-      if (changed.date && !changed.date_precision) { changed.date_precision = now.date_precision; }
       if (!Object.keys(changed).length) { message("Nothing changed: press a to accept the claim as it is.", true); return; }
       closeDialogs();
       decide("correct", { corrected: changed });
