@@ -385,23 +385,38 @@ class ReviewMarks:
     corrected (2), and whether only such claims colour."""
 
     marks: dict[int, int]
-    claims: int
+    claims: int  # distinct claims of the drawn events that are not inferred
+    reviewed: int  # of them, accepted or corrected
+    corrected: int
     reviewed_only: bool
 
     @classmethod
     def of(cls, timeline: Timeline) -> ReviewMarks:
         """The marks of the claims the page lists, in its order (see MapColumns)."""
         events_by_id = {e.event_id: e for e in timeline.events}
-        claims = [
-            claim
+        listed = [
+            (claim, events_by_id[event_id])
             for place in timeline.gazetteer
             for state in timeline.states.get(place.id, [])
             for event_id in state.event_ids
             for claim in events_by_id[event_id].claims
         ]
         code = {"accepted": 1, "corrected": 2}
-        marks = {i: code[c.review] for i, c in enumerate(claims) if c.review in code}
-        return cls(marks, len(claims), timeline.reviewed_only)
+        marks = {i: code[c.review] for i, (c, _) in enumerate(listed) if c.review in code}
+        # an inferred event quotes the claims it was inferred from: count each claim once
+        stated = {
+            (c.article, c.evidence_start, e.place_id, e.kind): c.review
+            for c, e in listed
+            if not e.inferred
+        }
+        reviews = list(stated.values())
+        return cls(
+            marks,
+            len(reviews),
+            sum(r in code for r in reviews),
+            reviews.count("corrected"),
+            timeline.reviewed_only,
+        )
 
     def page_data(self, c_article: np.ndarray) -> dict:
         """What the page reads (``data.review``): the marks, the legend's counts and, per
@@ -414,8 +429,8 @@ class ReviewMarks:
         return {
             "marks": [[k, v] for k, v in sorted(self.marks.items())],
             "claims": self.claims,
-            "reviewed": len(self.marks),
-            "corrected": sum(v == 2 for v in self.marks.values()),
+            "reviewed": self.reviewed,
+            "corrected": self.corrected,
             "reviewedOnly": self.reviewed_only,
             "articles": [[a, r, n] for a, (r, n) in sorted(per_article.items())],
         }
