@@ -164,11 +164,22 @@ def _summary(result: pipeline.ExtractResult | pipeline.BulkResult, quiet: bool) 
 
 
 def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
-    return {
+    counts = {
         **result.counts(),
         "unreadable": [str(e) for e in result.report.errors],
         "skipped": [{"file": f, "why": w} for f, w in result.report.skipped],
     }
+    reviews = getattr(result, "reviews", None)
+    if reviews is not None:  # data/reviews.csv was applied
+        counts["reviews"] = {
+            "claims": reviews.claims,
+            "accepted": reviews.accepted,
+            "rejected": reviews.rejected,
+            "corrected": reviews.corrected,
+            "changed": reviews.changed,
+            "orphans": reviews.orphans,
+        }
+    return counts
 
 
 @main.command()

@@ -192,6 +192,8 @@ def test_reviewed_only_colours_only_accepted_or_corrected_claims(data_copy, cli)
     result = cli("build", "--data", data_copy, "--out", out, "--jobs", 1, "--reviewed-only")
     assert result.exit_code == 0, result.output
     assert "reviews: 1 of" in result.output
+    summary = cli("build", "--data", data_copy, "--out", out, "--jobs", 1, "--json").output
+    assert json.loads(summary)["reviews"]["accepted"] == 1
     timeline = pipeline.build(data_copy, out, jobs=1, reviewed_only=True).extraction.timeline
     assert {e.place_id for e in timeline.events} == {"al_susah"}
     # every other claim is listed as unconfirmed
