@@ -334,3 +334,30 @@ def test_review_warns_when_listening_beyond_loopback(cli, monkeypatch, data_copy
     result = cli("review", "--data", data_copy, "--no-browser", "--port", "8765")
     assert "warning" not in result.output
     assert calls[1]["host"] == "127.0.0.1" and calls[1]["port"] == 8765
+
+
+@pytest.mark.browser
+def test_two_tabs_lose_no_decision_and_a_stale_tab_cannot_overwrite(served, open_app, data_copy):
+    url = served().url
+    first_tab, second_tab = open_app(url), open_app(url)
+    claim = _current(first_tab)
+    first_tab.keyboard.press("a")
+    _wait_status(first_tab, claim, "accepted")
+    assert _current(second_tab) == claim  # this tab has not seen the decision
+    second_tab.keyboard.press("r")
+    second_tab.keyboard.press("4")
+    _wait_status(second_tab, claim, "accepted")  # refused; shown as it is now
+    assert "Another tab or reviewer" in second_tab.inner_text("#rv-message")
+    assert _rows(data_copy)[claim]["decision"] == "accept"
+    # each tab decides another claim: both are kept
+    first_tab.keyboard.press("a")
+    second_tab.keyboard.press("j")
+    second_tab.keyboard.press("j")
+    other = _current(second_tab)
+    second_tab.keyboard.press("r")
+    second_tab.keyboard.press("2")
+    _wait_status(second_tab, other, "rejected")
+    first_next = first_tab.get_attribute(".rv-claim[data-status='accepted'] >> nth=1", "data-id")
+    rows = _rows(data_copy)
+    assert {claim, first_next, other} <= set(rows)
+    assert rows[other]["reason"] == "wrong_place"
