@@ -63,12 +63,15 @@ def open_app(browser):
         context = browser.new_context(viewport={"width": 1200, "height": 900})
         contexts.append(context)
         page = context.new_page()
+        outside: list[str] = []
+        page.on("request", lambda r: r.url.startswith((url, "data:")) or outside.append(r.url))
         page.route(
             "http*://**",
             lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
         )
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        page.outside = outside
         page.goto(url)
         page.wait_for_selector("body[data-ready='1']")
         page.errors = errors
@@ -144,6 +147,7 @@ def test_accept_reject_correct_undo_with_the_keyboard_and_reload(served, open_ap
     assert page.locator(".rv-list img").count() == 0
     assert page.evaluate("() => window.pwned === undefined")
     assert page.errors == []
+    assert page.outside == []  # the page loads nothing from the network
 
 
 @pytest.mark.browser
@@ -293,6 +297,9 @@ def test_requests_from_outside_loopback_are_not_served_by_default(tmp_path, serv
     assert _asgi_get(app, "/api/queue", "192.0.2.7") == 403
     assert _asgi_get(app, "/", "10.1.2.3") == 403
     assert _asgi_get(app, "/api/queue", "127.0.0.1", host="attacker.example") == 400
+    assert _asgi_get(app, "/api/queue", "127.0.0.1", host="attacker.example:80") == 400
+    assert _asgi_get(app, "/api/queue", "::1", host="[::1]:8000") == 200
+    assert _asgi_get(app, "/api/queue", "127.0.0.1", host="localhost:8000") == 200
     open_to_all = create_app(queue, ReviewStore(tmp_path / "reviews.csv"), allow_remote=True)
     assert _asgi_get(open_to_all, "/api/queue", "192.0.2.7") == 200
     # the server listens on loopback only: this machine's network address is refused

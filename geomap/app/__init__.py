@@ -101,7 +101,7 @@ def prepare(
         store,
         reviewer=default_reviewer() if reviewer is None else reviewer,
         allow_remote=remote,
-        hosts=(name, f"{name}:{bound_port}"),
+        hosts=(host.strip("[]"),),
     )
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)

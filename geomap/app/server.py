@@ -13,7 +13,6 @@ from importlib import resources
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -43,18 +42,36 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-class LoopbackOnly:
-    """ASGI middleware: a client whose address is not loopback gets 403 (unless allowed)."""
+def host_name(header: str) -> str:
+    """The host of a Host header, without its port ('[::1]:8000' -> '::1')."""
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
-    def __init__(self, app: ASGIApp, allow_remote: bool = False) -> None:
+
+class LoopbackOnly:
+    """ASGI middleware: unless remote clients are allowed, a client whose address is not
+    loopback gets 403, and a request naming another host than ``hosts`` gets 400 (a web
+    page elsewhere cannot reach the app through a name of its own: DNS rebinding)."""
+
+    def __init__(
+        self, app: ASGIApp, allow_remote: bool = False, hosts: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.allow_remote = allow_remote
+        self.hosts = {"localhost", "127.0.0.1", "::1", *hosts}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not self.allow_remote:
             client = scope.get("client")
+            headers = dict(scope.get("headers") or [])
+            host = host_name(headers.get(b"host", b"").decode("latin-1"))
+            response = None
             if not client or not is_loopback(client[0]):
                 response = Response("geomap review serves this machine only\n", 403)
+            elif host not in self.hosts:
+                response = Response("unknown host\n", 400)
+            if response is not None:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -207,11 +224,7 @@ def create_app(
         Route("/api/decide", api_decide, methods=["POST"]),
         Route("/api/undo", api_undo, methods=["POST"]),
     ]
-    allowed = ["127.0.0.1", "localhost", "[::1]", "::1", *hosts]
-    middleware = [
-        Middleware(LoopbackOnly, allow_remote=allow_remote),
-        Middleware(TrustedHostMiddleware, allowed_hosts=["*"] if allow_remote else allowed),
-    ]
+    middleware = [Middleware(LoopbackOnly, allow_remote=allow_remote, hosts=hosts)]
     return Starlette(routes=routes, middleware=middleware)
 
 
