@@ -368,3 +368,28 @@ def test_two_tabs_lose_no_decision_and_a_stale_tab_cannot_overwrite(served, open
     rows = _rows(data_copy)
     assert {claim, first_next, other} <= set(rows)
     assert rows[other]["reason"] == "wrong_place"
+
+
+@pytest.mark.browser
+def test_a_correction_finds_the_place_by_any_spelling(served, open_app, data_copy):
+    page = open_app(served().url)
+    claim = _only(page, "hajin")
+    page.keyboard.press("e")
+    page.fill("#rv-c-place", "الباغوز")  # Arabic script, as some outlets write it
+    page.dispatch_event("#rv-c-place", "change")
+    page.wait_for_selector("#rv-c-place-found:has-text('baghuz_fawqani')")
+    page.focus("#rv-c-date")
+    page.keyboard.press("Enter")
+    _wait_status(page, claim, "corrected")
+    assert _rows(data_copy)[claim]["corrected_fields"] == "place_id=baghuz_fawqani"
+    assert "place_id \u2192 al-Baghuz Fawqani" in page.inner_text(f"article[data-id='{claim}']")
+    page.keyboard.press("k")  # back to it: a spelling the gazetteer lacks is not accepted
+    page.keyboard.press("e")
+    page.fill("#rv-c-place", "Atlantis")
+    page.dispatch_event("#rv-c-place", "change")
+    page.wait_for_selector("#rv-c-place-found:has-text('no such place')")
+    before = _rows(data_copy)
+    page.focus("#rv-c-date")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#rv-message:has-text('Pick a place the gazetteer knows')")
+    assert _rows(data_copy) == before

@@ -141,16 +141,17 @@ def create_app(
         return JSONResponse({"meta": meta(), "claims": status_list()}, headers=headers)
 
     async def api_places(request: Request) -> Response:
+        """The place a spelling names (the gazetteer's lookup: case, diacritics, articles
+        and scripts folded), and the nearest spellings when it names none."""
         text = request.query_params.get("q", "").strip()
         found = campaign.gazetteer.lookup(text) if text else None
-        names = [found.id] if found else []
-        for name in campaign.gazetteer.suggest(text) if text else []:
-            place = campaign.gazetteer.lookup(name)
-            if place and place.id not in names:
-                names.append(place.id)
-        by_id = campaign.gazetteer.by_id
+        suggestions = [] if found or not text else campaign.gazetteer.suggest(text)
         return JSONResponse(
-            [{"id": pid, "name": by_id[pid].name} for pid in names], headers=headers
+            {
+                "found": {"id": found.id, "name": found.name} if found else None,
+                "suggestions": suggestions,
+            },
+            headers=headers,
         )
 
     async def _body(request: Request) -> dict | Response:

@@ -231,9 +231,9 @@
   function findPlace() {
     var q = $("rv-c-place").value;
     return api("/api/places?q=" + encodeURIComponent(q)).then(function (res) {
-      var found = res.data[0];
+      var found = res.data.found, near = res.data.suggestions;
       state.placeId = found ? found.id : "";
-      $("rv-c-place-found").textContent = found ? found.name + " (" + found.id + ")" + (res.data.length > 1 ? "; also: " + res.data.slice(1).map(function (p) { return p.name; }).join(", ") : "") : "no such place in the gazetteer";
+      $("rv-c-place-found").textContent = found ? found.name + " (" + found.id + ")" : "no such place in the gazetteer" + (near.length ? "; did you mean: " + near.join(", ") : "");
     });
   }
 
