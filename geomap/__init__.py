@@ -23,11 +23,16 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str):
-    # geopy is imported only when the geocoder is asked for (PEP 562)
+    # geopy is imported only when the geocoder is asked for (PEP 562); the web server only
+    # when the review app is
     if name == "GazetteerGeocoder":
         from geomap.geocoder import GazetteerGeocoder
 
         return GazetteerGeocoder
+    if name == "review":
+        from geomap.app import review
+
+        return review
     raise AttributeError(f"module 'geomap' has no attribute {name!r}")
 
 
@@ -78,5 +83,6 @@ __all__ = [
     "load_profile",
     "normalise_name",
     "read_article",
+    "review",
     "show",
 ]

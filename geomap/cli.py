@@ -19,7 +19,7 @@ from geomap.campaign import (
     load_campaign,
     no_profile_notice,
 )
-from geomap.exc import GeomapError, UnknownPlace
+from geomap.exc import GeomapError, UnknownPlace, UsageError
 from geomap.mapping import MapOptions
 from geomap.records import MIN_CONFIDENCE
 
@@ -79,6 +79,7 @@ def main(debug: bool) -> None:
     geomap export           campaign.gpkg and GeoJSON/CSV layers for GIS tools
     geomap snapshot --date  PNG and SVG maps of given dates for reports
     geomap gazetteer add    add a place from the offline GeoNames list
+    geomap review           review every claim in the browser (data/reviews.csv)
     """
 
 
@@ -163,11 +164,22 @@ def _summary(result: pipeline.ExtractResult | pipeline.BulkResult, quiet: bool) 
 
 
 def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
-    return {
+    counts = {
         **result.counts(),
         "unreadable": [str(e) for e in result.report.errors],
         "skipped": [{"file": f, "why": w} for f, w in result.report.skipped],
     }
+    reviews = getattr(result, "reviews", None)
+    if reviews is not None:  # data/reviews.csv was applied
+        counts["reviews"] = {
+            "claims": reviews.claims,
+            "accepted": reviews.accepted,
+            "rejected": reviews.rejected,
+            "corrected": reviews.corrected,
+            "changed": reviews.changed,
+            "orphans": reviews.orphans,
+        }
+    return counts
 
 
 @main.command()
@@ -212,6 +224,12 @@ def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
     "--keep-going", is_flag=True, help="Skip unreadable articles and list them at the end."
 )
 @_min_confidence_option
+@click.option(
+    "--reviewed-only",
+    is_flag=True,
+    help="Colour only the claims an analyst accepted or corrected (data/reviews.csv, "
+    "written by geomap review); the others are listed as unconfirmed.",
+)
 @_quiet_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
 @handles_errors
@@ -229,10 +247,14 @@ def build(
     jobs,
     keep_going,
     min_confidence,
+    reviewed_only,
     quiet,
     as_json,
 ):
-    """Extract events and write output/map.html (and events.csv, events.geojson, mentions.csv)."""
+    """Extract events and write output/map.html (and events.csv, events.geojson, mentions.csv).
+
+    The analyst's decisions in data/reviews.csv apply: rejected claims never colour the map,
+    corrected ones colour as corrected."""
     # the pipeline reads the campaign (once), from an events file while pyarrow parses it
     _notice(data_dir, quiet)
     options = MapOptions(
@@ -255,6 +277,7 @@ def build(
             keep_going=keep_going,
             progress=progress,
             min_confidence=min_confidence,
+            reviewed_only=reviewed_only,
         )
     finally:
         if bar:
@@ -288,6 +311,13 @@ def build(
             f"({counts['inferred']} inferred, {counts['conflicting']} in conflict, "
             f"{counts['unconfirmed']} unconfirmed), {counts['mentions']} mentions"
         )
+        reviews = getattr(result.extraction, "reviews", None)
+        if reviews is not None:
+            click.echo(
+                f"reviews: {reviews.reviewed} of {reviews.claims} claims decided "
+                f"({reviews.accepted} accepted, {reviews.corrected} corrected, "
+                f"{reviews.rejected} rejected); {reviews.changed} changed since their review"
+            )
         for path in result.extraction.written:
             click.echo(f"wrote {path}")
         click.echo(f"wrote {result.map_path} ({result.map_bytes:,} bytes)")
@@ -430,9 +460,14 @@ def geocode(name, data_dir, as_json):
 @main.command()
 @click.option(
     "--gold",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Gold CSV (format of tests/data/seed_events.csv).",
+)
+@click.option(
+    "--reviews",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An analyst's decisions (data/reviews.csv, from geomap review): the extractor's "
+    "precision on the claims decided, by kind and by reason.",
 )
 @_data_options
 @click.option(
@@ -456,7 +491,7 @@ def geocode(name, data_dir, as_json):
     help="List missed rows, unmatched claims and claims with the wrong holder.",
 )
 @handles_errors
-def evaluate(gold, data_dir, lenient, min_confidence, as_json, verbose):
+def evaluate(gold, reviews, data_dir, lenient, min_confidence, as_json, verbose):
     """Score extracted events against a gold annotation: recall, precision, distractors, a
     per-kind confusion table and a per-article table.
 
@@ -466,6 +501,14 @@ def evaluate(gold, data_dir, lenient, min_confidence, as_json, verbose):
     """
     from geomap.evaluate import article_lines, confusion_lines, detail_lines, read_gold, score
 
+    if (gold is None) == (reviews is None):
+        raise UsageError(
+            "give --gold FILE or --reviews FILE (one of them)",
+            hint="geomap evaluate --reviews data/reviews.csv",
+        )
+    if reviews is not None:
+        _evaluate_reviews(reviews, data_dir, min_confidence, as_json)
+        return
     result = pipeline.extract(data_dir, None)
     rows = read_gold(gold, result.timeline.gazetteer)
     scores = score(result.events, rows, lenient=lenient, min_confidence=min_confidence)
@@ -508,6 +551,76 @@ def evaluate(gold, data_dir, lenient, min_confidence, as_json, verbose):
         for line in detail_lines(scores):
             if not line.startswith("  TRIGGERED"):  # printed above
                 click.echo(line)
+
+
+def _evaluate_reviews(path: Path, data_dir: Path, min_confidence: float, as_json: bool) -> None:
+    from geomap.evaluate import review_lines, score_reviews
+    from geomap.reviews import read_reviews
+
+    if not path.is_file():
+        raise GeomapError("no such file", file=path, hint="geomap review writes data/reviews.csv")
+    campaign = load_campaign(data_dir)
+    decisions = read_reviews(
+        path, place_ids={p.id for p in campaign.gazetteer}, sides=campaign.profile.side_ids
+    )
+    result = pipeline.extract(
+        data_dir, None, campaign=campaign, use_reviews=False, keep_claims=True
+    )
+    scores = score_reviews(result.claims, decisions, min_confidence)
+    if as_json:
+        click.echo(json.dumps(scores.as_dict(), ensure_ascii=False, indent=1))
+        return
+    for line in review_lines(scores):
+        click.echo(line)
+
+
+@main.command()
+@_data_options
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback lets other machines read the claims "
+    "and record decisions.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="Port (default: a free one)."
+)
+@click.option("--no-browser", is_flag=True, help="Print the URL only; do not open a browser.")
+@click.option("--reviewer", help="Name recorded with each decision (default: your user name).")
+@click.option(
+    "--jobs", type=click.IntRange(1), help="Processes for extraction (default: all cores)."
+)
+@_min_confidence_option
+@handles_errors
+def review(data_dir, host, port, no_browser, reviewer, jobs, min_confidence):
+    """Review every extracted claim in the browser: accept, reject or correct it.
+
+    Decisions go to DATA/reviews.csv, written after each one; geomap build applies them.
+    Keys: j/k move, a accept, r reject (then 1-6 for the reason), e correct, u undo."""
+    from geomap.app import review as serve_review
+    from geomap.app.server import is_loopback
+
+    _notice(data_dir, False)
+    if not is_loopback(host):
+        click.echo(
+            f"warning: listening on {host}: anyone who can reach this machine can read the "
+            "claims and record decisions",
+            err=True,
+        )
+    try:
+        serve_review(
+            data_dir,
+            host=host,
+            port=port,
+            open_browser=not no_browser,
+            reviewer=reviewer,
+            announce=lambda line: click.echo(line),
+            jobs=jobs,
+            min_confidence=min_confidence,
+        )
+    except KeyboardInterrupt:
+        click.echo("stopped; every decision is saved in reviews.csv", err=True)
 
 
 @main.command()

@@ -24,14 +24,15 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from geomap.exc import GoldFileError
 from geomap.gazetteer import Gazetteer, _read_text
 from geomap.periods import PRECISIONS, date_matches
-from geomap.records import KINDS, Event
+from geomap.records import KINDS, MIN_CONFIDENCE, Event
+from geomap.reviews import REASONS, Review, claim_ids, match_reviews
 
 GOLD_COLUMNS = ["article", "tier", "place", "date", "date_precision", "kind"]
 SENTENCE_COLUMNS = ("sentence", "sentence_start")
@@ -561,3 +562,110 @@ def confidence_lines(table: ConfidenceTable) -> list[str]:
         )
     header = ["confidence", "correct", "precision", ">= low: correct", "precision"]
     return table_lines(header, rows)
+
+
+# --- precision on an analyst's decisions (geomap evaluate --reviews) ------------------------
+
+
+@dataclass
+class ReviewScores:
+    """How often the extractor was right on the claims an analyst decided: a claim accepted
+    as it was is right; a corrected or rejected one is wrong."""
+
+    decided: int = 0
+    accepted: int = 0
+    colouring_decided: int = 0  # of the claims at or above min_confidence
+    colouring_accepted: int = 0
+    by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [decided, accepted]
+    by_reason: dict[str, int] = field(default_factory=dict)  # rejection reason -> claims
+    corrected_fields: dict[str, int] = field(default_factory=dict)  # field -> claims
+    changed: int = 0  # reviewed on an earlier text of their sentence: not counted
+    orphans: int = 0  # decisions on claims the articles no longer make: not counted
+    min_confidence: float = MIN_CONFIDENCE
+
+    @property
+    def precision(self) -> float:
+        return self.accepted / self.decided if self.decided else 0.0
+
+    @property
+    def colouring_precision(self) -> float:
+        return self.colouring_accepted / self.colouring_decided if self.colouring_decided else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "precision": round(self.precision, 3),
+            "decided": self.decided,
+            "accepted": self.accepted,
+            "colouring_precision": round(self.colouring_precision, 3),
+            "colouring_decided": self.colouring_decided,
+            "colouring_accepted": self.colouring_accepted,
+            "min_confidence": self.min_confidence,
+            "by_kind": {k: {"decided": d, "accepted": a} for k, (d, a) in self.by_kind.items()},
+            "rejected_by_reason": self.by_reason,
+            "corrected_fields": self.corrected_fields,
+            "changed": self.changed,
+            "orphans": self.orphans,
+        }
+
+
+def score_reviews(
+    claims: Sequence[Event], reviews: Mapping[str, Review], min_confidence: float = MIN_CONFIDENCE
+) -> ReviewScores:
+    """The extractor's precision on the ``claims`` (as extracted, before review) an analyst
+    decided in ``reviews``, overall, on what the map colours, by kind and by reason."""
+    scores = ReviewScores(min_confidence=min_confidence)
+    ids = claim_ids(claims)
+    statuses = match_reviews(ids, reviews)
+    for claim, status in zip(claims, statuses, strict=True):
+        if status.status == "changed":
+            scores.changed += 1
+        if status.status in ("unreviewed", "changed") or status.review is None:
+            continue
+        right = status.status == "accepted"
+        scores.decided += 1
+        scores.accepted += right
+        if claim.confidence >= min_confidence:
+            scores.colouring_decided += 1
+            scores.colouring_accepted += right
+        row = scores.by_kind.setdefault(claim.kind, [0, 0])
+        row[0] += 1
+        row[1] += right
+        if status.status == "rejected":
+            reason = REASONS.get(status.review.reason, status.review.reason)
+            scores.by_reason[reason] = scores.by_reason.get(reason, 0) + 1
+        for name, _value in status.review.corrected:
+            scores.corrected_fields[name] = scores.corrected_fields.get(name, 0) + 1
+    scores.orphans = len(set(reviews) - set(ids))
+    scores.by_kind = dict(sorted(scores.by_kind.items(), key=lambda kv: KINDS.index(kv[0])))
+    scores.by_reason = dict(sorted(scores.by_reason.items(), key=lambda kv: (-kv[1], kv[0])))
+    return scores
+
+
+def review_lines(scores: ReviewScores) -> list[str]:
+    """The plain-text report of :func:`score_reviews`."""
+    lines = [
+        f"precision  {scores.precision:.3f}  ({scores.accepted}/{scores.decided} decided claims "
+        "accepted as extracted)",
+        f"           {scores.colouring_precision:.3f}  ({scores.colouring_accepted}/"
+        f"{scores.colouring_decided} at confidence >= {scores.min_confidence:g}: what the map "
+        "colours)",
+        "",
+        "by kind (the extractor's):",
+    ]
+    rows = [
+        (kind, decided, accepted, f"{accepted / decided:.3f}")
+        for kind, (decided, accepted) in scores.by_kind.items()
+    ]
+    lines += ["  " + line for line in table_lines(("kind", "decided", "right", "precision"), rows)]
+    lines += ["", "rejected, by reason:"]
+    reasons = list(scores.by_reason.items()) or [("(none)", 0)]
+    lines += ["  " + line for line in table_lines(("reason", "claims"), reasons)]
+    if scores.corrected_fields:
+        lines += ["", "corrected, by field:"]
+        fields = sorted(scores.corrected_fields.items(), key=lambda kv: (-kv[1], kv[0]))
+        lines += ["  " + line for line in table_lines(("field", "claims"), fields)]
+    if scores.changed:
+        lines.append(f"\n{scores.changed} claim(s) changed since their review: not counted")
+    if scores.orphans:
+        lines.append(f"{scores.orphans} decision(s) on claims no article makes now: not counted")
+    return lines

@@ -70,6 +70,19 @@ class GoldFileError(GeomapError):
     """A row of a gold annotation CSV is unusable."""
 
 
+class ReviewsFileError(GeomapError):
+    """A row of the analyst's reviews (``data/reviews.csv``) or a decision is unusable."""
+
+
+class ReviewConflict(GeomapError):
+    """A decision replaces a row that another reviewer changed meanwhile; ``current`` is what
+    is there now (compare-and-swap)."""
+
+    def __init__(self, message: str, *, current=None) -> None:
+        super().__init__(message, hint="reload the claim and decide again")
+        self.current = current
+
+
 class GeocoderError(GeomapError):
     """A name could not be geocoded."""
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from geomap.articles import Article, ReadReport, article_files, iter_articles, read_article
 from geomap.campaign import ARTICLES_NAME, GAZETTEER_NAME, Campaign, Profile, load_campaign
-from geomap.exc import ArticleError, EventsFileError, GeomapError
+from geomap.exc import ArticleError, EventsFileError, GeomapError, UsageError
 from geomap.gazetteer import Gazetteer
 from geomap.mapping import MapOptions, article_table, build_map, draws_areas, render_map
 from geomap.mapping.basemap import read_user_layers
@@ -35,6 +35,7 @@ from geomap.records import (
     Mention,
     read_events_csv,
 )
+from geomap.reviews import REVIEWS_NAME, ReviewCounts, apply_reviews, read_reviews
 from geomap.timeline import Timeline, build_timeline, split_confirmed
 
 if TYPE_CHECKING:
@@ -127,6 +128,9 @@ class ExtractResult:
     unknown_names: list[tuple[str, str, str]] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # besides the gazetteer's
+    # the extracted claims before any review (when asked for: geomap review, evaluate)
+    claims: list[Event] = field(default_factory=list)
+    reviews: ReviewCounts | None = None  # what the analyst's decisions did, when applied
 
     @property
     def events(self) -> list[Event]:
@@ -247,6 +251,9 @@ def extract(
     unknown_names: bool = False,
     campaign: Campaign | None = None,
     min_confidence: float = MIN_CONFIDENCE,
+    use_reviews: bool = True,
+    reviewed_only: bool = False,
+    keep_claims: bool = False,
 ) -> ExtractResult:
     """Read ``data/articles``, extract events and mentions, write ``output/events.csv``,
     ``output/events.geojson`` and ``output/mentions.csv`` (when ``out_dir`` is given).
@@ -255,16 +262,36 @@ def extract(
     ``campaign``: the data folder's profile and gazetteer, if already read.
     ``min_confidence``: events below it (not curated) are unconfirmed claims: written to the
     outputs, never drawn as a colour.
+    ``use_reviews``: apply the analyst's decisions of ``data/reviews.csv`` (rejected claims
+    dropped, corrected ones changed); ``reviewed_only``: only accepted or corrected claims
+    colour. ``keep_claims``: keep the claims as extracted, before any review, in ``claims``.
     """
     campaign = campaign or load_campaign(data_dir)
+    reviewing = (use_reviews, reviewed_only, keep_claims)
     with paused_gc():
         return _extract(
-            campaign, data_dir, out_dir, jobs, keep_going, progress, unknown_names, min_confidence
+            campaign,
+            data_dir,
+            out_dir,
+            jobs,
+            keep_going,
+            progress,
+            unknown_names,
+            min_confidence,
+            reviewing,
         )
 
 
 def _extract(
-    campaign, data_dir, out_dir, jobs, keep_going, progress, unknown_names, min_confidence
+    campaign,
+    data_dir,
+    out_dir,
+    jobs,
+    keep_going,
+    progress,
+    unknown_names,
+    min_confidence,
+    reviewing=(True, False, False),
 ) -> ExtractResult:
     data_dir = Path(data_dir)
     gazetteer = campaign.gazetteer
@@ -293,6 +320,11 @@ def _extract(
         articles.append(result.article)
         if progress:
             progress(result.article)
+    use_reviews, reviewed_only, keep_claims = reviewing
+    claims = list(raw_events) if keep_claims else []
+    review_counts = None
+    if use_reviews or reviewed_only:
+        raw_events, review_counts = _reviewed(raw_events, data_dir, campaign)
     curated, rejected = _curation(data_dir, campaign)
     # handed over, not shared: each raw event is freed once merged, so the raw events and
     # the merged ones are not all held at once
@@ -303,6 +335,8 @@ def _extract(
         curated=curated,
         rejected=rejected,
         min_confidence=min_confidence,
+        reviewed_only=reviewed_only,
+        reviews_read=review_counts is not None,
     )
     if timeline.unmatched_rejections:
         raise EventsFileError(
@@ -318,10 +352,26 @@ def _extract(
         report=report,
         unknown_names=unknown,
         warnings=_unknown_sides(timeline.all_events, campaign.profile),
+        claims=claims,
+        reviews=review_counts,
     )
     if out_dir is not None:
         result.written += write_event_outputs(timeline, mentions, Path(out_dir))
     return result
+
+
+def _reviewed(
+    events: list[Event], data_dir: Path, campaign: Campaign
+) -> tuple[list[Event], ReviewCounts | None]:
+    """The events with the decisions of ``data/reviews.csv`` applied (as they were, and None,
+    when there is no such file)."""
+    path = data_dir / REVIEWS_NAME
+    if not path.exists():
+        return events, None
+    names = {p.id: p.name for p in campaign.gazetteer}
+    reviews = read_reviews(path, place_ids=names, sides=campaign.profile.side_ids)
+    applied = apply_reviews(events, reviews, names)
+    return applied.events, applied.counts
 
 
 def _handed_over(items: list) -> Iterator:
@@ -473,13 +523,21 @@ def build(
     progress: Callable[[Article], None] | None = None,
     campaign: Campaign | None = None,
     min_confidence: float = MIN_CONFIDENCE,
+    reviewed_only: bool = False,
 ) -> BuildResult:
     """Everything: extract, merge into a timeline, write the map and the event outputs.
 
     With ``events_file`` (an events CSV) no article is read and only ``map.html`` is
     written; large files are read as columns (:mod:`geomap.event_table`). ``campaign``:
     the data folder's profile and gazetteer, if already read. ``min_confidence``: events
-    below it colour nothing; the popups list them as unconfirmed claims."""
+    below it colour nothing; the popups list them as unconfirmed claims. The analyst's
+    decisions (``data/reviews.csv``) apply to a build from articles; ``reviewed_only``: only
+    the claims accepted or corrected there colour."""
+    if reviewed_only and events_file is not None:
+        raise UsageError(
+            "--reviewed-only applies the reviews of the articles' claims, not an events file",
+            hint="build from the articles, or drop --reviewed-only",
+        )
     with paused_gc():
         result = _build(
             data_dir,
@@ -491,6 +549,7 @@ def build(
             progress,
             campaign,
             min_confidence,
+            reviewed_only,
         )
     if events_file is not None:  # nothing but map.html was written
         source = Path(events_file).resolve()
@@ -511,8 +570,10 @@ def load_events(
     progress: Callable[[Article], None] | None = None,
     campaign: Campaign | None = None,
     min_confidence: float = MIN_CONFIDENCE,
+    reviewed_only: bool = False,
 ) -> ExtractResult:
-    """The events of an events CSV when one is given, else of the articles (nothing written)."""
+    """The events of an events CSV when one is given, else of the articles (nothing written;
+    the analyst's decisions applied)."""
     if events_file is not None:
         return read_events(data_dir, events_file, campaign=campaign, min_confidence=min_confidence)
     return extract(
@@ -523,6 +584,7 @@ def load_events(
         progress=progress,
         campaign=campaign,
         min_confidence=min_confidence,
+        reviewed_only=reviewed_only,
     )
 
 
@@ -569,7 +631,16 @@ def _build_bulk(
 
 
 def _build(
-    data_dir, out_dir, events_file, options, jobs, keep_going, progress, campaign, min_confidence
+    data_dir,
+    out_dir,
+    events_file,
+    options,
+    jobs,
+    keep_going,
+    progress,
+    campaign,
+    min_confidence,
+    reviewed_only=False,
 ) -> BuildResult:
     """Compute every output first, then write them: a failure leaves the old files as they were."""
     out_dir = Path(out_dir)
@@ -589,6 +660,7 @@ def _build(
         progress=progress,
         campaign=campaign,
         min_confidence=min_confidence,
+        reviewed_only=reviewed_only,
     )
     page = build_map(
         extraction.timeline,

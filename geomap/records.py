@@ -72,6 +72,7 @@ class Claim(NamedTuple):
     date: str
     date_precision: str
     date_text: str
+    review: str = ""  # "accepted" or "corrected" by an analyst (geomap review); "" unreviewed
 
 
 def event_id(place_id: str, kind: str, date: str, controller: str, inferred: bool) -> str:
@@ -115,6 +116,7 @@ class Event:
     exclusive: Exclusivity | None = None
     event_id: str = ""
     curated: bool = False
+    review: str = ""  # "accepted" or "corrected" by an analyst (geomap review), else ""
     first_day: dt.date = field(init=False, repr=False, compare=False)
     last_day: dt.date = field(init=False, repr=False, compare=False)
 
@@ -142,6 +144,7 @@ class Event:
             self.date,
             self.date_precision,
             self.date_text,
+            self.review,
         )
 
     def make_id(self) -> str:
@@ -203,6 +206,7 @@ class Event:
         new.exclusive = self.exclusive
         new.event_id = self.event_id
         new.curated = self.curated
+        new.review = self.review
         new.first_day = self.first_day
         new.last_day = self.last_day
         for name, value in changes.items():

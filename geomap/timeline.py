@@ -90,10 +90,12 @@ def merge_events(events: Iterable[Event]) -> list[Event]:
         best: dict[str, float] = {}  # each article's most confident report: its first
         exclusive = None
         curated = False
+        reviews = set()
         for e in members:
             best.setdefault(e.article, e.confidence)
             exclusive = exclusive or e.exclusive
             curated = curated or e.curated
+            reviews.add(e.review)
         sources = list(dict.fromkeys(c.article for c in claims))
         miss = 1.0
         for article in sources:
@@ -107,8 +109,14 @@ def merge_events(events: Iterable[Event]) -> list[Event]:
             event_id="",
         )
         event.curated = curated
+        event.review = _strongest_review(reviews)
         merged.append(event)
     return sort_events(merged)
+
+
+def _strongest_review(reviews: set[str]) -> str:
+    """A merged event is corrected when any of its claims is, else accepted when any is."""
+    return next((r for r in ("corrected", "accepted") if r in reviews), "")
 
 
 def sort_events(events: list[Event]) -> list[Event]:
@@ -118,20 +126,25 @@ def sort_events(events: list[Event]) -> list[Event]:
     )
 
 
-def confirmed(event: Event, min_confidence: float = MIN_CONFIDENCE) -> bool:
-    """Whether an event may colour the map: curated by an analyst, inferred (the timeline infers
-    only from confirmed events) or at least ``min_confidence``."""
-    return event.curated or event.inferred or event.confidence >= min_confidence
+def confirmed(
+    event: Event, min_confidence: float = MIN_CONFIDENCE, reviewed_only: bool = False
+) -> bool:
+    """Whether an event may colour the map: curated or reviewed (accepted, corrected) by an
+    analyst; unless ``reviewed_only``, also inferred (the timeline infers only from confirmed
+    events) or at least ``min_confidence``."""
+    if event.curated or event.review:
+        return True
+    return not reviewed_only and (event.inferred or event.confidence >= min_confidence)
 
 
 def split_confirmed(
-    events: list[Event], min_confidence: float = MIN_CONFIDENCE
+    events: list[Event], min_confidence: float = MIN_CONFIDENCE, reviewed_only: bool = False
 ) -> tuple[list[Event], list[Event]]:
     """The events that may colour the map, and the unconfirmed claims (order kept)."""
     kept: list[Event] = []
     unconfirmed: list[Event] = []
     for event in events:
-        (kept if confirmed(event, min_confidence) else unconfirmed).append(event)
+        (kept if confirmed(event, min_confidence, reviewed_only) else unconfirmed).append(event)
     return kept, unconfirmed
 
 
@@ -407,6 +420,8 @@ class Timeline:
     profile: Profile = field(default_factory=Profile)  # the sides the outputs draw
     unconfirmed: list[Event] = field(default_factory=list)  # below min_confidence, uncurated
     min_confidence: float = MIN_CONFIDENCE  # the threshold ``unconfirmed`` was split at
+    reviewed_only: bool = False  # only claims an analyst accepted or corrected colour
+    reviews_read: bool = False  # the events carry an analyst's decisions (geomap review)
 
     def __post_init__(self) -> None:
         by_place: dict[str, list[Event]] = defaultdict(list)
@@ -453,17 +468,21 @@ def build_timeline(
     curated: list[Event] | None = None,
     rejected: list[str] | None = None,
     min_confidence: float = MIN_CONFIDENCE,
+    reviewed_only: bool = False,
+    reviews_read: bool = False,
 ) -> Timeline:
     """Merge, curate, set the unconfirmed claims aside, infer and flag: the one timeline every
     output is drawn from.
 
     ``profile``: the campaign's sides (who a victor fights); None: the generic profile, with
     no sides. ``min_confidence``: events below it that no analyst curated are unconfirmed
-    claims, listed but never drawn (see :func:`confirmed`)."""
+    claims, listed but never drawn (see :func:`confirmed`); ``reviewed_only``: so is every
+    claim no analyst accepted or corrected. ``reviews_read``: the raw events carry the
+    decisions of a reviews file (the map says how much of it is reviewed)."""
     profile = profile or Profile()
     events = merge_events(raw_events)
     events, unmatched = apply_curation(events, curated or [], rejected or [])
-    events, unconfirmed = split_confirmed(events, min_confidence)
+    events, unconfirmed = split_confirmed(events, min_confidence, reviewed_only)
     events = sort_events(events + merge_events(infer_prior_holders(events, profile)))
     events = sort_events(events + merge_events(infer_exclusivity(events, gazetteer)))
     if unmatched:  # an analyst may also reject an inferred row
@@ -478,4 +497,6 @@ def build_timeline(
         profile=profile,
         unconfirmed=unconfirmed,
         min_confidence=min_confidence,
+        reviewed_only=reviewed_only,
+        reviews_read=reviews_read or reviewed_only,
     )

@@ -285,6 +285,7 @@ class MapColumns:
     c_when: list[str] | pa.Array | pa.ChunkedArray
     unconfirmed: UnconfirmedColumns | None = None  # None: no unconfirmed claim
     min_confidence: float = MIN_CONFIDENCE  # what the legend says colours come from
+    review: ReviewMarks | None = None  # None: no analyst's review was read
 
     @classmethod
     def from_timeline(cls, timeline: Timeline) -> MapColumns:
@@ -371,7 +372,68 @@ class MapColumns:
             c_when=c_when,
             unconfirmed=UnconfirmedColumns.from_events(timeline.unconfirmed, gaz, timeline.profile),
             min_confidence=timeline.min_confidence,
+            review=ReviewMarks.of(timeline) if timeline.reviews_read else None,
         )
+
+
+# --- review marks (geomap review): which claims behind the colours an analyst decided ------
+
+
+@dataclass
+class ReviewMarks:
+    """The claims of the drawn events (in the page's claim order) an analyst accepted (1) or
+    corrected (2), and whether only such claims colour."""
+
+    marks: dict[int, int]
+    claims: int  # distinct claims of the drawn events that are not inferred
+    reviewed: int  # of them, accepted or corrected
+    corrected: int
+    reviewed_only: bool
+
+    @classmethod
+    def of(cls, timeline: Timeline) -> ReviewMarks:
+        """The marks of the claims the page lists, in its order (see MapColumns)."""
+        events_by_id = {e.event_id: e for e in timeline.events}
+        listed = [
+            (claim, events_by_id[event_id])
+            for place in timeline.gazetteer
+            for state in timeline.states.get(place.id, [])
+            for event_id in state.event_ids
+            for claim in events_by_id[event_id].claims
+        ]
+        code = {"accepted": 1, "corrected": 2}
+        marks = {i: code[c.review] for i, (c, _) in enumerate(listed) if c.review in code}
+        # an inferred event quotes the claims it was inferred from: count each claim once
+        stated = {
+            (c.article, c.evidence_start, e.place_id, e.kind): c.review
+            for c, e in listed
+            if not e.inferred
+        }
+        reviews = list(stated.values())
+        return cls(
+            marks,
+            len(reviews),
+            sum(r in code for r in reviews),
+            reviews.count("corrected"),
+            timeline.reviewed_only,
+        )
+
+    def page_data(self, c_article: np.ndarray) -> dict:
+        """What the page reads (``data.review``): the marks, the legend's counts and, per
+        article (index), its reviewed and listed claims."""
+        per_article: dict[int, list[int]] = {}
+        for index, article in enumerate(c_article.tolist()):
+            counts = per_article.setdefault(int(article), [0, 0])
+            counts[0] += index in self.marks
+            counts[1] += 1
+        return {
+            "marks": [[k, v] for k, v in sorted(self.marks.items())],
+            "claims": self.claims,
+            "reviewed": self.reviewed,
+            "corrected": self.corrected,
+            "reviewedOnly": self.reviewed_only,
+            "articles": [[a, r, n] for a, (r, n) in sorted(per_article.items())],
+        }
 
 
 def _claim_strings(
@@ -529,6 +591,7 @@ def encode(
         "m": [mentions_flat.get(p.id, []) for p in gaz],
         "str": strings.items,
         "areas": areas or [],
+        "review": columns.review.page_data(cols["c_article"]) if columns.review else None,
     }
 
 

@@ -660,6 +660,7 @@
       if (sentence) { block.appendChild(el("q", null, sentence)); }
       var when = this.str[c.c_when[j]];
       if (art) { block.appendChild(el("div", "geomap-src", "\u2014 " + (art[1] || art[0]) + ", " + art[2] + (when ? " (\u201c" + when + "\u201d)" : ""))); }
+      this.reviewMark(block, j);
       quotes.appendChild(block);
     }
     li.appendChild(quotes);
@@ -750,6 +751,7 @@
       });
       box.appendChild(el("div", "geomap-legend-note", "Faded: latest evidence over " + meta.staleDays + " days old. Blue ring: changed on the shown date." + (meta.areaNote ? " " + meta.areaNote : "")));
       box.appendChild(el("div", "geomap-legend-note geomap-legend-confidence", "Colours come from claims at confidence >= " + meta.minConfidence + "; others are listed in popups as unconfirmed."));
+      self.reviewLegendLine(box);
       return box; } });
     new Legend().addTo(this.map);
     // The sources panel is filled when first opened: with 10,000 places its filter lists
@@ -797,11 +799,12 @@
     var d = this.data, self = this;
     while (list.firstChild) { list.removeChild(list.firstChild); }
     if (!placeId) {
-      d.a.forEach(function (art) {
+      d.a.forEach(function (art, index) {
         var item = el("div", "geomap-source");
         item.appendChild(el("div", "geomap-source-outlet", (art[1] || art[0]) + " \u2014 " + art[2]));
         if (art[3]) { item.appendChild(el("div", "geomap-source-title", art[3])); }
         var file = el("div", "geomap-source-file", art[0] + (art[4] ? " \u00B7 " + art[4] : "")); item.appendChild(file);
+        self.sourceReview(item, index);
         list.appendChild(item);
       });
       return;
@@ -813,6 +816,32 @@
       item.appendChild(el("q", null, self.str[m[i + 2]]));
       list.appendChild(item);
     }
+  };
+
+  // --- Review marks (geomap review): data.review is null unless an analyst's reviews were read.
+  GeomapApp.prototype.reviewMarks = function () {
+    if (!this.reviewByClaim) { this.reviewByClaim = new Map((this.data.review && this.data.review.marks) || []); }
+    return this.reviewByClaim;
+  };
+  // A popup's claim: "reviewed" or "corrected by an analyst".
+  GeomapApp.prototype.reviewMark = function (block, claimIndex) {
+    var code = this.reviewMarks().get(claimIndex);
+    if (code) { block.appendChild(el("span", "geomap-review geomap-review-" + (code === 2 ? "corrected" : "accepted"), code === 2 ? "\u270E corrected by an analyst" : "\u2713 reviewed")); }
+  };
+  // The sources panel's article: how many of its claims behind the colours were reviewed.
+  GeomapApp.prototype.sourceReview = function (item, articleIndex) {
+    var r = this.data.review;
+    if (!r) { return; }
+    if (!this.reviewByArticle) { this.reviewByArticle = new Map(r.articles.map(function (a) { return [a[0], a]; })); }
+    var a = this.reviewByArticle.get(articleIndex);
+    if (a) { item.appendChild(el("div", "geomap-source-review", "Reviewed: " + a[1] + " of " + a[2] + " claims on the map")); }
+  };
+  // The legend's line: how much of what colours the map an analyst reviewed.
+  GeomapApp.prototype.reviewLegendLine = function (box) {
+    var r = this.data.review;
+    if (!r) { return; }
+    var share = r.claims ? Math.round(100 * r.reviewed / r.claims) : 0;
+    box.appendChild(el("div", "geomap-legend-note geomap-legend-review", "Reviewed by an analyst: " + r.reviewed + " of " + r.claims + " claims behind the colours (" + share + " %" + (r.corrected ? ", " + r.corrected + " corrected" : "") + ")" + (r.reviewedOnly ? "; only reviewed claims colour." : ".")));
   };
 
   GeomapApp.prototype.hashDay = function () {
@@ -888,6 +917,7 @@
         play: function () { if (!app.timer) { app.toggle(); } },
         pause: function () { if (app.timer) { app.toggle(); } },
         playing: function () { return !!app.timer; },
+        review: function () { var r = data.review; return r ? { claims: r.claims, reviewed: r.reviewed, corrected: r.corrected, reviewedOnly: r.reviewedOnly } : null; },
         flush: function () { var r = app.renderer; if (r._redrawRequest) { L.Util.cancelAnimFrame(r._redrawRequest); r._redrawRequest = null; r._redraw(); } },
         map: map
       };
