@@ -201,6 +201,22 @@ def test_curated_rows_copied_from_events_csv_are_not_escaped_twice(cli, tmp_path
     assert {row["outlet"] for row in csv_cells(out / "events.csv")} >= {f"'{OUTLET}"}
 
 
+def test_an_online_answer_is_recorded_spreadsheet_safe(tmp_path):
+    from geopy.location import Location
+    from geopy.point import Point
+
+    from geomap.candidates import online_review
+
+    class HostileGeocoder:
+        def geocode(self, query, exactly_one=True):
+            return Location(OUTLET, Point(-12.5, 41.4), {})
+
+    review = tmp_path / "gazetteer_review.csv"
+    online_review("Tall Hamis", review, geocoder=HostileGeocoder())
+    (row,) = csv_cells(review)
+    assert row["address"] == f"'{OUTLET}" and row["lat"] == "-12.50000"
+
+
 # --- item 5: the outputs are one unit ------------------------------------------------------
 
 
@@ -227,7 +243,7 @@ def two_sets(tmp_path):
 # before the Nth change (N = 1, 2, ... until a build ends), each in a fork of one process that
 # has imported geomap; prints, per N, how the build ended and what the folder held.
 KILL_DRIVER = r"""
-import hashlib, json, os, shutil, sys
+import hashlib, json, os, shutil, signal, sys
 from pathlib import Path
 from geomap.cli import main
 
@@ -280,6 +296,7 @@ while True:
     if pid == 0:
         fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         os.dup2(fd, 2)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started ignoring it
         sys.addaudithook(counting_hook(limit))
         try:
             main(["build", "--data", str(data), "--out", str(out), "-q", "--jobs", "1",
