@@ -223,8 +223,8 @@ def test_an_online_answer_is_recorded_spreadsheet_safe(tmp_path):
 @pytest.fixture()
 def two_sets(tmp_path):
     """Data for an old set (two articles) and a new one (three), each built once for
-    reference (without held areas, which take most of a small build's time), with a file of
-    the user's beside the outputs."""
+    reference (without held areas, which take most of a small build's time), each with a
+    file of the user's among the outputs."""
     from geomap.mapping import MapOptions
     from geomap.pipeline import build
 
@@ -422,6 +422,26 @@ def test_a_write_that_fails_midway_leaves_the_previous_set(cli, two_sets, tmp_pa
     )
     assert listing(out) == listing(sets["old"])
     assert beside(out) == ["n", "o", "reference"]
+
+
+def test_without_an_atomic_exchange_two_renames_switch_and_a_kill_between_is_undone(
+    cli, two_sets, tmp_path, monkeypatch
+):
+    from geomap import outputs
+
+    data, sets = two_sets
+    out = tmp_path / "out"
+    shutil.copytree(sets["old"], out)
+    monkeypatch.setattr(outputs, "_exchange", lambda first, second: False)
+    assert (
+        cli("build", "--data", data, "--out", out, "-q", "--jobs", 1, "--no-areas").exit_code == 0
+    )
+    assert listing(out) == listing(sets["new"]) and beside(out) == ["n", "o", "reference"]
+    # killed between the two renames: no output folder, the old set beside it, a new one too
+    out.rename(tmp_path / ".out.geomap-previous")
+    shutil.copytree(sets["new"], tmp_path / ".out.geomap-4242-0badc0de")
+    outputs._clean_leftovers(out)  # what the next run does first
+    assert listing(out) == listing(sets["new"]) and beside(out) == ["n", "o", "reference"]
 
 
 FULL_DISK_DRIVER = r"""
