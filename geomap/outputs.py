@@ -18,10 +18,11 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import stat
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from geomap.campaign import ARTICLES_NAME, GAZETTEER_NAME, PROFILE_NAME
@@ -117,9 +118,11 @@ def output_set(out_dir: str | Path) -> Iterator[Path]:
                 _carry_over(target, staging)
             yield staging
             _fsync(staging)
-            _switch(staging, target)  # from here on, ``staging`` holds the previous set
-            SWITCHED.append(Path(out_dir))
-            _fsync(target.parent)
+            with _no_interrupt():  # the switch and its record: an interrupt comes after both
+                _switch(staging, target)  # from here on, ``staging`` holds the previous set
+                SWITCHED.append(Path(out_dir))
+            with suppress(OSError):  # the new set is in place whatever the flush says
+                _fsync(target.parent)
         except OSError as error:
             raise _output_error(error, out_dir, staging) from None
         finally:
@@ -148,6 +151,19 @@ def _output_error(error: OSError, out_dir: str | Path, staging: Path | None) -> 
         file=out_dir,
         hint=hint,
     )
+
+
+@contextmanager
+def _no_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back until the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 @contextmanager
