@@ -241,7 +241,7 @@ def _extractions(
         yield from extractor.iter(iter_articles(folder, keep_going=keep_going, report=report))
         return
     seen: dict[str, str] = {}
-    # leaving the block (done, an error, Ctrl-C) terminates the workers; a killed parent's die
+    # leaving the block (done, an error, Ctrl-C) ends the workers; they die with a killed parent
     with multiprocessing.Pool(
         jobs, initializer=_init_worker, initargs=(campaign, unknown_names, os.getpid())
     ) as pool:
