@@ -239,6 +239,8 @@ def online_review(name: str, review_path: Path, geocoder=None) -> dict | None:
 
     from geopy.extra.rate_limiter import RateLimiter
 
+    from geomap.records import spreadsheet_cell
+
     if geocoder is None:
         from geopy.geocoders import Nominatim
 
@@ -272,5 +274,5 @@ def online_review(name: str, review_path: Path, geocoder=None) -> dict | None:
         writer = csv.DictWriter(handle, fieldnames=list(row), lineterminator="\n")
         if new_file:
             writer.writeheader()
-        writer.writerow(row)
+        writer.writerow({key: spreadsheet_cell(value) for key, value in row.items()})
     return row

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from geomap import pipeline
+from geomap import outputs, pipeline
 from geomap.campaign import (
     PROFILE_NAME,
     Campaign,
@@ -34,19 +34,27 @@ def _report(error: BaseException, debug: bool) -> None:
     click.echo(f"error: {error}", err=True)
 
 
+def _interrupted(switched: list[Path]) -> str:
+    """What an interrupt left: the outputs switched before it are new, none are mixed."""
+    if switched:
+        return f"interrupted after the new outputs were in place in {', '.join(map(str, switched))}"
+    return "interrupted; no output was replaced: the previous outputs are left as they were"
+
+
 def handles_errors(command):
     """Bad input ends in one clear message and exit 1 (usage: 2); --debug shows the traceback."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         debug = click.get_current_context().find_root().params.get("debug", False)
+        switched = len(outputs.SWITCHED)
         try:
             return command(*args, **kwargs)
         except GeomapError as error:
             _report(error, debug)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted; earlier outputs are left as they were", err=True)
+            click.echo(_interrupted(outputs.SWITCHED[switched:]), err=True)
             sys.exit(130)
         except OSError as error:
             _report(
@@ -255,6 +263,7 @@ def build(
 
     The analyst's decisions in data/reviews.csv apply: rejected claims never colour the map,
     corrected ones colour as corrected."""
+    outputs.check_out_dir(out_dir, data_dir)
     # the pipeline reads the campaign (once), from an events file while pyarrow parses it
     _notice(data_dir, quiet)
     options = MapOptions(
@@ -336,6 +345,7 @@ def build(
 @handles_errors
 def extract(data_dir, out_dir, jobs, keep_going, min_confidence, quiet, as_json):
     """Write output/events.csv, events.geojson and mentions.csv from the articles."""
+    outputs.check_out_dir(out_dir, data_dir)
     campaign = _campaign(data_dir, quiet)
     bar, progress = _progress(quiet or as_json, data_dir)
     try:
@@ -664,6 +674,7 @@ def export(data_dir, out_dir, events_file, min_confidence, quiet):
     `control` comes from confirmed claims, `events` lists every claim with its confidence."""
     from geomap.exports import export_gis
 
+    outputs.check_out_dir(out_dir, data_dir)
     result = pipeline.load_events(
         data_dir,
         events_file,
@@ -697,6 +708,7 @@ def snapshot(data_dir, dates, out_dir, grid, events_file, title, min_confidence,
     from geomap.mapping.basemap import read_user_layers
     from geomap.snapshot import snapshot as draw
 
+    outputs.check_out_dir(out_dir, data_dir)
     user_layers = read_user_layers(data_dir)  # first: a bad layer fails before the long work
     result = pipeline.load_events(
         data_dir,

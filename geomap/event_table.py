@@ -429,6 +429,14 @@ class EventTable:
         return out
 
 
+def _from_spreadsheet(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The cells as written before ``records.spreadsheet_cell`` guarded them: one leading
+    apostrophe fewer before ``= + - @``, tab or carriage return."""
+    if not pc.any(pc.starts_with(values, "'")).as_py():
+        return values
+    return pc.replace_substring_regex(values, r"^'('*[=+\-@\t\r])", r"\1")
+
+
 def read_event_table(
     path: str | Path, campaign: Campaign, parsed: Future | None = None
 ) -> EventTable:
@@ -446,7 +454,7 @@ def read_event_table(
     def field(name: str) -> pa.ChunkedArray:
         if name not in column:
             return empty
-        return pc.utf8_trim_whitespace(table.column(column[name]))
+        return _from_spreadsheet(pc.utf8_trim_whitespace(table.column(column[name])))
 
     text = {name: field(name) for name in (*EVENT_COLUMNS, "curation")}
     blank = pc.equal(pc.utf8_length(text["date"]), 0)

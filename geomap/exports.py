@@ -13,7 +13,8 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from geomap.records import EVENT_COLUMNS, MENTION_COLUMNS, Mention
+from geomap.outputs import output_set
+from geomap.records import EVENT_COLUMNS, MENTION_COLUMNS, Mention, spreadsheet_cell
 from geomap.timeline import Timeline
 
 CONTROL_COLUMNS = [
@@ -86,16 +87,36 @@ def _frames(timeline: Timeline, mentions: list[Mention]) -> dict[str, gpd.GeoDat
     return {"places": places, "events": events, "control": control, "mentions": mention_rows}
 
 
+def _spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell spreadsheet-safe (``records.spreadsheet_cell``); the
+    GeoPackage and GeoJSON keep the exact text."""
+    safe = table.copy()
+    for name in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[name]) and not pd.api.types.is_bool_dtype(
+            safe[name]
+        ):
+            safe[name] = safe[name].map(
+                lambda value: spreadsheet_cell(value) if isinstance(value, str) else value
+            )
+    return safe
+
+
 def export_gis(timeline: Timeline, mentions: list[Mention], out_dir: str | Path) -> list[Path]:
     """Write campaign.gpkg and the layers as <layer>.geojson and <layer>.csv; return the paths.
 
-    Each file is written to a temporary name and renamed, like every other output.
+    The files are written into a fresh folder that then replaces ``out_dir`` whole, like
+    every other output set (:mod:`geomap.outputs`).
     """
+    frames = _frames(timeline, mentions)
+    with output_set(out_dir) as folder:
+        written = _write_layers(frames, folder)
+    return [Path(out_dir) / path.name for path in written]
+
+
+def _write_layers(frames: dict[str, gpd.GeoDataFrame], out: Path) -> list[Path]:
+    """campaign.gpkg and the GeoJSON and CSV layers, written into the folder ``out``."""
     from geomap.pipeline import atomic_write
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    frames = _frames(timeline, mentions)
     written: list[Path] = []
     gpkg = out / "campaign.gpkg"
     tmp = out / ".campaign.partial.gpkg"
@@ -118,6 +139,7 @@ def export_gis(timeline: Timeline, mentions: list[Mention], out_dir: str | Path)
         table = pd.DataFrame(data.drop(columns="geometry"))
         if name == "places":
             table = table.drop(columns=[c for c in ("line",) if c in table])
+        table = _spreadsheet_safe(table)
         written.append(
             atomic_write(out / f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
         )

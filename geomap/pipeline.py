@@ -1,7 +1,9 @@
 """The library functions behind the CLI commands: extract, build, events, geocode, check.
 
-Each writes its outputs atomically (a temporary file, then a rename), so a failure never
-leaves a half-written file and the previous output stays intact. Inputs are never modified.
+Each writes its whole output set into a fresh folder and switches it in at once
+(:mod:`geomap.outputs`), so a failure, an interrupt or a kill leaves the previous outputs
+intact, never a mix of old and new. Inputs are never modified, and an output folder on them
+is refused.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ import gc
 import importlib.abc
 import json
 import math
+import multiprocessing
 import operator
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +31,7 @@ from geomap.exc import ArticleError, EventsFileError, GeomapError, UsageError
 from geomap.gazetteer import Gazetteer
 from geomap.mapping import MapOptions, article_table, build_map, draws_areas, render_map
 from geomap.mapping.basemap import read_user_layers
+from geomap.outputs import check_out_dir, output_set
 from geomap.records import (
     EVENT_COLUMNS,
     MENTION_COLUMNS,
@@ -34,6 +39,7 @@ from geomap.records import (
     Event,
     Mention,
     read_events_csv,
+    spreadsheet_row,
 )
 from geomap.reviews import REVIEWS_NAME, ReviewCounts, apply_reviews, read_reviews
 from geomap.timeline import Timeline, build_timeline, split_confirmed
@@ -183,11 +189,27 @@ class BulkResult:
 _WORKER: Extractor | None = None
 
 
-def _init_worker(campaign: Campaign, unknown_names: bool) -> None:
+def _init_worker(campaign: Campaign, unknown_names: bool, parent: int) -> None:
+    """Compile the rules once per worker. The worker ignores Ctrl-C (the parent stops it) and
+    dies with its parent, even one killed with ``kill -9``."""
     from geomap.extract import Extractor
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
     global _WORKER
     _WORKER = Extractor(campaign.gazetteer, campaign.profile, unknown_names=unknown_names)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when its parent ends (``PR_SET_PDEATHSIG``); end now if
+    the parent ``parent`` is already gone."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _work(path: str) -> ArticleExtraction | ArticleError:
@@ -223,11 +245,13 @@ def _extractions(
         yield from extractor.iter(iter_articles(folder, keep_going=keep_going, report=report))
         return
     seen: dict[str, str] = {}
-    with ProcessPoolExecutor(
-        jobs, initializer=_init_worker, initargs=(campaign, unknown_names)
+    # leaving the block (done, an error, Ctrl-C) ends the workers; they die with a killed parent
+    with multiprocessing.Pool(
+        jobs, initializer=_init_worker, initargs=(campaign, unknown_names, os.getpid())
     ) as pool:
         candidates = [str(p) for p in files]
-        for path, result in zip(candidates, pool.map(_work, candidates, chunksize=16), strict=True):
+        results = pool.imap(_work, candidates, chunksize=16)
+        for path, result in zip(candidates, results, strict=True):
             if isinstance(result, ArticleError):
                 if not keep_going:
                     raise result
@@ -266,6 +290,8 @@ def extract(
     dropped, corrected ones changed); ``reviewed_only``: only accepted or corrected claims
     colour. ``keep_claims``: keep the claims as extracted, before any review, in ``claims``.
     """
+    if out_dir is not None:
+        check_out_dir(out_dir, data_dir)  # before the long work
     campaign = campaign or load_campaign(data_dir)
     reviewing = (use_reviews, reviewed_only, keep_claims)
     with paused_gc():
@@ -356,7 +382,9 @@ def _extract(
         reviews=review_counts,
     )
     if out_dir is not None:
-        result.written += write_event_outputs(timeline, mentions, Path(out_dir))
+        with output_set(out_dir) as folder:
+            written = write_event_outputs(timeline, mentions, folder)
+        result.written += [Path(out_dir) / path.name for path in written]
     return result
 
 
@@ -442,6 +470,7 @@ def _json_number(value: int | float) -> str:
 
 
 def _csv_lines(rows: Iterable[list[str]], columns: list[str]) -> Iterator[str]:
+    """The rows as CSV text in chunks, each cell spreadsheet-safe (``records.spreadsheet_cell``)."""
     import csv
     import io
 
@@ -449,7 +478,7 @@ def _csv_lines(rows: Iterable[list[str]], columns: list[str]) -> Iterator[str]:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(spreadsheet_row(row))
         if buffer.tell() > 1 << 16:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -458,7 +487,8 @@ def _csv_lines(rows: Iterable[list[str]], columns: list[str]) -> Iterator[str]:
 
 
 def write_event_outputs(timeline: Timeline, mentions: list[Mention], out_dir: Path) -> list[Path]:
-    """events.csv and events.geojson (every event, unconfirmed claims too), mentions.csv."""
+    """events.csv and events.geojson (every event, unconfirmed claims too), mentions.csv, into
+    the folder ``out_dir`` (the commands write them into an :func:`output_set`)."""
     events_csv, events_json, mentions_csv = (out_dir / name for name in EVENT_OUTPUTS)
     events = timeline.all_events
     return [
@@ -538,6 +568,7 @@ def build(
             "--reviewed-only applies the reviews of the articles' claims, not an events file",
             hint="build from the articles, or drop --reviewed-only",
         )
+    check_out_dir(out_dir, data_dir)  # before the long work
     with paused_gc():
         result = _build(
             data_dir,
@@ -625,8 +656,11 @@ def _build_bulk(
             profile=campaign.profile,
             user_layers=user_layers,
         )
-    map_path = atomic_write(out_dir / "map.html", page)
-    built = BuildResult(extraction=result, map_path=map_path, map_bytes=len(page.encode()))
+    with output_set(out_dir) as folder:
+        atomic_write(folder / "map.html", page)
+    built = BuildResult(
+        extraction=result, map_path=out_dir / "map.html", map_bytes=len(page.encode())
+    )
     return built, campaign
 
 
@@ -642,7 +676,7 @@ def _build(
     min_confidence,
     reviewed_only=False,
 ) -> BuildResult:
-    """Compute every output first, then write them: a failure leaves the old files as they were."""
+    """Compute every output first, then write them as one set: a failure leaves the old set."""
     out_dir = Path(out_dir)
     options = options or MapOptions()
     user_layers = read_user_layers(data_dir)  # first: a bad layer fails before the long work
@@ -669,9 +703,12 @@ def _build(
         options,
         user_layers=user_layers,
     )
-    if events_file is None:  # an events file is the input: it is not written back
-        extraction.written += write_event_outputs(extraction.timeline, extraction.mentions, out_dir)
-    map_path = atomic_write(out_dir / "map.html", page)
+    with output_set(out_dir) as folder:  # the event outputs and the map: one set
+        if events_file is None:  # an events file is the input: it is not written back
+            written = write_event_outputs(extraction.timeline, extraction.mentions, folder)
+            extraction.written += [out_dir / path.name for path in written]
+        atomic_write(folder / "map.html", page)
+    map_path = out_dir / "map.html"
     return BuildResult(extraction=extraction, map_path=map_path, map_bytes=len(page.encode()))
 
 

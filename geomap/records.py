@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,38 @@ MENTION_COLUMNS = [
     "mention",
     "figures",
 ]
+
+
+# A spreadsheet runs a cell beginning with one of these as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = frozenset("=+-@\t\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_RISKY = FORMULA_STARTS | {"'"}
+
+
+def spreadsheet_cell(text: str) -> str:
+    """``text`` as a CSV cell that a spreadsheet shows and never runs: a leading apostrophe
+    before ``= + - @``, tab or carriage return, as OWASP advises. A number (``-1``, ``-1.5``)
+    is data and stays as it is; text already beginning with apostrophes before one of those
+    characters gets one more, so that :func:`from_spreadsheet_cell` gives it back exactly."""
+    if text[:1] not in _RISKY:
+        return text
+    rest = text.lstrip("'")
+    if rest[:1] not in FORMULA_STARTS or (text[0] != "'" and _NUMBER.fullmatch(text)):
+        return text
+    return "'" + text
+
+
+def from_spreadsheet_cell(text: str) -> str:
+    """The text :func:`spreadsheet_cell` was given (one leading apostrophe fewer where it
+    added one)."""
+    if text[:1] == "'" and text.lstrip("'")[:1] in FORMULA_STARTS:
+        return text[1:]
+    return text
+
+
+def spreadsheet_row(row: list[str]) -> list[str]:
+    """Every cell of ``row`` through :func:`spreadsheet_cell` (most pass a one-character test)."""
+    return [cell if cell[:1] not in _RISKY else spreadsheet_cell(cell) for cell in row]
 
 
 class Claim(NamedTuple):
@@ -341,7 +374,7 @@ def read_events_csv(
             inferred_text,
             conflicts,
             curation,
-        ) = (row[i].strip() if 0 <= i < len(row) else "" for i in indexes)
+        ) = (from_spreadsheet_cell(row[i].strip()) if 0 <= i < len(row) else "" for i in indexes)
         kind = kind.lower()
         if kind == "reject" or curation.lower() == "reject":
             if not event_id:

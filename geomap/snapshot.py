@@ -22,6 +22,7 @@ from shapely.geometry import shape  # noqa: E402
 from geomap.campaign import Profile  # noqa: E402
 from geomap.mapping import legend_items  # noqa: E402
 from geomap.mapping.basemap import shipped_basemap  # noqa: E402
+from geomap.outputs import output_set  # noqa: E402
 from geomap.timeline import Timeline  # noqa: E402
 
 SHAPE_MARKERS = {
@@ -228,11 +229,26 @@ def snapshot(
 ) -> list[Path]:
     """PNG and SVG of the state on each date (or one figure of small multiples with ``grid``);
     ``title`` defaults to the profile's; ``user_layers`` from
-    :func:`geomap.mapping.basemap.read_user_layers` are drawn and credited."""
+    :func:`geomap.mapping.basemap.read_user_layers` are drawn and credited. The figures are
+    written as one set that replaces ``out_dir`` (:mod:`geomap.outputs`)."""
+    with output_set(out_dir) as folder:
+        written = _draw_all(timeline, articles, dates, folder, grid, title, formats, user_layers)
+    return [Path(out_dir) / path.name for path in written]
+
+
+def _draw_all(
+    timeline: Timeline,
+    articles: list[dict],
+    dates: list[dt.date],
+    out: Path,
+    grid: bool,
+    title: str | None,
+    formats: tuple[str, ...],
+    user_layers: dict | None,
+) -> list[Path]:
+    """Draw the figures and write them into the folder ``out``."""
     from geomap.pipeline import atomic_write
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     title = timeline.profile.title if title is None else title
     basemap = _basemap(timeline.crs, user_layers)
     credit = _credit(user_layers)

@@ -143,7 +143,7 @@ def test_curated_events_errors_name_line_and_field(data_copy, tmp_path, row, fie
         + "\n",
         encoding="utf-8",
     )
-    result = cli("build", "--data", data_copy, "--out", tmp_path)
+    result = cli("build", "--data", data_copy, "--out", tmp_path / "out")
     assert result.exit_code == 1
     assert "events.csv:2" in result.output and f"field '{field}'" in result.output
     assert words in result.output and "Traceback" not in result.output
@@ -153,14 +153,15 @@ def test_rejecting_an_unknown_event_id_is_an_error(data_copy, tmp_path):
     (data_copy / "events.csv").write_text(
         "event_id,kind\nev-000000000000,reject\n", encoding="utf-8"
     )
-    result = cli("build", "--data", data_copy, "--out", tmp_path)
+    result = cli("build", "--data", data_copy, "--out", tmp_path / "out")
     assert result.exit_code == 1 and "ev-000000000000" in result.output
 
 
 def test_curation_rejects_and_adds(data_copy, tmp_path):
-    first = cli("extract", "--data", data_copy, "--out", tmp_path)
+    out = tmp_path / "out"
+    first = cli("extract", "--data", data_copy, "--out", out)
     assert first.exit_code == 0
-    rows = (tmp_path / "events.csv").read_text(encoding="utf-8").splitlines()
+    rows = (out / "events.csv").read_text(encoding="utf-8").splitlines()
     mosul = next(r for r in rows if ",mosul," in r)
     event_id = mosul.split(",")[0]
     (data_copy / "events.csv").write_text(
@@ -169,8 +170,8 @@ def test_curation_rejects_and_adds(data_copy, tmp_path):
         ",2019-01-06,day,al_shaafah,captured,SDF,SDF,Analyst: SDF statement of 6 Jan.\n",
         encoding="utf-8",
     )
-    assert cli("extract", "--data", data_copy, "--out", tmp_path).exit_code == 0
-    text = (tmp_path / "events.csv").read_text(encoding="utf-8")
+    assert cli("extract", "--data", data_copy, "--out", out).exit_code == 0
+    text = (out / "events.csv").read_text(encoding="utf-8")
     assert event_id not in text
     assert "Analyst: SDF statement of 6 Jan." in text
 

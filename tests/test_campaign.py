@@ -67,7 +67,7 @@ def test_a_bad_profile_is_one_line_naming_file_line_and_key(cli, data_copy, tmp_
     text = profile.read_text(encoding="utf-8").replace('marker = "circle"', 'marker = "star"', 1)
     profile.write_text(text, encoding="utf-8")
     line = text.splitlines().index('marker = "star"') + 1
-    for command in (["build", "--out", tmp_path], ["events"], ["geocode", "Hajin"]):
+    for command in (["build", "--out", tmp_path / "out"], ["events"], ["geocode", "Hajin"]):
         result = cli(*command, "--data", data_copy)
         assert result.exit_code == 1, command
         first = result.output.splitlines()[0]
@@ -78,17 +78,18 @@ def test_a_bad_profile_is_one_line_naming_file_line_and_key(cli, data_copy, tmp_
 
 def test_without_a_profile_a_notice_and_nothing_coloured_by_side(cli, data_copy, tmp_path):
     (data_copy / "campaign.toml").unlink()
-    result = cli("build", "--data", data_copy, "--out", tmp_path, "--jobs", 1)
+    out = tmp_path / "out"
+    result = cli("build", "--data", data_copy, "--out", out, "--jobs", 1)
     assert result.exit_code == 0, result.output
     notices = [line for line in result.output.splitlines() if line.startswith("notice:")]
     assert notices == [
         f"notice: no campaign.toml in {data_copy}: sides unknown, nothing is coloured by side; "
         "`geomap init` writes one"
     ]
-    data = page_data(tmp_path / "map.html")
+    data = page_data(out / "map.html")
     assert data["actors"] == [""] and data["meta"]["colors"] == {} and data["areas"] == []
     assert data["meta"]["title"] == Profile().title
-    assert cli("build", "--data", data_copy, "--out", tmp_path, "-q").output == ""
+    assert cli("build", "--data", data_copy, "--out", out, "-q").output == ""
 
 
 def test_init_writes_a_campaign_skeleton_and_refuses_to_overwrite(cli, tmp_path):

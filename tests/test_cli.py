@@ -147,8 +147,9 @@ def test_usage_errors_exit_2(cli):
 
 def test_keep_going_skips_bad_articles_and_lists_them(cli, data_copy, tmp_path):
     (data_copy / "articles" / "bad.txt").write_text("no header\n", encoding="utf-8")
-    assert cli("build", "--data", data_copy, "--out", tmp_path, "-q").exit_code == 1
-    result = cli("build", "--data", data_copy, "--out", tmp_path, "--keep-going")
+    out = tmp_path / "out"
+    assert cli("build", "--data", data_copy, "--out", out, "-q").exit_code == 1
+    result = cli("build", "--data", data_copy, "--out", out, "--keep-going")
     assert result.exit_code == 0
     assert "1 article(s) could not be read" in result.output and "bad.txt" in result.output
 
@@ -199,7 +200,7 @@ def test_outputs_are_byte_identical_across_runs(cli, tmp_path):
 
 def test_inputs_are_never_modified(cli, data_copy, tmp_path):
     before = {p: p.read_bytes() for p in Path(data_copy).rglob("*") if p.is_file()}
-    cli("build", "--data", data_copy, "--out", tmp_path, "-q")
+    assert cli("build", "--data", data_copy, "--out", tmp_path / "out", "-q").exit_code == 0
     assert before == {p: p.read_bytes() for p in Path(data_copy).rglob("*") if p.is_file()}
 
 
