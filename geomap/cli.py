@@ -549,7 +549,7 @@ def check(data_dir, as_json):
 def export(data_dir, out_dir, events_file, min_confidence, quiet):
     """Write campaign.gpkg (places, events, control, mentions) and the layers as GeoJSON/CSV;
     `control` comes from confirmed claims, `events` lists every claim with its confidence."""
-    from geomap.exports import export_gis
+    from geomap.exports import animation_range, export_gis
 
     result = pipeline.load_events(
         data_dir,
@@ -557,9 +557,16 @@ def export(data_dir, out_dir, events_file, min_confidence, quiet):
         campaign=_campaign(data_dir, quiet),
         min_confidence=min_confidence,
     )
-    for path in export_gis(result.timeline, result.mentions, out_dir):
-        if not quiet:
-            click.echo(f"wrote {path}")
+    written = export_gis(result.timeline, result.mentions, out_dir, events_file=events_file)
+    if quiet:
+        return
+    for path in written:
+        click.echo(f"wrote {path}")
+    if (span := animation_range(result.timeline)) is not None:
+        click.echo(
+            f"QGIS Temporal Controller: {span[0]} to {span[1]}, a step of 1 day "
+            "(the control layer's own range ends at its last change)"
+        )
 
 
 @main.command()

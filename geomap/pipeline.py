@@ -407,14 +407,22 @@ def _csv_lines(rows: Iterable[list[str]], columns: list[str]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def write_event_outputs(timeline: Timeline, mentions: list[Mention], out_dir: Path) -> list[Path]:
-    """events.csv and events.geojson (every event, unconfirmed claims too), mentions.csv."""
-    events_csv, events_json, mentions_csv = (out_dir / name for name in EVENT_OUTPUTS)
+def write_event_outputs(
+    timeline: Timeline, mentions: list[Mention], out_dir: Path, *, keep: Path | None = None
+) -> list[Path]:
+    """events.csv and events.geojson (every event, unconfirmed claims too), mentions.csv;
+    ``keep``: a file not to overwrite (the events CSV the timeline was read from)."""
     events = timeline.all_events
+    contents = {
+        "events.csv": lambda: _csv_lines((e.as_list() for e in events), EVENT_COLUMNS),
+        "events.geojson": lambda: events_geojson(events, timeline.gazetteer),
+        "mentions.csv": lambda: _csv_lines((m.as_list() for m in mentions), MENTION_COLUMNS),
+    }
+    paths = [out_dir / name for name in EVENT_OUTPUTS]
     return [
-        atomic_write(events_csv, _csv_lines((e.as_list() for e in events), EVENT_COLUMNS)),
-        atomic_write(events_json, events_geojson(events, timeline.gazetteer)),
-        atomic_write(mentions_csv, _csv_lines((m.as_list() for m in mentions), MENTION_COLUMNS)),
+        atomic_write(path, contents[path.name]())
+        for path in paths
+        if keep is None or path.resolve() != keep
     ]
 
 

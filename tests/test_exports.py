@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 from click.testing import CliRunner
@@ -71,14 +72,24 @@ def test_events_geojson_writes_each_feature_as_json_dumps_would(
 
 
 def test_geopackage_layers_read_back(exported):
-    layers = {name for name, _ in pyogrio.list_layers(exported / "campaign.gpkg")}
-    assert layers == {"places", "events", "control", "mentions"}
+    layers = dict(pyogrio.list_layers(exported / "campaign.gpkg"))
+    assert layers == {
+        "places": "Point",
+        "events": "Point",
+        "control": "Point",
+        "mentions": "Point",
+        "layer_styles": None,  # the control layer's default style, for QGIS
+    }
     control = pyogrio.read_dataframe(exported / "campaign.gpkg", layer="control")
     assert {"place_id", "controller", "status", "start", "end", "sources"} <= set(control.columns)
     hajin = control[control.place_id == "hajin"].sort_values("start")
     assert list(hajin.controller) == ["ISIS", "SDF"]
-    assert list(hajin.start) == ["2018-12-13", "2018-12-14"]
-    assert hajin.iloc[0]["end"] == "2018-12-13" and hajin.iloc[1]["end"] == ""
+    # real dates at 00:00 without a time zone; the end is the last day held, NULL while it lasts
+    assert [str(d) for d in hajin.start] == ["2018-12-13 00:00:00", "2018-12-14 00:00:00"]
+    assert str(hajin.iloc[0]["end"]) == "2018-12-13 00:00:00" and pd.isna(hajin.iloc[1]["end"])
+    info = pyogrio.read_info(exported / "campaign.gpkg", layer="control")
+    types = dict(zip(info["fields"], info["ogr_types"], strict=True))
+    assert types["start"] == types["end"] == "OFTDateTime"
     events = pyogrio.read_dataframe(exported / "campaign.gpkg", layer="events")
     assert events.crs.to_epsg() == 4326 and len(events) > 20
     assert isinstance(events.iloc[0]["date"], str)  # ISO strings, no time-zone shifts
@@ -86,11 +97,35 @@ def test_geopackage_layers_read_back(exported):
     assert (mentions.place_id == "al_hol_camp").sum() == 3
 
 
-def test_same_layers_as_geojson_and_csv(exported):
+def test_every_layer_as_geojson_and_csv(exported, built):
+    for layer in ("places", "events", "control", "mentions"):
+        gpkg = pyogrio.read_dataframe(exported / "campaign.gpkg", layer=layer)
+        geojson = json.loads((exported / f"{layer}.geojson").read_text(encoding="utf-8"))
+        table = pd.read_csv(exported / f"{layer}.csv", keep_default_na=False, dtype=str)
+        assert len(geojson["features"]) == len(table) == len(gpkg), layer
+    # events.csv, events.geojson and mentions.csv are those geomap build writes
+    for name in ("events.csv", "events.geojson", "mentions.csv"):
+        assert (exported / name).read_bytes() == (built.map_path.parent / name).read_bytes()
     control = json.loads((exported / "control.geojson").read_text(encoding="utf-8"))
-    assert control["features"][0]["geometry"]["type"] == "Point"
-    assert (exported / "control.csv").read_text(encoding="utf-8").startswith("place_id,")
-    assert (exported / "places.csv").exists() and (exported / "mentions.geojson").exists()
+    hajin = [f["properties"] for f in control["features"] if f["properties"]["place_id"] == "hajin"]
+    assert [(p["start"], p["end"]) for p in hajin] == [
+        ("2018-12-13", "2018-12-13"),
+        ("2018-12-14", None),  # still going
+    ]
+    rows = (exported / "control.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "place_id,place,controller,status,start,end,approximate,inferred,sources"
+    assert rows[1].startswith("hajin,Hajin,ISIS,held,2018-12-13,2018-12-13,")
+    assert rows[2].startswith("hajin,Hajin,SDF,held,2018-12-14,,")
+
+
+def test_export_from_an_events_file_leaves_that_file_as_it_is(built, cli, tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_bytes((built.map_path.parent / "events.csv").read_bytes().replace(b"\n", b"\r\n"))
+    before = events.read_bytes()
+    result = cli("export", "--data", DATA, "--events", events, "--out", tmp_path)
+    assert result.exit_code == 0
+    assert events.read_bytes() == before and "wrote " + str(events) not in result.output
+    assert (tmp_path / "events.geojson").exists() and (tmp_path / "campaign.gpkg").exists()
 
 
 def test_geopackage_is_byte_identical_across_runs(built, tmp_path):
