@@ -86,8 +86,9 @@ def _basemap(crs: str, user_layers: dict | None) -> gpd.GeoDataFrame:
 
 
 def _credit(user_layers: dict | None) -> str:
-    """The figure's credit for its map data: the shipped basemap's and each user layer's."""
-    credit = ". Map: geomap; basemap GSHHG (LGPL), Natural Earth, GeoNames (CC BY)"
+    """The figure's credit for its map data: the shipped basemap's (as its file says) and
+    each user layer's."""
+    credit = f". Map: geomap; basemap {shipped_basemap()['properties']['credit']}"
     user = (user_layers or {}).get("properties", {}).get("sources", [])
     return credit + "".join(f"; {source}" for source in user) + "."
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -156,6 +157,29 @@ def test_snapshots_are_real_pictures(built, tmp_path):
     yellow = ((pixels[..., 0] > 200) & (pixels[..., 1] > 170) & (pixels[..., 2] < 80)).sum()
     assert yellow > 20  # Hajin is drawn in the SDF's yellow
     assert "2018-12-15" in svg.read_text(encoding="utf-8")
+
+
+def svg_text(svg: str) -> str:
+    """The words a matplotlib SVG draws (as paths, each text in a comment), lines joined."""
+    return " ".join(re.findall(r"<!-- (.*?) -->", svg, re.S))
+
+
+def test_figures_credit_the_outlets_and_every_map_source(built, tmp_path):
+    (svg,) = snapshot(
+        built.extraction.timeline,
+        built.extraction.articles,
+        [dt.date(2018, 12, 15)],
+        tmp_path,
+        formats=("svg",),
+    )
+    text = svg_text(svg.read_text(encoding="utf-8"))
+    for credit in (
+        "CBC News",
+        "GSHHG 2.3 (LGPL-3)",
+        "GeoNames (CC BY 4.0)",
+        "Natural Earth (public domain)",
+    ):
+        assert credit in text, text
 
 
 def test_snapshot_grid_and_determinism(built, tmp_path):

@@ -43,3 +43,13 @@ def test_readme_gives_the_number_of_tests_pytest_collects():
     ).stdout
     count = int(re.search(r"(\d+) tests? collected", collected).group(1))
     assert said == count, f"README says {said} tests, pytest collects {count}"
+
+
+def test_licence_section_names_every_source_the_map_and_figures_credit():
+    import json
+
+    licences = README.read_text().split("## Data and licences", 1)[1]
+    basemap = README.parent / "geomap" / "mapping" / "static" / "basemap.geojson"
+    credit = json.loads(basemap.read_text(encoding="utf-8"))["properties"]["credit"]
+    for source in [*credit.split(", "), "Leaflet", "attribution"]:
+        assert " ".join(source.split()) in " ".join(licences.split()), source
