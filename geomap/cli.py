@@ -268,6 +268,7 @@ def build(
                     "map_bytes": result.map_bytes,
                     "written": [str(p) for p in result.extraction.written],
                     "not_rewritten": [str(p) for p in result.not_rewritten],
+                    "warnings": result.extraction.warnings,
                 },
                 indent=1,
             )
@@ -589,6 +590,7 @@ def export(data_dir, out_dir, events_file, min_confidence, quiet):
 def snapshot(data_dir, dates, out_dir, grid, events_file, title, min_confidence, quiet):
     """PNG and SVG maps of the state on each --date (from confirmed claims), for reports."""
     from geomap.mapping.basemap import read_user_layers
+    from geomap.snapshot import check_dates
     from geomap.snapshot import snapshot as draw
 
     user_layers = read_user_layers(data_dir)  # first: a bad layer fails before the long work
@@ -598,10 +600,12 @@ def snapshot(data_dir, dates, out_dir, grid, events_file, title, min_confidence,
         campaign=_campaign(data_dir, quiet),
         min_confidence=min_confidence,
     )
+    days = [d.date() for d in dates]
+    check_dates(result.timeline, days)
     paths = draw(
         result.timeline,
         result.articles,
-        [d.date() for d in dates],
+        days,
         out_dir,
         grid=grid,
         title=title,

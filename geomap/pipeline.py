@@ -500,6 +500,7 @@ def build(
             campaign,
             min_confidence,
         )
+    result.extraction.warnings += _start_outside(result.extraction, options)
     if events_file is not None:  # nothing but map.html was written
         source = Path(events_file).resolve()
         result.not_rewritten = [
@@ -508,6 +509,25 @@ def build(
             if (path := Path(out_dir) / name).exists() and path.resolve() != source
         ]
     return result
+
+
+def _start_outside(extraction: ExtractResult | BulkResult, options: MapOptions | None) -> list[str]:
+    """A warning when the date the map should open at is outside its slider (the map opens
+    at the nearest end instead)."""
+    start = options.start if options else None
+    if start is None:
+        return []
+    if isinstance(extraction, BulkResult):
+        days = extraction.table.days() if extraction.table.n else None
+    else:
+        days = extraction.timeline.days
+    if days is None or days[0] <= start <= days[1]:
+        return []
+    opens = min(max(start, days[0]), days[1])
+    return [
+        f"--start {start} is outside the events' dates ({days[0]} to {days[1]}): "
+        f"the map opens at {opens}"
+    ]
 
 
 def load_events(

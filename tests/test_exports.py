@@ -220,6 +220,31 @@ def test_cli_export_and_snapshot(tmp_path):
     assert (tmp_path / "snapshot_2019-03-12.svg").exists()
 
 
+@pytest.mark.parametrize("day", ["2030-01-01", "2009-06-01"])
+def test_snapshot_refuses_a_date_far_outside_the_data(day, tmp_path):
+    result = CliRunner().invoke(
+        main, ["snapshot", "--data", str(DATA), "--date", day, "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 2 and not list(tmp_path.iterdir())
+    first_line = result.output.splitlines()[0]
+    assert f"{day} is outside the data: events from 2014-01-01 to 2019-03-18" in first_line
+    assert "draw a date from 2014-01-01 to 2019-04-30" in result.output  # the window's end
+    assert "Traceback" not in result.output
+
+
+def test_build_says_when_the_start_date_is_outside_the_slider(built, tmp_path):
+    events = built.map_path.parent / "events.csv"
+    args = ["build", "--data", str(DATA), "--events", str(events), "--out", str(tmp_path)]
+    result = CliRunner().invoke(main, [*args, "--start", "2030-01-01", "-q"])
+    assert result.exit_code == 0
+    assert result.output.strip() == (
+        "warning: --start 2030-01-01 is outside the events' dates (2014-01-01 to 2019-03-18): "
+        "the map opens at 2019-03-18"
+    )
+    inside = CliRunner().invoke(main, [*args, "--start", "2018-12-15", "-q"])
+    assert inside.exit_code == 0 and inside.output == ""
+
+
 def test_gazetteer_add_from_geonames_shows_then_appends(data_copy):
     runner = CliRunner()
     result = runner.invoke(
@@ -232,8 +257,20 @@ def test_gazetteer_add_from_geonames_shows_then_appends(data_copy):
     assert result.exit_code == 0, result.output
     text = (data_copy / "gazetteer.csv").read_text(encoding="utf-8")
     assert "tall_hamis,Tall Hamis," in text and "GeoNames 163568" in text
+    # the province as the gazetteer writes it for GeoNames' code (al-Hasakah's rows): Hasakah
+    assert ",village,Hasakah,SY," in text
     again = runner.invoke(main, ["gazetteer", "add", "Tall Hamis", "--data", str(data_copy)])
     assert again.exit_code == 1 and "already in the gazetteer" in again.output
+
+
+def test_admin1_stays_empty_when_no_gazetteer_row_has_that_provinces_code(gazetteer):
+    from geomap.candidates import _cities_by_id, admin1_name
+    from geomap.gazetteer import Gazetteer
+
+    tall_hamis = _cities_by_id()[163568]
+    assert admin1_name(tall_hamis, gazetteer) == "Hasakah"
+    others = [p for p in gazetteer if p.admin1 != "Hasakah"]  # no row in that province
+    assert admin1_name(tall_hamis, Gazetteer(others)) == ""
 
 
 def test_online_answers_go_to_a_review_file_only(data_copy):
