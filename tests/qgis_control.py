@@ -1,6 +1,7 @@
 """Run by test_qgis.py with the system Python that has QGIS (Debian's python3-qgis), not the
 project's: open campaign.gpkg's ``control`` layer headless as QGIS opens it, set the Temporal
-Controller up as the README says, and print as JSON which rows it shows on each date.
+Controller up as the README says, and print as JSON which rows it shows on each date: the
+rows of the frame's filter, and the places a render of that frame draws.
 
     python3 tests/qgis_control.py output/campaign.gpkg UNTIL DAY [DAY ...]
 
@@ -21,14 +22,20 @@ from qgis.core import (  # noqa: E402
     QgsDateTimeRange,
     QgsFeatureRequest,
     QgsInterval,
+    QgsMapRendererSequentialJob,
+    QgsMapSettings,
+    QgsMarkerSymbol,
+    QgsPointXY,
     QgsProject,
+    QgsSingleSymbolRenderer,
     QgsTemporalNavigationObject,
     QgsTemporalUtils,
     QgsUnitTypes,
     QgsVectorLayer,
     QgsVectorLayerTemporalContext,
 )
-from qgis.PyQt.QtCore import QDate, QDateTime, QTime  # noqa: E402
+from qgis.PyQt.QtCore import QDate, QDateTime, QSize, QTime  # noqa: E402
+from qgis.PyQt.QtGui import QColor  # noqa: E402
 
 
 def iso(value: QDateTime) -> str:
@@ -37,6 +44,31 @@ def iso(value: QDateTime) -> str:
 
 def day(text: str) -> QDateTime:
     return QDateTime(QDate.fromString(text, "yyyy-MM-dd"), QTime(0, 0))
+
+
+def drawn_places(layer: QgsVectorLayer, frame_range: QgsDateTimeRange) -> list[str]:
+    """The places whose point a render of the layer in this frame colours (a 2-pixel black
+    dot each, on 3000 x 2000 pixels: the closest places are 10 pixels apart)."""
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setOutputSize(QSize(3000, 2000))
+    settings.setExtent(layer.extent().buffered(0.1))
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    settings.setIsTemporal(True)
+    settings.setTemporalRange(frame_range)
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    to_pixel = settings.mapToPixel()
+    points = {f["place_id"]: f.geometry().asPoint() for f in layer.getFeatures()}
+    drawn = []
+    for place, point in sorted(points.items()):
+        pixel = to_pixel.transform(QgsPointXY(point))
+        if image.pixelColor(round(pixel.x()), round(pixel.y())).lightness() < 128:
+            drawn.append(place)
+    return drawn
 
 
 def visible_rows(gpkg: str, until: str, days: list[str]) -> dict:
@@ -54,6 +86,10 @@ def visible_rows(gpkg: str, until: str, days: list[str]) -> dict:
         "field_types": {f.name(): f.typeName() for f in layer.fields()},
     }
     props.setIsActive(True)  # the README: tick "Dynamic Temporal Control"
+    dot = QgsMarkerSymbol.createSimple(
+        {"name": "circle", "color": "black", "size": "0.5", "outline_style": "no"}
+    )
+    layer.setRenderer(QgsSingleSymbolRenderer(dot))
     QgsProject.instance().addMapLayer(layer)
     # the Temporal Controller: animated, "Set to full range", its end set to UNTIL, a step
     # of one day
@@ -80,7 +116,11 @@ def visible_rows(gpkg: str, until: str, days: list[str]) -> dict:
                 [f["place_id"], f["controller"] or "", f["status"]]
                 for f in layer.getFeatures(request)
             )
-        shown[text] = {"frame": [iso(frame_range.begin()), iso(frame_range.end())], "rows": rows}
+        shown[text] = {
+            "frame": [iso(frame_range.begin()), iso(frame_range.end())],
+            "rows": rows,
+            "drawn": drawn_places(layer, frame_range),
+        }
     return {
         "qgis": Qgis.QGIS_VERSION,
         "loaded": loaded,

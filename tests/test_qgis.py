@@ -125,6 +125,13 @@ def test_qgis_shows_each_place_once_with_its_holder_by_geomap_events(
     assert len(qgis_shows["shown"]["2019-03-18"]["rows"]) == 8
 
 
+def test_a_render_of_each_frame_draws_exactly_those_places(qgis_shows):
+    for day in DAYS:
+        shown = qgis_shows["shown"][day]
+        assert shown["drawn"] == sorted({place for place, _, _ in shown["rows"]}), day
+    assert qgis_shows["shown"]["2014-01-01"]["drawn"] == ["mosul"]  # one place known then
+
+
 def test_qgis_shows_what_the_html_map_draws(qgis_shows, built):
     timeline = built.extraction.timeline
     for day in DAYS:
