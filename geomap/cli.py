@@ -300,6 +300,7 @@ def build(
                     "map_bytes": result.map_bytes,
                     "written": [str(p) for p in result.extraction.written],
                     "not_rewritten": [str(p) for p in result.not_rewritten],
+                    "warnings": result.extraction.warnings,
                 },
                 indent=1,
             )
@@ -672,7 +673,7 @@ def check(data_dir, as_json):
 def export(data_dir, out_dir, events_file, min_confidence, quiet):
     """Write campaign.gpkg (places, events, control, mentions) and the layers as GeoJSON/CSV;
     `control` comes from confirmed claims, `events` lists every claim with its confidence."""
-    from geomap.exports import export_gis
+    from geomap.exports import animation_range, export_gis
 
     outputs.check_out_dir(out_dir, data_dir)
     result = pipeline.load_events(
@@ -681,9 +682,16 @@ def export(data_dir, out_dir, events_file, min_confidence, quiet):
         campaign=_campaign(data_dir, quiet),
         min_confidence=min_confidence,
     )
-    for path in export_gis(result.timeline, result.mentions, out_dir):
-        if not quiet:
-            click.echo(f"wrote {path}")
+    written = export_gis(result.timeline, result.mentions, out_dir, events_file=events_file)
+    if quiet:
+        return
+    for path in written:
+        click.echo(f"wrote {path}")
+    if (span := animation_range(result.timeline)) is not None:
+        click.echo(
+            f"QGIS Temporal Controller: {span[0]} to {span[1]}, a step of 1 day "
+            "(the control layer's own range ends at its last change)"
+        )
 
 
 @main.command()
@@ -706,6 +714,7 @@ def export(data_dir, out_dir, events_file, min_confidence, quiet):
 def snapshot(data_dir, dates, out_dir, grid, events_file, title, min_confidence, quiet):
     """PNG and SVG maps of the state on each --date (from confirmed claims), for reports."""
     from geomap.mapping.basemap import read_user_layers
+    from geomap.snapshot import check_dates
     from geomap.snapshot import snapshot as draw
 
     outputs.check_out_dir(out_dir, data_dir)
@@ -716,10 +725,12 @@ def snapshot(data_dir, dates, out_dir, grid, events_file, title, min_confidence,
         campaign=_campaign(data_dir, quiet),
         min_confidence=min_confidence,
     )
+    days = [d.date() for d in dates]
+    check_dates(result.timeline, days)
     paths = draw(
         result.timeline,
         result.articles,
-        [d.date() for d in dates],
+        days,
         out_dir,
         grid=grid,
         title=title,

@@ -1,7 +1,8 @@
 """Timeline -> files for GIS tools: a GeoPackage (places, events, control, mentions), and the
-same layers as GeoJSON and CSV. Dates are ISO strings (no time zones to shift); ``control``
-has one row per place and period (``start``..``end``, ``end`` empty while it lasts), which
-QGIS's Temporal Controller animates directly.
+same layers as GeoJSON and CSV. ``control`` has one row per place and period, ``start`` to
+``end`` (its last day, included; none while it lasts): in the GeoPackage real DATETIME fields
+at 00:00 with NULL open ends, and a default layer style that sets QGIS's Temporal Controller
+up for them; elsewhere ISO dates (no time zones to shift).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ CONTROL_COLUMNS = [
 ]
 # GeoPackage stores a 'last change' time; a fixed one keeps the file byte-identical per input
 FIXED_TIME = "2000-01-01T00:00:00.000Z"
+# the control layer's temporal settings, as QGIS reads them from the layer_styles table
+CONTROL_STYLE = Path(__file__).with_name("templates") / "control_style.qml"
 
 
 def control_periods(timeline: Timeline) -> list[dict]:
@@ -48,7 +51,7 @@ def control_periods(timeline: Timeline) -> list[dict]:
                 current["_sources"] |= sources
                 continue
             if current:
-                current["end"] = (state.day - dt.timedelta(days=1)).isoformat()
+                current["end"] = (state.day - dt.timedelta(days=1)).isoformat()  # its last day
                 rows.append(current)
             current = {
                 "place_id": place.id,
@@ -56,7 +59,7 @@ def control_periods(timeline: Timeline) -> list[dict]:
                 "controller": state.controller,
                 "status": state.status,
                 "start": state.day.isoformat(),
-                "end": "",
+                "end": None,  # while it lasts
                 "approximate": state.approx,
                 "inferred": state.inferred,
                 "_sources": set(sources),
@@ -66,6 +69,16 @@ def control_periods(timeline: Timeline) -> list[dict]:
     for row in rows:
         row["sources"] = "|".join(sorted(row.pop("_sources")))
     return rows
+
+
+def animation_range(timeline: Timeline) -> tuple[dt.date, dt.date] | None:
+    """The range QGIS's Temporal Controller needs to show every day of the timeline: its
+    first day to the day after its last (QGIS's last frame ends at the range's end, and its
+    "full range" of the control layer stops at the last change, before later reports)."""
+    if timeline.days is None:
+        return None
+    first, last = timeline.days
+    return first, last + dt.timedelta(days=1)
 
 
 def _frames(timeline: Timeline, mentions: list[Mention]) -> dict[str, gpd.GeoDataFrame]:
@@ -101,46 +114,108 @@ def _spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def export_gis(timeline: Timeline, mentions: list[Mention], out_dir: str | Path) -> list[Path]:
-    """Write campaign.gpkg and the layers as <layer>.geojson and <layer>.csv; return the paths.
+def _datetimes(control: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``start`` and ``end`` as DATETIME at 00:00 without a time zone, NULL for an open end.
 
-    The files are written into a fresh folder that then replaces ``out_dir`` whole, like
-    every other output set (:mod:`geomap.outputs`).
-    """
-    frames = _frames(timeline, mentions)
-    with output_set(out_dir) as folder:
-        written = _write_layers(frames, folder)
-    return [Path(out_dir) / path.name for path in written]
+    Not DATE: QGIS 3.22 compares a DATE with its frames' datetimes as text ('2018-12-14' <
+    '2018-12-14T00:00:00.000'), which shows a period a day early and hides its last day. Not
+    UTC: QGIS's frames are local midnights, so a zone would shift each period west of it."""
+    dated = control.copy()
+    for column in ("start", "end"):
+        dated[column] = pd.to_datetime(dated[column], format="%Y-%m-%d")
+    return dated
 
 
-def _write_layers(frames: dict[str, gpd.GeoDataFrame], out: Path) -> list[Path]:
-    """campaign.gpkg and the GeoJSON and CSV layers, written into the folder ``out``."""
-    from geomap.pipeline import atomic_write
+def _layer_styles() -> pd.DataFrame:
+    """The ``layer_styles`` table QGIS reads a layer's default style from (its columns)."""
+    return pd.DataFrame(
+        {
+            "f_table_catalog": [""],
+            "f_table_schema": [""],
+            "f_table_name": ["control"],
+            "f_geometry_column": ["geom"],
+            "styleName": ["geomap"],
+            "styleQML": [CONTROL_STYLE.read_text(encoding="utf-8")],
+            "styleSLD": [""],
+            "useAsDefault": [True],
+            "description": ["geomap: shown from start to end, both days included"],
+            "owner": [""],
+            "ui": [""],
+            "update_time": [pd.Timestamp(FIXED_TIME)],
+        }
+    )
 
-    written: list[Path] = []
-    gpkg = out / "campaign.gpkg"
-    tmp = out / ".campaign.partial.gpkg"
+
+def write_geopackage(frames: dict[str, gpd.GeoDataFrame], path: Path) -> Path:
+    """The layers in one GeoPackage, with the control layer's default style; written to a
+    temporary name and renamed. GeoPackage 1.2, which QGIS's GDAL reads without a warning."""
+    tmp = path.with_name(f".{path.stem}.partial.gpkg")
     tmp.unlink(missing_ok=True)
+    millisecond = {"DATETIME_PRECISION": "MILLISECOND"}  # '2018-12-14T00:00:00.000'
+    tables = [(name, data, {}) for name, data in frames.items()]
+    tables[list(frames).index("control")] = ("control", _datetimes(frames["control"]), millisecond)
+    tables.append(("layer_styles", _layer_styles(), {**millisecond, "FID": "id"}))
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_TIME})
     try:
-        for name, data in frames.items():
-            pyogrio.write_dataframe(data, tmp, layer=name, driver="GPKG", append=tmp.exists())
-        tmp.replace(gpkg)
+        for index, (name, data, options) in enumerate(tables):
+            pyogrio.write_dataframe(
+                data,
+                tmp,
+                layer=name,
+                driver="GPKG",
+                append=index > 0,
+                dataset_options={"VERSION": "1.2"} if index == 0 else None,
+                layer_options=options,
+            )
+        tmp.replace(path)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
         tmp.unlink(missing_ok=True)
-    written.append(gpkg)
-    for name, data in frames.items():
-        if name == "events":
-            continue  # output/events.csv and events.geojson are written by every build
-        written.append(
-            atomic_write(out / f"{name}.geojson", data.to_json(drop_id=True, ensure_ascii=False))
-        )
-        table = pd.DataFrame(data.drop(columns="geometry"))
-        if name == "places":
-            table = table.drop(columns=[c for c in ("line",) if c in table])
+    return path
+
+
+def export_gis(
+    timeline: Timeline,
+    mentions: list[Mention],
+    out_dir: str | Path,
+    *,
+    events_file: str | Path | None = None,
+) -> list[Path]:
+    """Write campaign.gpkg and every layer as <layer>.geojson and <layer>.csv; return the paths.
+
+    ``events.csv``, ``events.geojson`` and ``mentions.csv`` are those ``geomap build`` writes;
+    ``events_file`` (the events CSV these events were read from) is never overwritten. The
+    files are written into a fresh folder that then replaces ``out_dir`` whole, like every
+    other output set (:mod:`geomap.outputs`).
+    """
+    from geomap.pipeline import write_event_outputs
+
+    out = Path(out_dir)
+    frames = _frames(timeline, mentions)
+    source = Path(events_file).resolve() if events_file is not None else None
+    with output_set(out_dir) as folder:
+        inside = source is not None and source.parent == out.resolve()
+        keep = (folder / source.name).resolve() if inside else None  # carried over
+        written = [write_geopackage(frames, folder / "campaign.gpkg")]
+        written += write_event_outputs(timeline, mentions, folder, keep=keep)
+        written += _write_layers(frames, folder)
+    return [out / path.name for path in written]
+
+
+def _write_layers(frames: dict[str, gpd.GeoDataFrame], out: Path) -> list[Path]:
+    """places.csv and control.csv (spreadsheet-safe), and the GeoJSON of places, control and
+    mentions, into the folder ``out``."""
+    from geomap.pipeline import atomic_write
+
+    written: list[Path] = []
+    for name in ("places", "control"):
+        data = frames[name]
+        table = pd.DataFrame(data.drop(columns=["geometry", "line"], errors="ignore"))
         table = _spreadsheet_safe(table)
         written.append(
             atomic_write(out / f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
         )
+    for name in ("places", "control", "mentions"):  # events.geojson: as build writes it
+        geojson = frames[name].to_json(drop_id=True, ensure_ascii=False)
+        written.append(atomic_write(out / f"{name}.geojson", geojson))
     return written

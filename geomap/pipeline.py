@@ -486,15 +486,23 @@ def _csv_lines(rows: Iterable[list[str]], columns: list[str]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def write_event_outputs(timeline: Timeline, mentions: list[Mention], out_dir: Path) -> list[Path]:
+def write_event_outputs(
+    timeline: Timeline, mentions: list[Mention], out_dir: Path, *, keep: Path | None = None
+) -> list[Path]:
     """events.csv and events.geojson (every event, unconfirmed claims too), mentions.csv, into
-    the folder ``out_dir`` (the commands write them into an :func:`output_set`)."""
-    events_csv, events_json, mentions_csv = (out_dir / name for name in EVENT_OUTPUTS)
+    the folder ``out_dir`` (the commands write them into an :func:`output_set`); ``keep``: a
+    file not to write (the events CSV the timeline was read from)."""
     events = timeline.all_events
+    contents = {
+        "events.csv": lambda: _csv_lines((e.as_list() for e in events), EVENT_COLUMNS),
+        "events.geojson": lambda: events_geojson(events, timeline.gazetteer),
+        "mentions.csv": lambda: _csv_lines((m.as_list() for m in mentions), MENTION_COLUMNS),
+    }
+    paths = [out_dir / name for name in EVENT_OUTPUTS]
     return [
-        atomic_write(events_csv, _csv_lines((e.as_list() for e in events), EVENT_COLUMNS)),
-        atomic_write(events_json, events_geojson(events, timeline.gazetteer)),
-        atomic_write(mentions_csv, _csv_lines((m.as_list() for m in mentions), MENTION_COLUMNS)),
+        atomic_write(path, contents[path.name]())
+        for path in paths
+        if keep is None or path.resolve() != keep
     ]
 
 
@@ -582,6 +590,7 @@ def build(
             min_confidence,
             reviewed_only,
         )
+    result.extraction.warnings += _start_outside(result.extraction, options)
     if events_file is not None:  # nothing but map.html was written
         source = Path(events_file).resolve()
         result.not_rewritten = [
@@ -590,6 +599,25 @@ def build(
             if (path := Path(out_dir) / name).exists() and path.resolve() != source
         ]
     return result
+
+
+def _start_outside(extraction: ExtractResult | BulkResult, options: MapOptions | None) -> list[str]:
+    """A warning when the date the map should open at is outside its slider (the map opens
+    at the nearest end instead)."""
+    start = options.start if options else None
+    if start is None:
+        return []
+    if isinstance(extraction, BulkResult):
+        days = extraction.table.days() if extraction.table.n else None
+    else:
+        days = extraction.timeline.days
+    if days is None or days[0] <= start <= days[1]:
+        return []
+    opens = min(max(start, days[0]), days[1])
+    return [
+        f"--start {start} is outside the events' dates ({days[0]} to {days[1]}): "
+        f"the map opens at {opens}"
+    ]
 
 
 def load_events(

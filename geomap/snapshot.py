@@ -87,8 +87,9 @@ def _basemap(crs: str, user_layers: dict | None) -> gpd.GeoDataFrame:
 
 
 def _credit(user_layers: dict | None) -> str:
-    """The figure's credit for its map data: the shipped basemap's and each user layer's."""
-    credit = ". Map: geomap; basemap GSHHG (LGPL), Natural Earth, GeoNames (CC BY)"
+    """The figure's credit for its map data: the shipped basemap's (as its file says) and
+    each user layer's."""
+    credit = f". Map: geomap; basemap {shipped_basemap()['properties']['credit']}"
     user = (user_layers or {}).get("properties", {}).get("sources", [])
     return credit + "".join(f"; {source}" for source in user) + "."
 
@@ -300,3 +301,32 @@ def _draw_all(
             written.append(atomic_write(out / f"{stem}.{fmt}", buffer.getvalue()))
         plt.close(fig)
     return written
+
+
+def drawable_days(timeline: Timeline) -> tuple[dt.date, dt.date] | None:
+    """The days a figure can show: from the first event (or the campaign's window, if it
+    starts earlier) to the last event (or the window's end, if later); None with no event."""
+    if timeline.days is None:
+        return None
+    first, last = timeline.days
+    start, end = timeline.profile.start, timeline.profile.end
+    return min(first, start or first), max(last, end or last)
+
+
+def check_dates(timeline: Timeline, dates: list[dt.date]) -> None:
+    """Refuse a date outside :func:`drawable_days` (before anything is known, or long after the
+    campaign): its figure would show nothing, or a stale state as if current."""
+    from geomap.exc import UsageError
+
+    span = drawable_days(timeline)
+    if span is None:
+        return
+    for day in dates:
+        if not span[0] <= day <= span[1]:
+            first, last = timeline.days
+            raise UsageError(
+                f"{day} is outside the data: events from {first} to {last}",
+                field="--date",
+                hint=f"draw a date from {span[0]} to {span[1]} (the events and the "
+                "window in campaign.toml)",
+            )

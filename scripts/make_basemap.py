@@ -35,7 +35,8 @@ REGION = (35.5, 45.5, 32.0, 38.5)  # lon_min, lon_max, lat_min, lat_max
 UTM = "EPSG:32637"
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "geomap" / "mapping" / "static" / "basemap.geojson"
-CREDIT = "GSHHG 2.3 (LGPL-3), GeoNames (CC BY 4.0), Natural Earth"  # the map's corner
+# the map's corner and the figures' source line
+CREDIT = "GSHHG 2.3 (LGPL-3), GeoNames (CC BY 4.0), Natural Earth (public domain)"
 MAIN_RIVER = "Euphrates"  # drawn wider than the others (the property "main")
 RIVER_NAMES = {  # a point each river passes near, to name GSHHG's unnamed lines
     "Euphrates": (40.918, 34.452),  # Abu Kamal

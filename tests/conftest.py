@@ -28,6 +28,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+WHOLE_SUITE = pytest.StashKey[int]()  # the tests collected, when the session took them all
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_collection_modifyitems(session, config, items):
+    """Count what was collected before -k, -m or --deselect leave tests out; kept only when
+    every test file was collected whole (no node id), as ``pytest --collect-only`` counts."""
+    files = {Path(str(item.path)) for item in items}
+    whole = not any("::" in arg for arg in config.args)
+    if whole and files == set(Path(__file__).parent.glob("test_*.py")):
+        config.stash[WHOLE_SUITE] = len(items)
+    yield
+
+
 @pytest.fixture(scope="session")
 def profile():
     from geomap.campaign import load_profile

@@ -33,6 +33,19 @@ def test_hajin_changes_hands(built, open_map, day, controller):
     assert page.evaluate("window.geomap.date()") == day
 
 
+def test_the_corner_credits_every_source_the_map_draws(built, open_map):
+    corner = open_map(built.map_path).page.locator(".leaflet-control-attribution")
+    assert corner.is_visible()
+    credit = corner.inner_text()
+    for source in (
+        "Leaflet",
+        "GSHHG 2.3 (LGPL-3)",
+        "GeoNames (CC BY 4.0)",
+        "Natural Earth (public domain)",
+    ):
+        assert source in credit, credit
+
+
 def test_the_title_reads_as_written(built, open_map):
     # the page is ASCII: the title's en dash is written as a character reference
     page = open_map(built.map_path).page

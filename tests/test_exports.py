@@ -2,8 +2,10 @@
 
 import datetime as dt
 import json
+import re
 
 import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 from click.testing import CliRunner
@@ -71,14 +73,24 @@ def test_events_geojson_writes_each_feature_as_json_dumps_would(
 
 
 def test_geopackage_layers_read_back(exported):
-    layers = {name for name, _ in pyogrio.list_layers(exported / "campaign.gpkg")}
-    assert layers == {"places", "events", "control", "mentions"}
+    layers = dict(pyogrio.list_layers(exported / "campaign.gpkg"))
+    assert layers == {
+        "places": "Point",
+        "events": "Point",
+        "control": "Point",
+        "mentions": "Point",
+        "layer_styles": None,  # the control layer's default style, for QGIS
+    }
     control = pyogrio.read_dataframe(exported / "campaign.gpkg", layer="control")
     assert {"place_id", "controller", "status", "start", "end", "sources"} <= set(control.columns)
     hajin = control[control.place_id == "hajin"].sort_values("start")
     assert list(hajin.controller) == ["ISIS", "SDF"]
-    assert list(hajin.start) == ["2018-12-13", "2018-12-14"]
-    assert hajin.iloc[0]["end"] == "2018-12-13" and hajin.iloc[1]["end"] == ""
+    # real dates at 00:00 without a time zone; the end is the last day held, NULL while it lasts
+    assert [str(d) for d in hajin.start] == ["2018-12-13 00:00:00", "2018-12-14 00:00:00"]
+    assert str(hajin.iloc[0]["end"]) == "2018-12-13 00:00:00" and pd.isna(hajin.iloc[1]["end"])
+    info = pyogrio.read_info(exported / "campaign.gpkg", layer="control")
+    types = dict(zip(info["fields"], info["ogr_types"], strict=True))
+    assert types["start"] == types["end"] == "OFTDateTime"
     events = pyogrio.read_dataframe(exported / "campaign.gpkg", layer="events")
     assert events.crs.to_epsg() == 4326 and len(events) > 20
     assert isinstance(events.iloc[0]["date"], str)  # ISO strings, no time-zone shifts
@@ -86,11 +98,35 @@ def test_geopackage_layers_read_back(exported):
     assert (mentions.place_id == "al_hol_camp").sum() == 3
 
 
-def test_same_layers_as_geojson_and_csv(exported):
+def test_every_layer_as_geojson_and_csv(exported, built):
+    for layer in ("places", "events", "control", "mentions"):
+        gpkg = pyogrio.read_dataframe(exported / "campaign.gpkg", layer=layer)
+        geojson = json.loads((exported / f"{layer}.geojson").read_text(encoding="utf-8"))
+        table = pd.read_csv(exported / f"{layer}.csv", keep_default_na=False, dtype=str)
+        assert len(geojson["features"]) == len(table) == len(gpkg), layer
+    # events.csv, events.geojson and mentions.csv are those geomap build writes
+    for name in ("events.csv", "events.geojson", "mentions.csv"):
+        assert (exported / name).read_bytes() == (built.map_path.parent / name).read_bytes()
     control = json.loads((exported / "control.geojson").read_text(encoding="utf-8"))
-    assert control["features"][0]["geometry"]["type"] == "Point"
-    assert (exported / "control.csv").read_text(encoding="utf-8").startswith("place_id,")
-    assert (exported / "places.csv").exists() and (exported / "mentions.geojson").exists()
+    hajin = [f["properties"] for f in control["features"] if f["properties"]["place_id"] == "hajin"]
+    assert [(p["start"], p["end"]) for p in hajin] == [
+        ("2018-12-13", "2018-12-13"),
+        ("2018-12-14", None),  # still going
+    ]
+    rows = (exported / "control.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "place_id,place,controller,status,start,end,approximate,inferred,sources"
+    assert rows[1].startswith("hajin,Hajin,ISIS,held,2018-12-13,2018-12-13,")
+    assert rows[2].startswith("hajin,Hajin,SDF,held,2018-12-14,,")
+
+
+def test_export_from_an_events_file_leaves_that_file_as_it_is(built, cli, tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_bytes((built.map_path.parent / "events.csv").read_bytes().replace(b"\n", b"\r\n"))
+    before = events.read_bytes()
+    result = cli("export", "--data", DATA, "--events", events, "--out", tmp_path)
+    assert result.exit_code == 0
+    assert events.read_bytes() == before and "wrote " + str(events) not in result.output
+    assert (tmp_path / "events.geojson").exists() and (tmp_path / "campaign.gpkg").exists()
 
 
 def test_geopackage_is_byte_identical_across_runs(built, tmp_path):
@@ -121,6 +157,29 @@ def test_snapshots_are_real_pictures(built, tmp_path):
     yellow = ((pixels[..., 0] > 200) & (pixels[..., 1] > 170) & (pixels[..., 2] < 80)).sum()
     assert yellow > 20  # Hajin is drawn in the SDF's yellow
     assert "2018-12-15" in svg.read_text(encoding="utf-8")
+
+
+def svg_text(svg: str) -> str:
+    """The words a matplotlib SVG draws (as paths, each text in a comment), lines joined."""
+    return " ".join(re.findall(r"<!-- (.*?) -->", svg, re.S))
+
+
+def test_figures_credit_the_outlets_and_every_map_source(built, tmp_path):
+    (svg,) = snapshot(
+        built.extraction.timeline,
+        built.extraction.articles,
+        [dt.date(2018, 12, 15)],
+        tmp_path,
+        formats=("svg",),
+    )
+    text = svg_text(svg.read_text(encoding="utf-8"))
+    for credit in (
+        "CBC News",
+        "GSHHG 2.3 (LGPL-3)",
+        "GeoNames (CC BY 4.0)",
+        "Natural Earth (public domain)",
+    ):
+        assert credit in text, text
 
 
 def test_snapshot_grid_and_determinism(built, tmp_path):
@@ -161,6 +220,31 @@ def test_cli_export_and_snapshot(tmp_path):
     assert (tmp_path / "snapshot_2019-03-12.svg").exists()
 
 
+@pytest.mark.parametrize("day", ["2030-01-01", "2009-06-01"])
+def test_snapshot_refuses_a_date_far_outside_the_data(day, tmp_path):
+    result = CliRunner().invoke(
+        main, ["snapshot", "--data", str(DATA), "--date", day, "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 2 and not list(tmp_path.iterdir())
+    first_line = result.output.splitlines()[0]
+    assert f"{day} is outside the data: events from 2014-01-01 to 2019-03-18" in first_line
+    assert "draw a date from 2014-01-01 to 2019-04-30" in result.output  # the window's end
+    assert "Traceback" not in result.output
+
+
+def test_build_says_when_the_start_date_is_outside_the_slider(built, tmp_path):
+    events = built.map_path.parent / "events.csv"
+    args = ["build", "--data", str(DATA), "--events", str(events), "--out", str(tmp_path)]
+    result = CliRunner().invoke(main, [*args, "--start", "2030-01-01", "-q"])
+    assert result.exit_code == 0
+    assert result.output.strip() == (
+        "warning: --start 2030-01-01 is outside the events' dates (2014-01-01 to 2019-03-18): "
+        "the map opens at 2019-03-18"
+    )
+    inside = CliRunner().invoke(main, [*args, "--start", "2018-12-15", "-q"])
+    assert inside.exit_code == 0 and inside.output == ""
+
+
 def test_gazetteer_add_from_geonames_shows_then_appends(data_copy):
     runner = CliRunner()
     result = runner.invoke(
@@ -173,8 +257,20 @@ def test_gazetteer_add_from_geonames_shows_then_appends(data_copy):
     assert result.exit_code == 0, result.output
     text = (data_copy / "gazetteer.csv").read_text(encoding="utf-8")
     assert "tall_hamis,Tall Hamis," in text and "GeoNames 163568" in text
+    # the province as the gazetteer writes it for GeoNames' code (al-Hasakah's rows): Hasakah
+    assert ",village,Hasakah,SY," in text
     again = runner.invoke(main, ["gazetteer", "add", "Tall Hamis", "--data", str(data_copy)])
     assert again.exit_code == 1 and "already in the gazetteer" in again.output
+
+
+def test_admin1_stays_empty_when_no_gazetteer_row_has_that_provinces_code(gazetteer):
+    from geomap.candidates import _cities_by_id, admin1_name
+    from geomap.gazetteer import Gazetteer
+
+    tall_hamis = _cities_by_id()[163568]
+    assert admin1_name(tall_hamis, gazetteer) == "Hasakah"
+    others = [p for p in gazetteer if p.admin1 != "Hasakah"]  # no row in that province
+    assert admin1_name(tall_hamis, Gazetteer(others)) == ""
 
 
 def test_online_answers_go_to_a_review_file_only(data_copy):

@@ -100,11 +100,13 @@ def test_the_page_draws_and_credits_the_user_layers(tarn_built):
 
 def test_figures_draw_and_credit_the_user_layers(tmp_path, cli):
     data = with_layer(tmp_path, json.dumps(TARN_LAYER))
-    result = cli("snapshot", "--data", data, "--date", "2021-05-01", "--out", tmp_path / "fig")
+    result = cli("snapshot", "--data", data, "--date", "2021-03-15", "--out", tmp_path / "fig")
     assert result.exit_code == 0, result.output
     svg = next((tmp_path / "fig").glob("*.svg")).read_text(encoding="utf-8")
     assert "stroke: #8a6d3b" in svg  # the reserve, a generic area
     assert "Tarn survey 2020, CC BY 4.0." in _credit(read_user_layers(data))
+    drawn = " ".join(re.findall(r"<!-- (.*?) -->", svg, re.S))  # the figure's words
+    assert "tarn.geojson: Tarn survey 2020, CC BY 4.0." in drawn
 
 
 def test_bad_json_is_named_with_file_line_and_hint(tmp_path, cli):
