@@ -49,7 +49,7 @@ _APOSTROPHES = "'’‘`ʿʾʻʼ´ʹ"
 _ARABIC_FOLD = str.maketrans({"ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _POSSESSIVE_END = re.compile(f"[{_APOSTROPHES}]s$")
-_POSSESSIVE = re.compile(f"[{_APOSTROPHES}]s\\b")
+_POSSESSIVE = re.compile(f"[{_APOSTROPHES}][sS]\\b")
 _APOSTROPHE = re.compile(f"[{_APOSTROPHES}]")
 _REPEATS = re.compile(r"(.)\1+")
 

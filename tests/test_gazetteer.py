@@ -267,3 +267,8 @@ def test_gazetteer_add_keeps_only_spellings_people_write(spelling, kept):
     from geomap.candidates import written_by_people
 
     assert written_by_people(spelling) is kept
+
+
+def test_a_possessive_in_capitals_is_a_possessive():
+    assert name_key("HAJIN'S") == name_key("Hajin's") == name_key("Hajin")
+    assert name_key("'S") == name_key("'s")
