@@ -61,6 +61,15 @@ def _strip_marks(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_ARABIC_FOLD)
 
 
+# 'District Three' is 'District 3', 'Sector Two' 'Sector 2' (names spelled either way).
+NUMBER_NAMES = {
+    word: str(n)
+    for n, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+}
+
+
 def normalise_token(token: str) -> str:
     """One word, folded: lower case, no diacritics, no apostrophes, no possessive 's."""
     t = _strip_marks(token).lower()
@@ -68,7 +77,7 @@ def normalise_token(token: str) -> str:
     t = _APOSTROPHE.sub("", t)
     if t.startswith("ال") and len(t) > 3:
         t = t[2:]
-    return t
+    return NUMBER_NAMES.get(t, t)
 
 
 @lru_cache(maxsize=65536)

@@ -272,3 +272,8 @@ def test_gazetteer_add_keeps_only_spellings_people_write(spelling, kept):
 def test_a_possessive_in_capitals_is_a_possessive():
     assert name_key("HAJIN'S") == name_key("Hajin's") == name_key("Hajin")
     assert name_key("'S") == name_key("'s")
+
+
+def test_a_number_in_a_name_may_be_spelled_out():
+    assert normalise_name("District Three") == normalise_name("district 3")
+    assert normalise_name("Sector Twelve") == normalise_name("Sector 12")
