@@ -21,10 +21,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import shapely  # noqa: E402
 from matplotlib import patheffects  # noqa: E402
+from matplotlib.collections import LineCollection, PatchCollection  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib.patches import Patch, PathPatch, Rectangle  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar  # noqa: E402
 from shapely.geometry import Polygon, shape  # noqa: E402
@@ -232,14 +235,49 @@ def _bbox_extent(
     return x0, x1, y0, y1
 
 
+def _outline(ax, geoms, *, color: str, linewidth: float, linestyle="-", zorder: float = 2):
+    """Every line and ring of ``geoms`` (shapely, in the axes' CRS) as one line collection
+    (drawn directly: geopandas' ``plot`` redraws the whole figure on each call)."""
+    lines = shapely.get_parts(shapely.boundary(geoms) if _areas(geoms).all() else geoms)
+    segments = [shapely.get_coordinates(line) for line in lines]
+    collection = LineCollection(
+        segments, colors=color, linewidths=linewidth, linestyles=linestyle, zorder=zorder
+    )
+    ax.add_collection(collection, autolim=False)
+    return collection
+
+
+def _fill(ax, geoms, *, facecolor, zorder: float = 1.5, gid: str | None = None):
+    """Polygons (holes kept) filled, without an edge."""
+    patches = [
+        PathPatch(
+            MplPath.make_compound_path(
+                MplPath(shapely.get_coordinates(poly.exterior)),
+                *[MplPath(shapely.get_coordinates(ring)) for ring in poly.interiors],
+            )
+        )
+        for poly in shapely.get_parts(geoms)
+    ]
+    collection = PatchCollection(
+        patches, facecolors=facecolor, edgecolors="none", zorder=zorder, gid=gid
+    )
+    ax.add_collection(collection, autolim=False)
+    return collection
+
+
+def _areas(geoms) -> np.ndarray:
+    return np.isin(shapely.get_type_id(geoms), (3, 6))  # Polygon, MultiPolygon
+
+
 def _lines(part: gpd.GeoDataFrame, style: dict, ax) -> None:
     """Lines as lines, areas as their outline over a light fill (like the page)."""
-    areas = part.geom_type.str.endswith("Polygon")
+    geoms = part.geometry.values.to_numpy()
+    areas = _areas(geoms)
     if areas.any():
-        part[areas].plot(ax=ax, facecolor=style["color"], alpha=0.08)
-        part[areas].boundary.plot(ax=ax, **style)
+        _fill(ax, geoms[areas], facecolor=to_rgba(style["color"], 0.08))
+        _outline(ax, geoms[areas], **style)
     if (~areas).any():
-        part[~areas].plot(ax=ax, **style)
+        _outline(ax, geoms[~areas], **style)
 
 
 BASEMAP_STYLES = (
@@ -256,7 +294,7 @@ def _draw_basemap(ax, basemap: gpd.GeoDataFrame, scale: float = 1.0) -> None:
         style = {**style, "linewidth": style["linewidth"] * scale}
         part = basemap[(basemap["layer"] == layer) & (basemap.geom_type.str[-5:] != "Point")]
         if len(part) and layer == "region":
-            part.boundary.plot(ax=ax, **style)
+            _outline(ax, part.geometry.values.to_numpy(), **style)
         elif len(part):
             _lines(part, style, ax)
 
@@ -284,15 +322,15 @@ def _draw_areas(ax, timeline: Timeline, areas: dict[str, list[HeldArea]], day: d
             for rings in area.polygons
         ]
         shapes = gpd.GeoSeries(polygons, crs="EPSG:4326").to_crs(timeline.crs)
-        shapes.plot(
-            ax=ax,
+        geoms = shapes.values.to_numpy()
+        _fill(
+            ax,
+            geoms,
             facecolor=to_rgba(side.colour, AREA_ALPHA),
-            edgecolor=side.colour,
-            linewidth=1,
-            linestyle=(0, (4, 3)),
             zorder=2,
             gid=f"held-area-{side.id}",
         )
+        _outline(ax, geoms, color=side.colour, linewidth=1, linestyle=(0, (4, 3)))
         if area.km2 > 0:
             texts.append(f"{held_label(side)} ≈ {area.km2:,} km²")
     return "; ".join(texts)
@@ -302,7 +340,7 @@ def _pairs(flat: list[float]) -> list[tuple[float, float]]:
     return list(zip(flat[0::2], flat[1::2], strict=True))
 
 
-def _rank(kind: str, state, day: dt.date) -> tuple:
+def label_rank(kind: str, state, day: dt.date) -> tuple:
     """Which names win a crowded spot: places changed in the last ``RECENT_DAYS`` first
     (the newest first), then larger places."""
     age = (day - state.day).days if state is not None else None
@@ -376,7 +414,7 @@ def draw(
                 linestyle="--" if state else "-",
                 zorder=4,
             )
-        rank = (*_rank(place["kind"], state, day), place["name"])
+        rank = (*label_rank(place["kind"], state, day), place["name"])
         panel.markers.append(Marker(place["name"], x, y, radius, rank))
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
