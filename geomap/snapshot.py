@@ -481,15 +481,21 @@ def _corner_bounds(ax, corner: str, width: float, renderer) -> list[float]:
     return [left, bottom, width, height]
 
 
-def _locator(ax, corner: str, basemap, places, renderer):
-    """A small map of the region around the panel's view, the view outlined in red."""
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    side = max(REGION_MIN_M, REGION_FACTOR * max(x1 - x0, y1 - y0))
+def _region(ax, basemap) -> tuple[tuple[float, float, float, float], gpd.GeoDataFrame]:
+    """The locator's window (``x0, x1, y0, y1``: a square around the panel's view, several
+    times wider) and the basemap features in it."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    half = max(REGION_MIN_M, REGION_FACTOR * max(x1 - x0, y1 - y0)) / 2
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    window = (cx - half, cx + half, cy - half, cy + half)
+    return window, basemap.cx[window[0] : window[1], window[2] : window[3]]
+
+
+def _locator(ax, corner: str, window, region, places, renderer):
+    """A small map of the region around the panel's view, the view outlined in red."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     inset = ax.inset_axes(_corner_bounds(ax, corner, INSET_FRACTION, renderer), zorder=8)
     inset.set_gid("locator")
-    region = basemap.cx[cx - side : cx + side, cy - side : cy + side]
     _draw_basemap(inset, region, scale=0.5)
     cities = region[(region["layer"] == "city") & (region.geom_type == "Point")]
     points = places[places["kind"] != "region"]
@@ -508,8 +514,8 @@ def _locator(ax, corner: str, basemap, places, renderer):
             gid="locator-view",
         )
     )
-    inset.set_xlim(cx - side / 2, cx + side / 2)
-    inset.set_ylim(cy - side / 2, cy + side / 2)
+    inset.set_xlim(window[0], window[1])
+    inset.set_ylim(window[2], window[3])
     inset.set_aspect("equal")
     inset.set_xticks([])
     inset.set_yticks([])
@@ -547,16 +553,18 @@ def _scale_bar(ax, corner: str) -> AnchoredSizeBar:
 
 
 def finish(panel: Panel, basemap, places, renderer, avoid: list[Bbox], inset: bool = True):
-    """The parts placed in display space once the layout is final: the locator and the scale
-    bar in the corners with the fewest markers, then the names, most important first, each
-    where it overlaps nothing drawn (dropped when no such spot is left)."""
+    """The parts placed in display space once the layout is final: the locator (when the
+    basemap has anything around the view) and the scale bar in the corners with the fewest
+    markers, then the names, most important first, each where it overlaps nothing drawn
+    (dropped when no such spot is left)."""
     ax = panel.ax
     _fill_panel(ax)
     boxes = _marker_boxes(ax, panel)
     frame = ax.get_window_extent(renderer)
     taken = list(avoid)
     corners = list(CORNERS)
-    if inset:
+    window, region = _region(ax, basemap)
+    if inset and len(region):  # no basemap around the view: nothing to locate it by
         crowding = [
             _overlaps(
                 Bbox(ax.transAxes.transform(_box(_corner_bounds(ax, c, INSET_FRACTION, renderer)))),
@@ -566,7 +574,8 @@ def finish(panel: Panel, basemap, places, renderer, avoid: list[Bbox], inset: bo
         ]
         corner = corners[int(np.argmin(crowding))]
         corners.remove(corner)
-        taken.append(_locator(ax, corner, basemap, places, renderer).get_window_extent(renderer))
+        locator = _locator(ax, corner, window, region, places, renderer)
+        taken.append(locator.get_window_extent(renderer))
     bars = []
     for corner in [c for c in corners if c.startswith("lower")] or corners:
         bar = _scale_bar(ax, corner)
