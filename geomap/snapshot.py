@@ -117,6 +117,7 @@ class Marker:
     """A place drawn on a panel: where, how big (its outer radius in points, rings included)
     and how much its name matters (lower sorts first)."""
 
+    place_id: str
     name: str
     x: float
     y: float
@@ -328,7 +329,7 @@ def _draw_areas(ax, timeline: Timeline, areas: dict[str, list[HeldArea]], day: d
             geoms,
             facecolor=to_rgba(side.colour, AREA_ALPHA),
             zorder=2,
-            gid=f"held-area-{side.id}",
+            gid=f"held-area-{side.id}-{day}",
         )
         _outline(ax, geoms, color=side.colour, linewidth=1, linestyle=(0, (4, 3)))
         if area.km2 > 0:
@@ -415,7 +416,7 @@ def draw(
                 zorder=4,
             )
         rank = (*label_rank(place["kind"], state, day), place["name"])
-        panel.markers.append(Marker(place["name"], x, y, radius, rank))
+        panel.markers.append(Marker(place["id"], place["name"], x, y, radius, rank))
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("auto")  # equal once the layout is known: finish widens the view to fill it
@@ -491,11 +492,11 @@ def _region(ax, basemap) -> tuple[tuple[float, float, float, float], gpd.GeoData
     return window, basemap.cx[window[0] : window[1], window[2] : window[3]]
 
 
-def _locator(ax, corner: str, window, region, places, renderer):
+def _locator(ax, corner: str, window, region, places, renderer, day: dt.date):
     """A small map of the region around the panel's view, the view outlined in red."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     inset = ax.inset_axes(_corner_bounds(ax, corner, INSET_FRACTION, renderer), zorder=8)
-    inset.set_gid("locator")
+    inset.set_gid(f"locator-{day}")
     _draw_basemap(inset, region, scale=0.5)
     cities = region[(region["layer"] == "city") & (region.geom_type == "Point")]
     points = places[places["kind"] != "region"]
@@ -511,7 +512,7 @@ def _locator(ax, corner: str, window, region, places, renderer):
             edgecolor="#d62728",
             linewidth=1.2,
             zorder=5,
-            gid="locator-view",
+            gid=f"locator-view-{day}",
         )
     )
     inset.set_xlim(window[0], window[1])
@@ -527,7 +528,7 @@ def _locator(ax, corner: str, window, region, places, renderer):
     return inset
 
 
-def _scale_bar(ax, corner: str) -> AnchoredSizeBar:
+def _scale_bar(ax, corner: str, day: dt.date) -> AnchoredSizeBar:
     """A bar of a round length (the projected CRS's metres) about a quarter of the view."""
     x0, x1 = ax.get_xlim()
     target = (x1 - x0) / 4
@@ -546,7 +547,7 @@ def _scale_bar(ax, corner: str) -> AnchoredSizeBar:
         fontproperties={"size": 7},
     )
     bar.size_bar.get_children()[0].set_linewidth(2)
-    bar.set_gid("scale-bar")
+    bar.set_gid(f"scale-bar-{day}")
     bar.set_zorder(8)
     ax.add_artist(bar)
     return bar
@@ -574,11 +575,11 @@ def finish(panel: Panel, basemap, places, renderer, avoid: list[Bbox], inset: bo
         ]
         corner = corners[int(np.argmin(crowding))]
         corners.remove(corner)
-        locator = _locator(ax, corner, window, region, places, renderer)
+        locator = _locator(ax, corner, window, region, places, renderer, panel.day)
         taken.append(locator.get_window_extent(renderer))
     bars = []
     for corner in [c for c in corners if c.startswith("lower")] or corners:
-        bar = _scale_bar(ax, corner)
+        bar = _scale_bar(ax, corner, panel.day)
         bars.append((_overlaps(bar.get_window_extent(renderer), boxes), len(bars), bar))
     _crowd, _order, bar = min(bars, key=lambda item: item[:2])
     for *_rest, other in bars:
@@ -616,7 +617,7 @@ def _place_labels(ax, panel: Panel, frame: Bbox, taken: list[Bbox], renderer) ->
             color="#222",
             zorder=7,
             path_effects=LABEL_HALO,
-            gid="place-label",
+            gid=f"label-{panel.day}-{spot.place_id}",
         )
         for dx, dy, ha, va in POSITIONS:
             text.set_position((dx * gap, dy * gap))

@@ -3,6 +3,7 @@ space: names that overlap nothing, the locator inset, the shaded held area, exte
 
 import datetime as dt
 import math
+import re
 
 import matplotlib.pyplot as plt
 import pytest
@@ -43,12 +44,17 @@ def panels(fig):
     return [ax for ax in fig.axes if ax.get_gid() is None and ax.axison]
 
 
+def tagged(artists, prefix: str) -> list:
+    """The artists whose SVG id starts with ``prefix`` (ids end with the panel's date)."""
+    return [a for a in artists if (a.get_gid() or "").startswith(prefix)]
+
+
 def locators(ax):
-    return [child for child in ax.child_axes if child.get_gid() == "locator"]
+    return tagged(ax.child_axes, "locator-")
 
 
 def names(ax):
-    return [t for t in ax.texts if t.get_gid() == "place-label"]
+    return tagged(ax.texts, "label-")
 
 
 def overlap(a: Bbox, b: Bbox, slack: float = 0.5) -> bool:
@@ -87,7 +93,7 @@ def test_names_overlap_no_name_marker_scale_bar_inset_or_legend(built, figures, 
         frame = ax.get_window_extent(renderer)
         labels = [t.get_window_extent(renderer) for t in names(ax)]
         assert labels, "no place is named"
-        (bar,) = [a for a in ax.artists if a.get_gid() == "scale-bar"]
+        (bar,) = tagged(ax.artists, "scale-bar-")
         (locator,) = locators(ax)
         parts = [bar.get_window_extent(renderer), locator.get_window_extent(renderer), legend]
         for i, box in enumerate(labels):
@@ -107,7 +113,7 @@ def test_the_reported_clashes_are_gone(built, figures):
     boxes = {t.get_text(): t.get_window_extent(renderer) for t in names(ax)}
     assert {"Abu Kamal", "al-Baghuz Fawqani", "al-Qaim", "Hajin"} <= set(boxes)
     assert not overlap(boxes["Abu Kamal"], boxes["al-Baghuz Fawqani"])
-    (bar,) = [a for a in ax.artists if a.get_gid() == "scale-bar"]
+    (bar,) = tagged(ax.artists, "scale-bar-")
     assert not any(overlap(bar.get_window_extent(renderer), m) for m in marker_boxes(ax))
 
 
@@ -145,7 +151,7 @@ def test_the_locator_inset_shows_where_the_view_lies(built, figures):
     (lx0, lx1), (ly0, ly1) = locator.get_xlim(), locator.get_ylim()
     assert lx0 < x0 < x1 < lx1 and ly0 < y0 < y1 < ly1
     assert (lx1 - lx0) >= 4 * (x1 - x0)  # a wider region, not the same view
-    (view,) = [p for p in locator.patches if p.get_gid() == "locator-view"]
+    (view,) = tagged(locator.patches, "locator-view-")
     assert view.get_bbox().bounds == pytest.approx((x0, y0, x1 - x0, y1 - y0))
     inset, frame = locator.get_window_extent(renderer), ax.get_window_extent(renderer)
     assert frame.x0 <= inset.x0 and inset.x1 <= frame.x1 and frame.y0 <= inset.y0
@@ -178,7 +184,7 @@ def test_the_held_area_is_shaded_where_the_shaded_side_holds_places(built, timel
     fig = draw(built, [DAY])
     figures.append(fig)
     (ax,) = panels(fig)
-    shading = [c for c in ax.collections if c.get_gid() == "held-area-ISIS"]
+    shading = tagged(ax.collections, f"held-area-ISIS-{DAY}")
     assert shading, "no held area drawn"
     paths = [path for c in shading for path in c.get_paths()]
     places = timeline.gazetteer.to_geodataframe().to_crs(timeline.crs)
@@ -190,7 +196,7 @@ def test_the_held_area_is_shaded_where_the_shaded_side_holds_places(built, timel
     assert timeline.state("al_shaafah", DAY).controller == "ISIS" and shaded("al_shaafah")
     assert timeline.state("hajin", DAY).controller == "SDF" and not shaded("hajin")
     km2 = held_area_on(shaded_areas(timeline)["ISIS"], DAY).km2
-    panel_text = [t.get_text() for t in ax.texts if t.get_gid() != "place-label"]
+    panel_text = [t.get_text() for t in ax.texts if t not in names(ax)]
     assert f"ISIS-held area ≈ {km2:,} km²" in panel_text  # the page's figure for the day
     assert "ISIS-held area" in [t.get_text() for t in fig.legends[0].get_texts()]
 
@@ -261,3 +267,15 @@ def test_a_bbox_with_no_place_says_where_the_places_are(cli, tmp_path):
     error, hint = result.output.strip().splitlines()
     assert "no place of the gazetteer lies in 34.3,40.8,34.7,41.1" in error
     assert "longitude first" in hint
+
+
+def test_the_svg_has_each_part_once_by_id_for_layout_tools(built, timeline, tmp_path):
+    days = [dt.date(2018, 12, 13), DAY]
+    paths = snapshot(
+        timeline, built.extraction.articles, days, tmp_path, grid=True, formats=("svg",)
+    )
+    ids = re.findall(r' id="([^"]+)"', paths[0].read_text(encoding="utf-8"))
+    assert len(ids) == len(set(ids))
+    for day in days:
+        assert {f"label-{day}-hajin", f"locator-{day}"} <= set(ids)
+    assert f"held-area-ISIS-{DAY}" in ids
