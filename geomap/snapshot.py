@@ -427,7 +427,16 @@ def draw(
     ax.set_facecolor("#f4f4f0")
     ax.set_title(day.isoformat(), fontsize=12, fontweight="bold", pad=14 if area_text else 6)
     if area_text:
-        ax.text(0.5, 1.012, area_text, transform=ax.transAxes, ha="center", va="bottom", fontsize=8)
+        ax.text(
+            0.5,
+            1.012,
+            area_text,
+            transform=ax.transAxes,
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            parse_math=False,
+        )
     return panel
 
 
@@ -463,9 +472,15 @@ def _marker_boxes(ax, panel: Panel) -> list[Bbox]:
     ]
 
 
-def _overlaps(box: Bbox, others: list[Bbox]) -> int:
-    """How many of ``others`` ``box`` overlaps (touching edges do not count)."""
-    return sum(box.x0 < o.x1 and o.x0 < box.x1 and box.y0 < o.y1 and o.y0 < box.y1 for o in others)
+def _overlaps(box: Bbox, others: list[Bbox] | np.ndarray) -> int:
+    """How many of ``others`` (boxes, or their extents as rows) ``box`` overlaps (touching
+    edges do not count)."""
+    rows = np.asarray([o.extents for o in others] if isinstance(others, list) else others)
+    if not len(rows):
+        return 0
+    x0, y0, x1, y1 = box.extents
+    hits = (x0 < rows[:, 2]) & (rows[:, 0] < x1) & (y0 < rows[:, 3]) & (rows[:, 1] < y1)
+    return int(np.count_nonzero(hits))
 
 
 def _inside(box: Bbox, frame: Bbox) -> bool:
@@ -602,6 +617,7 @@ def _place_labels(ax, panel: Panel, frame: Bbox, taken: list[Bbox], renderer) ->
     centres = ax.transData.transform([(m.x, m.y) for m in panel.markers]).reshape(-1, 2)
     order = sorted(range(len(panel.markers)), key=lambda i: panel.markers[i].rank)
     placed = []
+    extents = np.asarray([b.extents for b in taken]).reshape(-1, 4)
     for index in order:
         spot = panel.markers[index]
         cx, cy = centres[index]
@@ -617,6 +633,7 @@ def _place_labels(ax, panel: Panel, frame: Bbox, taken: list[Bbox], renderer) ->
             color="#222",
             zorder=7,
             path_effects=LABEL_HALO,
+            parse_math=False,
             gid=f"label-{panel.day}-{spot.place_id}",
         )
         for dx, dy, ha, va in POSITIONS:
@@ -624,8 +641,8 @@ def _place_labels(ax, panel: Panel, frame: Bbox, taken: list[Bbox], renderer) ->
             text.set_horizontalalignment(ha)
             text.set_verticalalignment(va)
             box = text.get_window_extent(renderer).expanded(1, 1).padded(1 * scale)
-            if _inside(box, frame) and not _overlaps(box, taken):
-                taken.append(box)
+            if _inside(box, frame) and not _overlaps(box, extents):
+                extents = np.vstack([extents, box.extents])
                 placed.append(text)
                 break
         else:
@@ -665,7 +682,7 @@ def snapshot_figure(
             panels.append(draw(ax, timeline, dates[index], basemap, places, extent, areas))
         else:
             ax.axis("off")
-    fig.suptitle(title, fontsize=14, fontweight="bold")
+    fig.suptitle(title, fontsize=14, fontweight="bold", parse_math=False)
     note = fig.text(
         0.01,
         0.005,
@@ -673,6 +690,7 @@ def snapshot_figure(
         fontsize=6.5,
         color="#444",
         wrap=True,
+        parse_math=False,  # names and outlets are text, never TeX
     )
     handles = [_legend_handle(item) for item in legend_items(timeline.profile)]
     for side_id in areas:
@@ -695,6 +713,8 @@ def snapshot_figure(
         frameon=False,
         bbox_to_anchor=(0.5, note.get_window_extent(renderer).y1 / height),
     )
+    for text in legend.get_texts():
+        text.set_parse_math(False)
     # the suptitle is tight_layout's already; the legend and the source line sit below
     fig.tight_layout(rect=(0, legend.get_window_extent(renderer).y1 / height + 0.01, 1, 1))
     avoid = [legend.get_window_extent(renderer)]

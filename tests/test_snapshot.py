@@ -279,3 +279,18 @@ def test_the_svg_has_each_part_once_by_id_for_layout_tools(built, timeline, tmp_
     for day in days:
         assert {f"label-{day}-hajin", f"locator-{day}"} <= set(ids)
     assert f"held-area-ISIS-{DAY}" in ids
+
+
+def test_a_name_that_looks_like_tex_is_drawn_as_written(data_copy, figures):
+    """Names and outlets are text: matplotlib would parse '$...$' as TeX and fail."""
+    from geomap.pipeline import load_events
+
+    gazetteer = data_copy / "gazetteer.csv"
+    odd = "Hajin $\\frac{1 <b>&</b> $US"
+    text = gazetteer.read_text(encoding="utf-8").replace("\nhajin,Hajin,", f"\nhajin,{odd},")
+    gazetteer.write_text(text, encoding="utf-8")
+    loaded = load_events(data_copy, jobs=1)
+    fig = snapshot_figure(loaded.timeline, loaded.articles, [DAY], title="$\\frac{")
+    figures.append(fig)
+    fig.canvas.draw()
+    assert odd in [t.get_text() for t in names(panels(fig)[0])]
