@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import warnings
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -45,7 +46,8 @@ STALE_DAYS = 30  # a state older than this is drawn faded
 RECENT_DAYS = 30  # a place whose state changed this recently is labelled first
 LABEL_FONT = 7
 LABEL_HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-INSET_FRACTION = 0.28  # the locator's width, of the panel's
+MIN_PANEL_PX = 200  # the smallest map --size may leave, a side
+INSET_SIZES = (0.28, 0.22, 0.16)  # the locator's width, of the panel's: the largest that fits
 REGION_FACTOR = 6  # the locator shows a region this many times the panel's view...
 REGION_MIN_M = 300_000  # ...and at least this wide
 CORNERS = ("upper left", "upper right", "lower left", "lower right")
@@ -507,10 +509,21 @@ def _region(ax, basemap) -> tuple[tuple[float, float, float, float], gpd.GeoData
     return window, basemap.cx[window[0] : window[1], window[2] : window[3]]
 
 
-def _locator(ax, corner: str, window, region, places, renderer, day: dt.date):
+def _locator_spot(ax, markers: list[Bbox], renderer) -> tuple[str, list[float]] | None:
+    """The corner and bounds of the locator: the largest of ``INSET_SIZES`` that fits in a
+    corner without hiding a place (corners in ``CORNERS`` order); None when none does."""
+    for fraction in INSET_SIZES:
+        for corner in CORNERS:
+            bounds = _corner_bounds(ax, corner, fraction, renderer)
+            if not _overlaps(Bbox(ax.transAxes.transform(_box(bounds))), markers):
+                return corner, bounds
+    return None
+
+
+def _locator(ax, bounds: list[float], window, region, places, day: dt.date):
     """A small map of the region around the panel's view, the view outlined in red."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    inset = ax.inset_axes(_corner_bounds(ax, corner, INSET_FRACTION, renderer), zorder=8)
+    inset = ax.inset_axes(bounds, zorder=8)
     inset.set_gid(f"locator-{day}")
     _draw_basemap(inset, region, scale=0.5)
     cities = region[(region["layer"] == "city") & (region.geom_type == "Point")]
@@ -569,10 +582,10 @@ def _scale_bar(ax, corner: str, day: dt.date) -> AnchoredSizeBar:
 
 
 def finish(panel: Panel, basemap, places, renderer, avoid: list[Bbox], inset: bool = True):
-    """The parts placed in display space once the layout is final: the locator (when the
-    basemap has anything around the view) and the scale bar in the corners with the fewest
-    markers, then the names, most important first, each where it overlaps nothing drawn
-    (dropped when no such spot is left)."""
+    """The parts placed in display space once the layout is final: the locator in a corner
+    free of places (when there is one, and basemap around the view), the scale bar in the
+    lower corner with the fewest places, then the names, most important first, each where
+    it overlaps nothing drawn (dropped when no such spot is left)."""
     ax = panel.ax
     _fill_panel(ax)
     boxes = _marker_boxes(ax, panel)
@@ -580,17 +593,11 @@ def finish(panel: Panel, basemap, places, renderer, avoid: list[Bbox], inset: bo
     taken = list(avoid)
     corners = list(CORNERS)
     window, region = _region(ax, basemap)
-    if inset and len(region):  # no basemap around the view: nothing to locate it by
-        crowding = [
-            _overlaps(
-                Bbox(ax.transAxes.transform(_box(_corner_bounds(ax, c, INSET_FRACTION, renderer)))),
-                boxes,
-            )
-            for c in corners
-        ]
-        corner = corners[int(np.argmin(crowding))]
+    spot = _locator_spot(ax, boxes, renderer) if inset and len(region) else None
+    if spot is not None:  # else no basemap to locate the view by, or no corner free of places
+        corner, bounds = spot
         corners.remove(corner)
-        locator = _locator(ax, corner, window, region, places, renderer, panel.day)
+        locator = _locator(ax, bounds, window, region, places, panel.day)
         taken.append(locator.get_window_extent(renderer))
     bars = []
     for corner in [c for c in corners if c.startswith("lower")] or corners:
@@ -650,6 +657,60 @@ def _place_labels(ax, panel: Panel, frame: Bbox, taken: list[Bbox], renderer) ->
     return placed
 
 
+def _check_room(fig, axes: list, legend, heading, renderer) -> None:
+    """Each map at least ``MIN_PANEL_PX`` a side, above the legend, the legend within the
+    figure; else the figure is closed and the size refused, with one that fits."""
+    width, height = fig.get_window_extent(renderer).size
+    key = legend.get_window_extent(renderer)
+    boxes = [ax.get_position().transformed(fig.transFigure) for ax in axes]
+    narrow = min(min(box.width, box.height) for box in boxes)
+    if narrow >= MIN_PANEL_PX and key.y1 <= min(box.y0 for box in boxes) and key.width <= width:
+        return
+    # a size with room: the legend, source line and title as measured, each row of maps
+    # its titles and MIN_PANEL_PX, and tight_layout's pads, generously
+    rows = len({round(box.y0) for box in boxes})
+    cols = math.ceil(len(axes) / rows)
+    titles = max(
+        ax.get_tightbbox(renderer).height - box.height for ax, box in zip(axes, boxes, strict=True)
+    )
+    top = heading.get_window_extent(renderer).height
+    need_w = max(key.width + 40, cols * (MIN_PANEL_PX + 60), width)
+    need_h = max(key.y1 + top + rows * (MIN_PANEL_PX + titles + 60) + 60, height)
+    plt.close(fig)
+    raise UsageError(
+        f"{width:.0f}x{height:.0f} px leaves no room for the map beside the title, legend "
+        "and source line",
+        field="--size",
+        hint=f"a larger size, e.g. --size {_round_up(need_w)}x{_round_up(need_h)}",
+    )
+
+
+def _round_up(pixels: float) -> int:
+    return math.ceil(pixels / 10) * 10
+
+
+def _legend(fig, handles: list, columns: int, bottom: float):
+    """The figure's legend above ``bottom`` (pixels), in as many of ``columns`` as fit its
+    width."""
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.get_window_extent(renderer).size
+    for ncol in range(columns, 0, -1):
+        legend = fig.legend(
+            handles=handles,
+            loc="lower center",
+            ncol=ncol,
+            fontsize=7,
+            frameon=False,
+            bbox_to_anchor=(0.5, bottom / height),
+        )
+        for text in legend.get_texts():
+            text.set_parse_math(False)
+        if ncol == 1 or legend.get_window_extent(renderer).width <= width:
+            return legend
+        legend.remove()
+    return legend
+
+
 def snapshot_figure(
     timeline: Timeline,
     articles: list[dict],
@@ -682,7 +743,7 @@ def snapshot_figure(
             panels.append(draw(ax, timeline, dates[index], basemap, places, extent, areas))
         else:
             ax.axis("off")
-    fig.suptitle(title, fontsize=14, fontweight="bold", parse_math=False)
+    heading = fig.suptitle(title, fontsize=14, fontweight="bold", parse_math=False, wrap=True)
     note = fig.text(
         0.01,
         0.005,
@@ -705,18 +766,12 @@ def snapshot_figure(
         )
     renderer = fig.canvas.get_renderer()
     height = fig.get_window_extent(renderer).height
-    legend = fig.legend(
-        handles=handles,
-        loc="lower center",
-        ncol=2 if cols == 1 else 3,
-        fontsize=7,
-        frameon=False,
-        bbox_to_anchor=(0.5, note.get_window_extent(renderer).y1 / height),
-    )
-    for text in legend.get_texts():
-        text.set_parse_math(False)
+    legend = _legend(fig, handles, 2 if cols == 1 else 3, note.get_window_extent(renderer).y1)
     # the suptitle is tight_layout's already; the legend and the source line sit below
-    fig.tight_layout(rect=(0, legend.get_window_extent(renderer).y1 / height + 0.01, 1, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a layout that does not fit: checked next
+        fig.tight_layout(rect=(0, legend.get_window_extent(renderer).y1 / height + 0.01, 1, 1))
+    _check_room(fig, [panel.ax for panel in panels], legend, heading, renderer)
     avoid = [legend.get_window_extent(renderer)]
     for panel in panels:
         finish(panel, basemap, places, renderer, avoid, inset=inset)

@@ -13,6 +13,7 @@ from PIL import Image
 from pyproj import Transformer
 
 from conftest import DATA
+from geomap.exc import UsageError
 from geomap.mapping.areas import shaded_areas
 from geomap.snapshot import held_area_on, label_rank, snapshot, snapshot_figure
 from geomap.timeline import State
@@ -81,10 +82,10 @@ def marker_boxes(ax) -> list[Bbox]:
     [
         ([DAY], None),
         ([dt.date(2018, 12, 13), dt.date(2019, 2, 1), dt.date(2019, 3, 18)], None),
-        ([DAY], (3.0, 3.0)),  # a crowded small figure: names are dropped, never overlapped
+        ([DAY], (4.0, 5.0)),  # a crowded small figure: names are dropped, never overlapped
     ],
 )
-def test_names_overlap_no_name_marker_scale_bar_inset_or_legend(built, figures, dates, size):
+def test_names_and_inset_overlap_nothing(built, figures, dates, size):
     fig = draw(built, dates, size=size)
     figures.append(fig)
     renderer = fig.canvas.get_renderer()
@@ -94,14 +95,17 @@ def test_names_overlap_no_name_marker_scale_bar_inset_or_legend(built, figures, 
         labels = [t.get_window_extent(renderer) for t in names(ax)]
         assert labels, "no place is named"
         (bar,) = tagged(ax.artists, "scale-bar-")
-        (locator,) = locators(ax)
-        parts = [bar.get_window_extent(renderer), locator.get_window_extent(renderer), legend]
+        insets = [inset.get_window_extent(renderer) for inset in locators(ax)]
+        assert len(insets) == 1 or size, "a locator is left out only when no corner is free"
+        markers = marker_boxes(ax)
+        assert not any(overlap(inset, marker) for inset in insets for marker in markers)
+        parts = [bar.get_window_extent(renderer), *insets, legend]
         for i, box in enumerate(labels):
             assert frame.x0 <= box.x0 and box.x1 <= frame.x1, "a name leaves its panel"
             assert frame.y0 <= box.y0 and box.y1 <= frame.y1, "a name leaves its panel"
             assert not any(overlap(box, other) for other in labels[i + 1 :])
             assert not any(overlap(box, part) for part in parts)
-            assert not any(overlap(box, marker) for marker in marker_boxes(ax))
+            assert not any(overlap(box, marker) for marker in markers)
 
 
 def test_the_reported_clashes_are_gone(built, figures):
@@ -294,3 +298,19 @@ def test_a_name_that_looks_like_tex_is_drawn_as_written(data_copy, figures):
     figures.append(fig)
     fig.canvas.draw()
     assert odd in [t.get_text() for t in names(panels(fig)[0])]
+
+
+@pytest.mark.parametrize("pixels", [(450, 450), (1800, 300), (300, 1800)])
+def test_a_size_too_small_for_the_map_is_refused_with_one_that_fits(built, figures, pixels):
+    open_before = plt.get_fignums()
+    with pytest.raises(UsageError) as refused:
+        draw(built, [DAY], size=(pixels[0] / 150, pixels[1] / 150))
+    assert plt.get_fignums() == open_before  # the refused figure is closed
+    error = refused.value
+    assert error.field == "--size" and error.exit_code == 2
+    assert f"{pixels[0]}x{pixels[1]} px leaves no room for the map" in error.message
+    width, height = map(int, re.search(r"--size (\d+)x(\d+)$", error.hint).groups())
+    fig = draw(built, [DAY], size=(width / 150, height / 150))  # the size it suggests fits
+    figures.append(fig)
+    (ax,) = panels(fig)
+    assert min(ax.get_window_extent().size) >= 200
