@@ -1,6 +1,7 @@
 """The static figures of `geomap snapshot`, checked on matplotlib's own artists in display
 space: names that overlap nothing, the locator inset, the shaded held area, extent and size."""
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -203,6 +204,24 @@ def test_the_held_area_is_shaded_where_the_shaded_side_holds_places(built, timel
     panel_text = [t.get_text() for t in ax.texts if t not in names(ax)]
     assert f"ISIS-held area ≈ {km2:,} km²" in panel_text  # the page's figure for the day
     assert "ISIS-held area" in [t.get_text() for t in fig.legends[0].get_texts()]
+
+
+def test_the_profile_says_which_sides_are_shaded(built, timeline, figures):
+    sdf = dataclasses.replace(
+        timeline, profile=dataclasses.replace(timeline.profile, shade=("SDF",))
+    )
+    fig = snapshot_figure(sdf, built.extraction.articles, [DAY])
+    figures.append(fig)
+    (ax,) = panels(fig)
+    assert tagged(ax.collections, f"held-area-SDF-{DAY}")
+    assert not tagged(ax.collections, "held-area-ISIS")
+    assert "SDF-held area" in [t.get_text() for t in fig.legends[0].get_texts()]
+    none = dataclasses.replace(timeline, profile=dataclasses.replace(timeline.profile, shade=()))
+    fig = snapshot_figure(none, built.extraction.articles, [DAY])
+    figures.append(fig)
+    (ax,) = panels(fig)
+    assert not tagged(ax.collections, "held-area-")
+    assert not any("held area" in t.get_text() for t in [*ax.texts, *fig.legends[0].get_texts()])
 
 
 def test_size_and_bbox_are_honoured(built, timeline, tmp_path, figures):
