@@ -225,9 +225,10 @@ def _bbox_extent(
     from pyproj import Transformer
 
     west, south, east, north = bbox
-    lon, lat = places.to_crs("EPSG:4326").geometry.x, places.to_crs("EPSG:4326").geometry.y
+    points = places.to_crs("EPSG:4326").geometry
+    lon, lat = points.x, points.y
     if not ((lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)).any():
-        w, s, e, n = places.to_crs("EPSG:4326").total_bounds
+        w, s, e, n = points.total_bounds
         raise UsageError(
             f"no place of the gazetteer lies in {west:g},{south:g},{east:g},{north:g}",
             field="--bbox",
