@@ -708,16 +708,31 @@ def export(data_dir, out_dir, events_file, min_confidence, quiet):
 @click.option("--grid", is_flag=True, help="All dates as small multiples in one figure.")
 @_events_option("Draw this events CSV instead of reading articles.")
 @click.option("--title", help="Figure title (default: the title in campaign.toml).")
+@click.option(
+    "--bbox",
+    metavar="W,S,E,N",
+    help="Show at least this area, in degrees, longitude first (default: the places with events).",
+)
+@click.option(
+    "--size",
+    metavar="WxH",
+    help="Figure size in pixels at 150 dpi (1200x900) or with a unit (16x12cm, 6.5x5in).",
+)
+@click.option("--no-inset", is_flag=True, help="Leave out the locator map in a corner.")
 @_min_confidence_option
 @_quiet_option
 @handles_errors
-def snapshot(data_dir, dates, out_dir, grid, events_file, title, min_confidence, quiet):
+def snapshot(
+    data_dir, dates, out_dir, grid, events_file, title, bbox, size, no_inset, min_confidence, quiet
+):
     """PNG and SVG maps of the state on each --date (from confirmed claims), for reports."""
     from geomap.mapping.basemap import read_user_layers
-    from geomap.snapshot import check_dates
+    from geomap.snapshot import check_dates, parse_bbox, parse_size
     from geomap.snapshot import snapshot as draw
 
     outputs.check_out_dir(out_dir, data_dir)
+    bbox = parse_bbox(bbox) if bbox is not None else None  # first: bad values fail at once
+    size = parse_size(size) if size is not None else None
     user_layers = read_user_layers(data_dir)  # first: a bad layer fails before the long work
     result = pipeline.load_events(
         data_dir,
@@ -735,6 +750,9 @@ def snapshot(data_dir, dates, out_dir, grid, events_file, title, min_confidence,
         grid=grid,
         title=title,
         user_layers=user_layers,
+        bbox=bbox,
+        size=size,
+        inset=not no_inset,
     )
     for path in paths:
         if not quiet:
