@@ -19,7 +19,7 @@ from geomap.campaign import (
     load_campaign,
     no_profile_notice,
 )
-from geomap.exc import GeomapError, UnknownPlace
+from geomap.exc import GeomapError, UnknownPlace, printable
 from geomap.mapping import MapOptions
 from geomap.records import MIN_CONFIDENCE
 
@@ -101,6 +101,17 @@ _min_confidence_option = click.option(
 )
 
 
+def _css_size(_context, _parameter, value: str) -> str:
+    """--width and --height: a number and a CSS unit, nothing that could break out of the
+    style it is written into (a usage error, exit 2)."""
+    from geomap.mapping import check_size
+
+    try:
+        return check_size(value)
+    except ValueError as error:
+        raise click.BadParameter(printable(str(error))) from None
+
+
 def _events_option(help_text: str):
     return click.option(
         "--events",
@@ -150,14 +161,14 @@ def _progress(quiet: bool, data_dir: Path):
 
 def _summary(result: pipeline.ExtractResult | pipeline.BulkResult, quiet: bool) -> None:
     for path, why in result.report.skipped:
-        click.echo(f"skipped {path}: {why}", err=True)
+        click.echo(f"skipped {printable(path)}: {printable(why)}", err=True)
     if result.report.errors:
         click.echo(f"{len(result.report.errors)} article(s) could not be read:", err=True)
         for error in result.report.errors:
-            click.echo(f"  {error}", err=True)
+            click.echo(f"  {error}", err=True)  # printable: GeomapError.__str__
     warnings = result.gazetteer.warnings + result.warnings
     for warning in warnings[:MAX_WARNINGS]:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {printable(warning)}", err=True)
     if len(warnings) > MAX_WARNINGS:
         click.echo(f"warning: ... and {len(warnings) - MAX_WARNINGS} more like these", err=True)
 
@@ -203,8 +214,16 @@ def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
     help="Draw the held area of the sides campaign.toml shades "
     "(default: on for maps of up to 500 places).",
 )
-@click.option("--width", default="100%", show_default=True, help="Map width (CSS, e.g. 900px).")
-@click.option("--height", default="100%", show_default=True, help="Map height (CSS).")
+@click.option(
+    "--width",
+    default="100%",
+    show_default=True,
+    callback=_css_size,
+    help="Map width (CSS, e.g. 900px).",
+)
+@click.option(
+    "--height", default="100%", show_default=True, callback=_css_size, help="Map height (CSS)."
+)
 @click.option(
     "--jobs", type=click.IntRange(1), help="Processes for extraction (default: all cores)."
 )
@@ -289,8 +308,8 @@ def build(
             f"{counts['unconfirmed']} unconfirmed), {counts['mentions']} mentions"
         )
         for path in result.extraction.written:
-            click.echo(f"wrote {path}")
-        click.echo(f"wrote {result.map_path} ({result.map_bytes:,} bytes)")
+            click.echo(f"wrote {printable(str(path))}")
+        click.echo(f"wrote {printable(str(result.map_path))} ({result.map_bytes:,} bytes)")
 
 
 @main.command()
@@ -334,7 +353,7 @@ def extract(data_dir, out_dir, jobs, keep_going, min_confidence, quiet, as_json)
             f"({counts['unconfirmed']} unconfirmed), {counts['mentions']} mentions"
         )
         for path in result.written:
-            click.echo(f"wrote {path}")
+            click.echo(f"wrote {printable(str(path))}")
 
 
 @main.command()
@@ -393,9 +412,11 @@ def events(data_dir, place, kind, min_confidence, as_json):
 
 def _echo_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     """Columns padded to their widest cell, without trailing blanks."""
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(len(printable(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        click.echo(
+            "  ".join(printable(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        )
 
 
 @main.command()
@@ -421,10 +442,12 @@ def geocode(name, data_dir, as_json):
         )
     else:
         click.echo(
-            f"{row['name']} ({row['id']}): {row['lat']}, {row['lon']} — {row['kind']}, "
-            f"{row['admin1']}, {row['country']}"
+            printable(
+                f"{row['name']} ({row['id']}): {row['lat']}, {row['lon']} — {row['kind']}, "
+                f"{row['admin1']}, {row['country']}"
+            )
         )
-        click.echo(f"  source: {row['source']}")
+        click.echo(f"  source: {printable(row['source'])}")
 
 
 @main.command()
@@ -485,7 +508,9 @@ def evaluate(gold, data_dir, lenient, min_confidence, as_json, verbose):
     )
     for row in scores.distractors_triggered:
         click.echo(
-            f"  TRIGGERED line {row['line']}: {row['kind']} {row['place']}: {row['sentence']}"
+            printable(
+                f"  TRIGGERED line {row['line']}: {row['kind']} {row['place']}: {row['sentence']}"
+            )
         )
     if scores.missing_place:
         click.echo(
@@ -502,12 +527,12 @@ def evaluate(gold, data_dir, lenient, min_confidence, as_json, verbose):
         )
     click.echo("\nby article:")
     for line in article_lines(scores):
-        click.echo(f"  {line}")
+        click.echo(f"  {printable(line)}")
     if verbose:
         click.echo("")
         for line in detail_lines(scores):
             if not line.startswith("  TRIGGERED"):  # printed above
-                click.echo(line)
+                click.echo(printable(line))
 
 
 @main.command()
@@ -528,10 +553,10 @@ def check(data_dir, as_json):
         click.echo("every place-like name in the articles is in the gazetteer")
         return
     for item in found:
-        click.echo(f"{item['name']}  ({item['count']}x, first in {item['article']})")
-        click.echo(f"  context: {item['context'][:160]}")
+        click.echo(printable(f"{item['name']}  ({item['count']}x, first in {item['article']})"))
+        click.echo(f"  context: {printable(item['context'][:160])}")
         if item["gazetteer"]:
-            click.echo(f"  gazetteer spellings like it: {', '.join(item['gazetteer'])}")
+            click.echo(f"  gazetteer spellings like it: {printable(', '.join(item['gazetteer']))}")
         for cand in item["geonames"]:
             click.echo(
                 f"  GeoNames {cand['geonameid']}: {cand['name']} ({cand['country']}) "
@@ -559,7 +584,7 @@ def export(data_dir, out_dir, events_file, min_confidence, quiet):
     )
     for path in export_gis(result.timeline, result.mentions, out_dir):
         if not quiet:
-            click.echo(f"wrote {path}")
+            click.echo(f"wrote {printable(str(path))}")
 
 
 @main.command()
@@ -602,7 +627,7 @@ def snapshot(data_dir, dates, out_dir, grid, events_file, title, min_confidence,
     )
     for path in paths:
         if not quiet:
-            click.echo(f"wrote {path}")
+            click.echo(f"wrote {printable(str(path))}")
 
 
 @main.command()

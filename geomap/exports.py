@@ -7,12 +7,16 @@ QGIS's Temporal Controller animates directly.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import pyogrio.errors
 
+from geomap.exc import OutputError
 from geomap.records import EVENT_COLUMNS, MENTION_COLUMNS, Mention
 from geomap.timeline import Timeline
 
@@ -86,6 +90,12 @@ def _frames(timeline: Timeline, mentions: list[Mention]) -> dict[str, gpd.GeoDat
     return {"places": places, "events": events, "control": control, "mentions": mention_rows}
 
 
+def _first_line(error: Exception) -> str:
+    """The first line of a library's error message, shortened (GDAL quotes whole SQL)."""
+    text = str(error).strip().split("\n", 1)[0]
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
 def export_gis(timeline: Timeline, mentions: list[Mention], out_dir: str | Path) -> list[Path]:
     """Write campaign.gpkg and the layers as <layer>.geojson and <layer>.csv; return the paths.
 
@@ -98,16 +108,30 @@ def export_gis(timeline: Timeline, mentions: list[Mention], out_dir: str | Path)
     frames = _frames(timeline, mentions)
     written: list[Path] = []
     gpkg = out / "campaign.gpkg"
-    tmp = out / ".campaign.partial.gpkg"
-    tmp.unlink(missing_ok=True)
+    # a folder of its own for the partial file: two exports at once never share a name
+    try:
+        partial = Path(tempfile.mkdtemp(prefix=".campaign.", suffix=".tmp", dir=out))
+    except OSError as error:
+        raise OutputError(
+            f"cannot write in the folder ({error.strerror or error})",
+            file=out,
+            hint="check that the folder is writable and the disk has room",
+        ) from None
+    tmp = partial / gpkg.name
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_TIME})
     try:
         for name, data in frames.items():
             pyogrio.write_dataframe(data, tmp, layer=name, driver="GPKG", append=tmp.exists())
         tmp.replace(gpkg)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+        raise OutputError(
+            f"cannot write the GeoPackage ({_first_line(error)})",
+            file=gpkg,
+            hint="check that the folder is writable and the disk has room",
+        ) from None
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
-        tmp.unlink(missing_ok=True)
+        shutil.rmtree(partial, ignore_errors=True)
     written.append(gpkg)
     for name, data in frames.items():
         if name == "events":

@@ -7,6 +7,10 @@ import re
 from functools import lru_cache
 
 PRECISIONS = ("day", "range", "week", "month", "year")
+#: The days geomap handles: a year of margin inside Python's dates (0001-9999), so that a day
+#: before, a week after or a slider step past any of them is still a date.
+FIRST_DAY = dt.date(2, 1, 1)
+LAST_DAY = dt.date(9998, 12, 31)
 
 
 def month_end(year: int, month: int) -> dt.date:
@@ -30,7 +34,27 @@ def date_matches(value: str, precision: str, gold_value: str, gold_precision: st
 
 @lru_cache(maxsize=65536)
 def date_bounds(value: str, precision: str) -> tuple[dt.date, dt.date]:
-    """First and last day a date value covers."""
+    """First and last day a date value covers; ValueError for a value that is not a date or
+    lies outside FIRST_DAY..LAST_DAY."""
+    try:
+        first, last = _bounds(value, precision)
+    except OverflowError:
+        raise DateOutOfRange(value) from None
+    if not FIRST_DAY <= first <= last <= LAST_DAY:
+        raise DateOutOfRange(value)
+    return first, last
+
+
+class DateOutOfRange(ValueError):
+    """A date outside FIRST_DAY..LAST_DAY."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(
+            f"{value!r} is outside the dates geomap handles ({FIRST_DAY} to {LAST_DAY})"
+        )
+
+
+def _bounds(value: str, precision: str) -> tuple[dt.date, dt.date]:
     if precision == "range" or "/" in value:
         a, b = value.split("/")
         return dt.date.fromisoformat(a), dt.date.fromisoformat(b)

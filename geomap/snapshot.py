@@ -46,8 +46,15 @@ def _legend_handle(item: dict) -> Line2D:
         markeredgecolor=item.get("ring") or item.get("stroke", "#222"),
         markeredgewidth=2 if item.get("ring") else 1,
         markersize=10 if item.get("ring") else 8,
-        label=item["label"],
+        label=plain(item["label"]),
     )
+
+
+def plain(text: str) -> str:
+    """Text shown as written: each '$' escaped, so matplotlib never reads '$5 and $6' as TeX
+    math (which fails to parse, or shows something else). ``parse_math=False`` is not enough:
+    matplotlib measures wrapped lines as math all the same."""
+    return text.replace("$", r"\$")
 
 
 SIZES = {
@@ -179,7 +186,7 @@ def draw(ax, timeline: Timeline, day: dt.date, basemap, places, extent) -> None:
             )
         if place["kind"] in ("town", "city") or (state and state.day == day):
             ax.annotate(
-                place["name"],
+                plain(place["name"]),
                 (x, y),
                 xytext=(5, 3),
                 textcoords="offset points",
@@ -252,11 +259,11 @@ def snapshot(
                 draw(ax, timeline, group[index], basemap, places, extent)
             else:
                 ax.axis("off")
-        fig.suptitle(title, fontsize=14, fontweight="bold")
+        fig.suptitle(plain(title), fontsize=14, fontweight="bold")
         fig.text(
             0.01,
             0.005,
-            source + credit,
+            plain(source + credit),
             fontsize=6.5,
             color="#444",
             wrap=True,
