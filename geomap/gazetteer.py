@@ -348,8 +348,10 @@ def _read_text(
 
 def csv_rows(reader: Iterator, path: str | Path, error: type[GeomapError]) -> Iterator:
     """The rows of a ``csv`` reader; a row it cannot parse (a field over the csv module's limit
-    of 131,072 characters, mostly from an unclosed quote) is ``error`` naming the line."""
+    of 131,072 characters, mostly from an unclosed quote) is ``error`` naming the line where
+    that row starts (the reader's own count can stop short inside a quoted field)."""
     while True:
+        row_start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
@@ -358,7 +360,7 @@ def csv_rows(reader: Iterator, path: str | Path, error: type[GeomapError]) -> It
             raise error(
                 f"not readable as CSV ({exc})",
                 file=path,
-                line=reader.line_num,
+                line=row_start,
                 hint="look for a quote that is never closed; a field holds at most "
                 f"{csv.field_size_limit():,} characters",
             ) from None

@@ -14,8 +14,11 @@ LAST_DAY = dt.date(9998, 12, 31)
 
 
 def month_end(year: int, month: int) -> dt.date:
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
+    """The last day of a month (December's without a step into the next year, so 9999-12 has
+    one)."""
+    if month == 12:
+        return dt.date(year, 12, 31)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
 
 
 def date_matches(value: str, precision: str, gold_value: str, gold_precision: str) -> bool:
