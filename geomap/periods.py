@@ -37,12 +37,18 @@ def date_matches(value: str, precision: str, gold_value: str, gold_precision: st
 
 @lru_cache(maxsize=65536)
 def date_bounds(value: str, precision: str) -> tuple[dt.date, dt.date]:
-    """First and last day a date value covers; ValueError for a value that is not a date or
-    lies outside FIRST_DAY..LAST_DAY."""
+    """First and last day a date value covers; ValueError for a value that is not a date (or
+    not one of Python's, 0001-9999)."""
     try:
-        first, last = _bounds(value, precision)
+        return _bounds(value, precision)
     except OverflowError:
         raise DateOutOfRange(value) from None
+
+
+def input_bounds(value: str, precision: str) -> tuple[dt.date, dt.date]:
+    """:func:`date_bounds` of a date read from a file: it must lie in FIRST_DAY..LAST_DAY, so
+    that the days derived from it (the day before a capture, a week's end) are dates too."""
+    first, last = date_bounds(value, precision)
     if not FIRST_DAY <= first <= last <= LAST_DAY:
         raise DateOutOfRange(value)
     return first, last

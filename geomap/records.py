@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from geomap.exc import EventsFileError
-from geomap.periods import PRECISIONS, DateOutOfRange, date_bounds
+from geomap.periods import PRECISIONS, DateOutOfRange, date_bounds, input_bounds
 
 MAX_EVENTS_BYTES = 2 * 1024**3  # an events CSV is read whole; 2 GiB is ~25 million rows
 KINDS = ("captured", "held", "contested", "besieged", "withdrew", "surrendered")
@@ -374,7 +374,7 @@ def read_events_csv(
                     hint=f"one of {', '.join(PRECISIONS)}",
                 )
             try:
-                date_bounds(date_value, precision)
+                input_bounds(date_value, precision)
             except DateOutOfRange as error:
                 raise EventsFileError(
                     str(error), file=path, line=line, field="date", hint="check the year"

@@ -442,3 +442,34 @@ def test_a_stray_photo_is_skipped_alike_with_one_process_or_many(small, jobs):
         result.output.splitlines()
     )
     assert "10 articles ->" in result.output
+
+
+# dates at both ends of the calendar, on the page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("step", ["week", "month"])
+def test_the_map_shows_the_first_and_last_days_geomap_handles(tmp_path, open_map, step):
+    """A year under 100 is not read as 19xx (Date.UTC's rule) and the week or month steps
+    after 9998-12-31 are still dates."""
+    path = events_file(
+        tmp_path,
+        [
+            {"date": "0002-01-01", "place_id": "hajin", "actor": "SDF", "controller": "SDF"},
+            {"date": "0099-06-15", "place_id": "al_susah", "actor": "SDF", "controller": "SDF"},
+            {"date": "9998-12-31", "place_id": "al_susah", "kind": "withdrew", "actor": "SDF"},
+        ],
+    )
+    out = tmp_path / "out"
+    result = run("build", "--data", DATA, "--events", path, "--out", out, "--step", step)
+    assert result.exit_code == 0, result.output
+    watch = open_map(out / "map.html")
+    page = watch.page
+    assert page.evaluate("window.geomap.date()") == "9998-12-31"
+    assert page.evaluate("window.geomap.state('al_susah').controller") is None
+    assert page.evaluate("window.geomap.setDate('0002-01-01')") is True
+    assert page.evaluate("window.geomap.date()") == "0002-01-01"
+    assert page.evaluate("window.geomap.state('hajin')")["since"] == "0002-01-01"
+    page.evaluate("window.geomap.setDate('0099-06-15')")
+    assert page.evaluate("window.geomap.state('al_susah')")["controller"] == "SDF"
+    assert watch.errors == []
