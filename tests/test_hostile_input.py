@@ -256,8 +256,17 @@ def test_a_nul_byte_after_the_first_8_kb_is_an_error_naming_its_offset(small):
     assert f"a NUL byte at offset {offset:,}" in result.output
 
 
+def _more_articles(articles: Path, count: int = 8) -> None:
+    """Distinct short articles, enough for two processes to be worth starting."""
+    for number in range(count):
+        (articles / f"n{number}.txt").write_text(
+            ARTICLE.replace("on Friday", f"on Friday ({number})"), encoding="utf-8"
+        )
+
+
 def test_links_loops_fifos_devices_and_folders_named_txt_are_skipped_and_listed(small):
     articles = small / "articles"
+    _more_articles(articles)
     (articles / "loop.txt").symlink_to(articles / "loop.txt")
     (articles / "zero.txt").symlink_to("/dev/zero")
     (articles / "gone.txt").symlink_to(articles / "nowhere.txt")
@@ -274,7 +283,7 @@ def test_links_loops_fifos_devices_and_folders_named_txt_are_skipped_and_listed(
             f"skipped {articles / 'pipe.txt'}: a FIFO (named pipe), not an article file",
             f"skipped {articles / 'zero.txt'}: a device, not an article file",
         ]
-        assert "1 articles ->" in result.output
+        assert "9 articles ->" in result.output
 
 
 def test_reading_a_fifo_directly_never_blocks(tmp_path):
@@ -412,29 +421,27 @@ def _unreadable(path: Path) -> None:
         path.symlink_to("/proc/self/mem")
 
 
-def test_keep_going_skips_an_unreadable_file_and_lists_it(small):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_keep_going_skips_an_unreadable_file_and_lists_it(small, jobs):
+    _more_articles(small / "articles")
     _unreadable(small / "articles" / "b.txt")
-    stopped = run("extract", "--data", small, "--out", small.parent / "out", "--jobs", "1")
+    out = small.parent / "out"
+    stopped = run("extract", "--data", small, "--out", out, "--jobs", jobs)
     assert stopped.exit_code == 1
     assert error_lines(stopped.output)[0].startswith(
         f"error: {small / 'articles' / 'b.txt'}: cannot be read ("
     )
-    result = run(
-        "extract", "--data", small, "--out", small.parent / "out", "--jobs", "1", "--keep-going"
-    )
+    result = run("extract", "--data", small, "--out", out, "--jobs", jobs, "--keep-going")
     assert result.exit_code == 0, result.output
     assert "1 article(s) could not be read:" in result.output
     assert f"  {small / 'articles' / 'b.txt'}: cannot be read (" in result.output
-    assert "1 articles ->" in result.output
+    assert "9 articles ->" in result.output
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_stray_photo_is_skipped_alike_with_one_process_or_many(small, jobs):
     articles = small / "articles"
-    for number in range(9):  # enough files for two processes to be worth it
-        (articles / f"n{number}.txt").write_text(
-            ARTICLE.replace("on Friday", f"on Friday ({number})"), encoding="utf-8"
-        )
+    _more_articles(articles, 9)
     (articles / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(500))
     result = run("extract", "--data", small, "--out", small.parent / "out", "--jobs", jobs)
     assert result.exit_code == 0, result.output
