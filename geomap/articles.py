@@ -139,7 +139,8 @@ def _decode(raw: bytes, path: str) -> str:
 
 # Invisible characters that split a word for the reader's eye but not on the page: soft hyphen,
 # zero-width space, non-joiner and joiner, word joiner, BOM. Dropped from the body, so that a
-# place named with one inside ('Ha\u00adjin') is found (offsets refer to the body without them).
+# place named with one inside (a soft hyphen mid-name) is found (offsets refer to the body
+# without them).
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 

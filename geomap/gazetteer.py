@@ -46,7 +46,7 @@ ARABIC_ARTICLES = frozenset(
 # Article forms that are also English words: dropped only when hyphenated ("as-Susah").
 ENGLISH_LOOKALIKES = frozenset({"as", "at", "an", "ad", "us", "un", "en", "il"})
 _APOSTROPHES = "'’‘`ʿʾʻʼ´ʹ"
-# Arabic letter variants, and the dotless i of Turkish and Azerbaijani names (Diyarbakır)
+# Arabic letter variants, and the dotless i of Turkish and Azerbaijani names (ı as i)
 _ARABIC_FOLD = str.maketrans({"ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None, "ı": "i"})
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _POSSESSIVE_END = re.compile(f"[{_APOSTROPHES}]s$")
