@@ -15,15 +15,19 @@ Articles are read one at a time (:func:`iter_articles`), so a corpus of any size
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import html
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 from geomap.exc import ArticleError
+from geomap.periods import FIRST_DAY, LAST_DAY
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm", ".text", ""}
@@ -42,6 +46,7 @@ class Article:
     path: str = ""
     meta: dict[str, str] = field(default_factory=dict)
     was_html: bool = False
+    published_line: int = 0  # the line of 'published:' in the file
 
     @property
     def digest(self) -> str:
@@ -112,10 +117,12 @@ def html_to_text(text: str) -> str:
 
 
 def _decode(raw: bytes, path: str) -> str:
-    if b"\x00" in raw[:8192]:
+    nul = raw.find(b"\x00")
+    if nul >= 0:
         raise ArticleError(
-            "is a binary file (it contains NUL bytes), not text",
+            f"is a binary file (a NUL byte at offset {nul:,}), not text",
             file=path,
+            line=raw[:nul].count(b"\n") + 1,
             hint="save the article as UTF-8 text with a front-matter block",
         )
     try:
@@ -128,6 +135,13 @@ def _decode(raw: bytes, path: str) -> str:
             line=line,
             hint="re-save it as UTF-8 (e.g. iconv -f windows-1252 -t utf-8)",
         ) from None
+
+
+# Invisible characters that split a word for the reader's eye but not on the page: soft hyphen,
+# zero-width space, non-joiner and joiner, word joiner, BOM. Dropped from the body, so that a
+# place named with one inside (a soft hyphen mid-name) is found (offsets refer to the body
+# without them).
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
 def parse_article(text: str, name: str, path: str = "", *, today: dt.date | None = None) -> Article:
@@ -147,6 +161,7 @@ def parse_article(text: str, name: str, path: str = "", *, today: dt.date | None
         )
     meta: dict[str, str] = {}
     end = None
+    published_line = start + 2
     for number in range(start + 1, len(lines)):
         line = lines[number]
         if line.strip() == "---":
@@ -162,7 +177,10 @@ def parse_article(text: str, name: str, path: str = "", *, today: dt.date | None
                 hint="each front-matter line is 'key: value'",
             )
         key, value = line.split(":", 1)
-        meta[key.strip().lower()] = value.strip()
+        key = key.strip().lower()
+        meta[key] = value.strip()
+        if key == "published":
+            published_line = number + 1
     if end is None:
         raise ArticleError(
             "front matter is not closed with a '---' line",
@@ -188,19 +206,29 @@ def parse_article(text: str, name: str, path: str = "", *, today: dt.date | None
         raise ArticleError(
             f"'published' is {published_text!r}, not a date",
             file=where,
-            line=next(i + 1 for i, ln in enumerate(lines) if ln.lower().startswith("published")),
+            line=published_line,
             field="published",
             hint="write it as YYYY-MM-DD, e.g. 2018-12-14",
+        )
+    if not FIRST_DAY <= published <= LAST_DAY:
+        raise ArticleError(
+            f"'published' is {published}, outside the dates geomap handles "
+            f"({FIRST_DAY} to {LAST_DAY})",
+            file=where,
+            line=published_line,
+            field="published",
+            hint="check the year",
         )
     today = today or dt.date.today()
     if published > today:
         raise ArticleError(
             f"'published' is {published}, a date in the future",
             file=where,
+            line=published_line,
             field="published",
             hint="check the year; relative dates ('on Friday') are resolved against it",
         )
-    body = "\n".join(lines[end + 1 :])
+    body = "\n".join(lines[end + 1 :]).translate(_INVISIBLE)
     was_html = looks_like_html(body)
     if was_html:
         body = html_to_text(body)
@@ -221,31 +249,106 @@ def parse_article(text: str, name: str, path: str = "", *, today: dt.date | None
         path=path,
         meta=meta,
         was_html=was_html,
+        published_line=published_line,
     )
 
 
 def read_article(path: str | Path, *, today: dt.date | None = None) -> Article:
-    """Read one article file."""
+    """Read one article file; anything but a readable regular file is an :class:`ArticleError`
+    (a FIFO or a device is never opened for a blocking or endless read)."""
     path = Path(path)
-    size = path.stat().st_size
-    if size > MAX_ARTICLE_BYTES:
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
         raise ArticleError(
-            f"is {size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for one article",
+            f"cannot be read ({error.strerror or error})",
             file=path,
-            hint="split it into the separate articles it holds",
-        )
-    text = _decode(path.read_bytes(), str(path))
+            hint="check that it exists and that you may read it",
+        ) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleError(
+                f"is {_file_kind(info.st_mode)}, not an article file",
+                file=path,
+                hint="an article is a regular text file",
+            )
+        if info.st_size > MAX_ARTICLE_BYTES:
+            raise ArticleError(
+                f"is {info.st_size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for one "
+                "article",
+                file=path,
+                hint="split it into the separate articles it holds",
+            )
+        try:
+            raw = handle.read(MAX_ARTICLE_BYTES + 1)
+        except OSError as error:
+            raise ArticleError(
+                f"cannot be read ({error.strerror or error})",
+                file=path,
+                hint="check the file and the disk it is on",
+            ) from None
+    text = _decode(raw, str(path))
     return parse_article(text, path.name, str(path), today=today)
 
 
-def article_files(folder: str | Path) -> list[Path]:
-    """The candidate article files of a folder, sorted by name (hidden files left out)."""
+def _file_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def folder_entries(folder: str | Path) -> Iterator[tuple[Path, str]]:
+    """The folder's entries sorted by name (hidden and ``_`` ones left out), each with why it is
+    not a candidate article, or ``""`` for a regular file: folders (even one named ``*.txt``),
+    FIFOs, devices, symlink loops and broken links are listed, never dropped silently."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ArticleError(
             "articles folder not found", file=folder, hint="pass --data DIR holding articles/"
         )
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "_")))
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith((".", "_")):
+            continue
+        try:
+            mode = path.stat().st_mode
+        except OSError as error:
+            loop = error.errno == errno.ELOOP
+            yield path, "a symbolic link loop" if loop else f"{error.strerror or error}"
+            continue
+        yield path, "" if stat.S_ISREG(mode) else f"{_file_kind(mode)}, not an article file"
+
+
+def article_files(folder: str | Path) -> list[Path]:
+    """The candidate article files of a folder, sorted by name (hidden files left out)."""
+    return [path for path, why in folder_entries(folder) if not why]
+
+
+def article_paths(folder: str | Path, report: ReadReport) -> Iterator[Path]:
+    """The files of the folder to read as articles, in name order; everything else is listed
+    in ``report`` as it comes (one choice for one process and many): entries that are not
+    regular files, and files of another kind (``photo.jpg``) without front matter."""
+    for path, why in folder_entries(folder):
+        if why:
+            report.skipped.append((str(path), why))
+            continue
+        if path.suffix.lower() not in ARTICLE_SUFFIXES:
+            try:
+                with path.open("rb") as handle:
+                    head = handle.read(3)
+            except OSError:
+                head = b"---"  # read_article says why it cannot be read
+            if head != b"---":
+                report.skipped.append((str(path), "not an article (no front matter)"))
+                continue
+        yield path
 
 
 @dataclass
@@ -266,13 +369,7 @@ def iter_articles(
     """Yield the folder's articles one at a time. Bad files raise unless ``keep_going``."""
     report = report if report is not None else ReadReport()
     seen: dict[str, str] = {}
-    for path in article_files(folder):
-        if path.suffix.lower() not in ARTICLE_SUFFIXES:
-            with path.open("rb") as handle:
-                head = handle.read(3).decode("utf-8", "replace")
-            if head != "---":
-                report.skipped.append((str(path), "not an article (no front matter)"))
-                continue
+    for path in article_paths(folder, report):
         try:
             article = read_article(path, today=today)
         except ArticleError as error:

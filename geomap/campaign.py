@@ -352,6 +352,13 @@ class Campaign:
         return projected_crs(self.profile, self.gazetteer)
 
 
+def common_words(language: str) -> frozenset[str]:
+    """The language's common words, never a place's spelling (rules/<language>/not_places)."""
+    from geomap.extract.lexicon import rule_file
+
+    return frozenset(rule_file("not_places", language).get("common_words", "").split())
+
+
 def load_campaign(data_dir: str | Path, *, allow_empty: bool = False) -> Campaign:
     """The profile and gazetteer of ``data_dir``, each read and checked once.
 
@@ -360,6 +367,7 @@ def load_campaign(data_dir: str | Path, *, allow_empty: bool = False) -> Campaig
     data_dir = Path(data_dir)
     profile = load_profile(data_dir)
     gazetteer = load_gazetteer(data_dir / GAZETTEER_NAME, allow_empty=allow_empty)
+    gazetteer.refuse_common_words(common_words(profile.language))
     return Campaign(profile=profile, gazetteer=gazetteer, data_dir=data_dir)
 
 

@@ -19,7 +19,7 @@ from geomap.campaign import (
     load_campaign,
     no_profile_notice,
 )
-from geomap.exc import GeomapError, UnknownPlace, UsageError
+from geomap.exc import GeomapError, UnknownPlace, UsageError, printable
 from geomap.mapping import MapOptions
 from geomap.records import MIN_CONFIDENCE
 
@@ -110,6 +110,17 @@ _min_confidence_option = click.option(
 )
 
 
+def _css_size(_context, _parameter, value: str) -> str:
+    """--width and --height: a number and a CSS unit, nothing that could break out of the
+    style it is written into (a usage error, exit 2)."""
+    from geomap.mapping import check_size
+
+    try:
+        return check_size(value)
+    except ValueError as error:
+        raise click.BadParameter(printable(str(error))) from None
+
+
 def _events_option(help_text: str):
     return click.option(
         "--events",
@@ -159,14 +170,14 @@ def _progress(quiet: bool, data_dir: Path):
 
 def _summary(result: pipeline.ExtractResult | pipeline.BulkResult, quiet: bool) -> None:
     for path, why in result.report.skipped:
-        click.echo(f"skipped {path}: {why}", err=True)
+        click.echo(f"skipped {printable(path)}: {printable(why)}", err=True)
     if result.report.errors:
         click.echo(f"{len(result.report.errors)} article(s) could not be read:", err=True)
         for error in result.report.errors:
-            click.echo(f"  {error}", err=True)
+            click.echo(f"  {error}", err=True)  # printable: GeomapError.__str__
     warnings = result.gazetteer.warnings + result.warnings
     for warning in warnings[:MAX_WARNINGS]:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {printable(warning)}", err=True)
     if len(warnings) > MAX_WARNINGS:
         click.echo(f"warning: ... and {len(warnings) - MAX_WARNINGS} more like these", err=True)
 
@@ -223,8 +234,16 @@ def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
     help="Draw the held area of the sides campaign.toml shades "
     "(default: on for maps of up to 500 places).",
 )
-@click.option("--width", default="100%", show_default=True, help="Map width (CSS, e.g. 900px).")
-@click.option("--height", default="100%", show_default=True, help="Map height (CSS).")
+@click.option(
+    "--width",
+    default="100%",
+    show_default=True,
+    callback=_css_size,
+    help="Map width (CSS, e.g. 900px).",
+)
+@click.option(
+    "--height", default="100%", show_default=True, callback=_css_size, help="Map height (CSS)."
+)
 @click.option(
     "--jobs", type=click.IntRange(1), help="Processes for extraction (default: all cores)."
 )
@@ -329,8 +348,8 @@ def build(
                 f"{reviews.rejected} rejected); {reviews.changed} changed since their review"
             )
         for path in result.extraction.written:
-            click.echo(f"wrote {path}")
-        click.echo(f"wrote {result.map_path} ({result.map_bytes:,} bytes)")
+            click.echo(f"wrote {printable(str(path))}")
+        click.echo(f"wrote {printable(str(result.map_path))} ({result.map_bytes:,} bytes)")
 
 
 @main.command()
@@ -375,7 +394,7 @@ def extract(data_dir, out_dir, jobs, keep_going, min_confidence, quiet, as_json)
             f"({counts['unconfirmed']} unconfirmed), {counts['mentions']} mentions"
         )
         for path in result.written:
-            click.echo(f"wrote {path}")
+            click.echo(f"wrote {printable(str(path))}")
 
 
 @main.command()
@@ -434,9 +453,11 @@ def events(data_dir, place, kind, min_confidence, as_json):
 
 def _echo_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     """Columns padded to their widest cell, without trailing blanks."""
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(len(printable(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        click.echo(
+            "  ".join(printable(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        )
 
 
 @main.command()
@@ -462,10 +483,12 @@ def geocode(name, data_dir, as_json):
         )
     else:
         click.echo(
-            f"{row['name']} ({row['id']}): {row['lat']}, {row['lon']} — {row['kind']}, "
-            f"{row['admin1']}, {row['country']}"
+            printable(
+                f"{row['name']} ({row['id']}): {row['lat']}, {row['lon']} — {row['kind']}, "
+                f"{row['admin1']}, {row['country']}"
+            )
         )
-        click.echo(f"  source: {row['source']}")
+        click.echo(f"  source: {printable(row['source'])}")
 
 
 @main.command()
@@ -539,7 +562,9 @@ def evaluate(gold, reviews, data_dir, lenient, min_confidence, as_json, verbose)
     )
     for row in scores.distractors_triggered:
         click.echo(
-            f"  TRIGGERED line {row['line']}: {row['kind']} {row['place']}: {row['sentence']}"
+            printable(
+                f"  TRIGGERED line {row['line']}: {row['kind']} {row['place']}: {row['sentence']}"
+            )
         )
     if scores.missing_place:
         click.echo(
@@ -556,12 +581,12 @@ def evaluate(gold, reviews, data_dir, lenient, min_confidence, as_json, verbose)
         )
     click.echo("\nby article:")
     for line in article_lines(scores):
-        click.echo(f"  {line}")
+        click.echo(f"  {printable(line)}")
     if verbose:
         click.echo("")
         for line in detail_lines(scores):
             if not line.startswith("  TRIGGERED"):  # printed above
-                click.echo(line)
+                click.echo(printable(line))
 
 
 def _evaluate_reviews(path: Path, data_dir: Path, min_confidence: float, as_json: bool) -> None:
@@ -652,10 +677,10 @@ def check(data_dir, as_json):
         click.echo("every place-like name in the articles is in the gazetteer")
         return
     for item in found:
-        click.echo(f"{item['name']}  ({item['count']}x, first in {item['article']})")
-        click.echo(f"  context: {item['context'][:160]}")
+        click.echo(printable(f"{item['name']}  ({item['count']}x, first in {item['article']})"))
+        click.echo(f"  context: {printable(item['context'][:160])}")
         if item["gazetteer"]:
-            click.echo(f"  gazetteer spellings like it: {', '.join(item['gazetteer'])}")
+            click.echo(f"  gazetteer spellings like it: {printable(', '.join(item['gazetteer']))}")
         for cand in item["geonames"]:
             click.echo(
                 f"  GeoNames {cand['geonameid']}: {cand['name']} ({cand['country']}) "
@@ -686,7 +711,7 @@ def export(data_dir, out_dir, events_file, min_confidence, quiet):
     if quiet:
         return
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {printable(str(path))}")
     if (span := animation_range(result.timeline)) is not None:
         click.echo(
             f"QGIS Temporal Controller: {span[0]} to {span[1]}, a step of 1 day "
@@ -756,7 +781,7 @@ def snapshot(
     )
     for path in paths:
         if not quiet:
-            click.echo(f"wrote {path}")
+            click.echo(f"wrote {printable(str(path))}")
 
 
 @main.command()

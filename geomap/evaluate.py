@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from geomap.exc import GoldFileError
-from geomap.gazetteer import Gazetteer, _read_text
+from geomap.gazetteer import Gazetteer, _read_text, csv_rows
 from geomap.periods import PRECISIONS, date_matches
 from geomap.records import KINDS, MIN_CONFIDENCE, Event
 from geomap.reviews import REASONS, Review, claim_ids, match_reviews
@@ -201,7 +201,7 @@ def read_gold(path: str | Path, gazetteer: Gazetteer | None) -> list[GoldRow]:
         )
     reader.fieldnames = header
     rows = []
-    for row in reader:
+    for row in csv_rows(reader, path, GoldFileError):
         values = {k: (v or "").strip() for k, v in row.items() if k}
         tier = values["tier"].lower()
         if tier not in TIERS:

@@ -36,7 +36,7 @@ from geomap.mapping import (
     event_code,
     state_code,
 )
-from geomap.periods import PRECISIONS, date_bounds
+from geomap.periods import PRECISIONS, input_bounds
 from geomap.records import EVENT_COLUMNS, KINDS, MAX_EVENTS_BYTES, MIN_CONFIDENCE, event_id
 from geomap.timeline import STATUS_RANK
 
@@ -494,7 +494,7 @@ def read_event_table(
     for pair in pairs.dictionary.to_pylist():
         value, _, precision_name = pair.rpartition("|")
         try:
-            first_days.append(date_bounds(value, precision_name)[0].toordinal() - EPOCH_ORDINAL)
+            first_days.append(input_bounds(value, precision_name)[0].toordinal() - EPOCH_ORDINAL)
         except (ValueError, IndexError):
             raise NotBulk("a bad date") from None
     day = np.asarray(first_days, dtype=np.int64)[pairs.indices.to_numpy()]

@@ -6,7 +6,18 @@ CLI can print one clear line instead of a traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# C0 and C1 controls (ANSI escapes, newlines, carriage returns), line and paragraph
+# separators, and the bidirectional overrides and isolates that reorder what a terminal shows
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: every control character shown as its escape
+    (``\\x1b``, ``\\n``), so a file name or a sentence cannot colour, move or forge a line."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class GeomapError(Exception):
@@ -39,10 +50,12 @@ class GeomapError(Exception):
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        where = self.location()
-        text = f"{where}: {self.message}" if where else self.message
+        """One line (and the hint on a second); text from the input is made :func:`printable`."""
+        where = printable(self.location())
+        message = printable(self.message)
+        text = f"{where}: {message}" if where else message
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {printable(self.hint)}"
         return text
 
 
@@ -99,6 +112,10 @@ class UnknownPlace(GeocoderError):
         super().__init__(f"no place named {name!r} in the gazetteer", hint=hint)
         self.name = name
         self.suggestions = suggestions
+
+
+class OutputError(GeomapError):
+    """An output cannot be written: a read-only folder, a full disk, a library's write error."""
 
 
 class UsageError(GeomapError):

@@ -13,7 +13,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import pyogrio.errors
 
+from geomap.exc import OutputError
 from geomap.outputs import output_set
 from geomap.records import EVENT_COLUMNS, MENTION_COLUMNS, Mention, spreadsheet_cell
 from geomap.timeline import Timeline
@@ -114,6 +116,12 @@ def _spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def _first_line(error: Exception) -> str:
+    """The first line of a library's error message, shortened (GDAL quotes whole SQL)."""
+    text = str(error).strip().split("\n", 1)[0]
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
 def _datetimes(control: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """``start`` and ``end`` as DATETIME at 00:00 without a time zone, NULL for an open end.
 
@@ -146,9 +154,12 @@ def _layer_styles() -> pd.DataFrame:
     )
 
 
-def write_geopackage(frames: dict[str, gpd.GeoDataFrame], path: Path) -> Path:
+def write_geopackage(
+    frames: dict[str, gpd.GeoDataFrame], path: Path, shown: Path | None = None
+) -> Path:
     """The layers in one GeoPackage, with the control layer's default style; written to a
-    temporary name and renamed. GeoPackage 1.2, which QGIS's GDAL reads without a warning."""
+    temporary name and renamed. GeoPackage 1.2, which QGIS's GDAL reads without a warning.
+    ``shown``: the path an error names (where the file will be, not the set being written)."""
     tmp = path.with_name(f".{path.stem}.partial.gpkg")
     tmp.unlink(missing_ok=True)
     millisecond = {"DATETIME_PRECISION": "MILLISECOND"}  # '2018-12-14T00:00:00.000'
@@ -157,21 +168,32 @@ def write_geopackage(frames: dict[str, gpd.GeoDataFrame], path: Path) -> Path:
     tables.append(("layer_styles", _layer_styles(), {**millisecond, "FID": "id"}))
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_TIME})
     try:
-        for index, (name, data, options) in enumerate(tables):
-            pyogrio.write_dataframe(
-                data,
-                tmp,
-                layer=name,
-                driver="GPKG",
-                append=index > 0,
-                dataset_options={"VERSION": "1.2"} if index == 0 else None,
-                layer_options=options,
-            )
+        _write_tables(tables, tmp)
         tmp.replace(path)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+        raise OutputError(
+            f"cannot write the GeoPackage ({_first_line(error)})",
+            file=shown or path,
+            hint="check that the folder is writable and the disk has room",
+        ) from None
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
         tmp.unlink(missing_ok=True)
     return path
+
+
+def _write_tables(tables: list[tuple[str, pd.DataFrame, dict]], tmp: Path) -> None:
+    """Each (layer, data, layer options) into the GeoPackage ``tmp``, the first creating it."""
+    for index, (name, data, options) in enumerate(tables):
+        pyogrio.write_dataframe(
+            data,
+            tmp,
+            layer=name,
+            driver="GPKG",
+            append=index > 0,
+            dataset_options={"VERSION": "1.2"} if index == 0 else None,
+            layer_options=options,
+        )
 
 
 def export_gis(
@@ -196,7 +218,7 @@ def export_gis(
     with output_set(out_dir) as folder:
         inside = source is not None and source.parent == out.resolve()
         keep = (folder / source.name).resolve() if inside else None  # carried over
-        written = [write_geopackage(frames, folder / "campaign.gpkg")]
+        written = [write_geopackage(frames, folder / "campaign.gpkg", out / "campaign.gpkg")]
         written += write_event_outputs(timeline, mentions, folder, keep=keep)
         written += _write_layers(frames, folder)
     return [out / path.name for path in written]

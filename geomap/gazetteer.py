@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geomap.exc import GazetteerError
+from geomap.exc import GazetteerError, GeomapError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -46,7 +46,8 @@ ARABIC_ARTICLES = frozenset(
 # Article forms that are also English words: dropped only when hyphenated ("as-Susah").
 ENGLISH_LOOKALIKES = frozenset({"as", "at", "an", "ad", "us", "un", "en", "il"})
 _APOSTROPHES = "'’‘`ʿʾʻʼ´ʹ"
-_ARABIC_FOLD = str.maketrans({"ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
+# Arabic letter variants, and the dotless i of Turkish and Azerbaijani names (ı as i)
+_ARABIC_FOLD = str.maketrans({"ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None, "ı": "i"})
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _POSSESSIVE_END = re.compile(f"[{_APOSTROPHES}]s$")
 _POSSESSIVE = re.compile(f"[{_APOSTROPHES}][sS]\\b")
@@ -58,7 +59,10 @@ def _strip_marks(text: str) -> str:
     if text.isascii():  # nothing to decompose or fold
         return text
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_ARABIC_FOLD)
+    # marks go, and so do invisible format characters (soft hyphen, zero-width space/joiners)
+    return "".join(
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    ).translate(_ARABIC_FOLD)
 
 
 # 'District Three' is 'District 3', 'Sector Two' 'Sector 2' (names spelled either way).
@@ -219,6 +223,21 @@ class Gazetteer:
                     )
                 self._by_norm[norm] = place
 
+    def refuse_common_words(self, common_words: frozenset[str]) -> None:
+        """A spelling that is a common word ('the') would make every use of the word a
+        mention of the place: an error naming the row."""
+        for place in self.places:
+            for spelling in place.spellings:
+                if normalise_name(spelling) in common_words:
+                    raise GazetteerError(
+                        f"the spelling {spelling!r} of {place.id!r} is a common word: every "
+                        f"{spelling!r} in the articles would be taken for the place",
+                        file=self.path,
+                        line=place.line,
+                        field="name" if spelling == place.name else "alt_names",
+                        hint="remove it; a spelling names the place and nothing else",
+                    )
+
     @cached_property
     def _by_key(self) -> dict[str, set[str]]:
         """Folded key -> place ids (built on the first lookup that needs it)."""
@@ -336,6 +355,27 @@ def _read_text(
         ) from None
 
 
+def csv_rows(reader: Iterator, path: str | Path, error: type[GeomapError]) -> Iterator:
+    """The rows of a ``csv`` reader; a row it cannot parse (a field over the csv module's limit
+    of 131,072 characters, mostly from an unclosed quote) is ``error`` naming the line where
+    that row starts (the reader's own count can stop short inside a quoted field)."""
+    while True:
+        row_start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise error(
+                f"not readable as CSV ({exc})",
+                file=path,
+                line=row_start,
+                hint="look for a quote that is never closed; a field holds at most "
+                f"{csv.field_size_limit():,} characters",
+            ) from None
+        yield row
+
+
 def _float(value: str, path: str, line: int, column: str, low: float, high: float) -> float:
     try:
         number = float(value.strip())
@@ -398,7 +438,10 @@ def parse_gazetteer(text: str, path: str = "<memory>", *, allow_empty: bool = Fa
     first_line = text.split("\n", 1)[0]
     _sniff_delimiter(first_line, path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise GazetteerError(f"not readable as CSV ({exc})", file=path, line=1) from None
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise GazetteerError(
@@ -407,12 +450,27 @@ def parse_gazetteer(text: str, path: str = "<memory>", *, allow_empty: bool = Fa
             line=1,
             hint=f"the header must hold: {','.join(COLUMNS)}",
         )
+    twice = sorted({c for c in header if c and header.count(c) > 1})
+    if twice:
+        raise GazetteerError(
+            f"the header names column(s) twice: {', '.join(twice)}",
+            file=path,
+            line=1,
+            hint=f"the header must hold each of: {','.join(COLUMNS)}, once",
+        )
     reader.fieldnames = header
     places: list[Place] = []
     seen: dict[str, int] = {}
     warnings: list[str] = []
-    for row in reader:
+    for row in csv_rows(reader, path, GazetteerError):
         line = reader.line_num
+        if all((row.get(column) or "").strip() == column for column in COLUMNS):
+            raise GazetteerError(
+                "the header again (two files joined?)",
+                file=path,
+                line=line,
+                hint="keep one header line, at the top",
+            )
         if None in row:
             raise GazetteerError(
                 "the row has more fields than the header",

@@ -25,7 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geomap.articles import Article, ReadReport, article_files, iter_articles, read_article
+from geomap.articles import (
+    Article,
+    ReadReport,
+    article_files,
+    article_paths,
+    iter_articles,
+    read_article,
+)
 from geomap.campaign import ARTICLES_NAME, GAZETTEER_NAME, Campaign, Profile, load_campaign
 from geomap.exc import ArticleError, EventsFileError, GeomapError, UsageError
 from geomap.gazetteer import Gazetteer
@@ -244,6 +251,7 @@ def _extractions(
         extractor = Extractor(campaign.gazetteer, campaign.profile, unknown_names=unknown_names)
         yield from extractor.iter(iter_articles(folder, keep_going=keep_going, report=report))
         return
+    files = list(article_paths(folder, report))  # the choice iter_articles makes
     seen: dict[str, str] = {}
     # leaving the block (done, an error, Ctrl-C) ends the workers; they die with a killed parent
     with multiprocessing.Pool(
@@ -377,7 +385,8 @@ def _extract(
         mentions=mentions,
         report=report,
         unknown_names=unknown,
-        warnings=_unknown_sides(timeline.all_events, campaign.profile),
+        warnings=_outside_window(articles, campaign.profile)
+        + _unknown_sides(timeline.all_events, campaign.profile),
         claims=claims,
         reviews=review_counts,
     )
@@ -407,6 +416,31 @@ def _handed_over(items: list) -> Iterator:
     items.reverse()
     while items:
         yield items.pop()
+
+
+#: An article published this many days before the campaign window's start or after its end
+#: is flagged: a wrong year (1900-01-01) would stretch the slider over a century.
+WINDOW_SLACK_DAYS = 365
+
+
+def _outside_window(articles: list[Article], profile: Profile) -> list[str]:
+    """A warning for each article published far outside the profile's window."""
+    if profile.start is None and profile.end is None:
+        return []
+    warnings = []
+    for article in articles:
+        if profile.start and (profile.start - article.published).days > WINDOW_SLACK_DAYS:
+            where = f"{(profile.start - article.published).days:,} days before"
+        elif profile.end and (article.published - profile.end).days > WINDOW_SLACK_DAYS:
+            where = f"{(article.published - profile.end).days:,} days after"
+        else:
+            continue
+        warnings.append(
+            f"{article.path or article.name}:{article.published_line}, field 'published': "
+            f"{article.published} is {where} the campaign's window ({profile.start} to "
+            f"{profile.end} in campaign.toml); check the year"
+        )
+    return warnings
 
 
 def _unknown_sides(events: list[Event], profile: Profile) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from geomap.exc import EventsFileError
-from geomap.periods import PRECISIONS, date_bounds
+from geomap.periods import PRECISIONS, DateOutOfRange, date_bounds, input_bounds
 
 MAX_EVENTS_BYTES = 2 * 1024**3  # an events CSV is read whole; 2 GiB is ~25 million rows
 KINDS = ("captured", "held", "contested", "besieged", "withdrew", "surrendered")
@@ -323,12 +323,13 @@ def read_events_csv(
     file, a row whose ``kind`` is ``reject`` (or whose ``curation`` column says ``reject``)
     removes the extracted event with that ``event_id``.
     """
-    from geomap.gazetteer import _read_text
+    from geomap.gazetteer import _read_text, csv_rows
 
     path = Path(path)
     text = _read_text(path, EventsFileError, limit=MAX_EVENTS_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
+    rows = csv_rows(reader, path, EventsFileError)
+    header = [h.strip() for h in next(rows, [])]
     needed = (
         ["date", "place_id", "kind"]
         if curated
@@ -349,7 +350,7 @@ def read_events_csv(
     # an empty confidence is a row a person wrote (geomap always writes one): it counts in full
     default_confidence = 1.0
     checked_dates: set[tuple[str, str]] = set()
-    for row in reader:
+    for row in rows:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -410,7 +411,11 @@ def read_events_csv(
                     hint=f"one of {', '.join(PRECISIONS)}",
                 )
             try:
-                date_bounds(date_value, precision)
+                input_bounds(date_value, precision)
+            except DateOutOfRange as error:
+                raise EventsFileError(
+                    str(error), file=path, line=line, field="date", hint="check the year"
+                ) from None
             except (ValueError, IndexError):
                 raise EventsFileError(
                     f"{date_value!r} is not a date at precision {precision!r}",

@@ -78,8 +78,15 @@ def _legend_handle(item: dict) -> Line2D:
         markeredgecolor=item.get("ring") or item.get("stroke", "#222"),
         markeredgewidth=2 if item.get("ring") else 1,
         markersize=10 if item.get("ring") else 8,
-        label=item["label"],
+        label=plain(item["label"]),
     )
+
+
+def plain(text: str) -> str:
+    """Text shown as written: each '$' escaped, so matplotlib never reads '$5 and $6' as TeX
+    math (which fails to parse, or shows something else). ``parse_math=False`` is not enough:
+    matplotlib measures wrapped lines as math all the same."""
+    return text.replace("$", r"\$")
 
 
 SIZES = {
@@ -746,16 +753,9 @@ def snapshot_figure(
             panels.append(draw(ax, timeline, dates[index], basemap, places, extent, areas))
         else:
             ax.axis("off")
-    heading = fig.suptitle(title, fontsize=14, fontweight="bold", parse_math=False, wrap=True)
-    note = fig.text(
-        0.01,
-        0.005,
-        source + credit,
-        fontsize=6.5,
-        color="#444",
-        wrap=True,
-        parse_math=False,  # names and outlets are text, never TeX
-    )
+    # wrapped text is measured as TeX math whatever parse_math says: each '$' is escaped
+    heading = fig.suptitle(plain(title), fontsize=14, fontweight="bold", wrap=True)
+    note = fig.text(0.01, 0.005, plain(source + credit), fontsize=6.5, color="#444", wrap=True)
     handles = [_legend_handle(item) for item in legend_items(timeline.profile)]
     for side_id in areas:
         side = timeline.profile.side(side_id)

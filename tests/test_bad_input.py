@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA
@@ -16,13 +16,29 @@ from geomap.exc import ArticleError, EventsFileError, GazetteerError
 from geomap.extract import extract_article
 from geomap.gazetteer import parse_gazetteer
 from geomap.records import read_events_csv
+from geomap.timeline import build_timeline
 
 HEADER = "id,name,alt_names,lat,lon,kind,admin1,country,source\n"
 ARTICLES = sorted((DATA / "articles").glob("*.txt"))
-cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+# any character a UTF-8 file holds, control characters (NUL, ESC, CR) drawn often
+character = st.characters(blacklist_categories=("Cs",)) | st.sampled_from("\x00\x1b\r\n\t\x85")
+short_cell = st.text(alphabet=character, max_size=12)
+# a long cell: past the csv module's 131,072-character limit, or a long run just under it
+long_cell = st.builds(
+    lambda n, c: c * n, st.integers(100_000, 140_000), st.sampled_from(["x", '"', ",", "\x1b"])
+)
+cell = st.one_of(*[short_cell] * 7, long_cell)  # a long one now and then
+# dates across the whole calendar, as a person or a broken export writes them
+any_date = st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))
+date_cell = (
+    any_date.map(dt.date.isoformat)
+    | any_date.map(lambda d: d.isoformat()[:7])
+    | any_date.map(lambda d: d.isoformat()[:4])
+    | short_cell
+)
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(cell, min_size=0, max_size=11), min_size=1, max_size=4))
 def test_gazetteer_loader_never_crashes(rows):
     import csv
@@ -38,42 +54,117 @@ def test_gazetteer_loader_never_crashes(rows):
         assert error.file == "fuzz.csv"
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.tuples(
             cell,
-            cell,
+            date_cell,
+            st.sampled_from(["day", "week", "month", "year", "range", ""]),
             st.sampled_from(["hajin", "nowhere", ""]),
-            st.sampled_from(["captured", "held", "reject", "exploded", ""]),
-            cell,
+            st.sampled_from(["captured", "held", "withdrew", "reject", "exploded", ""]),
+            st.sampled_from(["SDF", "ISIS", ""]) | cell,
         ),
         min_size=1,
         max_size=5,
     )
 )
-def test_events_loader_never_crashes(tmp_path_factory, rows):
+def test_events_loader_never_crashes(tmp_path_factory, gazetteer, rows):
+    """Any cells, long ones and control characters too, and dates from 0001 to 9999: the rows
+    load (and merge into a timeline) or one EventsFileError names the line."""
     import csv
 
     path = tmp_path_factory.mktemp("ev") / "events.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["event_id", "date", "place_id", "kind", "controller"])
-        writer.writerows([[e, d, p, k, c] for e, d, p, k, c in rows])
+        writer.writerow(["event_id", "date", "date_precision", "place_id", "kind", "controller"])
+        writer.writerows(rows)
     try:
         events, rejected = read_events_csv(
             path, {"hajin": "Hajin"}, sides=("SDF", "ISIS"), curated=True
         )
-        assert all(e.place_id == "hajin" for e in events)
     except EventsFileError as error:
         assert error.line and error.line >= 2
+        assert "\n" not in str(error).split("\n  hint:")[0]
+        return
+    assert all(e.place_id == "hajin" for e in events)
+    build_timeline([], gazetteer, curated=events)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(max_size=400))
-def test_random_article_text_never_crashes(gazetteer, text):
-    article = Article(name="fuzz.txt", published=dt.date(2019, 3, 12), body=text or "x")
+@given(st.text(alphabet=character, max_size=400), any_date)
+@example("SDF took Hajin the day before yesterday, 3 weeks ago.", dt.date(1, 1, 1))
+@example("ISIS holds Sousa this weekend, next week and in 2 months.", dt.date(9999, 12, 31))
+def test_random_article_text_never_crashes(gazetteer, text, published):
+    """Any text, control characters too, published on any day from 0001 to 9999: relative
+    dates that would leave the calendar are not dates, and nothing crashes."""
+    article = Article(name="fuzz.txt", published=published, body=text or "x")
+    found = extract_article(article, gazetteer)
+    assert all("0002-01-01" <= e.date <= "9998-12-31" for e in found.events)
+
+
+WORDS = [
+    "SDF",
+    "ISIS",
+    "captured",
+    "took",
+    "control",
+    "of",
+    "Hajin",
+    "Baghouz",
+    "Sousa",
+    "and",
+    "the",
+    "village",
+    "on",
+    "Friday",
+    "yesterday",
+    "last",
+    "year",
+    "3",
+    "weeks",
+    "ago",
+    "since",
+    "Jan.",
+    "9",
+    "near",
+    "east",
+    "of",
+    "\u00ad",
+    "\x1b[2J",
+    "\x00",
+    "Hajın",
+    ",",
+]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(WORDS), min_size=500, max_size=4000), any_date)
+@example(["the", "day", "before", "yesterday", "SDF", "captured", "Hajin"] * 100, dt.date(1, 1, 1))
+def test_long_run_on_sentences_never_crash(gazetteer, words, published):
+    """One sentence of up to 4,000 words (no full stop), with triggers, places, relative dates
+    and control characters, published on any day of the calendar."""
+    article = Article(name="long.txt", published=published, body=" ".join(words))
     extract_article(article, gazetteer)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    any_date,
+    st.sampled_from(["", "x", "T10:00Z"]),
+    st.sampled_from(["published: ", "  published: ", "Published:"]),
+    st.text(alphabet=character.filter(lambda c: c not in "\r\n"), max_size=40),
+)
+def test_front_matter_with_any_date_is_read_or_one_article_error(published, tail, key, title):
+    """Any day of the calendar, well written or not, under an indented key too."""
+    date_text = published.isoformat() + tail
+    text = f"---\ntitle: {title}\n{key}{date_text}\n---\nSDF took Hajin yesterday.\n"
+    try:
+        article = parse_article(text, "fuzz.txt", today=dt.date(9999, 12, 31))
+    except ArticleError as error:
+        assert error.field == "published" and error.line == 3
+        return
+    assert article.published == published
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from geomap.extract.gate import PatternGate, Taken
+from geomap.periods import FIRST_DAY, LAST_DAY
 from geomap.periods import month_end as _month_end
 
 MONTHS = {
@@ -205,6 +206,8 @@ def _mention(m, value_date, precision, last=None, future=False, offset=0) -> Dat
         value, last = first.isoformat(), first + dt.timedelta(days=6)
     else:  # range
         value = f"{first.isoformat()}/{last.isoformat()}"
+    if not FIRST_DAY <= first <= last <= LAST_DAY:
+        raise ValueError(f"{value} is outside the dates geomap handles")
     return DateMention(
         m.group(0), offset + m.start(), offset + m.end(), value, precision, first, last, future
     )
@@ -327,7 +330,7 @@ def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int,
             return _mention(m, dt.date(year, month, 1), "month", offset=offset)
         if kind == "year_only":
             return _mention(m, dt.date(int(g["year"]), 1, 1), "year", offset=offset)
-    except (ValueError, KeyError):
+    except (ValueError, KeyError, OverflowError):  # not a date, or none geomap handles
         return None
     return None
 

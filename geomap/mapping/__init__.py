@@ -143,6 +143,17 @@ def _figures_text(mention: Mention) -> str:
     return text
 
 
+#: A map width or height: a number and a CSS unit (900px, 100%, 40em, 80vh)
+CSS_SIZE = re.compile(r"\d+(?:\.\d+)?(?:px|%|em|rem|vw|vh|vmin|vmax|cm|mm|in|pt|pc)")
+
+
+def check_size(value: str) -> str:
+    """``value`` if it is a CSS size (a number and a unit); ValueError otherwise."""
+    if not CSS_SIZE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a CSS size: write a number and a unit (900px, 100%)")
+    return value
+
+
 @dataclass
 class MapOptions:
     """How the map looks and behaves; every option has a CLI flag of the same name."""

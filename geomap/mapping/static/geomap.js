@@ -9,7 +9,9 @@
   function dayOf(iso) {
     var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso || ""));
     if (!m) { return null; }
-    var t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
+    var date = new Date(0);  // not Date.UTC, which reads the years 0-99 as 1900-1999
+    date.setUTCFullYear(+m[1], +m[2] - 1, +m[3]);
+    var t = date.getTime();
     return isNaN(t) ? null : Math.round(t / DAY_MS);
   }
   function el(tag, cls, text) {
