@@ -23,7 +23,7 @@ import numpy as np
 from geomap.articles import Article
 from geomap.campaign import Profile, Side
 from geomap.mapping.areas import BUFFER_KM, MAX_PLACES, shaded_areas
-from geomap.mapping.assets import html_text, inline, placeholder, script_safe_json
+from geomap.mapping.assets import assemble, html_text, placeholder, script_safe_json
 from geomap.mapping.basemap import page_basemap
 from geomap.periods import PRECISIONS
 from geomap.records import KINDS, MIN_CONFIDENCE, Event, Mention
@@ -152,10 +152,12 @@ class MapOptions:
     step: str = "day"
     stale_days: int = 30
     play_ms: int = 250
-    start: dt.date | None = None
+    start: dt.date | None = None  # the slider's first day (None: the campaign's)
     width: str = "100%"
     height: str = "100%"
     areas: bool | None = None  # None: draw the shaded sides' areas when ≤ 500 places
+    end: dt.date | None = None  # the slider's span: start to end (None: the campaign's)
+    links: bool = False  # sources' addresses and the map's credits as links
     csp: bool = True
     extra_meta: dict = field(default_factory=dict)
 
@@ -541,6 +543,16 @@ def page_titles(options: MapOptions, profile: Profile) -> tuple[str, str]:
     return title, subtitle
 
 
+def time_axis(
+    first: dt.date, last: dt.date, options: MapOptions, profile: Profile
+) -> tuple[dt.date, dt.date]:
+    """The slider's first and last day: ``--start``/``--end``, else the profile's window,
+    else the first and last day with evidence (an end before the start is the start)."""
+    start = options.start or profile.start or first
+    end = options.end or profile.end or max(last, start)
+    return start, max(start, end)
+
+
 def page_meta(
     first: dt.date,
     last: dt.date,
@@ -552,14 +564,16 @@ def page_meta(
     """What the page needs besides the data: titles, dates, the slider, the sides' colours,
     labels and markers from the profile, and the confidence colours come from."""
     title, subtitle = page_titles(options, profile)
-    start = options.start or last
+    axis_start, axis_end = time_axis(first, last, options, profile)
     return {
         "version": FORMAT_VERSION,
         "title": title,
         "subtitle": subtitle,
         "first": first.isoformat(),
         "last": last.isoformat(),
-        "start": min(max(start, first), last).isoformat(),
+        "axisStart": axis_start.isoformat(),
+        "axisEnd": axis_end.isoformat(),
+        "start": min(max(last, axis_start), axis_end).isoformat(),
         "step": options.step,
         "staleDays": options.stale_days,
         "playMs": options.play_ms,
@@ -685,8 +699,6 @@ def render_map(
     :func:`area_layers`."""
     import folium  # here, not at the top: extraction never needs it
 
-    from geomap.mapping.plugins import Basemap, Legend, OfflineAssets, TimeSlider
-
     options = options or MapOptions()
     profile = profile or Profile()
     gaz = gazetteer
@@ -710,22 +722,36 @@ def render_map(
     figure = fmap.get_root()
     figure._id = "geomap_page"
     figure.title = placeholder("title")
-    OfflineAssets().add_to(fmap)
-    Basemap().add_to(fmap)
     legend = legend_items(profile)
-    Legend(legend).add_to(fmap)
-    slider = TimeSlider(step=options.step, play_ms=options.play_ms, stale_days=options.stale_days)
-    slider.add_to(fmap)
+    for part in page_parts(options, legend):
+        part.add_to(fmap)
     page = re.sub(r"[ \t]+\n", "\n", figure.render())  # the template's trailing blanks
     payload = encode(columns, gaz, articles, mentions, options, areas, profile)
-    basemap = page_basemap(gaz, user_layers)
-    page = inline(
+    page = assemble(
         page,
         {
             "data": script_safe_json(payload),
-            "basemap": script_safe_json(basemap),
+            "basemap": script_safe_json(page_basemap(gaz, user_layers)),
             "legend": script_safe_json(legend),
             "title": html_text(payload["meta"]["title"]),
         },
     )
     return _csp(page) if options.csp else page
+
+
+def page_parts(options: MapOptions, legend: list[dict]) -> list:
+    """The page's plugins in the order they are added: the assets first (declared by the
+    parts), the data blocks, each part, and the runtime that starts them last."""
+    from geomap.mapping import plugins
+
+    parts = [
+        plugins.Title(),
+        plugins.TimeSlider(
+            step=options.step, play_ms=options.play_ms, stale_days=options.stale_days
+        ),
+        plugins.HeldArea(),
+        plugins.Legend(legend),
+        plugins.Sources(links=options.links),
+    ]
+    blocks = [plugins.DataBlock("data"), plugins.DataBlock("basemap")]
+    return [plugins.OfflineAssets(parts), *blocks, *parts, plugins.Runtime()]
