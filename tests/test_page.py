@@ -42,3 +42,68 @@ def test_placeholders_in_an_article_are_shown_literally_and_the_map_loads(tmp_pa
     assert f"Report {INJECTED}" in page.locator(".geomap-sources-body").inner_text()
     assert page.evaluate("window.geomap.state('gharanij').controller") == "SDF"
     assert watch.errors == [] and watch.outside_requests() == []
+
+
+def _boxes(page, selector: str) -> list[dict]:
+    """The bounding boxes of the visible elements a selector matches, in page pixels."""
+    return page.evaluate(
+        """sel => [...document.querySelectorAll(sel)]
+             .filter(e => getComputedStyle(e).display !== 'none' && e.offsetWidth > 0)
+             .map(e => { const r = e.getBoundingClientRect(), text = e.textContent;
+               return {text, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; })""",
+        selector,
+    )
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["x0"] < b["x1"] and b["x0"] < a["x1"] and a["y0"] < b["y1"] and b["y0"] < a["y1"]
+
+
+def _overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if _overlap(a, b)
+    ]
+
+
+@pytest.mark.parametrize(
+    "view,expected",
+    [
+        ("", {"Hajin", "Deir ez-Zor", "Raqqa"}),  # the first view: the whole campaign
+        ("&z=9&ll=34.75,40.7", {"Hajin", "al-Susah", "Gharanij"}),
+        ("&z=12&ll=34.6,40.9", {"Hajin", "al-Susah", "al-Shaafah", "Shajla"}),
+    ],
+)
+def test_place_names_are_shown_without_overlap_at_three_zooms(built, open_map, view, expected):
+    page = open_map(built.map_path, "#date=2018-12-15" + view, viewport=(1440, 900)).page
+    page.evaluate("window.geomap.flush()")
+    labels = _boxes(page, ".geomap-label")
+    shown = {b["text"] for b in labels}
+    assert expected <= shown, shown
+    assert _overlaps(labels) == []
+    controls = _boxes(page, ".leaflet-control")
+    assert [(b["text"], c["text"][:20]) for b in labels for c in controls if _overlap(b, c)] == []
+    size = page.viewport_size
+    assert all(
+        b["x0"] >= 0 and b["y0"] >= 0 and b["x1"] <= size["width"] and b["y1"] <= size["height"]
+        for b in labels
+    )
+    # legible: dark text (the white halo sets it off the basemap)
+    colour = page.evaluate("getComputedStyle(document.querySelector('.geomap-label')).color")
+    assert colour == "rgb(17, 17, 17)"
+
+
+def test_more_names_appear_as_you_zoom_in_and_recent_changes_win(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15&z=9&ll=34.6,40.9").page
+    page.evaluate("window.geomap.flush()")
+    wide = set(page.evaluate("window.geomap.labels()"))
+    page.evaluate("window.geomap.map.setZoom(12, {animate: false})")
+    page.evaluate("window.geomap.flush()")
+    close = set(page.evaluate("window.geomap.labels()"))
+    assert close - wide, (wide, close)  # villages named only when there is room
+    # Hajin changed hands on 2018-12-14: it is named, however crowded the view
+    page.evaluate("window.geomap.map.setZoom(7, {animate: false})")
+    page.evaluate("window.geomap.flush()")
+    assert "hajin" in page.evaluate("window.geomap.labels()")

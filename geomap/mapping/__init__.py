@@ -750,6 +750,7 @@ def page_parts(options: MapOptions, legend: list[dict]) -> list:
             step=options.step, play_ms=options.play_ms, stale_days=options.stale_days
         ),
         plugins.HeldArea(),
+        plugins.Labels(),
         plugins.Legend(legend),
         plugins.Sources(links=options.links),
     ]

@@ -12,6 +12,7 @@ passes through Jinja: it reaches the page as data blocks placed by
 
 from geomap.mapping.plugins.base import DataBlock, OfflineAssets, Part, Runtime
 from geomap.mapping.plugins.heldarea import HeldArea
+from geomap.mapping.plugins.labels import Labels
 from geomap.mapping.plugins.legend import Legend
 from geomap.mapping.plugins.slider import TimeSlider
 from geomap.mapping.plugins.sources import Sources
@@ -20,6 +21,7 @@ from geomap.mapping.plugins.title import Title
 __all__ = [
     "DataBlock",
     "HeldArea",
+    "Labels",
     "Legend",
     "OfflineAssets",
     "Part",

@@ -447,7 +447,6 @@
       },
       pointToLayer: function (f, latlng) {
         var dot = L.circleMarker(latlng, { radius: 2, color: "#555", weight: 1, fillColor: "#555", fillOpacity: 1, renderer: svg, pane: "geomap-basemap", interactive: false });
-        if (f.properties.name) { dot.bindTooltip(f.properties.name, { permanent: true, direction: "right", className: "geomap-city-label", opacity: 0.8 }); }
         return dot;
       }
     }).addTo(this.map);

@@ -1,0 +1,141 @@
+/* geomap part "labels": place names on the map, placed without overlap. Larger places and
+ * places whose evidence is recent win; the rest appear as you zoom in. The names of the
+ * basemap's towns come last. Labels are DOM text in their own pane (legible over the
+ * basemap, printed with the page); they are placed again after the map moves or the date
+ * changes (once per frame). */
+(function () {
+  "use strict";
+  var kit = window.geomapKit, el = kit.el;
+  var KIND_RANK = { city: 5, town: 4, camp: 3, district: 3, village: 2, neighbourhood: 1, site: 1 };
+  var SIDES = [[1, 0], [-1, 0], [0, -1], [0, 1]]; // right of the marker, left, above, below
+
+  kit.define("labels", function (app, options) {
+    var map = app.map, maxLabels = options.maxLabels || 200, font = options.font || "600 12px system-ui, sans-serif";
+    var height = options.height || 15, cell = 64, recentDays = options.recentDays || 7;
+    var pane = map.createPane("geomap-labels");
+    pane.style.zIndex = 450; pane.style.pointerEvents = "none";
+    var pool = [], shown = [], request = null;
+    var measure = document.createElement("canvas").getContext("2d");
+    measure.font = font;
+    var cities = ((app.basemap && app.basemap.features) || []).filter(function (f) {
+      return f.properties.layer === "city" && f.properties.name && f.geometry && f.geometry.type === "Point";
+    }).map(function (f) {
+      return { name: f.properties.name, lat: f.geometry.coordinates[1], lon: f.geometry.coordinates[0], radius: 2, city: true, x: NaN, y: NaN };
+    });
+
+    function width(item) {
+      if (item.labelWidth === undefined) { item.labelWidth = Math.ceil(measure.measureText(item.name).width) + 4; }
+      return item.labelWidth;
+    }
+    // the candidates by rank: a place's size, and how recent its evidence is
+    function candidates(lo, hi) {
+      var buckets = [], places = app.places, day = app.day, staleDays = app.meta.staleDays, i;
+      for (i = 0; i < places.length; i++) {
+        var p = places[i];
+        if (!p.style || p.kind === "region" || p.x < lo.x || p.x > hi.x || p.y < lo.y || p.y > hi.y) { continue; }
+        var rank = KIND_RANK[p.kind] || 1, k = p.last; // restyle's key: idx*4 + stale + 2*today
+        if (k >= 0) {
+          var evidence = app.allDays[p.s0 + (k >> 2)], age = day - evidence;
+          rank += age === 0 ? 9 : age <= recentDays ? 6 : age <= staleDays ? 3 : 0;
+        }
+        (buckets[rank] || (buckets[rank] = [])).push(p);
+      }
+      var out = [];
+      for (i = buckets.length - 1; i >= 0; i--) { if (buckets[i]) { out.push.apply(out, buckets[i]); } }
+      for (i = 0; i < cities.length; i++) {
+        var c = cities[i], pt = map.latLngToLayerPoint([c.lat, c.lon]);
+        c.x = pt.x; c.y = pt.y;
+        if (c.x >= lo.x && c.x <= hi.x && c.y >= lo.y && c.y <= hi.y) { out.push(c); }
+      }
+      return out;
+    }
+
+    // a grid of the boxes taken so far: a box is [x0, y0, x1, y1] in layer pixels
+    function Grid() { this.cells = new Map(); }
+    Grid.prototype.keys = function (b, fn) {
+      for (var gx = Math.floor(b[0] / cell); gx <= Math.floor(b[2] / cell); gx++) {
+        for (var gy = Math.floor(b[1] / cell); gy <= Math.floor(b[3] / cell); gy++) { if (fn(gx * 100003 + gy) === false) { return false; } }
+      }
+      return true;
+    };
+    Grid.prototype.free = function (b) {
+      var cells = this.cells;
+      return this.keys(b, function (key) {
+        var list = cells.get(key);
+        if (!list) { return true; }
+        for (var i = 0; i < list.length; i++) {
+          var o = list[i];
+          if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) { return false; }
+        }
+        return true;
+      });
+    };
+    Grid.prototype.take = function (b) {
+      var cells = this.cells;
+      this.keys(b, function (key) { var list = cells.get(key); if (!list) { cells.set(key, list = []); } list.push(b); });
+    };
+
+    // what labels must not cover: the map's controls (title, slider, legend, ...) and the
+    // provinces' own name tags
+    function obstacles(grid, lo) {
+      var frame = map.getContainer().getBoundingClientRect();
+      var controls = map.getContainer().querySelectorAll(".leaflet-control");
+      for (var i = 0; i < controls.length; i++) {
+        var r = controls[i].getBoundingClientRect();
+        if (r.width && r.height) { grid.take([lo.x + r.left - frame.left - 4, lo.y + r.top - frame.top - 4, lo.x + r.right - frame.left + 4, lo.y + r.bottom - frame.top + 4]); }
+      }
+      app.places.forEach(function (p) {
+        var tag = p.kind === "region" && p.marker && p.marker.getElement();
+        if (!tag) { return; }
+        var at = map.latLngToLayerPoint([p.lat, p.lon]), w = tag.offsetWidth / 2, h = tag.offsetHeight / 2;
+        grid.take([at.x - w, at.y - h, at.x + w, at.y + h]);
+      });
+    }
+
+    function place() {
+      request = null;
+      if (!app.day && app.day !== 0) { return; }
+      app.renderer._project();
+      var size = map.getSize(), lo = map.containerPointToLayerPoint([0, 0]), hi = map.containerPointToLayerPoint([size.x, size.y]);
+      var grid = new Grid(), items = candidates(lo, hi), placed = [];
+      obstacles(grid, lo);
+      for (var i = 0; i < items.length && placed.length < maxLabels; i++) {
+        var p = items[i], w = width(p), r = (p.city ? 2 : (p.style ? p.style.size : p.radius)) + 3;
+        var mark = [p.x - r + 2, p.y - r + 2, p.x + r - 2, p.y + r - 2];
+        for (var s = 0; s < SIDES.length; s++) {
+          var dx = SIDES[s][0], dy = SIDES[s][1];
+          var x0 = dx > 0 ? p.x + r : dx < 0 ? p.x - r - w : p.x - w / 2;
+          var y0 = dy > 0 ? p.y + r : dy < 0 ? p.y - r - height : p.y - height / 2;
+          var box = [x0, y0, x0 + w, y0 + height];
+          if (box[0] < lo.x || box[2] > hi.x || box[1] < lo.y || box[3] > hi.y) { continue; }
+          if (grid.free(box) && grid.free(mark)) { grid.take(box); grid.take(mark); placed.push([p, box]); break; }
+        }
+      }
+      draw(placed);
+    }
+    function draw(placed) {
+      for (var i = 0; i < placed.length; i++) {
+        var node = pool[i];
+        if (!node) { node = pool[i] = el("div", "geomap-label"); pane.appendChild(node); }
+        var p = placed[i][0], box = placed[i][1];
+        if (node.textContent !== p.name) { node.textContent = p.name; }
+        node.className = p.city ? "geomap-label geomap-city-label" : "geomap-label";
+        node.style.transform = "translate(" + Math.round(box[0]) + "px," + Math.round(box[1]) + "px)";
+        node.style.display = "";
+      }
+      for (; i < pool.length; i++) { pool[i].style.display = "none"; }
+      shown = placed;
+    }
+    function schedule() { if (!request) { request = L.Util.requestAnimFrame(place); } }
+
+    map.on("zoomstart", function () { pane.style.visibility = "hidden"; });
+    map.on("zoomend", function () { pane.style.visibility = ""; });
+    map.on("resize", schedule);
+    return {
+      day: schedule,
+      view: schedule,
+      flush: function () { if (request) { L.Util.cancelAnimFrame(request); } place(); },
+      api: { labels: function () { return shown.map(function (s) { return s[0].city ? s[0].name : s[0].id; }); } }
+    };
+  });
+})();
