@@ -107,3 +107,52 @@ def test_more_names_appear_as_you_zoom_in_and_recent_changes_win(built, open_map
     page.evaluate("window.geomap.map.setZoom(7, {animate: false})")
     page.evaluate("window.geomap.flush()")
     assert "hajin" in page.evaluate("window.geomap.labels()")
+
+
+SIZES = [(375, 667), (768, 1024), (1440, 900)]
+PARTS = (
+    ".geomap-title, .leaflet-control-zoom, .geomap-sources, .geomap-legend, .geomap-slider,"
+    " .leaflet-control-scale, .leaflet-control-attribution"
+)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_nothing_overlaps_at_phone_tablet_and_desktop_sizes(built, open_map, size):
+    page = open_map(built.map_path, "#date=2018-12-15", viewport=size).page
+    boxes = _boxes(page, PARTS)
+    assert len(boxes) == 7, [b["text"][:20] for b in boxes]
+    assert [(a[:20], b[:20]) for a, b in _overlaps(boxes)] == []
+    width, height = size
+    assert all(
+        b["x0"] >= 0 and b["y0"] >= 0 and b["x1"] <= width and b["y1"] <= height for b in boxes
+    )
+    slider = _boxes(page, ".geomap-slider")[0]
+    legend = page.locator(".geomap-legend-body")
+    if width <= 600:
+        # the slider spans the bottom; legend and sources are buttons until opened
+        assert slider["x0"] == 0 and slider["x1"] == width and slider["y1"] == height
+        assert not legend.is_visible()
+        page.locator(".geomap-legend-toggle").click()
+        assert legend.is_visible()
+        assert page.locator(".geomap-legend-toggle").get_attribute("aria-expanded") == "true"
+    else:
+        assert legend.is_visible() and not page.locator(".geomap-legend-toggle").is_visible()
+    assert not page.locator(".geomap-sources-body").is_visible()
+    # a popup fits the screen and opens clear of the title and the slider
+    page.evaluate("window.geomap.select('hajin')")
+    page.wait_for_timeout(400)  # the pan that brings it into view
+    (popup,) = _boxes(page, ".leaflet-popup-content-wrapper")
+    assert popup["x0"] >= 0 and popup["x1"] <= width and popup["y0"] >= 0
+    assert popup["y1"] <= height
+    for part in (".geomap-title", ".geomap-slider"):
+        assert not _overlap(popup, _boxes(page, part)[0]), part
+
+
+def test_the_slider_box_keeps_its_width_whatever_the_date(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15").page
+    widths = set()
+    for day in ("2018-09-01", "2018-12-14", "2019-02-20", "2019-04-30"):
+        page.evaluate(f"window.geomap.setDate('{day}')")
+        widths.add(page.locator(".geomap-slider").bounding_box()["width"])
+        widths.add(page.locator(".geomap-range").bounding_box()["width"])
+    assert len(widths) == 2, widths

@@ -506,9 +506,28 @@
     if (south <= north) { this.map.fitBounds([[south, west], [north, east]], { padding: [40, 40], maxZoom: 10, animate: false }); }
   };
 
+  // The popup fits the screen: no wider than the map less a margin, and panned clear of the
+  // controls in the corners (title and zoom above, slider below).
   GeomapApp.prototype.openPlace = function (place, latlng) {
+    var map = this.map, size = map.getSize(), options = this.placePopup.options;
+    options.maxWidth = Math.min(420, size.x - 40);
+    options.minWidth = Math.min(260, options.maxWidth);
+    var top = 10, bottom = 10, frame = map.getContainer().getBoundingClientRect();
+    var corners = map.getContainer().querySelectorAll(".leaflet-top .leaflet-control, .leaflet-bottom .leaflet-control");
+    for (var i = 0; i < corners.length; i++) {
+      var r = corners[i].getBoundingClientRect();
+      if (!r.height || r.width > size.x * 0.75 && r.top > frame.top + size.y / 2) { continue; }
+      if (r.top < frame.top + size.y / 2) { top = Math.max(top, r.bottom - frame.top + 10); }
+      else { bottom = Math.max(bottom, frame.bottom - r.top + 10); }
+    }
+    var slider = map.getContainer().querySelector(".geomap-slider");
+    if (slider) { bottom = Math.max(bottom, frame.bottom - slider.getBoundingClientRect().top + 10); }
+    top = Math.min(top, size.y / 3); bottom = Math.min(bottom, size.y / 3);
+    options.autoPanPaddingTopLeft = L.point(10, top);
+    options.autoPanPaddingBottomRight = L.point(10, bottom);
+    options.maxHeight = Math.max(120, Math.min(480, Math.round(size.y - top - bottom - 60)));
     this.popupPlace = place;
-    this.placePopup.setLatLng(latlng || [place.lat, place.lon]).setContent(this.popup(place)).openOn(this.map);
+    this.placePopup.setLatLng(latlng || [place.lat, place.lon]).setContent(this.popup(place)).openOn(map);
   };
 
   // The shared style object for a place's state on a day. A style depends on the place's

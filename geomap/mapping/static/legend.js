@@ -45,6 +45,7 @@
       return box;
     } });
     new Legend().addTo(app.map);
+    L.control.scale({ imperial: false, position: "bottomright" }).addTo(app.map);
     return { items: function () { return meta.legend; } };
   });
 })();

@@ -178,6 +178,17 @@
     }
 
     new Panel().addTo(map);
+    // on a narrow screen the slider spans the bottom: the bottom-right corner (legend, scale,
+    // credits) sits above it
+    var narrow = window.matchMedia("(max-width: 600px)");
+    function layout() {
+      var corner = map._controlCorners.bottomright, box = ui.range.closest(".geomap-slider");
+      corner.style.bottom = narrow.matches ? Math.ceil(box.getBoundingClientRect().height) + "px" : "";
+    }
+    layout();
+    map.on("resize", layout);
+    if (window.ResizeObserver) { new ResizeObserver(layout).observe(ui.range.closest(".geomap-slider")); }
+    if (narrow.addEventListener) { narrow.addEventListener("change", layout); }
     var opened = parseHash(window.location.hash);
     if (opened.day !== null) { app.initialDay = opened.day; }
     else { app.initialDay = dayOf(meta.start); }
