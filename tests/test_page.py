@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+from conftest import wait_until
 from geomap.mapping.assets import assemble, placeholder
 from geomap.pipeline import build
 
@@ -156,3 +157,87 @@ def test_the_slider_box_keeps_its_width_whatever_the_date(built, open_map):
         widths.add(page.locator(".geomap-slider").bounding_box()["width"])
         widths.add(page.locator(".geomap-range").bounding_box()["width"])
     assert len(widths) == 2, widths
+
+
+def test_the_address_follows_the_view_and_a_copied_link_opens_it(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15").page
+    page.evaluate("window.geomap.map.setView([34.6, 40.8], 11, {animate: false})")
+    page.evaluate("window.geomap.setDate('2019-01-23')")
+    page.evaluate("window.geomap.select('hajin')")
+    wait_until(page, "location.hash.includes('place=hajin')")
+    page.wait_for_timeout(700)  # the pan that brings the popup into view, and its address
+    hash_ = page.evaluate("location.hash")
+    assert hash_.startswith("#date=2019-01-23&place=hajin&z=11&ll=")
+    lat, lon = map(float, hash_.split("&ll=")[1].split(","))
+    # the copied link, opened elsewhere, shows the same date, place and view
+    other = open_map(built.map_path, hash_).page
+    wait_until(other, "document.querySelector('.geomap-pop') !== null")
+    assert other.evaluate("window.geomap.date()") == "2019-01-23"
+    assert other.locator(".geomap-pop").get_attribute("data-place") == "hajin"
+    assert other.evaluate("window.geomap.map.getZoom()") == 11
+    centre = other.evaluate("(c => [c.lat, c.lng])(window.geomap.map.getCenter())")
+    assert abs(centre[0] - lat) < 1e-3 and abs(centre[1] - lon) < 1e-3
+    assert other.evaluate("location.hash") == hash_
+
+
+def test_back_and_forward_walk_through_the_dates_seen(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-13").page
+    wait_until(page, "location.hash.includes('&z=')")
+    for _ in range(2):
+        page.locator(".geomap-next").click()  # the next day with events
+        before = page.evaluate("window.geomap.date()")
+        wait_until(page, f"location.hash.startsWith('#date={before}')")
+    seen = page.evaluate("window.geomap.date()")
+    page.go_back()
+    wait_until(page, f"window.geomap.date() < '{seen}'")
+    middle = page.evaluate("window.geomap.date()")
+    assert "2018-12-13" < middle < seen
+    page.go_back()
+    wait_until(page, "window.geomap.date() === '2018-12-13'")
+    page.go_forward()
+    wait_until(page, f"window.geomap.date() === '{middle}'")
+    assert page.locator(".geomap-range").get_attribute("aria-valuetext").endswith("2018")
+
+
+def test_the_time_axis_is_the_campaigns_with_ticks_and_play_skips_quiet_days(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-10").page
+    assert page.evaluate("[window.geomap.first, window.geomap.last]") == [
+        "2018-09-01",
+        "2019-04-30",
+    ]
+    ticks = page.evaluate("window.geomap.ticks()")
+    assert "2018-12-14" in ticks and all("2018-09-01" <= t <= "2019-04-30" for t in ticks)
+    assert page.evaluate(
+        "document.querySelector('.geomap-ticks path').getAttribute('d').split('M').length - 1"
+    ) == len(ticks)
+    page.locator(".geomap-speed").select_option("8")
+    page.evaluate("window.geomap.play()")
+    wait_until(page, "window.geomap.date() > '2018-12-10'")
+    page.evaluate("window.geomap.pause()")
+    assert page.evaluate("window.geomap.date()") in ticks  # quiet days skipped
+    # with quiet days, play walks day by day
+    page.evaluate("window.geomap.setDate('2018-12-10')")
+    page.locator(".geomap-quiet input").check()
+    page.evaluate("window.geomap.play()")
+    wait_until(page, "window.geomap.date() > '2018-12-10'")
+    page.evaluate("window.geomap.pause()")
+    assert page.evaluate("window.geomap.date()") in ("2018-12-11", "2018-12-12")
+
+
+def test_start_and_end_set_the_slider(tmp_path, cli):
+    out = tmp_path / "out"
+    result = cli(
+        "build",
+        "--data",
+        "data",
+        "--out",
+        out,
+        "--start",
+        "2018-12-01",
+        "--end",
+        "2019-01-31",
+        "-q",
+    )
+    assert result.exit_code == 0, result.output
+    page = (out / "map.html").read_text(encoding="utf-8")
+    assert '"axisStart":"2018-12-01","axisEnd":"2019-01-31"' in page

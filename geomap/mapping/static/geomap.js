@@ -507,8 +507,9 @@
   };
 
   // The popup fits the screen: no wider than the map less a margin, and panned clear of the
-  // controls in the corners (title and zoom above, slider below).
-  GeomapApp.prototype.openPlace = function (place, latlng) {
+  // controls in the corners (title and zoom above, slider below); not panned when keepView
+  // (a link's view is shown as it was recorded).
+  GeomapApp.prototype.openPlace = function (place, latlng, keepView) {
     var map = this.map, size = map.getSize(), options = this.placePopup.options;
     options.maxWidth = Math.min(420, size.x - 40);
     options.minWidth = Math.min(260, options.maxWidth);
@@ -526,6 +527,7 @@
     options.autoPanPaddingTopLeft = L.point(10, top);
     options.autoPanPaddingBottomRight = L.point(10, bottom);
     options.maxHeight = Math.max(120, Math.min(480, Math.round(size.y - top - bottom - 60)));
+    options.autoPan = !keepView;
     this.popupPlace = place;
     this.placePopup.setLatLng(latlng || [place.lat, place.lon]).setContent(this.popup(place)).openOn(map);
   };

@@ -172,7 +172,7 @@
       if (view.day !== null && view.day !== app.day) { app.setDay(view.day); }
       if (view.zoom !== null || view.center) { map.setView(view.center || map.getCenter(), view.zoom !== null ? view.zoom : map.getZoom(), { animate: false }); }
       var place = view.place && app.byId[view.place];
-      if (place) { app.openPlace(place); } else if (app.placePopup.isOpen()) { map.closePopup(); }
+      if (place) { app.openPlace(place, null, true); } else if (app.placePopup.isOpen()) { map.closePopup(); }
       link.applying = false;
       link.pushed = hashOf().replace(/&z=.*$/, "");
     }
@@ -195,7 +195,7 @@
     if (opened.zoom !== null || opened.center) { map.setView(opened.center || map.getCenter(), opened.zoom !== null ? opened.zoom : map.getZoom(), { animate: false }); }
     setTimeout(function () {
       var place = opened.place && app.byId[opened.place];
-      if (place) { link.applying = true; app.openPlace(place); link.applying = false; }
+      if (place) { link.applying = true; app.openPlace(place, null, true); link.applying = false; }
       link.pushed = hashOf().replace(/&z=.*$/, "");
     }, 0);
     map.on("popupopen popupclose", scheduleHash);
