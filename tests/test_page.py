@@ -241,3 +241,90 @@ def test_start_and_end_set_the_slider(tmp_path, cli):
     assert result.exit_code == 0, result.output
     page = (out / "map.html").read_text(encoding="utf-8")
     assert '"axisStart":"2018-12-01","axisEnd":"2019-01-31"' in page
+
+
+SPELLINGS = [
+    "Hajin",
+    "Hajeen",
+    "Hajīn",
+    "هجين",
+    "HAJIN'S",
+    "Deir ez-Zor",
+    "Dayr az-Zawr",
+    "Deir el-Zour",
+    "دير الزور",
+    "al-Sha'fah",
+    "Al Shaafah",
+    "Şanlıurfa",
+    "Al Qāmishlī",
+    "As-Susah",
+    "al-Baghūz Fawqānī",
+    "The Hague",
+    "Āl ʿUmar",
+    "مُحَسَن",
+    "ٱلبوكمال",
+    "",
+]
+
+
+def test_the_page_folds_spellings_exactly_as_the_gazetteer(built, open_map):
+    from geomap.gazetteer import name_key
+
+    page = open_map(built.map_path).page
+    in_page = page.evaluate("spellings => spellings.map(window.geomap.normalise)", SPELLINGS)
+    assert in_page == [name_key(s) for s in SPELLINGS]
+
+
+@pytest.mark.parametrize("query", ["هجين", "Hajeen", "hajin", "Hajīn"])
+def test_search_finds_a_place_by_an_arabic_or_latin_spelling_and_zooms_to_it(
+    built, open_map, query
+):
+    page = open_map(built.map_path, "#date=2018-12-15").page
+    page.locator(".geomap-search-input").fill(query)
+    results = page.locator(".geomap-search-result")
+    assert results.first.inner_text() == "Hajin"
+    page.locator(".geomap-search-input").press("Enter")
+    assert page.locator(".geomap-pop").get_attribute("data-place") == "hajin"
+    assert page.evaluate("window.geomap.map.getZoom()") >= 11
+    assert page.evaluate(
+        "window.geomap.map.getBounds().contains(window.geomap.placeLatLng('hajin'))"
+    )
+
+
+def test_filters_by_side_and_kind_and_the_dates_events_with_their_sentences(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-14").page
+    page.locator(".geomap-search-more summary").click()
+    events = page.locator(".geomap-day-events")
+    assert "Events on 2018-12-14" in page.locator(".geomap-search-more").inner_text()
+    assert "the SDF took Hajin early in the morning" in events.inner_text()
+    x, y = _close_up_xy(page, "hajin")
+    # unticking the SDF hides Hajin (held by the SDF on this date) and its capture
+    page.locator(".geomap-filter input[value='SDF']").uncheck()
+    page.evaluate("window.geomap.flush()")
+    assert page.evaluate("window.geomap.labels()").count("hajin") == 0
+    page.mouse.click(x, y)
+    page.wait_for_timeout(100)
+    assert page.locator(".geomap-pop").count() == 0
+    kinds = {e["kind"] for e in page.evaluate("window.geomap.dayEvents()")}
+    assert "captured" not in kinds  # the SDF's capture of Hajin
+    page.locator(".geomap-filter input[value='SDF']").check()
+    # only captures: the date's list holds captures alone
+    for kind in ("held", "contested", "besieged", "withdrew", "surrendered"):
+        page.locator(f".geomap-filter input[value='{kind}']").uncheck()
+    assert {e["kind"] for e in page.evaluate("window.geomap.dayEvents()")} == {"captured"}
+    page.evaluate("window.geomap.flush()")
+    assert "hajin" in page.evaluate("window.geomap.labels()")
+
+
+def _close_up_xy(page, place_id: str) -> tuple[float, float]:
+    """Zoom in on a place and return its position on the screen."""
+    return page.evaluate(
+        """id => {
+          const m = window.geomap.map, at = window.geomap.placeLatLng(id);
+          m.setView(at, 12, {animate: false});
+          window.geomap.flush();
+          const c = m.latLngToContainerPoint(at), r = m.getContainer().getBoundingClientRect();
+          return [r.left + c.x, r.top + c.y];
+        }""",
+        place_id,
+    )

@@ -753,6 +753,7 @@ def page_parts(options: MapOptions, legend: list[dict]) -> list:
         plugins.Labels(),
         plugins.Legend(legend),
         plugins.Sources(links=options.links),
+        plugins.Search(),
     ]
     blocks = [plugins.DataBlock("data"), plugins.DataBlock("basemap")]
     return [plugins.OfflineAssets(parts), *blocks, *parts, plugins.Runtime()]

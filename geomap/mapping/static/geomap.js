@@ -63,7 +63,7 @@
     for (i = 0; i < n; i++) {
       var s = places[i].style;
       ids[i] = -1;
-      if (!s) { continue; }
+      if (!s || places[i].hidden) { continue; }
       ids[i] = s.look; count[s.look]++;
       if (s.halo) { halos.push(places[i]); }
     }
@@ -169,7 +169,7 @@
       var places = this._geomapApp.places, best = null, bestD = Infinity, pad = 5 + 0.75 + this.options.tolerance;
       for (var i = 0; i < places.length; i++) {
         var place = places[i];
-        if (!place.style) { continue; }
+        if (!place.style || place.hidden) { continue; }
         var dx = place.x - point.x, dy = place.y - point.y, d = dx * dx + dy * dy, r = place.radius + pad;
         if (d <= r * r && d <= bestD) { best = place; bestD = d; }
       }
@@ -566,9 +566,9 @@
       var stale = idx >= 0 && day - evidence > staleDays;
       var today = idx >= 0 && evidence === day;
       var key = idx * 4 + (stale ? 1 : 0) + (today ? 2 : 0);
+      if (today) { changed.push(place.id); }
       if (key === place.last) { continue; }
       place.last = key;
-      if (today) { changed.push(place.id); }
       if (place.kind === "region") { this.styleRegion(place, this.stateCode(place, day)); continue; }
       var s = this.styleOf(place, idx, stale, today, day);
       if (s !== place.style) { place.style = s; dirty = true; }

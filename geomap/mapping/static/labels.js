@@ -32,7 +32,7 @@
       var buckets = [], places = app.places, day = app.day, staleDays = app.meta.staleDays, i;
       for (i = 0; i < places.length; i++) {
         var p = places[i];
-        if (!p.style || p.kind === "region" || p.x < lo.x || p.x > hi.x || p.y < lo.y || p.y > hi.y) { continue; }
+        if (!p.style || p.hidden || p.kind === "region" || p.x < lo.x || p.x > hi.x || p.y < lo.y || p.y > hi.y) { continue; }
         var rank = KIND_RANK[p.kind] || 1, k = p.last; // restyle's key: idx*4 + stale + 2*today
         if (k >= 0) {
           var evidence = app.allDays[p.s0 + (k >> 2)], age = day - evidence;
