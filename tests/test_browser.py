@@ -397,3 +397,26 @@ def test_a_low_confidence_claim_is_listed_in_the_popup_and_never_coloured(
 
 def _near(pixel, colour, tolerance: int) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True))
+
+
+def test_the_changed_ring_leaves_the_contested_ring_visible(tmp_path, open_map):
+    """On the day a place becomes contested both rings are drawn: the challenger's dashed
+    ring round the marker, and the blue 'changed' ring outside it, apart."""
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "event_id,date,date_precision,place_id,kind,actor,controller,evidence\n"
+        ",2019-01-06,day,hajin,contested,SDF,ISIS,Curated.\n",
+        encoding="utf-8",
+    )
+    result = build("data", tmp_path / "out", events_file=events)
+    page = open_map(result.map_path, "#date=2019-01-06").page
+
+    def sdf(px):
+        return px[0] > 180 and px[1] > 140 and px[2] < 110
+
+    def blue(px):
+        return px[0] < 90 and px[1] > 120 and px[2] > 200
+
+    assert 0.45 < _ring_coverage(page, "hajin", 10.5, sdf) < 0.85
+    assert _ring_coverage(page, "hajin", 15, blue) > 0.9
+    assert _ring_coverage(page, "hajin", 10.5, blue) == 0

@@ -328,3 +328,22 @@ def _close_up_xy(page, place_id: str) -> tuple[float, float]:
         }""",
         place_id,
     )
+
+
+def test_the_held_area_counts_only_current_evidence_and_says_how_sure_it_is(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15").page
+    area = page.locator(".geomap-area")
+    assert area.inner_text() == "ISIS-held area: at least 97 km\u00b2"
+    # a month after the last report of the pocket its places are faded: they no longer count
+    page.evaluate("window.geomap.setDate('2019-01-20')")
+    assert page.evaluate("window.geomap.heldArea()") == [
+        {"label": "ISIS-held area", "km2": 0, "upTo": 97}
+    ]
+    assert area.inner_text() == (
+        "ISIS-held area: no current evidence (up to 97 km\u00b2 with faded places)"
+    )
+    page.evaluate("window.geomap.setDate('2019-02-20')")
+    assert area.inner_text() == "ISIS-held area: at least 28 km\u00b2 (up to 97 with faded places)"
+    legend = page.locator(".geomap-legend").inner_text()
+    assert "3 km around ISIS-held places with evidence from the last 30 days" in legend
+    assert "lower bound" in legend

@@ -22,7 +22,7 @@ import numpy as np
 
 from geomap.articles import Article
 from geomap.campaign import Profile, Side
-from geomap.mapping.areas import BUFFER_KM, MAX_PLACES, shaded_areas
+from geomap.mapping.areas import BUFFER_KM, CLOSE_KM, MAX_PLACES, shaded_areas
 from geomap.mapping.assets import assemble, html_text, placeholder, script_safe_json
 from geomap.mapping.basemap import page_basemap
 from geomap.periods import PRECISIONS
@@ -105,15 +105,28 @@ def held_label(side: Side) -> str:
     return f"{side.label}-held area"
 
 
-def area_note(sides: list[Side], buffer_km: float = BUFFER_KM) -> str:
-    """The legend's sentence on the shaded areas ('' when none is drawn)."""
+def area_note(
+    sides: list[Side], buffer_km: float = BUFFER_KM, stale_days: int | None = None
+) -> str:
+    """The legend's sentence on the shaded areas and how they are drawn ('' when none is)."""
     if not sides:
         return ""
+    current = f" with evidence from the last {stale_days} days" if stale_days else ""
     if len(sides) == 1:
         label = sides[0].label
-        return f"Shaded area: {label}-held area ({buffer_km:g} km around {label}-held places)."
-    areas = ", ".join(held_label(side) for side in sides)
-    return f"Shaded areas: {areas} ({buffer_km:g} km around each side's places)."
+        note = (
+            f"Shaded area: {label}-held area ({buffer_km:g} km around {label}-held places"
+            f"{current}, gaps under {CLOSE_KM:g} km closed)."
+        )
+    else:
+        areas = ", ".join(held_label(side) for side in sides)
+        note = (
+            f"Shaded areas: {areas} ({buffer_km:g} km around each side's places{current}, "
+            f"gaps under {CLOSE_KM:g} km closed)."
+        )
+    if stale_days:
+        note += " Its size is a lower bound ('at least'); 'up to' counts faded places too."
+    return note
 
 
 def _day(value: dt.date) -> int:
@@ -584,7 +597,12 @@ def page_meta(
         "statuses": STATUSES,
         "kinds": list(KINDS),
         "precisions": list(PRECISIONS),
-        "areaNote": area_note([s for a in areas if (s := profile.side(a["side"]))]),
+        "areaNote": area_note(
+            [s for a in areas if (s := profile.side(a["side"]))],
+            stale_days=options.stale_days
+            if any(len(d) > 3 for a in areas for d in a["days"])
+            else None,
+        ),
         "minConfidence": min_confidence,
         **options.extra_meta,
     }
@@ -653,7 +671,7 @@ def build_map(
     options = options or MapOptions()
     areas = None
     if draws_areas(options, len(timeline.gazetteer)):
-        areas = area_layers(timeline)
+        areas = area_layers(timeline, options.stale_days)
     columns = MapColumns.from_timeline(timeline)
     return render_map(
         columns,
@@ -667,17 +685,19 @@ def build_map(
     )
 
 
-def area_layers(timeline: Timeline) -> list[dict]:
-    """Each shaded side's held area by date, as the page draws it."""
+def area_layers(timeline: Timeline, stale_days: int | None = None) -> list[dict]:
+    """Each shaded side's held area by date, as the page draws it: per day, the area around
+    the places with current evidence (its km² and polygons) and, with ``stale_days``, the
+    km² counting the places whose latest evidence is older too."""
     layers = []
-    for side_id, areas in shaded_areas(timeline).items():
+    for side_id, areas in shaded_areas(timeline, stale_days=stale_days).items():
         side = timeline.profile.side(side_id)
         layers.append(
             {
                 "side": side_id,
                 "label": held_label(side),
                 "colour": side.colour,
-                "days": [[_day(a.day), a.km2, a.polygons] for a in areas],
+                "days": [[_day(a.day), a.km2, a.polygons, a.km2_with_stale] for a in areas],
             }
         )
     return layers

@@ -125,10 +125,10 @@
     if (halos.length) {
       ctx.beginPath();
       for (i = 0; i < halos.length; i++) {
-        var hp = halos[i], hr = hp.style.size + 7;
+        var hp = halos[i], hr = hp.style.size + 8; // outside a contested ring (size+2 to size+5)
         ctx.moveTo(hp.x + hr, hp.y); ctx.arc(hp.x, hp.y, hr, 0, TAU);
       }
-      ctx.globalAlpha = 1; ctx.lineWidth = 3; ctx.strokeStyle = "#00a0ff"; ctx.lineCap = "round"; ctx.setLineDash(NO_DASH); ctx.stroke();
+      ctx.globalAlpha = 1; ctx.lineWidth = 2; ctx.strokeStyle = "#00a0ff"; ctx.lineCap = "round"; ctx.setLineDash(NO_DASH); ctx.stroke();
     }
     ctx.restore();
   }

@@ -37,8 +37,8 @@
         }
         figures.push({ label: set.label, km2: km2, upTo: most });
         if (most > 0) {
-          var text = set.label + ": at least " + km2.toLocaleString("en-US") + " km\u00B2";
-          if (most > km2) { text += " (up to " + most.toLocaleString("en-US") + " with faded places)"; }
+          var text = set.label + (km2 > 0 ? ": at least " + km2.toLocaleString("en-US") + " km\u00B2" : ": no current evidence");
+          if (most > km2) { text += " (up to " + most.toLocaleString("en-US") + (km2 > 0 ? "" : " km\u00B2") + " with faded places)"; }
           texts.push(text);
         }
       });

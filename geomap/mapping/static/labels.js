@@ -92,6 +92,12 @@
       });
     }
 
+    // how far a label keeps from its place's centre: clear of the marker and its rings
+    function clearance(p) {
+      var s = p.style;
+      return s.size + (s.ring ? 6 : 3) + (s.halo ? 6 : 0);
+    }
+
     function place() {
       request = null;
       if (!app.day && app.day !== 0) { return; }
@@ -100,7 +106,7 @@
       var grid = new Grid(), items = candidates(lo, hi), placed = [];
       obstacles(grid, lo);
       for (var i = 0; i < items.length && placed.length < maxLabels; i++) {
-        var p = items[i], w = width(p), r = (p.city ? 2 : (p.style ? p.style.size : p.radius)) + 3;
+        var p = items[i], w = width(p), r = p.city ? 5 : clearance(p);
         var mark = [p.x - r + 2, p.y - r + 2, p.x + r - 2, p.y + r - 2];
         for (var s = 0; s < SIDES.length; s++) {
           var dx = SIDES[s][0], dy = SIDES[s][1];
