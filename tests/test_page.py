@@ -1,6 +1,7 @@
 """The page's parts in a real headless Chromium: placeholders in articles, labels, layout,
 the time axis and its address, search and filters, the held area, keyboard and print."""
 
+import re
 import shutil
 
 import pytest
@@ -347,3 +348,91 @@ def test_the_held_area_counts_only_current_evidence_and_says_how_sure_it_is(buil
     legend = page.locator(".geomap-legend").inner_text()
     assert "3 km around ISIS-held places with evidence from the last 30 days" in legend
     assert "lower bound" in legend
+
+
+def test_a_place_is_reached_with_tab_and_its_popup_opened_with_enter(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15&z=10&ll=34.7,40.8").page
+    page.evaluate("window.geomap.flush()")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.place") == "hajin":
+            break
+    else:
+        raise AssertionError("Tab never reached Hajin")
+    page.keyboard.press("Enter")
+    popup = page.locator(".geomap-pop")
+    assert popup.get_attribute("data-place") == "hajin"
+    assert "Held by SDF" in popup.inner_text()
+    # the focus is in the popup, whose sources are read from there; Escape returns
+    assert page.evaluate("document.activeElement.closest('.geomap-popup') !== null")
+    page.keyboard.press("Escape")
+    wait_until(page, "document.querySelector('.geomap-pop') === null")
+    assert page.evaluate("document.activeElement.dataset.place") == "hajin"
+
+
+CONTRAST = """() => {
+  const rgba = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => {
+    const f = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  };
+  // the colour behind an element: its ancestors' backgrounds blended over white
+  const behind = e => {
+    const layers = [];
+    for (let n = e; n && n.nodeType === 1; n = n.parentElement) {
+      const b = rgba(getComputedStyle(n).backgroundColor), alpha = b.length === 4 ? b[3] : 1;
+      if (alpha > 0) { layers.push(b); if (alpha === 1) break; }
+    }
+    let c = [255, 255, 255];
+    for (const b of layers.reverse()) {
+      const a = b.length === 4 ? b[3] : 1;
+      c = c.map((v, i) => v * (1 - a) + b[i] * a);
+    }
+    return c;
+  };
+  const bad = [];
+  for (const e of document.querySelectorAll('.leaflet-control *, .leaflet-popup *')) {
+    if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    if (!e.offsetWidth) continue;
+    const s = getComputedStyle(e);
+    let fg = rgba(s.color), op = 1;
+    for (let n = e; n; n = n.parentElement) op *= +getComputedStyle(n).opacity;
+    const bg = behind(e), a = (fg.length === 4 ? fg[3] : 1) * op;
+    fg = fg.slice(0, 3).map((v, i) => v * a + bg[i] * (1 - a));
+    const [l1, l2] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    const ratio = (l1 + 0.05) / (l2 + 0.05), size = parseFloat(s.fontSize);
+    const large = size >= 24 || (size >= 18.66 && +s.fontWeight >= 700);
+    const text = e.textContent.slice(0, 30);
+    if (ratio < (large ? 3 : 4.5)) bad.push(`${e.className} "${text}" ${ratio.toFixed(2)}`);
+  }
+  return bad;
+}"""
+
+
+def test_text_meets_wcag_aa_contrast(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15").page
+    page.locator(".geomap-search-more summary").click()
+    page.locator(".geomap-sources-toggle").click()
+    page.evaluate("window.geomap.setDate('2018-12-13')")
+    page.evaluate("window.geomap.select('hajin')")
+    page.evaluate("window.geomap.setDate('2018-12-10')")  # later events shown as future
+    assert page.locator(".geomap-future").count() > 0
+    opaque = "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    wait_until(page, opaque)  # the popup has faded in
+    assert page.evaluate(CONTRAST) == []
+
+
+def test_print_keeps_the_legend_and_date_hides_the_controls_on_a4_landscape(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15", viewport=(375, 667)).page
+    page.emulate_media(media="print")
+    for kept in (".geomap-legend-body", ".geomap-date", ".geomap-title", ".geomap-area"):
+        assert page.locator(kept).is_visible(), kept
+    for hidden in (".geomap-range", ".geomap-play", ".leaflet-control-zoom", ".geomap-search"):
+        assert not page.locator(hidden).is_visible(), hidden
+    assert not page.locator(".geomap-sources").is_visible()
+    pdf = page.pdf(prefer_css_page_size=True)
+    sizes = {
+        tuple(round(float(v)) for v in m)
+        for m in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    }
+    assert sizes == {(842, 595)}  # A4 landscape, in points

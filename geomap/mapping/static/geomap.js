@@ -468,6 +468,14 @@
     var self = this, parent = new L.Evented();
     this.placePopup = L.popup({ maxWidth: 420, minWidth: 260, className: "geomap-popup" });
     this.popupPlace = null;
+    // Escape in a popup closes it, and the focus returns to the name it was opened from
+    L.DomEvent.on(this.map.getContainer(), "keydown", function (ev) {
+      var inside = ev.target && ev.target.closest && ev.target.closest(".geomap-popup");
+      if (ev.key !== "Escape" || !inside) { return; }
+      var back = self.popupReturn;
+      self.map.closePopup();
+      if (back && back.focus && document.contains(back)) { back.focus({ preventScroll: true }); }
+    });
     parent.on("click", function (e) {
       var layer = e.propagatedFrom || e.layer;
       if (layer && layer._geomapPlace) { self.openPlace(layer._geomapPlace, e.latlng); }
@@ -509,7 +517,8 @@
   // The popup fits the screen: no wider than the map less a margin, and panned clear of the
   // controls in the corners (title and zoom above, slider below); not panned when keepView
   // (a link's view is shown as it was recorded).
-  GeomapApp.prototype.openPlace = function (place, latlng, keepView) {
+  // With byKeyboard, the focus moves into the popup (Escape closes it and returns there).
+  GeomapApp.prototype.openPlace = function (place, latlng, keepView, byKeyboard) {
     var map = this.map, size = map.getSize(), options = this.placePopup.options;
     options.maxWidth = Math.min(420, size.x - 40);
     options.minWidth = Math.min(260, options.maxWidth);
@@ -529,7 +538,13 @@
     options.maxHeight = Math.max(120, Math.min(480, Math.round(size.y - top - bottom - 60)));
     options.autoPan = !keepView;
     this.popupPlace = place;
+    var from = byKeyboard ? document.activeElement : null;
     this.placePopup.setLatLng(latlng || [place.lat, place.lon]).setContent(this.popup(place)).openOn(map);
+    this.popupReturn = from;
+    if (byKeyboard) {
+      var content = this.placePopup.getElement().querySelector(".geomap-pop");
+      content.tabIndex = -1; content.focus({ preventScroll: true });
+    }
   };
 
   // The shared style object for a place's state on a day. A style depends on the place's

@@ -122,15 +122,29 @@
     function draw(placed) {
       for (var i = 0; i < placed.length; i++) {
         var node = pool[i];
-        if (!node) { node = pool[i] = el("div", "geomap-label"); pane.appendChild(node); }
+        if (!node) { node = pool[i] = label(); pane.appendChild(node); }
         var p = placed[i][0], box = placed[i][1];
         if (node.textContent !== p.name) { node.textContent = p.name; }
         node.className = p.city ? "geomap-label geomap-city-label" : "geomap-label";
+        // a place's name is a button: Tab reaches it, Enter opens its popup
+        node.tabIndex = p.city ? -1 : 0;
+        node.geomapPlace = p.city ? null : p;
+        if (p.city) { node.removeAttribute("data-place"); node.setAttribute("aria-hidden", "true"); }
+        else { node.setAttribute("data-place", p.id); node.removeAttribute("aria-hidden"); }
         node.style.transform = "translate(" + Math.round(box[0]) + "px," + Math.round(box[1]) + "px)";
         node.style.display = "";
       }
       for (; i < pool.length; i++) { pool[i].style.display = "none"; }
       shown = placed;
+    }
+    function label() {
+      var node = el("button", "geomap-label");
+      node.type = "button";
+      L.DomEvent.on(node, "click", function (ev) {
+        L.DomEvent.stop(ev);
+        if (node.geomapPlace) { app.openPlace(node.geomapPlace, null, false, true); }
+      });
+      return node;
     }
     function schedule() { if (!request) { request = L.Util.requestAnimFrame(place); } }
 
