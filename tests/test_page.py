@@ -436,3 +436,40 @@ def test_print_keeps_the_legend_and_date_hides_the_controls_on_a4_landscape(buil
         for m in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
     }
     assert sizes == {(842, 595)}  # A4 landscape, in points
+
+
+def test_save_as_png_draws_the_view_with_title_date_legend_and_sources(built, open_map):
+
+    from PIL import Image
+
+    watch = open_map(built.map_path, "#date=2018-12-15&z=10&ll=34.7,40.8", viewport=(1200, 800))
+    page = watch.page
+    page.evaluate("window.geomap.flush()")
+    with page.expect_download() as download:
+        page.locator(".geomap-save").click()
+    assert download.value.suggested_filename == "map-2018-12-15.png"
+    image = Image.open(download.value.path()).convert("RGB")
+    head = 64  # the band above the map: title, date, held area
+    assert image.size == (1200, 800 + head + 40)
+    x, y = page.evaluate(
+        """() => { const m = window.geomap.map;
+             const c = m.latLngToContainerPoint(window.geomap.placeLatLng('hajin'));
+             return [Math.round(c.x), Math.round(c.y)]; }"""
+    )
+    pixel = image.getpixel((x, y + head))
+    assert all(abs(a - b) <= 40 for a, b in zip(pixel, (0xF2, 0xC8, 0x00), strict=True)), pixel
+
+    def dark(box) -> int:
+        part = image.crop(box)
+        return sum(
+            1
+            for i in range(part.width)
+            for j in range(part.height)
+            if max(part.getpixel((i, j))) < 90
+        )
+
+    assert dark((0, 0, 500, 30)) > 200  # the title
+    assert dark((1000, 0, 1200, 34)) > 100  # the date
+    assert dark((0, 800 + head, 1200, 800 + head + 40)) > 200  # the source line
+    assert dark((1200 - 260, 800 + head - 200, 1200, 800 + head)) > 300  # the legend
+    assert watch.outside_requests() == [] and watch.errors == []

@@ -774,6 +774,7 @@ def page_parts(options: MapOptions, legend: list[dict]) -> list:
         plugins.Legend(legend),
         plugins.Sources(links=options.links),
         plugins.Search(),
+        plugins.SaveImage(),
     ]
     blocks = [plugins.DataBlock("data"), plugins.DataBlock("basemap")]
     return [plugins.OfflineAssets(parts), *blocks, *parts, plugins.Runtime()]

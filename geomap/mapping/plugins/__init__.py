@@ -14,6 +14,7 @@ from geomap.mapping.plugins.base import DataBlock, OfflineAssets, Part, Runtime
 from geomap.mapping.plugins.heldarea import HeldArea
 from geomap.mapping.plugins.labels import Labels
 from geomap.mapping.plugins.legend import Legend
+from geomap.mapping.plugins.png import SaveImage
 from geomap.mapping.plugins.search import Search
 from geomap.mapping.plugins.slider import TimeSlider
 from geomap.mapping.plugins.sources import Sources
@@ -27,6 +28,7 @@ __all__ = [
     "OfflineAssets",
     "Part",
     "Runtime",
+    "SaveImage",
     "Search",
     "Sources",
     "TimeSlider",

@@ -90,7 +90,7 @@
         quietLabel.appendChild(quiet); quietLabel.appendChild(document.createTextNode(" play quiet days"));
         settings.appendChild(speed); settings.appendChild(quietLabel);
         settings.appendChild(el("span", "geomap-axis", meta.axisStart + " \u2013 " + meta.axisEnd));
-        box.appendChild(settings);
+        box.appendChild(settings); ui.settings = settings;
         ui.changes = el("div", "geomap-changes", "");
         ui.changes.setAttribute("aria-live", "polite");
         box.appendChild(ui.changes);
@@ -215,6 +215,7 @@
 
     return {
       top: function () { return ui.top; },
+      settings: function () { return ui.settings; },
       day: function (day, changed) {
         ui.weekday.textContent = weekday(day).slice(0, 3) + " ";
         ui.iso.textContent = isoOf(day);
