@@ -473,3 +473,32 @@ def test_save_as_png_draws_the_view_with_title_date_legend_and_sources(built, op
     assert dark((0, 800 + head, 1200, 800 + head + 40)) > 200  # the source line
     assert dark((1200 - 260, 800 + head - 200, 1200, 800 + head)) > 300  # the legend
     assert watch.outside_requests() == [] and watch.errors == []
+
+
+@pytest.mark.parametrize("links", [False, True], ids=["text", "--links"])
+def test_sources_show_outlet_date_title_and_address_links_only_when_asked(
+    data_copy, tmp_path, cli, open_map, links
+):
+    article = data_copy / "articles" / "000_2c301afdfc3c815d.txt"
+    url = "https://example.org/report?id=1&lang=en"
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("---\n", f"---\nurl: {url}\n", 1),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    flags = ["--links"] if links else []
+    result = cli("build", "--data", data_copy, "--out", out, "-q", *flags)
+    assert result.exit_code == 0, result.output
+    page = open_map(out / "map.html").page
+    page.locator(".geomap-sources-toggle").click()
+    first = page.locator(".geomap-sources-list .geomap-source").first
+    text = first.inner_text()
+    assert "Daily Express \u2014 2018-12-14" in text
+    assert "ISIS OBLITERATION: Islamic State ON THE RUN" in text and url in text
+    credits = page.locator(".leaflet-control-attribution")
+    if links:
+        assert first.locator("a").get_attribute("href") == url
+        assert credits.locator("a").count() >= 1
+    else:
+        assert page.locator(".geomap-sources a").count() == 0
+        assert credits.locator("a").count() == 0 and credits.inner_text().startswith("Leaflet")
