@@ -105,3 +105,21 @@ def test_the_shaded_sides_area_is_computed_in_km2(built):
     areas = {a[0]: a[1] for a in shaded["days"]}
     assert areas and all(isinstance(v, int) for v in areas.values())
     assert max(areas.values()) < 2000  # a valley pocket, not a country
+
+
+def test_the_slider_spans_the_window_unless_no_evidence_falls_in_it():
+    import datetime as dt
+
+    from geomap.campaign import Profile
+    from geomap.mapping import MapOptions, time_axis
+
+    day = dt.date.fromisoformat
+    window = Profile(start=day("2018-09-01"), end=day("2019-04-30"))
+    first, last = day("2014-01-01"), day("2019-03-18")
+    assert time_axis(first, last, MapOptions(), window) == (day("2018-09-01"), day("2019-04-30"))
+    assert time_axis(first, last, MapOptions(), Profile()) == (first, last)
+    # a window after every report (a profile copied from another campaign) is not used
+    early = day("2017-11-05")
+    assert time_axis(first, early, MapOptions(), window) == (first, early)
+    asked = MapOptions(start=day("2018-12-01"), end=day("2018-11-01"))
+    assert time_axis(first, last, asked, window) == (day("2018-12-01"), day("2018-12-01"))

@@ -560,9 +560,14 @@ def time_axis(
     first: dt.date, last: dt.date, options: MapOptions, profile: Profile
 ) -> tuple[dt.date, dt.date]:
     """The slider's first and last day: ``--start``/``--end``, else the profile's window,
-    else the first and last day with evidence (an end before the start is the start)."""
-    start = options.start or profile.start or first
-    end = options.end or profile.end or max(last, start)
+    else the first and last day with evidence (an end before the start is the start). A
+    window that holds no day with evidence (a profile copied from another campaign) is
+    not used."""
+    window_start, window_end = profile.start, profile.end
+    if (window_start and window_start > last) or (window_end and window_end < first):
+        window_start = window_end = None
+    start = options.start or window_start or first
+    end = options.end or window_end or max(last, start)
     return start, max(start, end)
 
 

@@ -129,9 +129,10 @@
       });
       return out;
     }
+    // filled only while its panel is open: a day of a 10,000-place map may hold thousands
     function showEvents(day) {
       var list = ui.events;
-      if (!list) { return; }
+      if (!list || !ui.more.open) { return; }
       while (list.firstChild) { list.removeChild(list.firstChild); }
       var events = dayEvents(day);
       ui.eventsHead.textContent = "Events on " + isoOf(day) + " (" + events.length + ")";
@@ -186,7 +187,8 @@
         if (ev.key === "Enter") { var first = find(input.value)[0]; if (first) { go(first); } ev.preventDefault(); }
       });
       body.appendChild(input); body.appendChild(results);
-      var more = el("details", "geomap-search-more");
+      var more = el("details", "geomap-search-more"); ui.more = more;
+      L.DomEvent.on(more, "toggle", function () { showEvents(app.day); });
       more.appendChild(el("summary", null, "Filters and the date's events"));
       checkboxes(more, "Held by", sides.concat([""]), sides.map(function (s) { return app.label(s); }).concat(["no information"]), filter.sides);
       checkboxes(more, "Latest event", kinds, kinds, filter.kinds);
