@@ -39,7 +39,7 @@
         var row = el("div", "geomap-legend-row");
         row.appendChild(symbol(item)); row.appendChild(el("span", null, item.label)); body.appendChild(row);
       });
-      body.appendChild(el("div", "geomap-legend-note", "Faded: latest evidence over " + meta.staleDays + " days old." + (meta.areaNote ? " " + meta.areaNote : "")));
+      body.appendChild(el("div", "geomap-legend-note", "Faded: latest evidence over " + meta.staleDays + " days old. Blue ring: changed on the shown date." + (meta.areaNote ? " " + meta.areaNote : "")));
       body.appendChild(el("div", "geomap-legend-note geomap-legend-confidence", "Colours come from claims at confidence >= " + meta.minConfidence + "; others are listed in popups as unconfirmed."));
       box.appendChild(toggle); box.appendChild(body);
       return box;

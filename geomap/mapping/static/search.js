@@ -7,6 +7,10 @@
   var kit = window.geomapKit, el = kit.el, bisect = kit.bisect, isoOf = kit.isoOf;
   var KIND_RANK = { city: 0, town: 1, camp: 2, district: 3, village: 4, neighbourhood: 5, site: 6, region: 7 };
 
+  function isAscii(text) {
+    for (var i = 0; i < text.length; i++) { if (text.charCodeAt(i) > 127) { return false; } }
+    return true;
+  }
   function escapeClass(chars) { return chars.replace(/[\\\]^-]/g, "\\$&"); }
 
   // normalise_name and name_key of gazetteer.py, from their rules
@@ -22,7 +26,7 @@
     this.keyRules = rules.keyRules;
   }
   Normaliser.prototype.stripMarks = function (text) {
-    if (/^[\x00-\x7f]*$/.test(text)) { return text; }
+    if (isAscii(text)) { return text; }
     var fold = this.fold;
     return text.normalize("NFKD").replace(/\p{Mn}|\p{Me}|\p{Mc}/gu, "").replace(this.foldChars, function (c) { return fold[c]; });
   };
@@ -39,7 +43,7 @@
     return (kept.length ? kept : tokens).join(" ");
   };
   Normaliser.prototype.tokenKey = function (token) {
-    if (!/^[\x00-\x7f]*$/.test(token)) { return token; }
+    if (!isAscii(token)) { return token; }
     var k = token;
     for (var i = 0; i < this.keyRules.length; i++) { k = k.split(this.keyRules[i][0]).join(this.keyRules[i][1]); }
     k = k.replace(/(.)\1+/g, "$1");
