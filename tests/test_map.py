@@ -123,3 +123,24 @@ def test_the_slider_spans_the_window_unless_no_evidence_falls_in_it():
     assert time_axis(first, early, MapOptions(), window) == (first, early)
     asked = MapOptions(start=day("2018-12-01"), end=day("2018-11-01"))
     assert time_axis(first, last, asked, window) == (day("2018-12-01"), day("2018-12-01"))
+
+
+def test_every_part_declares_its_own_script_and_style_and_each_is_inlined_once(built):
+    from geomap.mapping import MapOptions, page_parts, plugins
+
+    parts = page_parts(MapOptions(), [])
+    assets = parts[0]
+    assert isinstance(assets, plugins.OfflineAssets)
+    assert isinstance(parts[-1], plugins.Runtime)  # starts the parts, so it comes last
+    declared = {n for p in parts if isinstance(p, plugins.Part) for n in p.default_js}
+    declared |= {n for p in parts if isinstance(p, plugins.Part) for n in p.default_css}
+    shipped = {p.name for p in STATIC.iterdir() if p.suffix in (".js", ".css")}
+    assert shipped - declared == {"geomap.js", "geomap.css"}  # the core, always inlined
+    assert declared <= shipped
+    page = page_of(built)
+    for name in assets.js:
+        assert page.count(asset_text(name)[:300]) == 1, name
+    names = [p.part for p in parts if isinstance(p, plugins.Part)]
+    assert len(names) == len(set(names))
+    for name in names:
+        assert f'geomapKit.use("{name}"' in page

@@ -149,7 +149,7 @@
     function hashOf() {
       var c = map.getCenter(), place = app.popupPlace && app.placePopup.isOpen() ? app.popupPlace.id : null;
       return "#date=" + isoOf(app.day) + (place ? "&place=" + encodeURIComponent(place) : "") +
-        "&z=" + map.getZoom() + "&ll=" + c.lat.toFixed(4) + "," + c.lng.toFixed(4);
+        "&z=" + map.getZoom() + "&ll=" + +c.lat.toFixed(4) + "," + +c.lng.toFixed(4);
     }
     function writeHash() {
       link.timer = null;
