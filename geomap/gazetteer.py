@@ -141,6 +141,8 @@ def normalisation_rules() -> dict:
     box, which applies the same rules in the page (one definition: these constants)."""
     return {
         "apostrophes": _APOSTROPHES,
+        "possessive": _POSSESSIVE.pattern,  # Python's syntax: the page reads \b as Unicode
+        "possessiveEnd": _POSSESSIVE_END.pattern,
         "arabicFold": {chr(k): v or "" for k, v in _ARABIC_FOLD.items()},
         "articles": sorted(ARABIC_ARTICLES),
         "arabicArticle": _ARABIC_ARTICLE,

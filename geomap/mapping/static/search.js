@@ -16,9 +16,11 @@
   // normalise_name and name_key of gazetteer.py, from their rules
   function Normaliser(rules) {
     var apos = escapeClass(rules.apostrophes);
-    this.possessive = new RegExp("[" + apos + "]s(?![\\p{L}\\p{N}_])", "gu");
-    this.possessiveEnd = new RegExp("[" + apos + "]s$", "u");
+    // the gazetteer's own patterns; Python's \b is Unicode-aware, JavaScript's is not
+    this.possessive = new RegExp(rules.possessive.replace(/\\b$/, "(?![\\p{L}\\p{N}_])"), "gu");
+    this.possessiveEnd = new RegExp(rules.possessiveEnd, "u");
     this.apostrophe = new RegExp("[" + apos + "]", "gu");
+    this.numbers = rules.numberNames || {}; // 'three' is '3', where the gazetteer says so
     this.fold = rules.arabicFold;
     this.foldChars = new RegExp("[" + escapeClass(Object.keys(rules.arabicFold).join("")) + "]", "gu");
     this.articles = new Set(rules.articles);
@@ -33,7 +35,7 @@
   Normaliser.prototype.token = function (token) {
     var t = this.stripMarks(token).toLowerCase().replace(this.possessiveEnd, "").replace(this.apostrophe, "");
     if (t.indexOf(this.article) === 0 && t.length > this.article.length + 1) { t = t.slice(this.article.length); }
-    return t;
+    return Object.prototype.hasOwnProperty.call(this.numbers, t) ? this.numbers[t] : t;
   };
   Normaliser.prototype.name = function (name) {
     var text = this.stripMarks(String(name)).replace(this.possessive, "").replace(this.apostrophe, "");
