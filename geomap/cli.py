@@ -226,7 +226,18 @@ def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
 @click.option(
     "--start",
     type=click.DateTime(["%Y-%m-%d"]),
-    help="Date the map opens at (default: the last event).",
+    help="First day of the slider (default: the window in campaign.toml, else the first event).",
+)
+@click.option(
+    "--end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Last day of the slider (default: the window in campaign.toml, else the last event).",
+)
+@click.option(
+    "--links",
+    is_flag=True,
+    help="Make the sources' addresses and the map's credits links (a click leaves the "
+    "offline page).",
 )
 @click.option(
     "--areas/--no-areas",
@@ -268,6 +279,8 @@ def build(
     step,
     stale_days,
     start,
+    end,
+    links,
     areas,
     width,
     height,
@@ -290,6 +303,8 @@ def build(
         step=step,
         stale_days=stale_days,
         start=start.date() if start else None,
+        end=end.date() if end else None,
+        links=links,
         areas=areas,
         width=width,
         height=height,

@@ -46,6 +46,7 @@ ARABIC_ARTICLES = frozenset(
 # Article forms that are also English words: dropped only when hyphenated ("as-Susah").
 ENGLISH_LOOKALIKES = frozenset({"as", "at", "an", "ad", "us", "un", "en", "il"})
 _APOSTROPHES = "'’‘`ʿʾʻʼ´ʹ"
+_ARABIC_ARTICLE = "ال"  # joined to its word
 # Arabic letter variants, and the dotless i of Turkish and Azerbaijani names (ı as i)
 _ARABIC_FOLD = str.maketrans({"ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None, "ı": "i"})
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -79,8 +80,8 @@ def normalise_token(token: str) -> str:
     t = _strip_marks(token).lower()
     t = _POSSESSIVE_END.sub("", t)
     t = _APOSTROPHE.sub("", t)
-    if t.startswith("ال") and len(t) > 3:
-        t = t[2:]
+    if t.startswith(_ARABIC_ARTICLE) and len(t) > 3:
+        t = t[len(_ARABIC_ARTICLE) :]
     return NUMBER_NAMES.get(t, t)
 
 
@@ -146,6 +147,21 @@ def name_key(name: str) -> str:
     False
     """
     return " ".join(token_key(t) for t in normalise_name(name).split())
+
+
+def normalisation_rules() -> dict:
+    """The rules of :func:`normalise_name` and :func:`name_key` as data, for the map's search
+    box, which applies the same rules in the page (one definition: these constants)."""
+    return {
+        "apostrophes": _APOSTROPHES,
+        "possessive": _POSSESSIVE.pattern,  # Python's syntax: the page reads \b as Unicode
+        "possessiveEnd": _POSSESSIVE_END.pattern,
+        "arabicFold": {chr(k): v or "" for k, v in _ARABIC_FOLD.items()},
+        "articles": sorted(ARABIC_ARTICLES),
+        "arabicArticle": _ARABIC_ARTICLE,
+        "keyRules": [list(rule) for rule in _KEY_RULES],
+        "numberNames": NUMBER_NAMES,
+    }
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,10 @@ def test_the_title_reads_as_written(built, open_map):
 def test_fragment_opens_at_that_date(built, open_map):
     page = open_map(built.map_path, "#date=2018-12-15").page
     assert page.evaluate("window.geomap.date()") == "2018-12-15"
-    assert page.locator(".geomap-date").inner_text() == "2018-12-15"
+    assert page.locator(".geomap-date").inner_text() == "Sat 2018-12-15"
+    # a screen reader hears the date, not the slider's position
+    valuetext = page.locator(".geomap-range").get_attribute("aria-valuetext")
+    assert valuetext == "Saturday 15 December 2018"
 
 
 def test_slider_keyboard_and_play_move_the_date(built, open_map):
@@ -63,7 +66,7 @@ def test_slider_keyboard_and_play_move_the_date(built, open_map):
     slider = page.locator(".geomap-range")
     slider.fill("0")
     first = page.evaluate("window.geomap.date()")
-    assert first < "2015-01-01"
+    assert first == "2018-09-01"  # the campaign's window, not the one 2014 report
     page.locator(".geomap-next").click()
     after_next = page.evaluate("window.geomap.date()")
     assert after_next > first
@@ -407,3 +410,26 @@ def test_a_low_confidence_claim_is_listed_in_the_popup_and_never_coloured(
 
 def _near(pixel, colour, tolerance: int) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True))
+
+
+def test_the_changed_ring_leaves_the_contested_ring_visible(tmp_path, open_map):
+    """On the day a place becomes contested both rings are drawn: the challenger's dashed
+    ring round the marker, and the blue 'changed' ring outside it, apart."""
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "event_id,date,date_precision,place_id,kind,actor,controller,evidence\n"
+        ",2019-01-06,day,hajin,contested,SDF,ISIS,Curated.\n",
+        encoding="utf-8",
+    )
+    result = build("data", tmp_path / "out", events_file=events)
+    page = open_map(result.map_path, "#date=2019-01-06").page
+
+    def sdf(px):
+        return px[0] > 180 and px[1] > 140 and px[2] < 110
+
+    def blue(px):
+        return px[0] < 90 and px[1] > 120 and px[2] > 200
+
+    assert 0.45 < _ring_coverage(page, "hajin", 10.5, sdf) < 0.85
+    assert _ring_coverage(page, "hajin", 15, blue) > 0.9
+    assert _ring_coverage(page, "hajin", 10.5, blue) == 0

@@ -105,3 +105,42 @@ def test_the_shaded_sides_area_is_computed_in_km2(built):
     areas = {a[0]: a[1] for a in shaded["days"]}
     assert areas and all(isinstance(v, int) for v in areas.values())
     assert max(areas.values()) < 2000  # a valley pocket, not a country
+
+
+def test_the_slider_spans_the_window_unless_no_evidence_falls_in_it():
+    import datetime as dt
+
+    from geomap.campaign import Profile
+    from geomap.mapping import MapOptions, time_axis
+
+    day = dt.date.fromisoformat
+    window = Profile(start=day("2018-09-01"), end=day("2019-04-30"))
+    first, last = day("2014-01-01"), day("2019-03-18")
+    assert time_axis(first, last, MapOptions(), window) == (day("2018-09-01"), day("2019-04-30"))
+    assert time_axis(first, last, MapOptions(), Profile()) == (first, last)
+    # a window after every report (a profile copied from another campaign) is not used
+    early = day("2017-11-05")
+    assert time_axis(first, early, MapOptions(), window) == (first, early)
+    asked = MapOptions(start=day("2018-12-01"), end=day("2018-11-01"))
+    assert time_axis(first, last, asked, window) == (day("2018-12-01"), day("2018-12-01"))
+
+
+def test_every_part_declares_its_own_script_and_style_and_each_is_inlined_once(built):
+    from geomap.mapping import MapOptions, page_parts, plugins
+
+    parts = page_parts(MapOptions(), [])
+    assets = parts[0]
+    assert isinstance(assets, plugins.OfflineAssets)
+    assert isinstance(parts[-1], plugins.Runtime)  # starts the parts, so it comes last
+    declared = {n for p in parts if isinstance(p, plugins.Part) for n in p.default_js}
+    declared |= {n for p in parts if isinstance(p, plugins.Part) for n in p.default_css}
+    shipped = {p.name for p in STATIC.iterdir() if p.suffix in (".js", ".css")}
+    assert shipped - declared == {"geomap.js", "geomap.css"}  # the core, always inlined
+    assert declared <= shipped
+    page = page_of(built)
+    for name in assets.js:
+        assert page.count(asset_text(name)[:300]) == 1, name
+    names = [p.part for p in parts if isinstance(p, plugins.Part)]
+    assert len(names) == len(set(names))
+    for name in names:
+        assert f'geomapKit.use("{name}"' in page

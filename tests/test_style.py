@@ -38,3 +38,22 @@ def test_no_python_or_javascript_file_names_a_side_or_place_of_this_campaign():
             if CAMPAIGN_WORDS.search(line):
                 found.append(f"{relative}:{number}: {line.strip()}")
     assert not found, "\n".join(found)
+
+
+ESLINT = shutil.which("eslint")
+
+
+def test_the_pages_javascript_passes_eslint():
+    """ESLint (Debian's package; .ci/run installs it) with the rules in .eslintrc.json."""
+    import os
+
+    if not ESLINT:
+        if os.environ.get("CI"):
+            pytest.fail("eslint not found; .ci/run installs it (apt-get install eslint)")
+        pytest.skip("ESLint is not installed (apt-get install eslint)")
+    scripts = sorted(str(p) for p in (ROOT / "geomap" / "mapping" / "static").glob("*.js"))
+    # Debian's eslint finds its modules under /usr/share/nodejs with any Node.js
+    env = {**os.environ, "NODE_PATH": "/usr/share/nodejs"}
+    command = [ESLINT, "--no-eslintrc", "-c", str(ROOT / ".eslintrc.json"), "-f", "unix"]
+    result = subprocess.run([*command, *scripts], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -22,8 +22,8 @@ import numpy as np
 
 from geomap.articles import Article
 from geomap.campaign import Profile, Side
-from geomap.mapping.areas import BUFFER_KM, MAX_PLACES, shaded_areas
-from geomap.mapping.assets import html_text, inline, placeholder, script_safe_json
+from geomap.mapping.areas import BUFFER_KM, CLOSE_KM, MAX_PLACES, shaded_areas
+from geomap.mapping.assets import assemble, html_text, placeholder, script_safe_json
 from geomap.mapping.basemap import page_basemap
 from geomap.periods import PRECISIONS
 from geomap.records import KINDS, MIN_CONFIDENCE, Event, Mention
@@ -105,15 +105,28 @@ def held_label(side: Side) -> str:
     return f"{side.label}-held area"
 
 
-def area_note(sides: list[Side], buffer_km: float = BUFFER_KM) -> str:
-    """The legend's sentence on the shaded areas ('' when none is drawn)."""
+def area_note(
+    sides: list[Side], buffer_km: float = BUFFER_KM, stale_days: int | None = None
+) -> str:
+    """The legend's sentence on the shaded areas and how they are drawn ('' when none is)."""
     if not sides:
         return ""
+    current = f" with evidence from the last {stale_days} days" if stale_days else ""
     if len(sides) == 1:
         label = sides[0].label
-        return f"Shaded area: {label}-held area ({buffer_km:g} km around {label}-held places)."
-    areas = ", ".join(held_label(side) for side in sides)
-    return f"Shaded areas: {areas} ({buffer_km:g} km around each side's places)."
+        note = (
+            f"Shaded area: {label}-held area ({buffer_km:g} km around {label}-held places"
+            f"{current}, gaps under {CLOSE_KM:g} km closed)."
+        )
+    else:
+        areas = ", ".join(held_label(side) for side in sides)
+        note = (
+            f"Shaded areas: {areas} ({buffer_km:g} km around each side's places{current}, "
+            f"gaps under {CLOSE_KM:g} km closed)."
+        )
+    if stale_days:
+        note += " Its size is a lower bound ('at least'); 'up to' counts faded places too."
+    return note
 
 
 def _day(value: dt.date) -> int:
@@ -163,10 +176,12 @@ class MapOptions:
     step: str = "day"
     stale_days: int = 30
     play_ms: int = 250
-    start: dt.date | None = None
+    start: dt.date | None = None  # the slider's first day (None: the campaign's)
     width: str = "100%"
     height: str = "100%"
     areas: bool | None = None  # None: draw the shaded sides' areas when ≤ 500 places
+    end: dt.date | None = None  # the slider's span: start to end (None: the campaign's)
+    links: bool = False  # sources' addresses and the map's credits as links
     csp: bool = True
     extra_meta: dict = field(default_factory=dict)
 
@@ -615,6 +630,21 @@ def page_titles(options: MapOptions, profile: Profile) -> tuple[str, str]:
     return title, subtitle
 
 
+def time_axis(
+    first: dt.date, last: dt.date, options: MapOptions, profile: Profile
+) -> tuple[dt.date, dt.date]:
+    """The slider's first and last day: ``--start``/``--end``, else the profile's window,
+    else the first and last day with evidence (an end before the start is the start). A
+    window that holds no day with evidence (a profile copied from another campaign) is
+    not used."""
+    window_start, window_end = profile.start, profile.end
+    if (window_start and window_start > last) or (window_end and window_end < first):
+        window_start = window_end = None
+    start = options.start or window_start or first
+    end = options.end or window_end or max(last, start)
+    return start, max(start, end)
+
+
 def page_meta(
     first: dt.date,
     last: dt.date,
@@ -626,14 +656,16 @@ def page_meta(
     """What the page needs besides the data: titles, dates, the slider, the sides' colours,
     labels and markers from the profile, and the confidence colours come from."""
     title, subtitle = page_titles(options, profile)
-    start = options.start or last
+    axis_start, axis_end = time_axis(first, last, options, profile)
     return {
         "version": FORMAT_VERSION,
         "title": title,
         "subtitle": subtitle,
         "first": first.isoformat(),
         "last": last.isoformat(),
-        "start": min(max(start, first), last).isoformat(),
+        "axisStart": axis_start.isoformat(),
+        "axisEnd": axis_end.isoformat(),
+        "start": min(max(last, axis_start), axis_end).isoformat(),
         "step": options.step,
         "staleDays": options.stale_days,
         "playMs": options.play_ms,
@@ -644,7 +676,12 @@ def page_meta(
         "statuses": STATUSES,
         "kinds": list(KINDS),
         "precisions": list(PRECISIONS),
-        "areaNote": area_note([s for a in areas if (s := profile.side(a["side"]))]),
+        "areaNote": area_note(
+            [s for a in areas if (s := profile.side(a["side"]))],
+            stale_days=options.stale_days
+            if any(len(d) > 3 for a in areas for d in a["days"])
+            else None,
+        ),
         "minConfidence": min_confidence,
         **options.extra_meta,
     }
@@ -713,7 +750,7 @@ def build_map(
     options = options or MapOptions()
     areas = None
     if draws_areas(options, len(timeline.gazetteer)):
-        areas = area_layers(timeline)
+        areas = area_layers(timeline, options.stale_days)
     columns = MapColumns.from_timeline(timeline)
     return render_map(
         columns,
@@ -727,17 +764,19 @@ def build_map(
     )
 
 
-def area_layers(timeline: Timeline) -> list[dict]:
-    """Each shaded side's held area by date, as the page draws it."""
+def area_layers(timeline: Timeline, stale_days: int | None = None) -> list[dict]:
+    """Each shaded side's held area by date, as the page draws it: per day, the area around
+    the places with current evidence (its km² and polygons) and, with ``stale_days``, the
+    km² counting the places whose latest evidence is older too."""
     layers = []
-    for side_id, areas in shaded_areas(timeline).items():
+    for side_id, areas in shaded_areas(timeline, stale_days=stale_days).items():
         side = timeline.profile.side(side_id)
         layers.append(
             {
                 "side": side_id,
                 "label": held_label(side),
                 "colour": side.colour,
-                "days": [[_day(a.day), a.km2, a.polygons] for a in areas],
+                "days": [[_day(a.day), a.km2, a.polygons, a.km2_with_stale] for a in areas],
             }
         )
     return layers
@@ -758,8 +797,6 @@ def render_map(
     table read in bulk), with the profile's sides, titles and legend; ``areas`` from
     :func:`area_layers`."""
     import folium  # here, not at the top: extraction never needs it
-
-    from geomap.mapping.plugins import Basemap, Legend, OfflineAssets, TimeSlider
 
     options = options or MapOptions()
     profile = profile or Profile()
@@ -784,22 +821,39 @@ def render_map(
     figure = fmap.get_root()
     figure._id = "geomap_page"
     figure.title = placeholder("title")
-    OfflineAssets().add_to(fmap)
-    Basemap().add_to(fmap)
     legend = legend_items(profile)
-    Legend(legend).add_to(fmap)
-    slider = TimeSlider(step=options.step, play_ms=options.play_ms, stale_days=options.stale_days)
-    slider.add_to(fmap)
+    for part in page_parts(options, legend):
+        part.add_to(fmap)
     page = re.sub(r"[ \t]+\n", "\n", figure.render())  # the template's trailing blanks
     payload = encode(columns, gaz, articles, mentions, options, areas, profile)
-    basemap = page_basemap(gaz, user_layers)
-    page = inline(
+    page = assemble(
         page,
         {
             "data": script_safe_json(payload),
-            "basemap": script_safe_json(basemap),
+            "basemap": script_safe_json(page_basemap(gaz, user_layers)),
             "legend": script_safe_json(legend),
             "title": html_text(payload["meta"]["title"]),
         },
     )
     return _csp(page) if options.csp else page
+
+
+def page_parts(options: MapOptions, legend: list[dict]) -> list:
+    """The page's plugins in the order they are added: the assets first (declared by the
+    parts), the data blocks, each part, and the runtime that starts them last."""
+    from geomap.mapping import plugins
+
+    parts = [
+        plugins.Title(),
+        plugins.TimeSlider(
+            step=options.step, play_ms=options.play_ms, stale_days=options.stale_days
+        ),
+        plugins.HeldArea(),
+        plugins.Labels(),
+        plugins.Legend(legend),
+        plugins.Sources(links=options.links),
+        plugins.Search(),
+        plugins.SaveImage(),
+    ]
+    blocks = [plugins.DataBlock("data"), plugins.DataBlock("basemap")]
+    return [plugins.OfflineAssets(parts), *blocks, *parts, plugins.Runtime()]

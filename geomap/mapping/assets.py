@@ -1,9 +1,11 @@
 """Offline assets, declared in one place and inlined in one step.
 
 Leaflet comes from the ``xstatic-leaflet`` package (Leaflet 1.9.3), geomap's runtime and
-basemap from this package. Nothing is linked from a CDN. Templates only ever hold
-placeholders; :func:`inline` swaps them for the assets after folium has rendered, so asset
-and data text never passes through Jinja.
+basemap from this package; which files a page holds is declared by its plugins
+(:mod:`geomap.mapping.plugins`). Nothing is linked from a CDN. Templates only ever hold
+placeholders; :func:`assemble` swaps them for the assets and data after folium has rendered,
+in one pass over the template, so asset and data text never passes through Jinja and is
+never scanned for placeholders.
 """
 
 from __future__ import annotations
@@ -36,11 +38,6 @@ def asset_text(name: str) -> str:
     return (STATIC / name).read_text(encoding="utf-8")
 
 
-# (placeholder name, asset, kind); the order is the order in the page
-JS_ASSETS = ["leaflet.js", "geomap.js"]
-CSS_ASSETS = ["leaflet.css", "geomap.css"]
-
-
 def placeholder(name: str) -> str:
     return f"@@geomap:{name}@@"
 
@@ -68,15 +65,30 @@ def script_safe_js(text: str, name: str) -> str:
     return text
 
 
-def inline(html: str, blocks: dict[str, str]) -> str:
-    """Replace every placeholder with its asset or data block text."""
-    for name in JS_ASSETS:
-        html = html.replace(placeholder(name), script_safe_js(asset_text(name), name))
-    for name in CSS_ASSETS:
-        html = html.replace(placeholder(name), asset_text(name).replace("</", "<\\/"))
-    for name, text in blocks.items():
-        html = html.replace(placeholder(name), text)
-    leftover = re.search(r"@@geomap:[\w.-]+@@", html)
-    if leftover:
-        raise ValueError(f"unfilled placeholder {leftover.group(0)}")
-    return html
+PLACEHOLDER = re.compile(r"@@geomap:([\w.-]+)@@")
+
+
+def asset_block(name: str) -> str:
+    """A declared asset's text, safe inside its <script> or <style> element."""
+    text = asset_text(name)
+    if name.endswith(".js"):
+        return script_safe_js(text, name)
+    return text.replace("</", "<\\/")
+
+
+def assemble(template: str, blocks: dict[str, str]) -> str:
+    """The page: the rendered template with each placeholder swapped, in one pass, for its
+    asset (a ``.js`` or ``.css`` file name) or data block.
+
+    Only the template is scanned: a block's text (an article's, say) is placed by position
+    and never read for placeholders, so '@@geomap:basemap@@' in an article is just text."""
+    parts = PLACEHOLDER.split(template)  # text, name, text, name, ..., text
+    for i in range(1, len(parts), 2):
+        name = parts[i]
+        if name in blocks:
+            parts[i] = blocks[name]
+        elif name.endswith((".js", ".css")):
+            parts[i] = asset_block(name)
+        else:
+            raise ValueError(f"unfilled placeholder {placeholder(name)}")
+    return "".join(parts)

@@ -1,5 +1,6 @@
-/* geomap runtime: draws places by who held them on the chosen date.
- * Data arrives as a JSON block (script element "geomap-data") and is only ever
+/* geomap runtime, core: draws places by who held them on the chosen date, opens their
+ * popups, and starts the page's parts (slider.js, legend.js, labels.js, ...: see
+ * geomapKit). Data arrives as a JSON block (script element "geomap-data") and is only ever
  * put into the page with textContent, never as HTML. Public handle: window.geomap. */
 (function () {
   "use strict";
@@ -64,7 +65,7 @@
     for (i = 0; i < n; i++) {
       var s = places[i].style;
       ids[i] = -1;
-      if (!s) { continue; }
+      if (!s || places[i].hidden) { continue; }
       ids[i] = s.look; count[s.look]++;
       if (s.halo) { halos.push(places[i]); }
     }
@@ -126,10 +127,10 @@
     if (halos.length) {
       ctx.beginPath();
       for (i = 0; i < halos.length; i++) {
-        var hp = halos[i], hr = hp.style.size + 7;
+        var hp = halos[i], hr = hp.style.size + 8; // outside a contested ring (size+2 to size+5)
         ctx.moveTo(hp.x + hr, hp.y); ctx.arc(hp.x, hp.y, hr, 0, TAU);
       }
-      ctx.globalAlpha = 1; ctx.lineWidth = 3; ctx.strokeStyle = "#00a0ff"; ctx.lineCap = "round"; ctx.setLineDash(NO_DASH); ctx.stroke();
+      ctx.globalAlpha = 1; ctx.lineWidth = 2; ctx.strokeStyle = "#00a0ff"; ctx.lineCap = "round"; ctx.setLineDash(NO_DASH); ctx.stroke();
     }
     ctx.restore();
   }
@@ -170,7 +171,7 @@
       var places = this._geomapApp.places, best = null, bestD = Infinity, pad = 5 + 0.75 + this.options.tolerance;
       for (var i = 0; i < places.length; i++) {
         var place = places[i];
-        if (!place.style) { continue; }
+        if (!place.style || place.hidden) { continue; }
         var dx = place.x - point.x, dy = place.y - point.y, d = dx * dx + dy * dy, r = place.radius + pad;
         if (d <= r * r && d <= bestD) { best = place; bestD = d; }
       }
@@ -204,6 +205,18 @@
     }
   });
 
+  // The parts of the page (slider, legend, labels, search, sources, held area, ...) live in
+  // their own files. Each defines itself here (geomapKit.define) and is switched on, with its
+  // options, by its plugin's script (geomapKit.use); the app starts them in that order. A
+  // part returns hooks: day(day, changed) after each date change, view() after the map
+  // moves, and api, functions added to window.geomap.
+  var definitions = Object.create(null), used = [];
+  window.geomapKit = {
+    define: function (name, make) { definitions[name] = make; },
+    use: function (name, options) { used.push([name, options || {}]); },
+    el: el, isoOf: isoOf, dayOf: dayOf, bisect: bisect, shapePath: shapePath, outlineWidth: outlineWidth, DAY_MS: DAY_MS
+  };
+
   function GeomapApp(map, data, basemap, columns) {
     this.map = map;
     this.data = data;
@@ -215,15 +228,39 @@
     this.renderer = new PlacesCanvas(this, { padding: 0.2, tolerance: 4 });
     this.styles = []; this.styleIds = new Int32Array(1 << 20).fill(-1);
     this.looks = []; this.lookIds = Object.create(null); this.dashes = Object.create(null);
+    this.basemap = basemap;
+    this.initialDay = null;
     this.fitPlaces();
     this.drawBasemap(basemap);
-    this.drawAreas();
     this.drawPlaces();
-    this.addControls();
-    var fromHash = this.hashDay();
-    this.setDay(fromHash !== null ? fromHash : dayOf(this.meta.start));
+    this.startParts();
+    this.setDay(this.initialDay !== null ? this.initialDay : dayOf(this.meta.start));
   }
 
+  GeomapApp.prototype.startParts = function () {
+    var self = this;
+    this.parts = []; this.api = {};
+    used.forEach(function (use) {
+      var make = definitions[use[0]];
+      if (!make) { throw new Error("the page has no part named " + use[0]); }
+      var hooks = make(self, use[1]) || {};
+      hooks.name = use[0];
+      self.parts.push(hooks);
+      if (hooks.api) { Object.keys(hooks.api).forEach(function (k) { self.api[k] = hooks.api[k]; }); }
+    });
+    this.map.on("moveend", function () { self.emit("view"); });
+  };
+
+  // Call a hook of every part that has it, in the parts' order.
+  GeomapApp.prototype.emit = function (hook, a, b) {
+    for (var i = 0; i < this.parts.length; i++) { if (this.parts[i][hook]) { this.parts[i][hook](a, b); } }
+  };
+
+  // A part by name (null when the page was built without it).
+  GeomapApp.prototype.part = function (name) {
+    for (var i = 0; i < this.parts.length; i++) { if (this.parts[i].name === name) { return this.parts[i]; } }
+    return null;
+  };
   // A packed column: [type, base64(zlib(little-endian typed array))] -> Promise<TypedArray>.
   function inflate(spec) {
     var Type = { u1: Uint8Array, u2: Uint16Array, u4: Uint32Array }[spec[0]];
@@ -412,7 +449,6 @@
       },
       pointToLayer: function (f, latlng) {
         var dot = L.circleMarker(latlng, { radius: 2, color: "#555", weight: 1, fillColor: "#555", fillOpacity: 1, renderer: svg, pane: "geomap-basemap", interactive: false });
-        if (f.properties.name) { dot.bindTooltip(f.properties.name, { permanent: true, direction: "right", className: "geomap-city-label", opacity: 0.8 }); }
         return dot;
       }
     }).addTo(this.map);
@@ -427,38 +463,6 @@
     this.map.attributionControl.addAttribution(box.innerHTML);
   };
 
-  // The shaded sides' held areas: per side {side, label, colour, days: [[day, km2, polygons]]}.
-  GeomapApp.prototype.drawAreas = function () {
-    var map = this.map;
-    this.areaSets = (this.data.areas || []).map(function (set) {
-      var days = set.days.map(function (a) { return a[0]; });
-      return { label: set.label, colour: set.colour, areas: set.days, days: days, layer: L.layerGroup().addTo(map), shown: -2 };
-    });
-    this.map.createPane("geomap-areas").style.zIndex = 390;
-    this.areaRenderer = L.canvas({ pane: "geomap-areas", padding: 0.2 });
-  };
-
-  // Each shaded side's area on a day; returns the text beside the date ("<label> ~ N km2; ...").
-  GeomapApp.prototype.showArea = function (day) {
-    var renderer = this.areaRenderer, texts = [];
-    this.areaSets.forEach(function (set) {
-      var i = bisect(set.days, day);
-      var km2 = i >= 0 ? set.areas[i][1] : 0;
-      if (i !== set.shown) {
-        set.layer.clearLayers();
-        if (i >= 0 && set.areas[i][2].length) {
-          var rings = set.areas[i][2].map(function (poly) {
-            return poly.map(function (ring) { var out = []; for (var k = 0; k < ring.length; k += 2) { out.push([ring[k + 1], ring[k]]); } return out; });
-          });
-          L.polygon(rings, { color: set.colour, weight: 1, fillColor: set.colour, fillOpacity: 0.12, dashArray: "4,3", interactive: false, renderer: renderer }).addTo(set.layer);
-        }
-        set.shown = i;
-      }
-      if (km2 > 0) { texts.push(set.label + " \u2248 " + km2.toLocaleString("en-US") + " km\u00B2"); }
-    });
-    return texts.join("; ");
-  };
-
   // One popup for the whole map, opened by a click on any place: on the places' canvas
   // (PlacesCanvas.placeAt) or on a province's outline or label, whose events reach one
   // shared parent. 10,000 markers with a popup each would cost a second to open the page.
@@ -466,6 +470,14 @@
     var self = this, parent = new L.Evented();
     this.placePopup = L.popup({ maxWidth: 420, minWidth: 260, className: "geomap-popup" });
     this.popupPlace = null;
+    // Escape in a popup closes it, and the focus returns to the name it was opened from
+    L.DomEvent.on(this.map.getContainer(), "keydown", function (ev) {
+      var inside = ev.target && ev.target.closest && ev.target.closest(".geomap-popup");
+      if (ev.key !== "Escape" || !inside) { return; }
+      var back = self.popupReturn;
+      self.map.closePopup();
+      if (back && back.focus && document.contains(back)) { back.focus({ preventScroll: true }); }
+    });
     parent.on("click", function (e) {
       var layer = e.propagatedFrom || e.layer;
       if (layer && layer._geomapPlace) { self.openPlace(layer._geomapPlace, e.latlng); }
@@ -504,9 +516,37 @@
     if (south <= north) { this.map.fitBounds([[south, west], [north, east]], { padding: [40, 40], maxZoom: 10, animate: false }); }
   };
 
-  GeomapApp.prototype.openPlace = function (place, latlng) {
+  // The popup fits the screen: no wider than the map less a margin, and panned clear of the
+  // controls in the corners (title and zoom above, slider below); not panned when keepView
+  // (a link's view is shown as it was recorded).
+  // With byKeyboard, the focus moves into the popup (Escape closes it and returns there).
+  GeomapApp.prototype.openPlace = function (place, latlng, keepView, byKeyboard) {
+    var map = this.map, size = map.getSize(), options = this.placePopup.options;
+    options.maxWidth = Math.min(420, size.x - 40);
+    options.minWidth = Math.min(260, options.maxWidth);
+    var top = 10, bottom = 10, frame = map.getContainer().getBoundingClientRect();
+    var corners = map.getContainer().querySelectorAll(".leaflet-top .leaflet-control, .leaflet-bottom .leaflet-control");
+    for (var i = 0; i < corners.length; i++) {
+      var r = corners[i].getBoundingClientRect();
+      if (!r.height || r.width > size.x * 0.75 && r.top > frame.top + size.y / 2) { continue; }
+      if (r.top < frame.top + size.y / 2) { top = Math.max(top, r.bottom - frame.top + 10); }
+      else { bottom = Math.max(bottom, frame.bottom - r.top + 10); }
+    }
+    var slider = map.getContainer().querySelector(".geomap-slider");
+    if (slider) { bottom = Math.max(bottom, frame.bottom - slider.getBoundingClientRect().top + 10); }
+    top = Math.min(top, size.y / 3); bottom = Math.min(bottom, size.y / 3);
+    options.autoPanPaddingTopLeft = L.point(10, top);
+    options.autoPanPaddingBottomRight = L.point(10, bottom);
+    options.maxHeight = Math.max(120, Math.min(480, Math.round(size.y - top - bottom - 60)));
+    options.autoPan = !keepView;
     this.popupPlace = place;
-    this.placePopup.setLatLng(latlng || [place.lat, place.lon]).setContent(this.popup(place)).openOn(this.map);
+    var from = byKeyboard ? document.activeElement : null;
+    this.placePopup.setLatLng(latlng || [place.lat, place.lon]).setContent(this.popup(place)).openOn(map);
+    this.popupReturn = from;
+    if (byKeyboard) {
+      var content = this.placePopup.getElement().querySelector(".geomap-pop");
+      content.tabIndex = -1; content.focus({ preventScroll: true });
+    }
   };
 
   // The shared style object for a place's state on a day. A style depends on the place's
@@ -543,9 +583,9 @@
       var stale = idx >= 0 && day - evidence > staleDays;
       var today = idx >= 0 && evidence === day;
       var key = idx * 4 + (stale ? 1 : 0) + (today ? 2 : 0);
+      if (today) { changed.push(place.id); }
       if (key === place.last) { continue; }
       place.last = key;
-      if (today) { changed.push(place.id); }
       if (place.kind === "region") { this.styleRegion(place, this.stateCode(place, day)); continue; }
       var s = this.styleOf(place, idx, stale, today, day);
       if (s !== place.style) { place.style = s; dirty = true; }
@@ -694,132 +734,6 @@
     root.appendChild(list);
   };
 
-  GeomapApp.prototype.steps = function () {
-    var step = this.meta.step, out = [], day = this.firstDay;
-    if (step === "week") { for (; day <= this.lastDay; day += 7) { out.push(day); } }
-    else if (step === "month") {
-      var dt = new Date(this.firstDay * DAY_MS);
-      while (Math.round(dt.getTime() / DAY_MS) <= this.lastDay) { out.push(Math.round(dt.getTime() / DAY_MS)); dt.setUTCMonth(dt.getUTCMonth() + 1); }
-    } else { for (; day <= this.lastDay; day++) { out.push(day); } }
-    if (out[out.length - 1] !== this.lastDay) { out.push(this.lastDay); }
-    return out;
-  };
-
-  GeomapApp.prototype.addControls = function () {
-    var self = this, meta = this.meta;
-    this.stepDays = this.steps();
-    var Panel = L.Control.extend({
-      options: { position: "bottomleft" },
-      onAdd: function () {
-        var box = el("div", "geomap-slider leaflet-bar");
-        L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
-        var top = el("div", "geomap-slider-top");
-        self.dateLabel = el("div", "geomap-date", "");
-        self.areaLabel = el("div", "geomap-area", "");
-        top.appendChild(self.dateLabel); top.appendChild(self.areaLabel);
-        box.appendChild(top);
-        var row = el("div", "geomap-slider-row");
-        function button(cls, label, title, fn) { var b = el("button", cls, label); b.type = "button"; b.title = title; b.setAttribute("aria-label", title); L.DomEvent.on(b, "click", fn); row.appendChild(b); return b; }
-        button("geomap-prev", "\u00AB", "Previous event (PageUp)", function () { self.jump(-1); });
-        self.playButton = button("geomap-play", "\u25B6", "Play / pause (space)", function () { self.toggle(); });
-        button("geomap-next", "\u00BB", "Next event (PageDown)", function () { self.jump(1); });
-        var range = el("input", "geomap-range");
-        range.type = "range"; range.min = 0; range.max = self.stepDays.length - 1; range.step = 1; range.setAttribute("aria-label", "Date");
-        L.DomEvent.on(range, "input", function () { self.setDay(self.stepDays[+range.value]); });
-        row.appendChild(range); self.range = range;
-        box.appendChild(row);
-        var changes = el("div", "geomap-changes", "");
-        box.appendChild(changes); self.changesLabel = changes;
-        return box;
-      }
-    });
-    new Panel().addTo(this.map);
-    var Title = L.Control.extend({ options: { position: "topleft" }, onAdd: function () {
-      var box = el("div", "geomap-title");
-      box.appendChild(el("div", "geomap-title-main", meta.title));
-      if (meta.subtitle) { box.appendChild(el("div", "geomap-title-sub", meta.subtitle)); }
-      return box; } });
-    new Title().addTo(this.map);
-    var Legend = L.Control.extend({ options: { position: "bottomright" }, onAdd: function () {
-      var box = el("div", "geomap-legend"); box.appendChild(el("div", "geomap-legend-head", "Held by"));
-      meta.legend.forEach(function (item) {
-        var row = el("div", "geomap-legend-row"), c = document.createElement("canvas");
-        c.width = 26; c.height = 22; var ctx = c.getContext("2d");
-        ctx.beginPath(); shapePath(ctx, item.shape, 13, 11, 6);
-        ctx.fillStyle = item.fill; ctx.globalAlpha = item.fill === "none" ? 0 : (item.alpha || 0.9); if (item.fill !== "none") { ctx.fill(); }
-        ctx.globalAlpha = 1; ctx.lineWidth = outlineWidth(item.fill !== "none", !!item.dash); ctx.strokeStyle = item.stroke || "#222"; if (item.dash) { ctx.setLineDash(item.dash); } ctx.stroke(); ctx.setLineDash([]);
-        if (item.ring) { ctx.beginPath(); ctx.arc(13, 11, 9.5, 0, Math.PI * 2); ctx.lineWidth = 3; ctx.strokeStyle = item.ring; ctx.setLineDash(item.ringDash || []); ctx.stroke(); }
-        row.appendChild(c); row.appendChild(el("span", null, item.label)); box.appendChild(row);
-      });
-      box.appendChild(el("div", "geomap-legend-note", "Faded: latest evidence over " + meta.staleDays + " days old. Blue ring: changed on the shown date." + (meta.areaNote ? " " + meta.areaNote : "")));
-      box.appendChild(el("div", "geomap-legend-note geomap-legend-confidence", "Colours come from claims at confidence >= " + meta.minConfidence + "; others are listed in popups as unconfirmed."));
-      self.reviewLegendLine(box);
-      return box; } });
-    new Legend().addTo(this.map);
-    // The sources panel is filled when first opened: with 10,000 places its filter lists
-    // every place named in an article, which took ~30 ms of the map's start.
-    var Sources = L.Control.extend({ options: { position: "topright" }, onAdd: function () {
-      var box = el("div", "geomap-sources");
-      var toggle = el("button", "geomap-sources-toggle", "Sources (" + self.data.a.length + ")"); toggle.type = "button";
-      var body = el("div", "geomap-sources-body"); body.style.display = "none";
-      L.DomEvent.on(toggle, "click", function () {
-        if (!body.firstChild) { self.fillSourcesPanel(body); }
-        body.style.display = body.style.display === "none" ? "block" : "none";
-      });
-      L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
-      box.appendChild(toggle); box.appendChild(body);
-      return box; } });
-    new Sources().addTo(this.map);
-    L.control.scale({ imperial: false, position: "bottomright" }).addTo(this.map);
-    L.DomEvent.on(document, "keydown", function (ev) {
-      var tag = (ev.target && ev.target.tagName) || "";
-      if (tag === "SELECT" || tag === "TEXTAREA" || (tag === "INPUT" && ev.target.type !== "range")) { return; }
-      if (ev.key === "ArrowRight") { self.stepBy(1); ev.preventDefault(); }
-      else if (ev.key === "ArrowLeft") { self.stepBy(-1); ev.preventDefault(); }
-      else if (ev.key === "PageDown") { self.jump(1); ev.preventDefault(); }
-      else if (ev.key === "PageUp") { self.jump(-1); ev.preventDefault(); }
-      else if (ev.key === " " && tag !== "BUTTON") { self.toggle(); ev.preventDefault(); }
-    });
-    window.addEventListener("hashchange", function () { var h = self.hashDay(); if (h !== null && h !== self.day) { self.setDay(h); } });
-  };
-
-  // The sources panel's body: a filter by place (the places some article names) and the list.
-  GeomapApp.prototype.fillSourcesPanel = function (body) {
-    var self = this, m = this.data.m;
-    var select = el("select", "geomap-sources-filter"); select.setAttribute("aria-label", "Show mentions of a place");
-    var opt = el("option", null, "All articles"); opt.value = ""; select.appendChild(opt);
-    this.places.slice().sort(function (a, b) { return a.name < b.name ? -1 : 1; }).forEach(function (p) {
-      if (m && m[p.index] && m[p.index].length) { var o = el("option", null, p.name); o.value = p.id; select.appendChild(o); }
-    });
-    var list = el("div", "geomap-sources-list");
-    L.DomEvent.on(select, "change", function () { self.fillSources(list, select.value); });
-    body.appendChild(select); body.appendChild(list);
-    this.fillSources(list, "");
-  };
-
-  GeomapApp.prototype.fillSources = function (list, placeId) {
-    var d = this.data, self = this;
-    while (list.firstChild) { list.removeChild(list.firstChild); }
-    if (!placeId) {
-      d.a.forEach(function (art, index) {
-        var item = el("div", "geomap-source");
-        item.appendChild(el("div", "geomap-source-outlet", (art[1] || art[0]) + " \u2014 " + art[2]));
-        if (art[3]) { item.appendChild(el("div", "geomap-source-title", art[3])); }
-        var file = el("div", "geomap-source-file", art[0] + (art[4] ? " \u00B7 " + art[4] : "")); item.appendChild(file);
-        self.sourceReview(item, index);
-        list.appendChild(item);
-      });
-      return;
-    }
-    var place = this.byId[placeId], m = d.m[place.index];
-    for (var i = 0; i < m.length; i += 4) {
-      var art = d.a[m[i]], item = el("div", "geomap-source");
-      item.appendChild(el("div", "geomap-source-outlet", (art[1] || art[0]) + " \u2014 " + art[2]));
-      item.appendChild(el("q", null, self.str[m[i + 2]]));
-      list.appendChild(item);
-    }
-  };
-
   // --- Review marks (geomap review): data.review is null unless an analyst's reviews were read.
   GeomapApp.prototype.reviewMarks = function () {
     if (!this.reviewByClaim) { this.reviewByClaim = new Map((this.data.review && this.data.review.marks) || []); }
@@ -846,46 +760,15 @@
     box.appendChild(el("div", "geomap-legend-note geomap-legend-review", "Reviewed by an analyst: " + r.reviewed + " of " + r.claims + " claims behind the colours (" + share + " %" + (r.corrected ? ", " + r.corrected + " corrected" : "") + ")" + (r.reviewedOnly ? "; only reviewed claims colour." : ".")));
   };
 
-  GeomapApp.prototype.hashDay = function () {
-    var m = /(?:^#|&)date=(\d{4}-\d{2}-\d{2})/.exec(window.location.hash || "");
-    return m ? dayOf(m[1]) : null;
-  };
-
   GeomapApp.prototype.setDay = function (day) {
     if (day === null || day === undefined || isNaN(day)) { return false; }
     this.day = day;
     var changed = this.restyle(day);
-    var areaText = this.showArea(day);
     if (this.needsRedraw) { this.redrawAll(); this.needsRedraw = false; }
-    this.dateLabel.textContent = isoOf(day);
-    this.areaLabel.textContent = areaText;
-    var names = changed.slice(0, 12).map(function (id) { return this.byId[id].name; }, this);
-    if (changed.length > 12) { names.push("and " + (changed.length - 12).toLocaleString("en-US") + " more"); }
-    this.changesLabel.textContent = changed.length ? "Changed on this date: " + names.join(", ") : "";
-    var idx = bisect(this.stepDays, day);
-    this.range.value = Math.max(0, idx);
+    this.changed = changed;
+    this.emit("day", day, changed);
     if (this.popupPlace && this.placePopup.isOpen()) { this.placePopup.setContent(this.popup(this.popupPlace)); }
     return true;
-  };
-
-  GeomapApp.prototype.stepBy = function (n) {
-    var i = bisect(this.stepDays, this.day) + n;
-    if (i < 0 || i >= this.stepDays.length) { return false; }
-    this.setDay(this.stepDays[i]); return true;
-  };
-
-  GeomapApp.prototype.jump = function (n) {
-    var days = this.eventDays, i;
-    if (n > 0) { i = bisect(days, this.day) + 1; } else { i = bisect(days, this.day - 1); }
-    if (i >= 0 && i < days.length) { this.setDay(days[i]); }
-  };
-
-  GeomapApp.prototype.toggle = function () {
-    var self = this;
-    if (this.timer) { clearInterval(this.timer); this.timer = null; this.playButton.textContent = "\u25B6"; this.playButton.setAttribute("aria-pressed", "false"); return; }
-    if (bisect(this.stepDays, this.day) >= this.stepDays.length - 1) { this.setDay(this.stepDays[0]); }
-    this.playButton.textContent = "\u2759\u2759"; this.playButton.setAttribute("aria-pressed", "true");
-    this.timer = setInterval(function () { if (!self.stepBy(1)) { self.toggle(); } }, this.meta.playMs);
   };
 
   window.geomapInit = function (map, dataId, basemapId, legendId) {
@@ -897,11 +780,11 @@
     var basemap = basemapNode ? JSON.parse(basemapNode.textContent) : null;
     return inflateAll(data.cols).then(function (columns) {
       var app = new GeomapApp(map, data, basemap, columns);
-      window.geomap = {
+      var handle = {
         version: data.meta.version,
-        readyMs: performance.now() - t0,
-        first: data.meta.first,
-        last: data.meta.last,
+        readyMs: 0,
+        first: data.meta.axisStart,
+        last: data.meta.axisEnd,
         setDate: function (iso) { var day = dayOf(iso); if (day === null) { throw new Error("setDate expects YYYY-MM-DD, got " + iso); } return app.setDay(day); },
         date: function () { return isoOf(app.day); },
         state: function (id) { var p = app.byId[id]; return p ? app.describe(p, app.day) : null; },
@@ -916,13 +799,13 @@
             return { date: c.date, kind: c.kind, actor: c.actor, controller: c.controller, confidence: c.confidence, sentence: c.sentence, outlet: c.outlet, article: c.article };
           });
         },
-        play: function () { if (!app.timer) { app.toggle(); } },
-        pause: function () { if (app.timer) { app.toggle(); } },
-        playing: function () { return !!app.timer; },
         review: function () { var r = data.review; return r ? { claims: r.claims, reviewed: r.reviewed, corrected: r.corrected, reviewedOnly: r.reviewedOnly } : null; },
-        flush: function () { var r = app.renderer; if (r._redrawRequest) { L.Util.cancelAnimFrame(r._redrawRequest); r._redrawRequest = null; r._redraw(); } },
+        flush: function () { var r = app.renderer; if (r._redrawRequest) { L.Util.cancelAnimFrame(r._redrawRequest); r._redrawRequest = null; r._redraw(); } app.emit("flush"); },
         map: map
       };
+      Object.keys(app.api).forEach(function (k) { handle[k] = app.api[k]; });
+      handle.readyMs = performance.now() - t0;
+      window.geomap = handle;
       document.dispatchEvent(new CustomEvent("geomap:ready"));
       return app;
     }).catch(function (error) {
