@@ -41,6 +41,7 @@ PREFIXES = {
     "marawi": "mw",
     "sirte": "sr",
     "myanmar": "mm",
+    "aleppo": "al",
 }
 
 
