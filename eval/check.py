@@ -42,6 +42,7 @@ PREFIXES = {
     "sirte": "sr",
     "myanmar": "mm",
     "afghanistan": "af",
+    "aleppo": "al",
 }
 
 
