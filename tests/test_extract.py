@@ -976,3 +976,68 @@ def test_an_undated_sentence_goes_on_with_the_day_just_named(run):
     dated = {e.place_id: (e.date, e.confidence) for e in run(text).events if not e.inferred}
     assert dated["al_susah"][0] == "2018-12-12"  # the sentence right after Wednesday's
     assert dated["al_shaafah"][0] == "2018-12-14"  # too far: the day of publication
+
+
+def test_a_later_report_dates_an_undated_event(facts):
+    text = '"Hajin has fallen; the SDF holds the town," a commander said on Wednesday.'
+    assert ("hajin", "captured", "SDF", "2018-12-12") in facts(text)
+
+
+def test_a_day_later_counts_from_the_day_named_before_in_the_sentence(facts):
+    text = (
+        "On Monday the SDF seized Sousa, and followed it up a day later by taking Shaafah "
+        "the next day."
+    )
+    assert facts(text) == [
+        ("al_shaafah", "captured", "SDF", "2018-12-11"),
+        ("al_susah", "captured", "SDF", "2018-12-10"),
+    ]
+
+
+def test_a_list_of_places_each_of_its_province(facts):
+    text = (
+        "Two places, Hajin of Deir ez-Zor province and al-Hol of Hasakah province, fell to the SDF."
+    )
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [
+        ("al_hol_camp", "captured"),
+        ("hajin", "captured"),
+    ]
+
+
+def test_the_district_of_a_district_names_it(gazetteer, profile):
+    from geomap.gazetteer import parse_gazetteer
+
+    rows = (
+        "id,name,alt_names,lat,lon,kind,admin1,country,source\n"
+        "hajin,Hajin,,34.68944,40.83083,town,Deir ez-Zor,SY,test\n"
+        "baqqara,Baqqara,,34.69,40.84,neighbourhood,Deir ez-Zor,SY,test\n"
+    )
+    places = parse_gazetteer(rows, "g.csv")
+    for text, expected in (
+        ("The SDF wrested control of the key district of Baqqara.", ("baqqara", "captured")),
+        ("The SDF seized the district of Hajin.", None),  # a town's district: a part of it
+    ):
+        article = Article(name="t.txt", published=FRI, body=text, outlet="Test")
+        found = [
+            (e.place_id, e.kind) for e in extract_article(article, places, profile=profile).events
+        ]
+        assert (expected in found) if expected else ("hajin", "captured") not in found
+
+
+def test_the_last_parts_of_a_place_are_all_of_it(facts):
+    text = "ISIS retreated overnight from the last parts of Hajin."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "withdrew")]
+
+
+def test_a_sentence_opening_with_but_qualifies_nothing_in_it(facts):
+    text = "But ISIS retreated from the parts of Sousa it held, after the SDF seized Hajin."
+    assert ("hajin", "captured") in [(p, k) for p, k, _c, _d in facts(text)]
+
+
+def test_there_were_no_clashes_is_no_fight(facts):
+    assert facts("There were no clashes in Hajin on Friday.") == []
+
+
+def test_closer_than_ever_to_a_capture_is_no_capture(facts):
+    text = "The SDF appeared closer than ever to retaking all of Hajin."
+    assert ("hajin", "captured") not in [(p, k) for p, k, _c, _d in facts(text)]

@@ -354,9 +354,14 @@ def find_dates(
         return []
     found: list[DateMention] = []
     taken = Taken()
+    later: list[re.Match] = []
     for index, m in _GATE.scan(text):
         kind = PATTERNS[index][0]
         if taken.overlaps(m):
+            continue
+        if kind == "later":  # resolved last, from the day named just before it
+            later.append(m)
+            taken.add(m)
             continue
         mention = _resolve(kind, m, text, published, offset, anchor)
         if mention is None or _NAMED_AFTER.match(text, m.end()):
@@ -388,6 +393,12 @@ def find_dates(
             )
         found.append(mention)
         taken.add(m)
+    named = list(found)  # 'N days later' counts from a day named, not from another 'later'
+    for m in later:
+        before = [d for d in named if d.start < offset + m.start() and d.precision == "day"]
+        mention = _later(m, published, before[-1].first_day if before else anchor, offset)
+        if mention is not None:
+            found.append(mention)
     return sorted(found, key=lambda d: d.start)
 
 

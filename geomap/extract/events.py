@@ -55,7 +55,8 @@ LONG_SENTENCE = 60  # tokens
 SETTLEMENT_KINDS = ("city", "town", "village", "neighbourhood", "district")
 LIST_WORDS = frozenset(
     ", and or as well such including like nearby neighbouring neighboring other the "
-    "villages towns cities of".split()
+    "village villages town towns city cities district districts neighbourhood neighborhood "
+    "neighbourhoods neighborhoods of".split()
 )
 LIST_JOINS = frozenset(", and or such including like".split())
 RELATIVES = frozenset("which that who whom where".split())
@@ -377,7 +378,9 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
         j = place.start
         while j > 0 and sentence.tokens[j - 1].lower in DETERMINERS:
             j -= 1  # 'near the X'
-        if sentence.cue_ending_at("locator", ctx, j):
+        if sentence.cue_ending_at("locator", ctx, j) and not _named_as_kind(
+            sentence, ctx, place, j
+        ):
             place.locator = True
             continue
         if n == 0:
@@ -408,6 +411,8 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
             place.locator = True
         elif gap == [","] and kind == "region":
             place.locator = True
+        elif gap == ["of"] and kind == "region" and prev_kind != "region":
+            place.locator = True  # 'Maymana of Faryab': the province it lies in
     for place in sentence.places:  # 'Tigray town', 'the Tigray regional capital X'
         if place.end < len(sentence.tokens) and sentence.tokens[place.end].lower == "capital":
             place.locator = place.modifier = True  # 'the Sennar capital': another town
@@ -441,6 +446,15 @@ def _names_where(sentence: _Sentence, ctx: _Context, place: PlaceRef) -> bool:
     return j in sentence.place_at
 
 
+def _named_as_kind(sentence: _Sentence, ctx: _Context, place: PlaceRef, j: int) -> bool:
+    """'the key district of X' where X is a district: the noun before 'of' names the place's
+    own kind, so 'district of' is no reference point here."""
+    if j < 2 or sentence.tokens[j - 1].lower != "of":
+        return False
+    kind = ctx.gazetteer.by_id[place.mention.place_id].kind
+    return kind in ctx.rules.anaphors.get(sentence.tokens[j - 2].lemma, ())
+
+
 def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
     """Coordinated target places ('Sousa, Buqaan and Shajla') as one group each."""
     groups: list[list[PlaceRef]] = []
@@ -449,7 +463,7 @@ def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
             continue
         if groups:
             last = groups[-1][-1]
-            gap = [t.lower for t in sentence.tokens[last.end : place.start]]
+            gap = _list_gap(sentence, last.end, place.start)
             region = ctx.gazetteer.by_id[last.mention.place_id].kind == "region"
             if region and ("including" in gap or "such" in gap):
                 groups.append([place])  # 'the Kharkiv region, including X': X is in it
@@ -464,6 +478,29 @@ def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
                 continue
         groups.append([place])
     return groups
+
+
+def _list_gap(sentence: _Sentence, start: int, end: int) -> list[str]:
+    """The words between two list items, less the places that only locate the first ('A of
+    Balkh, B of Faryab': a known or an unknown name after 'of' or 'in')."""
+    tokens = sentence.tokens
+    gap: list[str] = []
+    for i in range(start, end):
+        place = sentence.place_at.get(i)
+        if place is not None and place.locator:
+            continue
+        if _locating_name(tokens, i, start):
+            continue
+        gap.append(tokens[i].lower)
+    return gap
+
+
+def _locating_name(tokens: list[Tok], i: int, start: int) -> bool:
+    """Token ``i`` is a capitalised name after 'of'/'in' (from ``start`` on): 'of Faryab'."""
+    j = i
+    while j > start and tokens[j].text[:1].isupper():
+        j -= 1
+    return j < i and tokens[j].lower in ("of", "in")
 
 
 LIST_PREPOSITIONS = frozenset("on in at near along by".split())
@@ -548,6 +585,7 @@ def _group_of(sentence: _Sentence, place: PlaceRef) -> list[PlaceRef]:
 
 
 NEAR = frozenset("near vicinity outskirts around outside nearby".split())
+REMAINDER = frozenset("last remaining final".split())
 
 
 def _target_after(
@@ -598,7 +636,8 @@ def _target_after(
             return None
         partial_end = sentence.cue_starting_at("partial", ctx, i)
         if partial_end > 0:
-            partial_words.append([t.lower for t in tokens[i:partial_end]])
+            if tokens[i - 1].lower not in REMAINDER:  # 'the last parts of X': all that was left
+                partial_words.append([t.lower for t in tokens[i:partial_end]])
             i = partial_end
             continue
         if anaphor is None and ctx.rules.anaphors.get(tok.lemma):
@@ -747,6 +786,10 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
         if tok.text in QUOTES or tok.lower in ctx.rules.subject_words:
             i -= 1
             continue
+        if i >= 2 and tok.text[:1].isupper() and tokens[i - 1].lower == "of":
+            if i - 2 in sentence.place_at:
+                i -= 2  # 'Gardez of Paktia fell': Paktia says where Gardez is
+                continue
         if ctx.rules.anaphors.get(tok.lemma) and not aside:
             mention = _anaphor(sentence, ctx, i, i)
             if mention is not None:
@@ -769,12 +812,29 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
             while j >= 0 and tokens[j].text not in (",", ";", "(", ")") and i - j <= 20:
                 j -= 1
             if j >= 0 and tokens[j].text == "," and not _has_trigger(sentence, ctx, j, i):
+                listed = _appositive_list(sentence, j, i)
+                if listed is not None:  # 'seven capitals, A of X and B of Y, fell'
+                    return _Target(
+                        _group_of(sentence, listed), True, aside=True, distance=start - j
+                    )
                 aside = True
                 i = j - 1
                 continue
             return None
         return None
     return None
+
+
+LIST_HEADS = PLURAL_PLACES | {"capitals", "places", "strongholds", "positions"}
+
+
+def _appositive_list(sentence: _Sentence, comma: int, end: int) -> PlaceRef | None:
+    """The first target place of a list between two commas that names the plural noun before
+    it ('seven provincial capitals, A of X and B of Y,')."""
+    if comma == 0 or sentence.tokens[comma - 1].lower not in LIST_HEADS:
+        return None
+    inside = [p for p in sentence.places if comma < p.start < end and not p.locator]
+    return inside[0] if inside else None
 
 
 def _has_trigger(sentence: _Sentence, ctx: _Context, start: int, end: int) -> bool:
@@ -1326,7 +1386,7 @@ def events_in_sentence(
             ctx.article_sides.attackers[agent] += 1
         for place in target.group:
             anchor = place.mention
-            date = _date_for(anchor, span, clauses, dates, ctx.published, sentence, m.start)
+            date = _date_for(anchor, span, clauses, dates, ctx, sentence, m.start)
             told = not date.text and ctx.narrative is not None
             date = ctx.narrative if told else date  # 'On Friday, … . The rebels took X.'
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
@@ -1343,7 +1403,7 @@ def events_in_sentence(
         weight = 0.6 if target.anaphor else 0.7
         claim = _Claim("contested" if target.partial else "held", side, side, weight)
         for place in target.group:
-            date = _date_for(place.mention, span, clauses, dates, ctx.published, sentence, start)
+            date = _date_for(place.mention, span, clauses, dates, ctx, sentence, start)
             _add(events, seen, _event(ctx, span, place.mention.place_id, claim, date, None))
     if qualified:
         _not_complete(events, ctx)
@@ -1361,7 +1421,7 @@ def events_in_sentence(
             same[0].exclusive = scope
         else:
             anchor = next(p.mention for p in sentence.places if p.mention.place_id == place_id)
-            date = _date_for(anchor, span, clauses, dates, ctx.published, sentence, 0)
+            date = _date_for(anchor, span, clauses, dates, ctx, sentence, 0)
             claim = _Claim(
                 "held", scope.holder, scope.holder, 0.65
             )  # 'X, the last town the rebels holds'
@@ -1375,6 +1435,8 @@ def _qualifies(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int
     if rule.kind not in ("held", "contested"):
         return False
     first = _clause_first(sentence, sentence.clause_of[start])
+    if first == 0:
+        return False  # 'But rebels retreated from what they held': about the sentence before
     return sentence.cue_starting_at("contrast", ctx, first, reach=1) > 0
 
 
@@ -1495,22 +1557,33 @@ def _date_for(
     span: Span,
     clauses: list[Span],
     dates: list[DateMention],
-    published: dt.date,
+    ctx: _Context,
     sentence: _Sentence,
     trigger_start: int,
 ) -> DateMention:
     """The date of an event: a date of the trigger's clause (after the place first), else of
-    the clauses before it (not across a relative clause), else the publication day."""
+    the clauses before it (not across a relative clause), else the day of a report that
+    follows ('…, an official said on Sunday'), else the publication day."""
+    published = ctx.published
     offset = sentence.tokens[trigger_start].start if sentence.tokens else span.start
     offset = max(offset, mention.start)  # 'took A on May 3; B on May 9': B's own clause
     index = next((i for i, c in enumerate(clauses) if c.start <= offset < c.end), 0)
     clause = clauses[index]
     inside = [d for d in dates if clause.start <= d.start < clause.end and not d.future]
-    after = [d for d in inside if d.start >= mention.end]
+    tokens = sentence.tokens
+    following = [m.start for m in sentence.matches if m.start > trigger_start]
+    following += [  # ', and followed it up a day later': another verb's date
+        i
+        for i in range(trigger_start + 1, len(tokens))
+        if tokens[i - 1].text == "," and tokens[i].lower == "and"
+    ]
+    stop = tokens[min(following)].start if following else clause.end
+    after = [d for d in inside if mention.end <= d.start < stop]  # not the next verb's date
     if after:
         return after[0]
-    if inside:
-        return inside[-1]
+    before = [d for d in inside if d.start < mention.start]
+    if before or inside:
+        return (before or inside)[-1]
     if clause.text.lstrip(" ,").split(" ", 1)[0].lower() in RELATIVES:
         return publication_date(published)
     for earlier in range(index - 1, -1, -1):
@@ -1524,7 +1597,22 @@ def _date_for(
         ]
         if found:
             return found[-1]
-    return publication_date(published)
+    reported = _report_date(sentence, ctx, dates, clauses[index].end)
+    return reported or publication_date(published)
+
+
+def _report_date(
+    sentence: _Sentence, ctx: _Context, dates: list[DateMention], after: int
+) -> DateMention | None:
+    """'X has fallen, a correspondent said on Sunday': the day of the report that follows
+    (an attribution word right before the date), when the event's own clauses name none."""
+    for date in dates:
+        if date.start < after or date.future:
+            continue
+        at = sum(1 for t in sentence.tokens if t.end <= date.start)  # the date's first token
+        if sentence.has("attribution", ctx, max(0, at - 3), at):
+            return date
+    return None
 
 
 # --- 'the last town held by X' ---------------------------------------------------------------
