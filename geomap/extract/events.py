@@ -1570,20 +1570,11 @@ def _date_for(
     index = next((i for i, c in enumerate(clauses) if c.start <= offset < c.end), 0)
     clause = clauses[index]
     inside = [d for d in dates if clause.start <= d.start < clause.end and not d.future]
-    tokens = sentence.tokens
-    following = [m.start for m in sentence.matches if m.start > trigger_start]
-    following += [  # ', and followed it up a day later': another verb's date
-        i
-        for i in range(trigger_start + 1, len(tokens))
-        if tokens[i - 1].text == "," and tokens[i].lower == "and"
-    ]
-    stop = tokens[min(following)].start if following else clause.end
-    after = [d for d in inside if mention.end <= d.start < stop]  # not the next verb's date
+    after = [d for d in inside if d.start >= mention.end]
     if after:
         return after[0]
-    before = [d for d in inside if d.start < mention.start]
-    if before or inside:
-        return (before or inside)[-1]
+    if inside:
+        return inside[-1]
     if clause.text.lstrip(" ,").split(" ", 1)[0].lower() in RELATIVES:
         return publication_date(published)
     for earlier in range(index - 1, -1, -1):
