@@ -459,7 +459,8 @@ def test_the_map_shows_the_first_and_last_days_geomap_handles(tmp_path, open_map
         ],
     )
     out = tmp_path / "out"
-    result = run("build", "--data", DATA, "--events", path, "--out", out, "--step", step)
+    span = ["--start", "0002-01-01", "--end", "9998-12-31"]  # past the profile's window
+    result = run("build", "--data", DATA, "--events", path, "--out", out, "--step", step, *span)
     assert result.exit_code == 0, result.output
     watch = open_map(out / "map.html")
     page = watch.page

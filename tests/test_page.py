@@ -299,6 +299,12 @@ def test_filters_by_side_and_kind_and_the_dates_events_with_their_sentences(buil
     page = open_map(built.map_path, "#date=2018-12-14").page
     page.locator(".geomap-search-more summary").click()
     events = page.locator(".geomap-day-events")
+    # the list is filled in the frame after the panel opens: wait for it (a busy machine)
+    wait_until(
+        page,
+        "document.querySelector('.geomap-day-events') && "
+        "document.querySelector('.geomap-day-events').textContent.length > 0",
+    )
     assert "Events on 2018-12-14" in page.locator(".geomap-search-more").inner_text()
     assert "the SDF took Hajin early in the morning" in events.inner_text()
     x, y = _close_up_xy(page, "hajin")
