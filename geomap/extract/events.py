@@ -1511,7 +1511,7 @@ def _confidence_adjustment(
     if len(sentence.tokens) > LONG_SENTENCE:
         change -= 0.1  # run-on text (a caption glued to a headline): attachment is less sure
     if any(ctx.gazetteer.by_id[p.mention.place_id].kind == "region" for p in target.group):
-        change -= 0.2  # a province or region: rarely what a change of control is about
+        change -= 0.3  # a province or region: rarely what a change of control is about
     hedge = sentence.has("hedge", ctx, 0, start)
     if hedge:
         change -= 0.15
