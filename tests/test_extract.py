@@ -1038,3 +1038,8 @@ def test_there_were_no_clashes_is_no_fight(facts):
 def test_closer_than_ever_to_a_capture_is_no_capture(facts):
     text = "The SDF appeared closer than ever to retaking all of Hajin."
     assert ("hajin", "captured") not in [(p, k) for p, k, _c, _d in facts(text)]
+
+
+def test_a_name_before_a_kind_of_place_stays_in_the_noun_phrase(facts):
+    text = "Clashes intensified in the neighbouring Khabur township of Hajin on Tuesday."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]

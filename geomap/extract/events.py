@@ -656,7 +656,8 @@ def _target_after(
         if agent is not None and (modifier or all(t.lower in DETERMINERS for t in tokens[end:i])):
             i = agent.end  # 'held by extremists in the enclave are X', 'drove the rebels from X'
             continue
-        if _noun_phrase_word(tok, ctx) or (near_ok and tok.lower in NEAR):
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if _noun_phrase_word(tok, ctx, after) or (near_ok and tok.lower in NEAR):
             i += 1
             continue
         if tok.text == "," and not comma_crossed and i > end and tokens[i - 1].lower in HEAD_NOUNS:
@@ -700,10 +701,13 @@ def _enumerated(sentence: _Sentence, i: int, partial: bool) -> _Target | None:
     return None
 
 
-def _noun_phrase_word(tok: Tok, ctx: _Context) -> bool:
+def _noun_phrase_word(tok: Tok, ctx: _Context, following: Tok | None = None) -> bool:
     """A word that may stand in a noun phrase before a place: 'the strategic town of',
-    'Iraq's second largest city', 'their Syrian headquarters at'."""
+    'Iraq's second largest city', 'their Syrian headquarters at', 'the Rakhine township of'
+    (a name before a kind of place)."""
     if tok.lower in ctx.rules.object_words or tok.text.isdigit():
+        return True
+    if following is not None and tok.text[:1].isupper() and following.lemma in ctx.rules.anaphors:
         return True
     if tok.text[:1].isupper() and tok.lower.endswith(("'s", "’s")):
         return True  # a possessive name: "Iraq's"
