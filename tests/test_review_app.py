@@ -393,3 +393,25 @@ def test_a_correction_finds_the_place_by_any_spelling(served, open_app, data_cop
     page.keyboard.press("Enter")
     page.wait_for_selector("#rv-message:has-text('Pick a place the gazetteer knows')")
     assert _rows(data_copy) == before
+
+
+def test_a_date_filter_keeps_a_month_claim_it_overlaps(served, open_app, tmp_path):
+    """A claim dated 'in December' (a month) lies inside 5-10 December: the filter keeps it."""
+    data = tmp_path / "month"
+    (data / "articles").mkdir(parents=True)
+    for name in ("gazetteer.csv", "campaign.toml"):
+        (data / name).write_bytes((DATA / name).read_bytes())
+    (data / "articles" / "a.txt").write_text(
+        "---\ntitle: T\noutlet: Test Wire\npublished: 2018-12-20\n---\n"
+        "SDF fighters captured Hajin in December.\n",
+        encoding="utf-8",
+    )
+    page = open_app(served(data).url)
+    page.fill("#rv-f-from", "2018-12-05")
+    page.fill("#rv-f-to", "2018-12-10")
+    page.dispatch_event("#rv-f-to", "change")
+    assert "showing 1" in page.inner_text("#rv-progress")
+    page.fill("#rv-f-from", "2019-01-01")
+    page.fill("#rv-f-to", "2019-01-31")
+    page.dispatch_event("#rv-f-to", "change")
+    assert "showing 0" in page.inner_text("#rv-progress")

@@ -73,13 +73,21 @@
     });
   }
 
+  // A claim's first and last day as YYYY-MM-DD strings (a month or a year covers all its
+  // days, a range its two ends), so that a date filter keeps every claim it overlaps.
+  function daySpan(date) {
+    var parts = String(date).split("/"), first = parts[0], last = parts[parts.length - 1];
+    var pad = { 4: ["-01-01", "-12-31"], 7: ["-01", "-31"] };
+    return [first + ((pad[first.length] || [""])[0]), last + ((pad[last.length] || ["", ""])[1])];
+  }
+
   function matches(c) {
     var place = $("rv-f-place").value, from = $("rv-f-from").value, to = $("rv-f-to").value;
     var kind = $("rv-f-kind").value, article = $("rv-f-article").value, status = $("rv-f-status").value;
-    var day = c.date.slice(0, 10);
+    var span = daySpan(c.date);
     if (place && c.place_id !== place) { return false; }
-    if (from && day < from) { return false; }
-    if (to && day > to) { return false; }
+    if (from && span[1] < from) { return false; }
+    if (to && span[0] > to) { return false; }
     if (kind && c.kind !== kind) { return false; }
     if (article && c.article !== article) { return false; }
     if (status === "todo") { return c.status === "unreviewed" || c.status === "changed"; }
