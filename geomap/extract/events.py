@@ -53,13 +53,17 @@ VAGUE_DATE = re.compile(
 MAX_REACH = 14  # tokens between a trigger and its place, at most
 LONG_SENTENCE = 60  # tokens
 SETTLEMENT_KINDS = ("city", "town", "village", "neighbourhood", "district")
-LIST_WORDS = frozenset(
-    ", and or as well such including like nearby neighbouring neighboring other the "
-    "village villages town towns city cities district districts neighbourhood neighborhood "
-    "neighbourhoods neighborhoods of".split()
-)
-LIST_JOINS = frozenset(", and or such including like".split())
-RELATIVES = frozenset("which that who whom where".split())
+_WORD_CLASSES = rule_file("words")  # rules/en/words.toml
+
+
+def _words(name: str) -> frozenset[str]:
+    """A word class of the structure (lists, clauses, noun phrases), from the rule data."""
+    return frozenset(_WORD_CLASSES[name]["words"])
+
+
+LIST_WORDS = _words("list_words")
+LIST_JOINS = _words("list_joins")
+RELATIVES = _words("relatives")
 
 
 @dataclass(frozen=True)
@@ -340,10 +344,7 @@ def _close_relative_clauses(tokens: list[Tok], clause_of: list[int]) -> None:
         i += 1
 
 
-COMPASS = frozenset(
-    "eastern western northern southern central rural southeast southeastern northeast "
-    "northeastern southwest southwestern northwest northwestern".split()
-)
+COMPASS = _words("compass")
 
 
 def _same_name_place(tokens: list[Tok], place: PlaceRef, ctx: _Context) -> PlaceMention:
@@ -503,8 +504,8 @@ def _locating_name(tokens: list[Tok], i: int, start: int) -> bool:
     return j < i and tokens[j].lower in ("of", "in")
 
 
-LIST_PREPOSITIONS = frozenset("on in at near along by".split())
-ITEM_ENDS = frozenset(", ; and or".split())
+LIST_PREPOSITIONS = _words("list_prepositions")
+ITEM_ENDS = _words("item_ends")
 
 
 def _phrase_then_join(sentence: _Sentence, ctx: _Context, start: int, end: int) -> bool:
@@ -584,8 +585,8 @@ def _group_of(sentence: _Sentence, place: PlaceRef) -> list[PlaceRef]:
     return [place]
 
 
-NEAR = frozenset("near vicinity outskirts around outside nearby".split())
-REMAINDER = frozenset("last remaining final".split())
+NEAR = _words("near")
+REMAINDER = _words("remainder")
 
 
 def _target_after(
@@ -673,16 +674,10 @@ def _target_after(
     return None
 
 
-HEAD_NOUNS = frozenset(
-    "enclave pocket stronghold bastion redoubt holdout town city village territory capital "
-    "garrison base headquarters command division".split()
-)
-PLURAL_PLACES = frozenset(
-    "villages towns cities settlements localities hamlets communities areas districts "
-    "neighbourhoods neighborhoods quarters".split()
-)
-PARTS = frozenset("areas districts neighbourhoods neighborhoods quarters".split())
-ENUMERATORS = frozenset(": including namely among like such".split())
+HEAD_NOUNS = _words("head_nouns")
+PLURAL_PLACES = _words("plural_places")
+PARTS = _words("parts")
+ENUMERATORS = _words("enumerators")
 
 
 def _enumerated(sentence: _Sentence, i: int, partial: bool) -> _Target | None:
@@ -727,7 +722,7 @@ def _actor_adjective(sentence: _Sentence, ctx: _Context, i: int) -> bool:
     return False
 
 
-CONTAINERS = frozenset("in inside within near around across".split())
+CONTAINERS = _words("containers")
 
 
 def _inside_region(sentence: _Sentence, ctx: _Context, end: int, i: int, place: PlaceRef) -> bool:
@@ -829,7 +824,7 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
     return None
 
 
-LIST_HEADS = PLURAL_PLACES | {"capitals", "places", "strongholds", "positions"}
+LIST_HEADS = PLURAL_PLACES | _words("list_heads")
 
 
 def _appositive_list(sentence: _Sentence, comma: int, end: int) -> PlaceRef | None:
@@ -889,13 +884,11 @@ def _participle(tok: Tok) -> bool:
     return tok.lower != tok.lemma and not tok.lower.endswith("ing")
 
 
-PREPOSITION_WORDS = frozenset("at in on near from to into inside around over for of".split())
-NOUN_PREPOSITIONS = frozenset(
-    "for of over under in with without".split()
-)  # before a noun: "for control of"
-PASSIVE_AUX = frozenset("was were been being is are be get got gets".split())
-NOUN_MARKS = frozenset("its their his her our the a an".split())
-LOCATIVES = frozenset("in at inside".split())
+PREPOSITION_WORDS = _words("preposition_words")
+NOUN_PREPOSITIONS = _words("noun_prepositions")
+PASSIVE_AUX = _words("passive_aux")
+NOUN_MARKS = _words("noun_marks")
+LOCATIVES = _words("locatives")
 SCENE_KINDS = ("contested", "surrendered", "besieged")
 
 
@@ -1037,8 +1030,8 @@ def _unnamed_subject(sentence: _Sentence, ctx: _Context, first: int, start: int)
     return not all(t.text in "()[]-" or t.text.isupper() for t in between)
 
 
-PRONOUNS = frozenset("they we it".split())
-POSSESSIVE_PRONOUNS = frozenset("its their our".split())
+PRONOUNS = _words("pronouns")
+POSSESSIVE_PRONOUNS = _words("possessive_pronouns")
 
 
 def _speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
@@ -1115,7 +1108,7 @@ def _in_attribution(sentence: _Sentence, ctx: _Context, actor: ActorRef) -> bool
     return before_quote and sentence.has("attribution", ctx, actor.start, window_end)
 
 
-DETERMINERS = frozenset("the a an its their".split())
+DETERMINERS = _words("determiners")
 
 
 def _after(sentence: _Sentence, end: int, words: tuple[str, ...], reach: int = 4) -> str:
@@ -1150,7 +1143,7 @@ def _adjective_near(sentence: _Sentence, ctx: _Context, start: int, end: int) ->
     return _adjective_in(sentence, ctx, low, end) or _inside(sentence, low, end)
 
 
-POSSESSOR_GAP = frozenset("'s ’s ' last final key main remaining major former de facto".split())
+POSSESSOR_GAP = _words("possessor_gap")
 
 
 def _possessor(sentence: _Sentence, ctx: _Context, start: int) -> str:
@@ -1474,7 +1467,7 @@ def _share_holders(events: list[Event]) -> None:
             event.event_id = event.make_id()
 
 
-BACKGROUND_OPENERS = frozenset("after following since before which who".split())
+BACKGROUND_OPENERS = _words("background_openers")
 
 
 def _background(sentence: _Sentence, ctx: _Context, start: int, dates: list[DateMention]) -> float:
@@ -1612,11 +1605,8 @@ def _report_date(
 
 # --- 'the last town held by X' ---------------------------------------------------------------
 
-PLURALS = frozenset(
-    "towns cities villages strongholds enclaves bastions redoubts pockets holdouts footholds "
-    "areas".split()
-)
-QUALIFIERS = frozenset("major large big significant key main urban important sizeable".split())
+PLURALS = _words("plurals")
+QUALIFIERS = _words("qualifiers")
 
 
 def _exclusivity(sentence: _Sentence, ctx: _Context) -> tuple[str, Exclusivity] | None:
