@@ -7,7 +7,6 @@ at a time, optionally over several processes.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,9 +14,16 @@ from dataclasses import dataclass, field
 from geomap.articles import Article
 from geomap.campaign import Profile
 from geomap.extract.dates import DateMention, find_dates, publication_date
-from geomap.extract.events import ArticleSides, SideFinder, _Context, events_in_sentence, load_rules
+from geomap.extract.events import (
+    ArticleSides,
+    Rules,
+    SideFinder,
+    _Context,
+    events_in_sentence,
+    load_rules,
+)
 from geomap.extract.figures import find_figures
-from geomap.extract.lexicon import tokens_of
+from geomap.extract.lexicon import Tok, tokens_of
 from geomap.extract.mentions import MentionFinder, PlaceMention
 from geomap.extract.text import split_sentences, tokenize
 from geomap.gazetteer import Gazetteer
@@ -25,14 +31,6 @@ from geomap.records import Event, Mention
 
 __all__ = ["ArticleExtraction", "Extractor", "extract_article"]
 
-_ANAPHOR = re.compile(r"^(?:\W*)(?:the|this|that)\s+(camp|town|village|city|enclave)\b", re.I)
-_KIND_WORDS = {
-    "camp": ("camp",),
-    "town": ("town", "city"),
-    "city": ("city", "town"),
-    "village": ("village", "town"),
-    "enclave": ("town", "village"),
-}
 _GENERIC = Profile()
 _FINDERS: dict[int, tuple[Profile, SideFinder]] = {}
 
@@ -80,6 +78,28 @@ class Extractor:
     def iter(self, articles: Iterable[Article]) -> Iterator[ArticleExtraction]:
         for article in articles:
             yield self(article)
+
+
+def _referred_back(
+    toks: list[Tok],
+    recent: list[tuple[int, PlaceMention]],
+    number: int,
+    rules: Rules,
+    gazetteer: Gazetteer,
+) -> list[PlaceMention]:
+    """A sentence opening with 'The town …' names the last place of that kind of the two
+    sentences before (the kinds each noun refers to are rules/en/anaphors.toml's)."""
+    words = [t for t in toks if t.text[:1].isalnum()]
+    if len(words) < 2 or words[0].lower not in rules.determiners:
+        return []
+    kinds = rules.anaphors.get(words[1].lemma)
+    if not kinds:
+        return []
+    for _n, earlier in reversed([r for r in recent if number - r[0] <= 2]):
+        if gazetteer.by_id[earlier.place_id].kind in kinds:
+            surface = " ".join(t.text for t in words[:2])
+            return [PlaceMention(earlier.place_id, words[0].start, words[1].end, surface)]
+    return []
 
 
 NARRATIVE_REACH = 1  # sentences an undated sentence looks back for the day it tells of
@@ -141,7 +161,6 @@ def extract_article(
                 if not any(s <= at < e for s, e in named)  # a side's name, not a place
             )
         ctx.recent = [m for n, m in recent if number - n <= 2]
-        anaphor = _ANAPHOR.match(sentence.text)
         dates = find_dates(sentence.text, article.published, sentence.start, anchor)
         anchor = next((d.first_day for d in reversed(dates) if _anchors(d)), anchor)
         if narrative is not None and number - narrative[0] > NARRATIVE_REACH:
@@ -154,20 +173,8 @@ def extract_article(
             continue
         result.events.extend(events_in_sentence(sentence, mentions, ctx, dates, tokens[number]))
         referred = list(mentions)
-        if not mentions and anaphor:
-            kinds = _KIND_WORDS[anaphor.group(1).lower()]
-            for _n, earlier in reversed([r for r in recent if number - r[0] <= 2]):
-                if gazetteer.by_id[earlier.place_id].kind in kinds:
-                    start = sentence.start + anaphor.start(1) - len("the ")
-                    referred = [
-                        PlaceMention(
-                            earlier.place_id,
-                            max(sentence.start, start),
-                            sentence.start + anaphor.end(),
-                            anaphor.group(0),
-                        )
-                    ]
-                    break
+        if not mentions:
+            referred = _referred_back(tokens[number], recent, number, rules, gazetteer)
         if referred:
             past = [d for d in dates if not d.future]
             date = past[0] if past else publication_date(article.published)
