@@ -1043,3 +1043,10 @@ def test_closer_than_ever_to_a_capture_is_no_capture(facts):
 def test_a_name_before_a_kind_of_place_stays_in_the_noun_phrase(facts):
     text = "Clashes intensified in the neighbouring Khabur township of Hajin on Tuesday."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+
+
+def test_an_article_that_names_no_place_is_skipped_whole(gazetteer, profile):
+    body = "Markets reopened on Friday. " * 50 + "The harvest was good this year."
+    article = Article(name="t.txt", published=FRI, body=body, outlet="Test")
+    found = extract_article(article, gazetteer, profile=profile, unknown_names=False)
+    assert found.events == [] and found.mentions == []

@@ -123,9 +123,11 @@ def extract_article(
     names the gazetteer lacks). ``profile``: the campaign's sides (none by default)."""
     finder = finder or MentionFinder(gazetteer)
     profile = profile or _GENERIC
+    body = article.body
+    if not unknown_names and not finder.may_mention(body):
+        return ArticleExtraction(article)  # no word can begin a place: nothing to find
     rules = load_rules(profile.language)
     sides = sides or _side_finder(profile)
-    body = article.body
     sentences = split_sentences(body)
     tokens = [tokens_of(sentence, rules.language) for sentence in sentences]
     actors = [sides.find(toks) for toks in tokens]
