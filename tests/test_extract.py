@@ -1045,7 +1045,14 @@ def test_a_name_before_a_kind_of_place_stays_in_the_noun_phrase(facts):
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
 
 
-def test_an_article_that_names_no_place_is_skipped_whole(gazetteer, profile):
+def test_an_article_that_names_no_place_is_skipped_whole(gazetteer, profile, monkeypatch):
+    """Off-topic prose costs a scan of its words, not a reading of every sentence."""
+    import geomap.extract as extract
+
+    def no_tokens(*_args, **_kwargs):
+        raise AssertionError("an article naming no place was read sentence by sentence")
+
+    monkeypatch.setattr(extract, "tokens_of", no_tokens)
     body = "Markets reopened on Friday. " * 50 + "The harvest was good this year."
     article = Article(name="t.txt", published=FRI, body=body, outlet="Test")
     found = extract_article(article, gazetteer, profile=profile, unknown_names=False)
