@@ -511,3 +511,25 @@ def test_sources_show_outlet_date_title_and_address_links_only_when_asked(
     else:
         assert page.locator(".geomap-sources a").count() == 0
         assert credits.locator("a").count() == 0 and credits.inner_text().startswith("Leaflet")
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (768, 1024)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_open_sources_and_filters_panels_never_run_under_another_control(built, open_map, size):
+    page = open_map(built.map_path, "#date=2018-12-14", viewport=size).page
+    page.locator(".geomap-sources-toggle").click()
+    page.locator(".geomap-search-more summary").click()  # a click: nothing lies on top of it
+    wait_until(page, "document.querySelector('.geomap-day-events').textContent.length > 0")
+    page.wait_for_timeout(100)  # the corners settle in the frame after a panel opens
+    controls = _boxes(page, ".leaflet-control")
+    assert [(a[:20], b[:20]) for a, b in _overlaps(controls)] == []
+    width, height = size
+    assert all(
+        b["x0"] >= 0 and b["y0"] >= 0 and b["x1"] <= width and b["y1"] <= height for b in controls
+    )
+    # what does not fit scrolls inside the panels; every filter can still be reached
+    last = page.locator(".geomap-filter input").last
+    last.scroll_into_view_if_needed()
+    last.click()
+    assert not last.is_checked()
+    assert page.locator(".geomap-sources-body").is_visible()
+    assert page.locator(".geomap-search-input").is_visible()

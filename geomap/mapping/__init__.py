@@ -854,6 +854,7 @@ def page_parts(options: MapOptions, legend: list[dict]) -> list:
         plugins.Sources(links=options.links),
         plugins.Search(),
         plugins.SaveImage(),
+        plugins.Layout(),
     ]
     blocks = [plugins.DataBlock("data"), plugins.DataBlock("basemap")]
     return [plugins.OfflineAssets(parts), *blocks, *parts, plugins.Runtime()]

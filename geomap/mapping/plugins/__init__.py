@@ -13,6 +13,7 @@ passes through Jinja: it reaches the page as data blocks placed by
 from geomap.mapping.plugins.base import DataBlock, OfflineAssets, Part, Runtime
 from geomap.mapping.plugins.heldarea import HeldArea
 from geomap.mapping.plugins.labels import Labels
+from geomap.mapping.plugins.layout import Layout
 from geomap.mapping.plugins.legend import Legend
 from geomap.mapping.plugins.png import SaveImage
 from geomap.mapping.plugins.search import Search
@@ -24,6 +25,7 @@ __all__ = [
     "DataBlock",
     "HeldArea",
     "Labels",
+    "Layout",
     "Legend",
     "OfflineAssets",
     "Part",
