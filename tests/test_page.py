@@ -533,3 +533,36 @@ def test_open_sources_and_filters_panels_never_run_under_another_control(built, 
     assert not last.is_checked()
     assert page.locator(".geomap-sources-body").is_visible()
     assert page.locator(".geomap-search-input").is_visible()
+
+
+def test_save_as_png_draws_the_province_tags_shown_on_the_map(built, open_map):
+    from PIL import Image
+
+    watch = open_map(built.map_path, "#date=2018-12-15&z=9&ll=34.7,40.8", viewport=(1200, 800))
+    page = watch.page
+    page.evaluate("window.geomap.flush(), window.geomap.labels()")
+    tags = page.evaluate(
+        """() => { const frame = window.geomap.map.getContainer().getBoundingClientRect();
+             return [...document.querySelectorAll('.geomap-region-label')].map(e => {
+               const r = e.getBoundingClientRect();
+               return [e.textContent, r.left - frame.left, r.top - frame.top,
+                       r.right - frame.left, r.bottom - frame.top]; })
+             .filter(t => t[1] >= 0 && t[2] >= 0 && t[3] <= 1200 && t[4] <= 800); }"""
+    )
+    assert "Deir ez-Zor province" in [t[0] for t in tags], tags
+    with page.expect_download() as download:
+        page.locator(".geomap-save").click()
+    image = Image.open(download.value.path()).convert("RGB")
+    head = 64
+
+    def grey_text(box) -> int:
+        """Pixels of the tag's grey text (#555) within a box of the map."""
+        x0, y0, x1, y1 = (round(v) for v in box)
+        part = image.crop((x0, y0 + head, x1, y1 + head))
+        pixels = (part.getpixel((i, j)) for i in range(part.width) for j in range(part.height))
+        return sum(1 for p in pixels if max(p) < 120 and max(p) - min(p) < 24)
+
+    for name, x0, y0, x1, y1 in tags:
+        # the name in capitals, as on the screen: at least a stroke per letter
+        assert grey_text((x0, y0, x1, y1)) > 12 * len(name), name
+    assert watch.outside_requests() == [] and watch.errors == []
