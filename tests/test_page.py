@@ -566,3 +566,56 @@ def test_save_as_png_draws_the_province_tags_shown_on_the_map(built, open_map):
         # the name in capitals, as on the screen: at least a stroke per letter
         assert grey_text((x0, y0, x1, y1)) > 12 * len(name), name
     assert watch.outside_requests() == [] and watch.errors == []
+
+
+def test_a_place_without_a_label_is_reached_and_opened_by_keyboard_alone(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15", viewport=(1440, 900)).page
+    page.evaluate("window.geomap.flush()")
+    named = set(page.evaluate("window.geomap.labels()"))
+    unnamed = page.evaluate(
+        """named => window.geomap.places().filter(id => !named.includes(id)
+             && window.geomap.state(id).controller === 'ISIS')""",
+        sorted(named),
+    )
+    assert unnamed, named  # zoomed out, some places have no name on the map
+    target = unnamed[0]
+    toggle = page.locator(".geomap-places-toggle")
+    assert toggle.bounding_box()["width"] <= 1  # hidden until the keyboard reaches it
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('geomap-places-toggle')"):
+            break
+    else:
+        raise AssertionError("Tab never reached the list of places")
+    assert toggle.bounding_box()["width"] > 50 and toggle.is_visible()
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    listbox = page.locator("[role=listbox].geomap-places")
+    assert listbox.get_attribute("aria-label") == "Places, by name"
+    names = listbox.locator("[role=option]").all_inner_texts()
+    assert names == sorted(names, key=str.casefold) and len(names) >= len(named) + 1
+    for _ in range(len(names)):
+        if page.evaluate("document.activeElement.dataset.place") == target:
+            break
+        page.keyboard.press("ArrowDown")
+    else:
+        raise AssertionError(f"the arrows never reached {target}")
+    focused = page.locator(":focus")
+    assert focused.get_attribute("role") == "option"
+    assert focused.get_attribute("aria-selected") == "true"
+    page.keyboard.press("Enter")
+    popup = page.locator(".geomap-pop")
+    assert popup.get_attribute("data-place") == target
+    assert "Held by ISIS" in popup.inner_text()
+    assert page.evaluate("document.activeElement.closest('.geomap-popup') !== null")
+    # Escape closes the popup back to the place in the list, and the list back to its button
+    page.keyboard.press("Escape")
+    wait_until(page, "document.querySelector('.geomap-pop') === null")
+    assert page.evaluate("document.activeElement.dataset.place") == target
+    page.keyboard.press("Escape")
+    assert not listbox.is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('geomap-places-toggle')")
+    # typed letters jump to a name
+    page.keyboard.press("Enter")
+    page.keyboard.type(names[-1][:3].lower())
+    assert page.locator(":focus").inner_text().casefold().startswith(names[-1][:3].casefold())

@@ -850,6 +850,7 @@ def page_parts(options: MapOptions, legend: list[dict]) -> list:
         ),
         plugins.HeldArea(),
         plugins.Labels(),
+        plugins.Places(),
         plugins.Legend(legend),
         plugins.Sources(links=options.links),
         plugins.Search(),

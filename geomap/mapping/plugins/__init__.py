@@ -15,6 +15,7 @@ from geomap.mapping.plugins.heldarea import HeldArea
 from geomap.mapping.plugins.labels import Labels
 from geomap.mapping.plugins.layout import Layout
 from geomap.mapping.plugins.legend import Legend
+from geomap.mapping.plugins.places import Places
 from geomap.mapping.plugins.png import SaveImage
 from geomap.mapping.plugins.search import Search
 from geomap.mapping.plugins.slider import TimeSlider
@@ -29,6 +30,7 @@ __all__ = [
     "Legend",
     "OfflineAssets",
     "Part",
+    "Places",
     "Runtime",
     "SaveImage",
     "Search",
