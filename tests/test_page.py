@@ -594,6 +594,15 @@ def test_a_place_without_a_label_is_reached_and_opened_by_keyboard_alone(built, 
     assert listbox.get_attribute("aria-label") == "Places, by name"
     names = listbox.locator("[role=option]").all_inner_texts()
     assert names == sorted(names, key=str.casefold) and len(names) >= len(named) + 1
+    # each option says where it stands in the whole list; End and Home go to either end
+    page.keyboard.press("End")
+    last = page.locator(":focus")
+    assert last.inner_text() == names[-1]
+    assert (
+        last.get_attribute("aria-posinset") == last.get_attribute("aria-setsize") == str(len(names))
+    )
+    page.keyboard.press("Home")
+    assert page.locator(":focus").get_attribute("aria-posinset") == "1"
     for _ in range(len(names)):
         if page.evaluate("document.activeElement.dataset.place") == target:
             break
