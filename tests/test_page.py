@@ -617,10 +617,18 @@ def test_a_place_without_a_label_is_reached_and_opened_by_keyboard_alone(built, 
     assert popup.get_attribute("data-place") == target
     assert "Held by ISIS" in popup.inner_text()
     assert page.evaluate("document.activeElement.closest('.geomap-popup') !== null")
+    page.wait_for_timeout(400)  # the pan that brings the popup into view
+    box = popup.bounding_box()
+    on_top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('.geomap-popup') !== null",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert on_top  # not covered by the list
     # Escape closes the popup back to the place in the list, and the list back to its button
     page.keyboard.press("Escape")
     wait_until(page, "document.querySelector('.geomap-pop') === null")
     assert page.evaluate("document.activeElement.dataset.place") == target
+    assert listbox.is_visible()
     page.keyboard.press("Escape")
     assert not listbox.is_visible()
     assert page.evaluate("document.activeElement.classList.contains('geomap-places-toggle')")

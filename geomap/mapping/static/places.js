@@ -71,6 +71,14 @@
     }
     L.DomEvent.on(toggle, "click", function () { if (list.hidden) { open(); } else { close(false); } });
 
+    // a place's popup, with the focus inside; the list steps aside (it would cover the
+    // popup) until the popup closes, when the focus comes back to the place's option
+    function show(place) {
+      app.openPlace(place, null, false, true);
+      list.classList.add("geomap-places-resting");
+      map.once("popupclose", function () { list.classList.remove("geomap-places-resting"); });
+    }
+
     // typed letters find the next place whose name starts with them
     var typed = "", typedAt = 0;
     function find(letter) {
@@ -91,7 +99,7 @@
       else if (key === "PageDown") { move(i + page); }
       else if (key === "PageUp") { move(i - page); }
       else if (key === "Enter" || key === " ") {
-        if (entries[current]) { app.openPlace(entries[current], null, false, true); }
+        if (entries[current]) { show(entries[current]); }
       } else if (key === "Escape") { close(true); }
       else if (key.length === 1 && !ev.ctrlKey && !ev.metaKey && !ev.altKey) { find(key.toLowerCase()); }
       else { return; }
@@ -99,7 +107,7 @@
     });
     L.DomEvent.on(list, "click", function (ev) {
       var item = ev.target.closest && ev.target.closest(".geomap-places-item");
-      if (item) { move(item.geomapIndex); app.openPlace(entries[item.geomapIndex], null, false, true); }
+      if (item) { move(item.geomapIndex); show(entries[item.geomapIndex]); }
     });
     // the list closes when the focus leaves it for anything but its button or the popup
     L.DomEvent.on(list, "focusout", function (ev) {
