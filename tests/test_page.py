@@ -511,3 +511,128 @@ def test_sources_show_outlet_date_title_and_address_links_only_when_asked(
     else:
         assert page.locator(".geomap-sources a").count() == 0
         assert credits.locator("a").count() == 0 and credits.inner_text().startswith("Leaflet")
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (768, 1024)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_open_sources_and_filters_panels_never_run_under_another_control(built, open_map, size):
+    page = open_map(built.map_path, "#date=2018-12-14", viewport=size).page
+    page.locator(".geomap-sources-toggle").click()
+    page.locator(".geomap-search-more summary").click()  # a click: nothing lies on top of it
+    wait_until(page, "document.querySelector('.geomap-day-events').textContent.length > 0")
+    page.wait_for_timeout(100)  # the corners settle in the frame after a panel opens
+    controls = _boxes(page, ".leaflet-control")
+    assert [(a[:20], b[:20]) for a, b in _overlaps(controls)] == []
+    width, height = size
+    assert all(
+        b["x0"] >= 0 and b["y0"] >= 0 and b["x1"] <= width and b["y1"] <= height for b in controls
+    )
+    # what does not fit scrolls inside the panels; every filter can still be reached
+    last = page.locator(".geomap-filter input").last
+    last.scroll_into_view_if_needed()
+    last.click()
+    assert not last.is_checked()
+    assert page.locator(".geomap-sources-body").is_visible()
+    assert page.locator(".geomap-search-input").is_visible()
+
+
+def test_save_as_png_draws_the_province_tags_shown_on_the_map(built, open_map):
+    from PIL import Image
+
+    watch = open_map(built.map_path, "#date=2018-12-15&z=9&ll=34.7,40.8", viewport=(1200, 800))
+    page = watch.page
+    page.evaluate("window.geomap.flush(), window.geomap.labels()")
+    tags = page.evaluate(
+        """() => { const frame = window.geomap.map.getContainer().getBoundingClientRect();
+             return [...document.querySelectorAll('.geomap-region-label')].map(e => {
+               const r = e.getBoundingClientRect();
+               return [e.textContent, r.left - frame.left, r.top - frame.top,
+                       r.right - frame.left, r.bottom - frame.top]; })
+             .filter(t => t[1] >= 0 && t[2] >= 0 && t[3] <= 1200 && t[4] <= 800); }"""
+    )
+    assert "Deir ez-Zor province" in [t[0] for t in tags], tags
+    with page.expect_download() as download:
+        page.locator(".geomap-save").click()
+    image = Image.open(download.value.path()).convert("RGB")
+    head = 64
+
+    def grey_text(box) -> int:
+        """Pixels of the tag's grey text (#555) within a box of the map."""
+        x0, y0, x1, y1 = (round(v) for v in box)
+        part = image.crop((x0, y0 + head, x1, y1 + head))
+        pixels = (part.getpixel((i, j)) for i in range(part.width) for j in range(part.height))
+        return sum(1 for p in pixels if max(p) < 120 and max(p) - min(p) < 24)
+
+    for name, x0, y0, x1, y1 in tags:
+        # the name in capitals, as on the screen: at least a stroke per letter
+        assert grey_text((x0, y0, x1, y1)) > 12 * len(name), name
+    assert watch.outside_requests() == [] and watch.errors == []
+
+
+def test_a_place_without_a_label_is_reached_and_opened_by_keyboard_alone(built, open_map):
+    page = open_map(built.map_path, "#date=2018-12-15", viewport=(1440, 900)).page
+    page.evaluate("window.geomap.flush()")
+    named = set(page.evaluate("window.geomap.labels()"))
+    unnamed = page.evaluate(
+        """named => window.geomap.places().filter(id => !named.includes(id)
+             && window.geomap.state(id).controller === 'ISIS')""",
+        sorted(named),
+    )
+    assert unnamed, named  # zoomed out, some places have no name on the map
+    target = unnamed[0]
+    toggle = page.locator(".geomap-places-toggle")
+    assert toggle.bounding_box()["width"] <= 1  # hidden until the keyboard reaches it
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('geomap-places-toggle')"):
+            break
+    else:
+        raise AssertionError("Tab never reached the list of places")
+    assert toggle.bounding_box()["width"] > 50 and toggle.is_visible()
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    listbox = page.locator("[role=listbox].geomap-places")
+    assert listbox.get_attribute("aria-label") == "Places, by name"
+    names = listbox.locator("[role=option]").all_inner_texts()
+    assert names == sorted(names, key=str.casefold) and len(names) >= len(named) + 1
+    # each option says where it stands in the whole list; End and Home go to either end
+    page.keyboard.press("End")
+    last = page.locator(":focus")
+    assert last.inner_text() == names[-1]
+    assert (
+        last.get_attribute("aria-posinset") == last.get_attribute("aria-setsize") == str(len(names))
+    )
+    page.keyboard.press("Home")
+    assert page.locator(":focus").get_attribute("aria-posinset") == "1"
+    for _ in range(len(names)):
+        if page.evaluate("document.activeElement.dataset.place") == target:
+            break
+        page.keyboard.press("ArrowDown")
+    else:
+        raise AssertionError(f"the arrows never reached {target}")
+    focused = page.locator(":focus")
+    assert focused.get_attribute("role") == "option"
+    assert focused.get_attribute("aria-selected") == "true"
+    page.keyboard.press("Enter")
+    popup = page.locator(".geomap-pop")
+    assert popup.get_attribute("data-place") == target
+    assert "Held by ISIS" in popup.inner_text()
+    assert page.evaluate("document.activeElement.closest('.geomap-popup') !== null")
+    page.wait_for_timeout(400)  # the pan that brings the popup into view
+    box = popup.bounding_box()
+    on_top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('.geomap-popup') !== null",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert on_top  # not covered by the list
+    # Escape closes the popup back to the place in the list, and the list back to its button
+    page.keyboard.press("Escape")
+    wait_until(page, "document.querySelector('.geomap-pop') === null")
+    assert page.evaluate("document.activeElement.dataset.place") == target
+    assert listbox.is_visible()
+    page.keyboard.press("Escape")
+    assert not listbox.is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('geomap-places-toggle')")
+    # typed letters jump to a name
+    page.keyboard.press("Enter")
+    page.keyboard.type(names[-1][:3].lower())
+    assert page.locator(":focus").inner_text().casefold().startswith(names[-1][:3].casefold())

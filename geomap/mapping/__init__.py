@@ -850,10 +850,12 @@ def page_parts(options: MapOptions, legend: list[dict]) -> list:
         ),
         plugins.HeldArea(),
         plugins.Labels(),
+        plugins.Places(),
         plugins.Legend(legend),
         plugins.Sources(links=options.links),
         plugins.Search(),
         plugins.SaveImage(),
+        plugins.Layout(),
     ]
     blocks = [plugins.DataBlock("data"), plugins.DataBlock("basemap")]
     return [plugins.OfflineAssets(parts), *blocks, *parts, plugins.Runtime()]

@@ -13,7 +13,9 @@ passes through Jinja: it reaches the page as data blocks placed by
 from geomap.mapping.plugins.base import DataBlock, OfflineAssets, Part, Runtime
 from geomap.mapping.plugins.heldarea import HeldArea
 from geomap.mapping.plugins.labels import Labels
+from geomap.mapping.plugins.layout import Layout
 from geomap.mapping.plugins.legend import Legend
+from geomap.mapping.plugins.places import Places
 from geomap.mapping.plugins.png import SaveImage
 from geomap.mapping.plugins.search import Search
 from geomap.mapping.plugins.slider import TimeSlider
@@ -24,9 +26,11 @@ __all__ = [
     "DataBlock",
     "HeldArea",
     "Labels",
+    "Layout",
     "Legend",
     "OfflineAssets",
     "Part",
+    "Places",
     "Runtime",
     "SaveImage",
     "Search",

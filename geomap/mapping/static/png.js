@@ -1,7 +1,7 @@
 /* geomap part "png": a "Save as PNG" button that draws the current view into one image, with
  * the title, the date, the held area, the legend and a source line, from the page's own
  * canvases and data (no network, no screenshot API): the basemap's lines drawn again, the
- * held area's and the places' canvases copied, the names written. */
+ * held area's and the places' canvases copied, the names and the provinces' tags written. */
 (function () {
   "use strict";
   var kit = window.geomapKit, el = kit.el;
@@ -38,6 +38,24 @@
   function haloText(ctx, text, x, y) {
     ctx.lineWidth = 3; ctx.strokeStyle = "#fff"; ctx.lineJoin = "round"; ctx.strokeText(text, x, y); ctx.fillText(text, x, y);
   }
+  // a province's name tag as the page styles it: its box, dashed border and (capital) name
+  function drawTag(ctx, node, r) {
+    var css = getComputedStyle(node), text = node.textContent;
+    if (!text || !r.w || css.display === "none" || css.visibility === "hidden") { return; }
+    var pad = parseFloat(css.paddingLeft) || 0, top = parseFloat(css.paddingTop) || 0, border = parseFloat(css.borderLeftWidth) || 0;
+    ctx.save();
+    ctx.fillStyle = css.backgroundColor; ctx.fillRect(r.x, r.y, r.w, r.h);
+    if (border) {
+      ctx.lineWidth = border; ctx.strokeStyle = css.borderLeftColor;
+      ctx.setLineDash(css.borderLeftStyle === "dashed" ? [3 * border, 3 * border] : []);
+      ctx.strokeRect(r.x + border / 2, r.y + border / 2, r.w - border, r.h - border);
+      ctx.setLineDash([]);
+    }
+    ctx.font = css.fontWeight + " " + css.fontSize + " " + FONT; ctx.fillStyle = css.color; ctx.textBaseline = "top";
+    if ("letterSpacing" in ctx) { ctx.letterSpacing = css.letterSpacing === "normal" ? "0px" : css.letterSpacing; }
+    ctx.fillText(css.textTransform === "uppercase" ? text.toUpperCase() : text, r.x + border + pad, r.y + border + top + 1);
+    ctx.restore();
+  }
   // the lines of a text wrapped to a width
   function wrap(ctx, text, width) {
     var words = String(text).split(/\s+/), lines = [], line = "";
@@ -73,6 +91,7 @@
         ctx.fillStyle = node.classList.contains("geomap-city-label") ? "#444" : "#111";
         haloText(ctx, node.textContent, r.x + 2, r.y + 1);
       });
+      container.querySelectorAll(".geomap-region-label").forEach(function (node) { drawTag(ctx, node, rectIn(frame, node)); });
       // the legend, bottom right of the map
       var lx = size.x - legendW - 10, ly = size.y - 10 - (legend.length + 1) * rowH - 8;
       ctx.globalAlpha = 0.95; ctx.fillStyle = "#fff"; ctx.fillRect(lx, ly, legendW, (legend.length + 1) * rowH + 8); ctx.globalAlpha = 1;
