@@ -636,3 +636,45 @@ def test_a_place_without_a_label_is_reached_and_opened_by_keyboard_alone(built, 
     page.keyboard.press("Enter")
     page.keyboard.type(names[-1][:3].lower())
     assert page.locator(":focus").inner_text().casefold().startswith(names[-1][:3].casefold())
+
+
+def test_save_as_png_draws_the_province_outlines_shown_on_the_map(built, open_map):
+    from PIL import Image
+
+    watch = open_map(built.map_path, "#date=2018-12-15&z=8&ll=34.9,40.5", viewport=(1200, 800))
+    page = watch.page
+    page.evaluate("window.geomap.flush()")
+    # points along each outline, where the screen shows them, with the outline's colour
+    samples = page.evaluate(
+        """() => { const frame = window.geomap.map.getContainer().getBoundingClientRect();
+             const out = [];
+             for (const path of document.querySelectorAll('.leaflet-geomap-regions-pane path')) {
+               const css = getComputedStyle(path), m = path.getScreenCTM();
+               if (!m || css.stroke === 'none') continue;
+               const rgb = css.stroke.match(/\\d+/g).slice(0, 3).map(Number);
+               const length = path.getTotalLength();
+               for (let i = 1; i < 40; i++) {
+                 const p = path.getPointAtLength(length * i / 40).matrixTransform(m);
+                 const x = p.x - frame.left, y = p.y - frame.top;
+                 if (x > 2 && y > 2 && x < 1198 && y < 798) out.push([x, y, rgb]);
+               }
+             }
+             return out; }"""
+    )
+    assert len(samples) > 20, samples
+    with page.expect_download() as download:
+        page.locator(".geomap-save").click()
+    image = Image.open(download.value.path()).convert("RGB")
+    head = 64
+
+    def on_outline(x, y, rgb) -> bool:
+        near = (
+            image.getpixel((round(x) + i, round(y) + head + j))
+            for i in (-1, 0, 1)
+            for j in (-1, 0, 1)
+        )
+        return any(sum(abs(a - b) for a, b in zip(p, rgb, strict=True)) < 60 for p in near)
+
+    drawn = sum(on_outline(x, y, rgb) for x, y, rgb in samples)
+    assert drawn > len(samples) / 3, (drawn, len(samples))
+    assert watch.errors == []

@@ -35,6 +35,28 @@
     });
     ctx.setLineDash([]);
   }
+  // the provinces' outlines as the page draws them (SVG paths, styled by the date's state)
+  function drawRegions(ctx, container, frame) {
+    container.querySelectorAll(".leaflet-geomap-regions-pane svg").forEach(function (svg) {
+      var box = svg.getBoundingClientRect(), view = svg.viewBox && svg.viewBox.baseVal;
+      var dx = box.left - frame.left - (view ? view.x : 0), dy = box.top - frame.top - (view ? view.y : 0);
+      svg.querySelectorAll("path").forEach(function (path) {
+        var d = path.getAttribute("d"), css = getComputedStyle(path);
+        if (!d || css.display === "none" || css.visibility === "hidden") { return; }
+        var shape = new Path2D(d);
+        ctx.save(); ctx.translate(dx, dy);
+        if (css.fill && css.fill !== "none") { ctx.globalAlpha = parseFloat(css.fillOpacity) || 0; ctx.fillStyle = css.fill; ctx.fill(shape); }
+        if (css.stroke && css.stroke !== "none") {
+          ctx.globalAlpha = parseFloat(css.strokeOpacity) || 1; ctx.strokeStyle = css.stroke;
+          ctx.lineWidth = parseFloat(css.strokeWidth) || 1;
+          var dash = css.strokeDasharray && css.strokeDasharray !== "none" ? css.strokeDasharray.split(/[ ,]+/).map(parseFloat) : [];
+          ctx.setLineDash(dash); ctx.stroke(shape);
+        }
+        ctx.restore();
+      });
+    });
+  }
+
   function haloText(ctx, text, x, y) {
     ctx.lineWidth = 3; ctx.strokeStyle = "#fff"; ctx.lineJoin = "round"; ctx.strokeText(text, x, y); ctx.fillText(text, x, y);
   }
@@ -79,6 +101,7 @@
       ctx.beginPath(); ctx.rect(0, 0, size.x, size.y); ctx.clip();
       ctx.fillStyle = getComputedStyle(container).backgroundColor || "#ddd"; ctx.fillRect(0, 0, size.x, size.y);
       drawBasemap(ctx, map, app.basemap);
+      drawRegions(ctx, container, frame);
       app.renderer._redraw();
       container.querySelectorAll(".leaflet-geomap-areas-pane canvas, .leaflet-overlay-pane canvas").forEach(function (c) {
         var r = rectIn(frame, c); ctx.drawImage(c, r.x, r.y, r.w, r.h);
