@@ -60,6 +60,18 @@ def campaign():
     return load_campaign(DATA)
 
 
+def small_data(folder: Path, articles: dict[str, str], *, profile: bool = True) -> Path:
+    """A data folder with this campaign's gazetteer (and profile) and the given articles
+    (file name -> text)."""
+    (folder / "articles").mkdir(parents=True)
+    shutil.copy(DATA / "gazetteer.csv", folder)
+    if profile:
+        shutil.copy(DATA / "campaign.toml", folder)
+    for name, text in articles.items():
+        (folder / "articles" / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 @pytest.fixture()
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of data/ (tests never touch the real inputs)."""

@@ -1,12 +1,11 @@
 """Browser behaviour in a real headless Chromium, network blocked."""
 
 import html
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import wait_until
+from conftest import small_data, wait_until
 from geomap.pipeline import build
 
 pytestmark = pytest.mark.browser
@@ -123,19 +122,16 @@ def test_works_in_a_sandboxed_srcdoc_iframe(built, browser):
 
 
 def test_untrusted_text_is_shown_literally_and_never_runs(tmp_path, open_map):
-    data = tmp_path / "data"
-    (data / "articles").mkdir(parents=True)
-    shutil.copy("data/gazetteer.csv", data / "gazetteer.csv")
     evil = (
         '<script>window.pwned=1</script> <img src=x onerror="window.pwned=2"> '
         "{{ 7*7 }} {% raw %} javascript:window.pwned=3 \"quotes\" 'single' back\\slash"
     )
-    (data / "articles" / "evil.txt").write_text(
+    article = (
         f"---\ntitle: {evil}\noutlet: Evil </script><script>window.pwned=4</script>\n"
         f"published: 2019-01-04\nurl: javascript:window.pwned=5\n---\n"
-        f"SDF fighters captured Gharanij on Friday {evil}\n",
-        encoding="utf-8",
+        f"SDF fighters captured Gharanij on Friday {evil}\n"
     )
+    data = small_data(tmp_path / "data", {"evil.txt": article}, profile=False)
     result = build(data, tmp_path / "out", jobs=1)
     watch = open_map(result.map_path)
     page = watch.page

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import DATA, GOLD
+from conftest import DATA, GOLD, small_data
 from geomap.cli import main
 
 
@@ -88,13 +88,8 @@ def test_evaluate_prints_scores(cli):
 
 
 def test_evaluate_checks_the_holder_unless_lenient(cli, tmp_path):
-    data = tmp_path / "data"
-    (data / "articles").mkdir(parents=True)
-    (data / "gazetteer.csv").write_bytes((DATA / "gazetteer.csv").read_bytes())
-    (data / "campaign.toml").write_bytes((DATA / "campaign.toml").read_bytes())
-    (data / "articles" / "x.txt").write_text(
-        "---\npublished: 2018-12-15\n---\nThe SDF captured Hajin on Friday.\n", encoding="utf-8"
-    )
+    article = "---\npublished: 2018-12-15\n---\nThe SDF captured Hajin on Friday.\n"
+    data = small_data(tmp_path / "data", {"x.txt": article})
     gold = tmp_path / "gold.csv"
     gold.write_text(
         "article,tier,place,date,date_precision,kind,actor,controller,sentence_start,note\n"

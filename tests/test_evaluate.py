@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import small_data
 from geomap.evaluate import confidence_table, read_gold, score
 from geomap.exc import GoldFileError
 from geomap.pipeline import extract
@@ -28,13 +29,8 @@ def test_seed_scores_meet_the_targets(built, gazetteer):
 
 @pytest.mark.parametrize("column", ["sentence", "sentence_start"])
 def test_a_triggered_distractor_is_reported(tmp_path, gazetteer, column):
-    data = tmp_path / "data"
-    (data / "articles").mkdir(parents=True)
-    (data / "gazetteer.csv").write_bytes(Path("data/gazetteer.csv").read_bytes())
-    (data / "campaign.toml").write_bytes(Path("data/campaign.toml").read_bytes())
-    (data / "articles" / "x.txt").write_text(
-        "---\npublished: 2019-03-18\n---\nThe SDF captured Baghouz on Monday.\n", encoding="utf-8"
-    )
+    article = "---\npublished: 2019-03-18\n---\nThe SDF captured Baghouz on Monday.\n"
+    data = small_data(tmp_path / "data", {"x.txt": article})
     gold = tmp_path / "gold.csv"
     gold.write_text(
         f"article,tier,place,date,date_precision,kind,actor,controller,{column},note\n"

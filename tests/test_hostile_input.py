@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ import pyogrio
 import pytest
 from click.testing import CliRunner
 
-from conftest import DATA
+from conftest import DATA, small_data
 from geomap.articles import Article
 from geomap.cli import main
 from geomap.extract import extract_article
@@ -46,12 +45,7 @@ def error_lines(output: str) -> list[str]:
 @pytest.fixture()
 def small(tmp_path: Path) -> Path:
     """A data folder with this campaign's profile and gazetteer and one short article."""
-    data = tmp_path / "small"
-    (data / "articles").mkdir(parents=True)
-    shutil.copy(DATA / "campaign.toml", data)
-    shutil.copy(DATA / "gazetteer.csv", data)
-    (data / "articles" / "a.txt").write_text(ARTICLE, encoding="utf-8")
-    return data
+    return small_data(tmp_path / "small", {"a.txt": ARTICLE})
 
 
 def events_file(tmp_path: Path, rows: list[dict]) -> Path:

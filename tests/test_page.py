@@ -2,11 +2,10 @@
 the time axis and its address, search and filters, the held area, keyboard and print."""
 
 import re
-import shutil
 
 import pytest
 
-from conftest import wait_until
+from conftest import small_data, wait_until
 from geomap.mapping.assets import assemble, placeholder
 from geomap.pipeline import build
 
@@ -24,16 +23,12 @@ def test_a_block_is_placed_by_position_and_never_scanned_for_placeholders():
 
 
 def test_placeholders_in_an_article_are_shown_literally_and_the_map_loads(tmp_path, open_map):
-    data = tmp_path / "data"
-    (data / "articles").mkdir(parents=True)
-    for name in ("gazetteer.csv", "campaign.toml"):
-        shutil.copy(f"data/{name}", data / name)
-    (data / "articles" / "inject.txt").write_text(
+    article = (
         f"---\ntitle: Report {INJECTED}\noutlet: Outlet @@geomap:legend@@\n"
         f"published: 2019-01-04\nurl: https://example.org/a\n---\n"
-        f"SDF fighters captured Gharanij on Friday {INJECTED}.\n",
-        encoding="utf-8",
+        f"SDF fighters captured Gharanij on Friday {INJECTED}.\n"
     )
+    data = small_data(tmp_path / "data", {"inject.txt": article})
     result = build(data, tmp_path / "out", jobs=1)
     watch = open_map(result.map_path)
     page = watch.page

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, small_data
 from geomap.app import prepare
 from geomap.app.queue import ReviewQueue
 from geomap.app.server import create_app
@@ -397,15 +397,11 @@ def test_a_correction_finds_the_place_by_any_spelling(served, open_app, data_cop
 
 def test_a_date_filter_keeps_a_month_claim_it_overlaps(served, open_app, tmp_path):
     """A claim dated 'in December' (a month) lies inside 5-10 December: the filter keeps it."""
-    data = tmp_path / "month"
-    (data / "articles").mkdir(parents=True)
-    for name in ("gazetteer.csv", "campaign.toml"):
-        (data / name).write_bytes((DATA / name).read_bytes())
-    (data / "articles" / "a.txt").write_text(
+    article = (
         "---\ntitle: T\noutlet: Test Wire\npublished: 2018-12-20\n---\n"
-        "SDF fighters captured Hajin in December.\n",
-        encoding="utf-8",
+        "SDF fighters captured Hajin in December.\n"
     )
+    data = small_data(tmp_path / "month", {"a.txt": article})
     page = open_app(served(data).url)
     page.fill("#rv-f-from", "2018-12-05")
     page.fill("#rv-f-to", "2018-12-10")
