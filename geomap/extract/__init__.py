@@ -152,11 +152,8 @@ def extract_article(
         words = tokenize(sentence) if unknown_names or finder.may_mention(sentence.text) else []
         mentions = finder.find(sentence, body, words) if words else []
         if unknown_names:
-            named = [
-                (toks[a.start].start, toks[a.end - 1].end)
-                for a in actors[number]
-                for toks in (tokens[number],)
-            ]
+            toks = tokens[number]
+            named = [(toks[a.start].start, toks[a.end - 1].end) for a in actors[number]]
             result.unknown_names.extend(
                 (name, at)
                 for name, at in finder.unknown_names(sentence, body, mentions, words)
@@ -164,13 +161,12 @@ def extract_article(
             )
         ctx.recent = [m for n, m in recent if number - n <= 2]
         dates = find_dates(sentence.text, article.published, sentence.start, anchor)
-        anchor = next((d.first_day for d in reversed(dates) if _anchors(d)), anchor)
         if narrative is not None and number - narrative[0] > NARRATIVE_REACH:
             narrative = None
         ctx.narrative = narrative[1] if narrative else None
         last_day = next((d for d in reversed(dates) if _anchors(d)), None)
         if last_day is not None:
-            narrative = (number, last_day)
+            anchor, narrative = last_day.first_day, (number, last_day)
         if not mentions and not ctx.recent:
             continue
         result.events.extend(events_in_sentence(sentence, mentions, ctx, dates, tokens[number]))
