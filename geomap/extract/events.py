@@ -376,9 +376,7 @@ def _same_name_place(tokens: list[Tok], place: PlaceRef, ctx: _Context) -> Place
 def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
     """Places that only say where another place is."""
     for n, place in enumerate(sentence.places):
-        j = place.start
-        while j > 0 and sentence.tokens[j - 1].lower in DETERMINERS:
-            j -= 1  # 'near the X'
+        j = _phrase_start(sentence.tokens, place.start)  # 'near the X'
         if sentence.cue_ending_at("locator", ctx, j) and not _named_as_kind(
             sentence, ctx, place, j
         ):
@@ -469,7 +467,7 @@ def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
             if region and ("including" in gap or "such" in gap):
                 groups.append([place])  # 'the Kharkiv region, including X': X is in it
                 continue
-            if gap and set(gap) <= LIST_WORDS and set(gap) & LIST_JOINS:
+            if _joins_list(set(gap)):
                 groups[-1].append(place)
                 continue
             if _phrase_then_join(sentence, ctx, last.end, place.start) and _verbless(
@@ -479,6 +477,11 @@ def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
                 continue
         groups.append([place])
     return groups
+
+
+def _joins_list(gap: set[str]) -> bool:
+    """The words between two places make them one list: list words only, one of them a join."""
+    return bool(gap) and gap <= LIST_WORDS and bool(gap & LIST_JOINS)
 
 
 def _list_gap(sentence: _Sentence, start: int, end: int) -> list[str]:
@@ -580,7 +583,7 @@ def _group_of(sentence: _Sentence, place: PlaceRef) -> list[PlaceRef]:
         following = next((g for g in sentence.groups if g[0].start >= place.end), None)
         if following is not None:
             gap = {t.lower for t in sentence.tokens[place.end : following[0].start]}
-            if gap and gap <= LIST_WORDS and gap & LIST_JOINS:
+            if _joins_list(gap):
                 return [place, *following]
     return [place]
 
@@ -774,9 +777,7 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
             i -= tokens[i].lower in LOCATIVES or tokens[i].text == ","
             continue
         if place is not None and not place.locator:
-            j = place.start
-            while j > 0 and tokens[j - 1].lower in DETERMINERS:
-                j -= 1  # 'half of the X town'
+            j = _phrase_start(tokens, place.start)  # 'half of the X town'
             partial = sentence.cue_ending_at("partial", ctx, j)
             return _Target(
                 _group_of(sentence, place), True, partial, aside=aside, distance=start - i
@@ -1054,12 +1055,17 @@ def _attempt_agent(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef |
         return None
     for actor in sentence.actors:
         if start - 8 <= actor.start < start and actor.start > 0:
-            j = actor.start
-            while j > 0 and sentence.tokens[j - 1].lower in DETERMINERS:
-                j -= 1
+            j = _phrase_start(sentence.tokens, actor.start)
             if j > 0 and sentence.tokens[j - 1].lower == "by":
                 return actor
     return None
+
+
+def _phrase_start(tokens: list[Tok], start: int) -> int:
+    """Where the noun phrase of the word at ``start`` begins: back over its determiners."""
+    while start > 0 and tokens[start - 1].lower in DETERMINERS:
+        start -= 1
+    return start
 
 
 def _object_start(sentence: _Sentence, end: int) -> int:
@@ -1082,9 +1088,7 @@ def _complement_start(sentence: _Sentence, ctx: _Context, first: int, start: int
 def _governed(sentence: _Sentence, ctx: _Context, actor: ActorRef) -> bool:
     """A preposition governs the actor ('backed by a US-led coalition', 'against the rebels'),
     unless it names whom the subject belongs to ('troops for the army', 'fighters with IS')."""
-    j = actor.start
-    while j > 0 and sentence.tokens[j - 1].lower in DETERMINERS:
-        j -= 1
+    j = _phrase_start(sentence.tokens, actor.start)
     if not sentence.cue_ending_at("not_subject", ctx, j, reach=2):
         return False
     belongs = j >= 2 and sentence.tokens[j - 1].lower in ("for", "with", "of")
@@ -1561,32 +1565,36 @@ def _date_for(
     """The date of an event: a date of the trigger's clause (after the place first), else of
     the clauses before it (not across a relative clause), else the day of a report that
     follows ('…, an official said on Sunday'), else the publication day."""
-    published = ctx.published
     offset = sentence.tokens[trigger_start].start if sentence.tokens else span.start
     offset = max(offset, mention.start)  # 'took A on May 3; B on May 9': B's own clause
     index = next((i for i, c in enumerate(clauses) if c.start <= offset < c.end), 0)
-    clause = clauses[index]
-    inside = [d for d in dates if clause.start <= d.start < clause.end and not d.future]
+    inside = _past_dates_in(dates, clauses[index])
     after = [d for d in inside if d.start >= mention.end]
     if after:
         return after[0]
     if inside:
         return inside[-1]
-    if clause.text.lstrip(" ,").split(" ", 1)[0].lower() in RELATIVES:
-        return publication_date(published)
+    if _opener(clauses[index]) in RELATIVES:
+        return publication_date(ctx.published)
     for earlier in range(index - 1, -1, -1):
-        opener = clauses[earlier].text.lstrip(" ,").split(" ", 1)[0].lower()
+        opener = _opener(clauses[earlier])
         if earlier and (opener in RELATIVES or opener == "since"):
             continue  # 'who had held it since August': another time than the event's
-        found = [
-            d
-            for d in dates
-            if clauses[earlier].start <= d.start < clauses[earlier].end and not d.future
-        ]
+        found = _past_dates_in(dates, clauses[earlier])
         if found:
             return found[-1]
     reported = _report_date(sentence, ctx, dates, clauses[index].end)
-    return reported or publication_date(published)
+    return reported or publication_date(ctx.published)
+
+
+def _past_dates_in(dates: list[DateMention], clause: Span) -> list[DateMention]:
+    """The dates inside a clause that are not in the future tense."""
+    return [d for d in dates if clause.start <= d.start < clause.end and not d.future]
+
+
+def _opener(clause: Span) -> str:
+    """A clause's first word, lower case ('which', 'since')."""
+    return clause.text.lstrip(" ,").split(" ", 1)[0].lower()
 
 
 def _report_date(
