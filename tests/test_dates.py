@@ -122,6 +122,8 @@ def test_days_later_count_from_the_day_named_before(text, value):
 def test_days_later_without_a_day_before_or_past_publication_is_no_date():
     assert find_dates("Five days later, the town fell.", FRI) == []
     assert find_dates("Five days later, it fell.", FRI, anchor=dt.date(2018, 12, 12)) == []
+    far = "It fell 99999999 days later."  # past the calendar: no date, no traceback
+    assert find_dates(far, FRI, anchor=dt.date(2018, 12, 1)) == []
 
 
 @pytest.mark.parametrize(

@@ -229,13 +229,14 @@ def _later(m: re.Match, published: dt.date, anchor: dt.date | None, offset: int)
     else:
         number = NUMBER_WORDS.get(g["num"].lower()) or (int(g["num"]) if g["num"].isdigit() else 0)
         days = number * (7 if g["unit"].lower() == "week" else 1)
-    day = anchor + dt.timedelta(days=days)
+    try:
+        day = anchor + dt.timedelta(days=days)
+    except OverflowError:  # '99999999 days later': no date at all
+        return None
     return _mention(m, day, "day", offset=offset) if days and day <= published else None
 
 
-def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int, anchor=None):
-    if kind == "later":
-        return _later(m, published, anchor, offset)
+def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int):
     future = _is_future(text, m.start())
     g = m.groupdict()
     try:
@@ -363,7 +364,7 @@ def find_dates(
             later.append(m)
             taken.add(m)
             continue
-        mention = _resolve(kind, m, text, published, offset, anchor)
+        mention = _resolve(kind, m, text, published, offset)
         if mention is None or _NAMED_AFTER.match(text, m.end()):
             continue  # 'the 17 July neighbourhood' is a name, not a date
         if kind in ("month_only", "year_only") and m.group("prep").lower() not in (
