@@ -23,9 +23,9 @@ from geomap.extract.events import (
     load_rules,
 )
 from geomap.extract.figures import find_figures
-from geomap.extract.lexicon import Tok, tokens_of
+from geomap.extract.lexicon import Tok, tokens_of, word_tokens
 from geomap.extract.mentions import MentionFinder, PlaceMention
-from geomap.extract.text import split_sentences, tokenize
+from geomap.extract.text import split_sentences
 from geomap.gazetteer import Gazetteer
 from geomap.records import Event, Mention
 
@@ -102,6 +102,11 @@ def _referred_back(
     return []
 
 
+def _refers_back(toks: list[Tok], rules: Rules) -> bool:
+    """A word of the sentence may refer back to a place named before ('the town')."""
+    return any(rules.anaphors.get(t.lemma) for t in toks)
+
+
 NARRATIVE_REACH = 1  # sentences an undated sentence looks back for the day it tells of
 
 
@@ -148,8 +153,9 @@ def extract_article(
     anchor: dt.date | None = None  # the last day the text named: 'five days later' counts from it
     narrative: tuple[int, DateMention] | None = None  # (sentence number, day) for undated ones
     for number, sentence in enumerate(sentences):
-        # most sentences of real articles name no place: they are not tokenized
-        words = tokenize(sentence) if unknown_names or finder.may_mention(sentence.text) else []
+        words = word_tokens(sentence, tokens[number])
+        if not unknown_names and not finder.may_mention(sentence.text, words):
+            words = []  # most sentences of real articles name no place
         mentions = finder.find(sentence, body, words) if words else []
         if unknown_names:
             toks = tokens[number]
@@ -167,9 +173,11 @@ def extract_article(
         last_day = next((d for d in reversed(dates) if _anchors(d)), None)
         if last_day is not None:
             anchor, narrative = last_day.first_day, (number, last_day)
-        if not mentions and not ctx.recent:
-            continue
-        result.events.extend(events_in_sentence(sentence, mentions, ctx, dates, tokens[number]))
+        if not mentions and not (ctx.recent and _refers_back(tokens[number], rules)):
+            continue  # no place named, none referred to: no event, no mention
+        result.events.extend(
+            events_in_sentence(sentence, mentions, ctx, dates, tokens[number], actors[number])
+        )
         referred = list(mentions)
         if not mentions:
             referred = _referred_back(tokens[number], recent, number, rules, gazetteer)

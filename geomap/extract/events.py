@@ -84,6 +84,7 @@ class Rules:
     trigger_matcher: Matcher
     cue_names: tuple[str, ...]  # the cue class of each rule of cue_matcher
     cue_matcher: Matcher  # every cue class in one matcher: one pass per sentence
+    exclusive_rule: int  # the rule of cue_matcher that finds 'the last town held by'
     anaphors: dict[str, tuple[str, ...]]
     determiners: frozenset[str]
     object_words: frozenset[str]
@@ -109,6 +110,7 @@ def load_rules(language: str = "en") -> Rules:
         trigger_matcher=matcher,
         cue_names=tuple(raw_cues),
         cue_matcher=Matcher([table["patterns"] for table in raw_cues.values()], language),
+        exclusive_rule=list(raw_cues).index("exclusive"),
         anaphors={k: tuple(v) for k, v in anaphor_data["anaphors"].items()},
         determiners=frozenset(anaphor_data["determiners"]["patterns"]),
         object_words=_single_words(raw_cues["object"]["patterns"]),
@@ -268,8 +270,15 @@ class _Sentence:
 
 
 def read_sentence(
-    span: Span, mentions: list[PlaceMention], ctx: _Context, tokens: list[Tok] | None = None
+    span: Span,
+    mentions: list[PlaceMention],
+    ctx: _Context,
+    tokens: list[Tok] | None = None,
+    actors: list[ActorRef] | None = None,
+    matches: list[Match] | None = None,
 ) -> _Sentence:
+    """The sentence's clauses, places and their roles, actors and triggers (``tokens``,
+    ``actors``, ``matches``: when already found)."""
     tokens = tokens_of(span, ctx.rules.language) if tokens is None else tokens
     clause_starts = [c.start for c in split_clauses(span)]
     clause_of, clause = [], 0
@@ -284,8 +293,8 @@ def read_sentence(
         ]
         if covered:
             places.append(PlaceRef(mention, covered[0], covered[-1] + 1))
-    actors = ctx.sides.find(tokens)
-    matches = ctx.rules.trigger_matcher.find(tokens)
+    actors = ctx.sides.find(tokens) if actors is None else actors
+    matches = ctx.rules.trigger_matcher.find(tokens) if matches is None else matches
     covered = {i for p in places for i in range(p.start, p.end)}
     starts = {m.start for m in matches}
     actors = [  # 'the capital Addis Ababa' is a place; 'Kyiv recaptured X' a side
@@ -1328,10 +1337,14 @@ def events_in_sentence(
     ctx: _Context,
     dates: list[DateMention] | None = None,
     tokens: list[Tok] | None = None,
+    actors: list[ActorRef] | None = None,
 ) -> list[Event]:
     """The control events one sentence states."""
-    sentence = read_sentence(span, mentions, ctx, tokens)
-    matches = sentence.matches
+    tokens = tokens_of(span, ctx.rules.language) if tokens is None else tokens
+    matches = ctx.rules.trigger_matcher.find(tokens)
+    if not matches and not (mentions and _may_state_holder(tokens, ctx)):
+        return []
+    sentence = read_sentence(span, mentions, ctx, tokens, actors, matches)
     if not matches and not sentence.places:
         return []
     if dates is None:
@@ -1428,6 +1441,14 @@ def events_in_sentence(
             )  # 'X, the last town the rebels holds'
             events.append(_event(ctx, span, place_id, claim, date, scope))
     return events
+
+
+def _may_state_holder(tokens: list[Tok], ctx: _Context) -> bool:
+    """Without a trigger, a sentence states who holds a place only through a side's
+    'X-held' adjective or a 'last town held by' phrase: may either be there?"""
+    if ctx.rules.exclusive_rule in ctx.rules.cue_matcher.rules_begun(tokens):
+        return True
+    return bool(ctx.sides.adjective_matcher.rules_begun(tokens))
 
 
 def _qualifies(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int) -> bool:

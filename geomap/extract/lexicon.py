@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import simplemma
 
-from geomap.extract.text import Span
+from geomap.extract.text import Span, Token, tokenize
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,;:()\[\]\"“”‘’'—–%]|\.(?=\s|$)")
 QUOTES = frozenset("\"“”‘’'[]")  # and an editor's brackets: "the settlement of [Lyman]"
@@ -67,12 +67,39 @@ def tokens_of(span: Span, language: str = "en") -> list[Tok]:
     """The tokens of a sentence (words and the punctuation that bounds phrases)."""
     text = _undot(span.text) if "." in span.text else span.text
     base = span.start
+    known = _FORMS.setdefault(language, {})
     out = []
     for m in _TOKEN.finditer(text):
         word = m.group()
-        lower = word.lower().replace("’", "'")  # "didn’t" is "didn't"
-        out.append(Tok(word, base + m.start(), base + m.end(), lower, lemma_of(lower, language)))
+        forms = known.get(word) or _forms(word, language, known)
+        start, end = m.span()
+        out.append(_new(Tok, (word, base + start, base + end, forms[0], forms[1])))
     return out
+
+
+_new = tuple.__new__  # a Tok without the keyword handling of its generated __new__
+_FORMS: dict[str, dict[str, tuple[str, str]]] = {}  # language -> word -> (lower, lemma)
+
+
+def _forms(word: str, language: str, known: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """A word's lower-case form and lemma, remembered (words repeat)."""
+    lower = word.lower().replace("’", "'")  # "didn’t" is "didn't"
+    forms = (lower, lemma_of(lower, language))
+    if len(known) > 200_000:
+        known.clear()
+    known[word] = forms
+    return forms
+
+
+PUNCTUATION = frozenset(",;:()[]\"“”‘’'—–%.")  # the tokens that are no word
+
+
+def word_tokens(span: Span, tokens: list[Tok]) -> list[Token]:
+    """What ``tokenize(span)`` gives, from the sentence's tokens: their words, unless an
+    acronym ('U.S.') was read as one word there."""
+    if "." in span.text and _ACRONYM.search(span.text):
+        return tokenize(span)
+    return [_new(Token, (t.text, t.start, t.end)) for t in tokens if t.text not in PUNCTUATION]
 
 
 class Slot(NamedTuple):
@@ -81,11 +108,6 @@ class Slot(NamedTuple):
     cased: frozenset[str]  # exact forms in capitals
     optional: bool
     gap: int  # > 0: up to this many tokens of any words
-
-    def accepts(self, tok: Tok) -> bool:
-        if tok.lemma in self.lemmas or tok.lower in self.forms or tok.text in self.cased:
-            return True
-        return tok.text[-2:] in ("'s", "’s") and tok.text[:-2] in self.cased  # "NATO's"
 
 
 def expand(pattern: str) -> list[str]:
@@ -150,8 +172,32 @@ class Match(NamedTuple):
     end: int  # one past the last token
 
 
+class _Pattern(NamedTuple):
+    """A compiled pattern: its rule, and its slots as ids into the matcher's slot list."""
+
+    rule: int
+    ids: tuple[int, ...]  # the slot id of each word
+    optional: tuple[bool, ...]
+    gaps: tuple[int, ...]  # > 0: up to this many tokens of any words
+    plain: bool  # every word required, no gap: matched by one loop, without backtracking
+
+
+class _Word(NamedTuple):
+    """What a matcher knows of one word of text (worked out once per word, then remembered):
+    the rules of its one-word patterns, the longer patterns that may begin at it, the slots
+    that accept it."""
+
+    rules: tuple[int, ...]  # one-word patterns: the word is their whole match
+    patterns: tuple[_Pattern, ...]  # longer patterns whose first word it may be
+    accepted: frozenset[int]
+    quote: bool  # a quote mark, skipped between the words of a pattern
+
+
 class Matcher:
-    """Finds patterns of many rules in token lists; rules are tried in their given order."""
+    """Finds patterns of many rules in token lists; rules are tried in their given order.
+
+    Each distinct slot of the rules gets an id; a word of the text is looked up once to learn
+    which slots accept it and which patterns may begin at it, so matching compares ids."""
 
     def __init__(self, rules: Iterable[Iterable[str]], language: str = "en") -> None:
         self.patterns: list[tuple[int, tuple[Slot, ...]]] = []
@@ -159,52 +205,63 @@ class Matcher:
             for text in patterns:
                 for one in expand(text):
                     self.patterns.append((index, compile_pattern(one, language)))
-        self._by_lemma: dict[str, list[int]] = {}
-        self._by_form: dict[str, list[int]] = {}
-        self._by_cased: dict[str, list[int]] = {}
-        self._seen: dict[tuple[str, str], tuple[int, ...]] = {}
+        slot_ids: dict[Slot, int] = {}
+        self._compiled = [_compile(rule, slots, slot_ids) for rule, slots in self.patterns]
+        self._slots = _Index()  # word -> the slots that accept it
+        for slot, sid in slot_ids.items():
+            self._slots.add(slot, sid)
+        self._starts = _Index()  # word -> the patterns that may begin at it
         for n, (_rule, slots) in enumerate(self.patterns):
             # a match begins at its first word that is there: an optional word or the first
             # required one; the pattern is filed under each (never tried at every token)
             for slot in slots:
                 if slot.gap:
                     continue
-                for value in slot.lemmas:
-                    self._by_lemma.setdefault(value, []).append(n)
-                for value in slot.forms:
-                    self._by_form.setdefault(value, []).append(n)
-                for value in slot.cased:
-                    self._by_cased.setdefault(value, []).append(n)
+                self._starts.add(slot, n)
                 if not slot.optional:
                     break
+        self._seen: dict[str, _Word] = {}
 
-    def _candidates(self, tok: Tok) -> tuple[int, ...]:
-        """The patterns whose first word may be this token (remembered per word)."""
-        key = (tok.text, tok.lemma)
-        found = self._seen.get(key)
-        if found is None:
-            cased = tok.text[:-2] if tok.text[-2:] in ("'s", "’s") else tok.text
-            found = tuple(
-                sorted(
-                    set(self._by_lemma.get(tok.lemma, ()))
-                    | set(self._by_form.get(tok.lower, ()))
-                    | set(self._by_cased.get(cased, ()))
-                )
-            )
-            if len(self._seen) < 200_000:
-                self._seen[key] = found
-        return found
+    def _word(self, tok: Tok) -> _Word:
+        """What the matcher knows of a word: the patterns that may begin at it, the slots
+        that accept it (its lemma is the same wherever the text is: see tokens_of)."""
+        if tok.text in QUOTES:
+            return _Word((), (), frozenset(), True)
+        starts = [self._compiled[n] for n in sorted(self._starts.of(tok, possessive=False))]
+        word = _Word(
+            tuple(p.rule for p in starts if len(p.ids) == 1),
+            tuple(p for p in starts if len(p.ids) > 1),
+            self._slots.of(tok),
+            False,
+        )
+        if len(self._seen) < 200_000:
+            self._seen[tok.text] = word
+        return word
 
     def all(self, tokens: list[Tok]) -> Iterator[Match]:
         """Every (rule, start, end), the longest match of each pattern at each start."""
-        for i, tok in enumerate(tokens):
-            if tok.text in QUOTES:
-                continue
-            for n in self._candidates(tok):
-                rule, slots = self.patterns[n]
-                end = _match(slots, 0, tokens, i)
+        seen = self._seen
+        words = [seen.get(tok.text) or self._word(tok) for tok in tokens]
+        text = None
+        for i, word in enumerate(words):
+            for rule in word.rules:
+                yield Match(rule, i, i + 1)
+            for pattern in word.patterns:
+                text = text or _Text(tokens, words)
+                end = _plain(pattern, text, i) if pattern.plain else _match(pattern, 0, text, i)
                 if end is not None:
-                    yield Match(rule, i, end)
+                    yield Match(pattern.rule, i, end)
+
+    def rules_begun(self, tokens: list[Tok]) -> set[int]:
+        """The rules with a pattern whose first word is in ``tokens``: those that may match
+        there (a cheap gate: no pattern is tried)."""
+        seen = self._seen
+        begun: set[int] = set()
+        for tok in tokens:
+            word = seen.get(tok.text) or self._word(tok)
+            begun.update(word.rules)
+            begun.update(p.rule for p in word.patterns)
+        return begun
 
     def find(self, tokens: list[Tok]) -> list[Match]:
         """Non-overlapping matches, left to right; at one start the longest, then the earlier
@@ -225,28 +282,89 @@ class Matcher:
         return out
 
 
-def _match(slots: tuple[Slot, ...], k: int, tokens: list[Tok], i: int) -> int | None:
+def _compile(rule: int, slots: tuple[Slot, ...], slot_ids: dict[Slot, int]) -> _Pattern:
+    ids = tuple(slot_ids.setdefault(slot, len(slot_ids)) for slot in slots)
+    optional = tuple(slot.optional for slot in slots)
+    gaps = tuple(slot.gap for slot in slots)
+    return _Pattern(rule, ids, optional, gaps, not any(optional) and not any(gaps))
+
+
+class _Index:
+    """Numbers (slots or patterns) filed under the lemmas, lower-case forms and capitalised
+    forms of their words."""
+
+    def __init__(self) -> None:
+        self.lemmas: dict[str, set[int]] = {}
+        self.forms: dict[str, set[int]] = {}
+        self.cased: dict[str, set[int]] = {}
+
+    def add(self, slot: Slot, number: int) -> None:
+        for index, values in ((self.lemmas, slot.lemmas), (self.forms, slot.forms)):
+            for value in values:
+                index.setdefault(value, set()).add(number)
+        for value in slot.cased:
+            self.cased.setdefault(value, set()).add(number)
+
+    def of(self, tok: Tok, possessive: bool = True) -> frozenset[int]:
+        """The numbers filed under the token's lemma, form or capitals ("NATO's" is NATO; with
+        ``possessive``, also under "NATO's" itself)."""
+        cased = tok.text[:-2] if tok.text[-2:] in ("'s", "’s") else tok.text
+        found = self.lemmas.get(tok.lemma, set()) | self.forms.get(tok.lower, set())
+        found |= self.cased.get(cased, set())
+        if possessive and cased != tok.text:
+            found |= self.cased.get(tok.text, set())
+        return frozenset(found)
+
+
+class _Text:
+    """A sentence's tokens as the matcher reads them: quote marks, barriers, accepted slots."""
+
+    __slots__ = ("accepted", "length", "quote", "tokens")
+
+    def __init__(self, tokens: list[Tok], words: list[_Word]) -> None:
+        self.tokens = tokens
+        self.accepted = [word.accepted for word in words]
+        self.quote = [word.quote for word in words]
+        self.length = len(tokens)
+
+
+def _plain(pattern: _Pattern, text: _Text, i: int) -> int | None:
+    """Where a pattern of required words only, whose first word is token ``i``, ends."""
+    accepted, quote, length = text.accepted, text.quote, text.length
+    j = i + 1
+    for sid in pattern.ids[1:]:
+        while j < length and quote[j]:
+            j += 1
+        if j == length or sid not in accepted[j]:
+            return None
+        j += 1
+    return j
+
+
+def _match(pattern: _Pattern, k: int, text: _Text, i: int) -> int | None:
     """Where the slots from ``k`` on, matched from token ``i``, end (longest), or None."""
-    while i < len(tokens) and tokens[i].text in QUOTES and k < len(slots):
+    ids, length = pattern.ids, text.length
+    while i < length and text.quote[i] and k < len(ids):
         i += 1
-    if k == len(slots):
+    if k == len(ids):
         return i
-    slot = slots[k]
-    if slot.gap:
-        for skip in range(slot.gap + 1):  # the shortest gap first
+    gap = pattern.gaps[k]
+    if gap:
+        tokens = text.tokens
+        for skip in range(gap + 1):  # the shortest gap first
             stop = i + skip
-            if stop > len(tokens) or any(t.text in BARRIERS for t in tokens[i:stop]):
+            if stop > length or any(t.text in BARRIERS for t in tokens[i:stop]):
                 continue
-            end = _match(slots, k + 1, tokens, stop)
+            end = _match(pattern, k + 1, text, stop)
             if end is not None:
                 return end
         return None
-    if i < len(tokens) and slot.accepts(tokens[i]):
-        end = _match(slots, k + 1, tokens, i + 1)
+    if i < length and ids[k] in text.accepted[i]:
+        end = _match(pattern, k + 1, text, i + 1)
         if end is not None:
             return end
-    if slot.optional:
-        return _match(slots, k + 1, tokens, i)
+    if pattern.optional[k]:
+        return _match(pattern, k + 1, text, i)
     return None
 
 
