@@ -180,6 +180,7 @@ class _Pattern(NamedTuple):
     optional: tuple[bool, ...]
     gaps: tuple[int, ...]  # > 0: up to this many tokens of any words
     plain: bool  # every word required, no gap: matched by one loop, without backtracking
+    required: frozenset[int]  # the slots every match has a word for
 
 
 class _Word(NamedTuple):
@@ -248,6 +249,8 @@ class Matcher:
                 yield Match(rule, i, i + 1)
             for pattern in word.patterns:
                 text = text or _Text(tokens, words)
+                if not pattern.required <= text.present:
+                    continue  # a word it needs is nowhere in the sentence
                 end = _plain(pattern, text, i) if pattern.plain else _match(pattern, 0, text, i)
                 if end is not None:
                     yield Match(pattern.rule, i, end)
@@ -286,7 +289,8 @@ def _compile(rule: int, slots: tuple[Slot, ...], slot_ids: dict[Slot, int]) -> _
     ids = tuple(slot_ids.setdefault(slot, len(slot_ids)) for slot in slots)
     optional = tuple(slot.optional for slot in slots)
     gaps = tuple(slot.gap for slot in slots)
-    return _Pattern(rule, ids, optional, gaps, not any(optional) and not any(gaps))
+    required = frozenset(i for i, slot in zip(ids, slots, strict=True) if not slot.optional)
+    return _Pattern(rule, ids, optional, gaps, not any(optional) and not any(gaps), required)
 
 
 class _Index:
@@ -317,13 +321,15 @@ class _Index:
 
 
 class _Text:
-    """A sentence's tokens as the matcher reads them: quote marks, barriers, accepted slots."""
+    """A sentence's tokens as the matcher reads them: quote marks, the slots that accept
+    each word and those that accept any."""
 
-    __slots__ = ("accepted", "length", "quote", "tokens")
+    __slots__ = ("accepted", "length", "present", "quote", "tokens")
 
     def __init__(self, tokens: list[Tok], words: list[_Word]) -> None:
         self.tokens = tokens
         self.accepted = [word.accepted for word in words]
+        self.present = frozenset().union(*self.accepted)
         self.quote = [word.quote for word in words]
         self.length = len(tokens)
 
