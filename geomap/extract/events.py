@@ -231,7 +231,7 @@ class _Sentence:
     actors: list[ActorRef]
     place_at: dict[int, PlaceRef]  # token -> place covering it
     matches: list  # the trigger matches
-    cue_spans: dict = field(default_factory=dict)  # cue class -> its (start, end) spans
+    cue_spans: dict | None = None  # cue class -> its (start, end) spans, once found
     groups: list = field(default_factory=list)  # coordinated target places
 
     @cached_property
@@ -244,12 +244,13 @@ class _Sentence:
 
     def cues(self, name: str, ctx: _Context) -> list[tuple[int, int]]:
         """Every (start, end) of a cue of class ``name`` in the sentence (found once)."""
-        if not self.cue_spans:
-            spans: dict[str, set[tuple[int, int]]] = {n: set() for n in set(ctx.rules.cue_names)}
+        if self.cue_spans is None:
+            spans: dict[str, set[tuple[int, int]]] = {}
+            names = ctx.rules.cue_names
             for m in ctx.rules.cue_matcher.all(self.tokens):
-                spans[ctx.rules.cue_names[m.rule]].add((m.start, m.end))
+                spans.setdefault(names[m.rule], set()).add((m.start, m.end))
             self.cue_spans = {n: sorted(found) for n, found in spans.items()}
-        return self.cue_spans[name]
+        return self.cue_spans.get(name, [])
 
     def cue_at(self, name: str, ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
         """The cues of class ``name`` lying inside tokens[start:end]."""

@@ -17,6 +17,7 @@ _NUMBER = re.compile(
     re.I,
 )
 _NUMBERS = PatternGate([_NUMBER])
+_DIGIT = re.compile(r"\d")  # what every match of _NUMBER holds
 # (label, cue words near the number); the first that matches wins
 LABELS: list[tuple[str, re.Pattern]] = [
     ("capacity", re.compile(r"\b(?:designed|built|capacity|accommodate|meant|intended)\b", re.I)),
@@ -58,6 +59,8 @@ def _value(text: str) -> int:
 def find_figures(sentence: str) -> list[Figure]:
     """Counts of people in a sentence, each with a label from the words around it."""
     figures: list[Figure] = []
+    if not _DIGIT.search(sentence):
+        return figures  # every count is written with digits
     for _index, m in _NUMBERS.scan(sentence):
         raw = m.group("num")
         value = _value(raw)

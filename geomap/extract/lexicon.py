@@ -192,6 +192,7 @@ class _Word(NamedTuple):
     patterns: tuple[_Pattern, ...]  # longer patterns whose first word it may be
     accepted: frozenset[int]
     quote: bool  # a quote mark, skipped between the words of a pattern
+    begins: bool  # any pattern may begin at it
 
 
 class Matcher:
@@ -227,13 +228,14 @@ class Matcher:
         """What the matcher knows of a word: the patterns that may begin at it, the slots
         that accept it (its lemma is the same wherever the text is: see tokens_of)."""
         if tok.text in QUOTES:
-            return _Word((), (), frozenset(), True)
+            return _Word((), (), frozenset(), True, False)
         starts = [self._compiled[n] for n in sorted(self._starts.of(tok, possessive=False))]
         word = _Word(
             tuple(p.rule for p in starts if len(p.ids) == 1),
             tuple(p for p in starts if len(p.ids) > 1),
             self._slots.of(tok),
             False,
+            bool(starts),
         )
         if len(self._seen) < 200_000:
             self._seen[tok.text] = word
@@ -245,6 +247,8 @@ class Matcher:
         words = [seen.get(tok.text) or self._word(tok) for tok in tokens]
         text = None
         for i, word in enumerate(words):
+            if not word.begins:
+                continue
             for rule in word.rules:
                 yield Match(rule, i, i + 1)
             for pattern in word.patterns:
