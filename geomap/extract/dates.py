@@ -336,9 +336,9 @@ def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int)
     return None
 
 
-_CUE = re.compile(
-    r"\d|day|later|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|week|month|year|tonight|"
-    r"tomorrow|morning|overnight|night)",
+_CUE = re.compile(  # (?=...): the letters a match begins with, tried before the alternatives
+    r"(?=[\ddljfmasonwyt])(?:\d|day|later|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
+    r"week|month|year|tonight|tomorrow|morning|overnight|night))",
     re.I,
 )
 

@@ -33,7 +33,7 @@ from geomap.extract.text import Span, Token, tokenize
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,;:()\[\]\"“”‘’'—–%]|\.(?=\s|$)")
 QUOTES = frozenset("\"“”‘’'[]")  # and an editor's brackets: "the settlement of [Lyman]"
 BARRIERS = frozenset(",;:()—–.")
-_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}(?![A-Za-z])|\b(?:[A-Z]\.)+[A-Z]\b")
+_ACRONYM = re.compile(r"\b(?=[A-Z]\.)(?:(?:[A-Z]\.){2,}(?![A-Za-z])|(?:[A-Z]\.)+[A-Z]\b)")
 _BRACES = re.compile(r"\{([^{}]*)\}")
 _MAX_GAP = 8
 

@@ -47,7 +47,7 @@ class PlaceMention:
 # listed beside a known place). `geomap check` lists every such reading.
 FUZZY_SIMILARITY = 0.88
 FUZZY_MARGIN = 0.03
-_NAMED_PLACE = re.compile(r"\b(?:village|town|city|camp|district)s? of\s+[A-Z]", re.I)
+_NAMED_PLACE = re.compile(r"\b(?=[vtcd])(?:village|town|city|camp|district)s? of\s+[A-Z]", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or)\s*$")
 
 
