@@ -159,51 +159,44 @@ class PatternGate:
                 self.always |= 1 << i
             for start in prefixes or ():
                 self.by_start[start] = self.by_start.get(start, 0) | 1 << i
-        self._masks: dict[str, int] = {}  # word start -> patterns it admits
-        self._orders: dict[int, tuple[int, ...]] = {}
+        self._always = frozenset(i for i in range(len(self.patterns)) if self.always >> i & 1)
+        self._admits: dict[str, tuple[int, ...]] = {}  # word start -> patterns it admits
 
-    def _mask(self, start: str) -> int:
-        bits = self._masks.get(start)
-        if bits is None:
-            if len(self._masks) > _CACHE_LIMIT:
-                self._masks.clear()
+    def _admitted(self, start: str) -> tuple[int, ...]:
+        """The patterns a word beginning with ``start`` may begin, in their order."""
+        admitted = self._admits.get(start)
+        if admitted is None:
+            if len(self._admits) > _CACHE_LIMIT:
+                self._admits.clear()
             get = self.by_start.get
-            bits = self._masks[start] = get(start, 0) | get(start[:2], 0) | get(start[:1], 0)
-        return bits
-
-    def _order(self, mask: int) -> tuple[int, ...]:
-        order = self._orders.get(mask)
-        if order is None:
-            if len(self._orders) > _CACHE_LIMIT:  # one entry per set of patterns a sentence admits
-                self._orders.clear()
-            order = self._orders[mask] = tuple(
-                i for i in range(len(self.patterns)) if mask >> i & 1
-            )
-        return order
+            bits = get(start, 0) | get(start[:2], 0) | get(start[:1], 0)
+            admitted = tuple(i for i in range(len(self.patterns)) if bits >> i & 1)
+            self._admits[start] = admitted
+        return admitted
 
     def scan(self, text: str) -> Iterator[tuple[int, re.Match]]:
         """What ``for i, p in enumerate(patterns): for m in p.finditer(text)`` yields, as
         (i, m), trying each pattern only at the word starts it can begin with."""
-        mask = self.always
-        masks = self._masks
-        hits: list[tuple[int, int]] = []  # (offset, patterns) of words that begin a match
+        offsets: dict[int, list[int]] = {}  # pattern -> the word starts it may begin at
+        admits = self._admits
         for offset, start in word_starts(text):
-            bits = masks.get(start)
-            if bits is None:
-                bits = self._mask(start)
-            if bits:
-                mask |= bits
-                hits.append((offset, bits))
-        for i in self._order(mask):
+            admitted = admits.get(start)
+            if admitted is None:
+                admitted = self._admitted(start)
+            for i in admitted:
+                found = offsets.get(i)
+                if found is None:
+                    offsets[i] = [offset]
+                else:
+                    found.append(offset)
+        for i in sorted(offsets.keys() | self._always):
             pattern = self.patterns[i]
-            bit = 1 << i
-            if self.always & bit:
-                for m in pattern.finditer(text):
-                    yield i, m
+            if i in self._always:
+                yield from ((i, m) for m in pattern.finditer(text))
                 continue
             end = 0
-            for offset, bits in hits:
-                if bits & bit and offset >= end:
+            for offset in offsets[i]:
+                if offset >= end:
                     m = pattern.match(text, offset)
                     if m:
                         yield i, m
