@@ -18,6 +18,9 @@ _NUMBER = re.compile(
 )
 _NUMBERS = PatternGate([_NUMBER])
 _DIGIT = re.compile(r"\d")  # what every match of _NUMBER holds
+_UNIT = re.compile(r"\s*(?:km|kilomet|mile|hour|day|week|month|year|percent|per cent|%)", re.I)
+_NAME_BEFORE = re.compile(r"[A-Z][\w-]*\s+$")  # 'DeirEzzor 24': a number in a name
+_DEAD_AFTER = re.compile(r"[^.;]{0,60}\b(?:killed|dead|died)\b")
 # (label, cue words near the number); the first that matches wins
 LABELS: list[tuple[str, re.Pattern]] = [
     ("capacity", re.compile(r"\b(?:designed|built|capacity|accommodate|meant|intended)\b", re.I)),
@@ -71,21 +74,15 @@ def find_figures(sentence: str) -> list[Figure]:
             continue
         if value < 10:
             continue
-        if re.match(
-            r"\s*(?:km|kilomet|mile|hour|day|week|month|year|percent|per cent|%)",
-            sentence[m.end("num") : m.end("num") + 12],
-            re.I,
-        ):
+        if _UNIT.match(sentence, m.end("num"), m.end("num") + 12):
             continue
         noun = (m.group("noun") or "").strip()
         before = sentence[max(0, m.start() - 45) : m.start()]
-        if not noun and re.search(r"[A-Z][\w-]*\s+$", before) and not m.group("qual"):
+        if not noun and _NAME_BEFORE.search(before) and not m.group("qual"):
             continue  # part of a name: 'DeirEzzor 24', 'Resolution 2254'
         after = sentence[m.end() : m.end() + 60]
         label = _nearest_label(before, after, noun)
-        if label in ("fighters", "people") and re.match(
-            r"[^.;]{0,60}\b(?:killed|dead|died)\b", after
-        ):
+        if label in ("fighters", "people") and _DEAD_AFTER.match(after):
             label = "dead"
         text = m.group(0).strip()
         figures.append(Figure(value=value, label=label, text=text))
