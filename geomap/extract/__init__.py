@@ -153,9 +153,9 @@ def extract_article(
     anchor: dt.date | None = None  # the last day the text named: 'five days later' counts from it
     narrative: tuple[int, DateMention] | None = None  # (sentence number, day) for undated ones
     for number, sentence in enumerate(sentences):
-        words = word_tokens(sentence, tokens[number])
-        if not unknown_names and not finder.may_mention(sentence.text, words):
-            words = []  # most sentences of real articles name no place
+        words = []  # most sentences of real articles name no place
+        if unknown_names or finder.may_mention(sentence.text):
+            words = word_tokens(sentence, tokens[number])
         mentions = finder.find(sentence, body, words) if words else []
         if unknown_names:
             toks = tokens[number]

@@ -67,13 +67,12 @@ class MentionFinder:
         self.first_keys = {k[0] for k in self.index}
         self.one_word = {k[0]: pid for k, pid in self.index.items() if len(k) == 1}
 
-    def may_mention(self, text: str, tokens: list[Token] | None = None) -> bool:
-        """False when no word of ``text`` (its ``tokens``, if made) can begin a gazetteer
-        spelling (then :meth:`find` finds nothing)."""
+    def may_mention(self, text: str) -> bool:
+        """False when no word of ``text`` can begin a gazetteer spelling (then :meth:`find`
+        finds nothing), without making tokens."""
         if _NAMED_PLACE.search(text):  # 'the village of Shajilah': maybe a near spelling
             return True
-        texts = words(text) if tokens is None else [t.text for t in tokens]
-        return not self.first_keys.isdisjoint(map(raw_token_key, texts))
+        return not self.first_keys.isdisjoint(map(raw_token_key, words(text)))
 
     def _content_tokens(self, tokens: list[Token], body: str) -> list[tuple[Token, int, str]]:
         """Tokens with Arabic articles folded into the next word: (token, start, key)."""
