@@ -195,6 +195,10 @@ class _Word(NamedTuple):
     begins: bool  # any pattern may begin at it
 
 
+_NOTHING = _Word((), (), frozenset(), False, False)  # a word no slot accepts
+_QUOTE = _Word((), (), frozenset(), True, False)
+
+
 class Matcher:
     """Finds patterns of many rules in token lists; rules are tried in their given order.
 
@@ -228,15 +232,18 @@ class Matcher:
         """What the matcher knows of a word: the patterns that may begin at it, the slots
         that accept it (its lemma is the same wherever the text is: see tokens_of)."""
         if tok.text in QUOTES:
-            return _Word((), (), frozenset(), True, False)
+            return _QUOTE
         starts = [self._compiled[n] for n in sorted(self._starts.of(tok, possessive=False))]
+        accepted = self._slots.of(tok)
         word = _Word(
             tuple(p.rule for p in starts if len(p.ids) == 1),
             tuple(p for p in starts if len(p.ids) > 1),
-            self._slots.of(tok),
+            accepted,
             False,
             bool(starts),
         )
+        if not starts and not accepted:
+            word = _NOTHING  # most words: one shared record
         if len(self._seen) < 200_000:
             self._seen[tok.text] = word
         return word
