@@ -231,18 +231,19 @@ class Matcher:
     def _word(self, tok: Tok) -> _Word:
         """What the matcher knows of a word: the patterns that may begin at it, the slots
         that accept it (its lemma is the same wherever the text is: see tokens_of)."""
-        if tok.text in QUOTES:
-            return _QUOTE
         starts = [self._compiled[n] for n in sorted(self._starts.of(tok, possessive=False))]
         accepted = self._slots.of(tok)
-        word = _Word(
-            tuple(p.rule for p in starts if len(p.ids) == 1),
-            tuple(p for p in starts if len(p.ids) > 1),
-            accepted,
-            False,
-            bool(starts),
-        )
-        if not starts and not accepted:
+        if tok.text in QUOTES:
+            word = _QUOTE
+        elif starts or accepted:
+            word = _Word(
+                tuple(p.rule for p in starts if len(p.ids) == 1),
+                tuple(p for p in starts if len(p.ids) > 1),
+                accepted,
+                False,
+                bool(starts),
+            )
+        else:
             word = _NOTHING  # most words: one shared record
         if len(self._seen) < 200_000:
             self._seen[tok.text] = word
