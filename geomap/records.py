@@ -150,6 +150,9 @@ class Event:
     event_id: str = ""
     curated: bool = False
     review: str = ""  # "accepted" or "corrected" by an analyst (geomap review), else ""
+    # what made the rules less sure of the reading ("side assumed", "hedged", ...): the
+    # calibration never raises such a claim; not written to the outputs
+    doubts: tuple[str, ...] = ()
     first_day: dt.date = field(init=False, repr=False, compare=False)
     last_day: dt.date = field(init=False, repr=False, compare=False)
 
@@ -240,6 +243,7 @@ class Event:
         new.event_id = self.event_id
         new.curated = self.curated
         new.review = self.review
+        new.doubts = self.doubts
         new.first_day = self.first_day
         new.last_day = self.last_day
         for name, value in changes.items():

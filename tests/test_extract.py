@@ -1058,3 +1058,25 @@ def test_an_article_that_names_no_place_is_skipped_whole(gazetteer, profile, mon
     article = Article(name="t.txt", published=FRI, body=body, outlet="Test")
     found = extract_article(article, gazetteer, profile=profile, unknown_names=False)
     assert found.events == [] and found.mentions == []
+
+
+@pytest.mark.parametrize(
+    "text,captured",
+    [
+        ("Officials say Hajin is secure and the SDF is in control.", False),
+        ("It is clear that Hajin will be the SDF's next target.", False),
+        ("Hajin was secured by the SDF on Friday.", True),
+        ("Hajin has been fully cleared by the SDF.", True),
+    ],
+)
+def test_secure_and_clear_as_adjectives_are_no_capture(facts, text, captured):
+    """'is secure' (safe) and 'is clear' are adjectives; 'was secured', 'was cleared' are
+    captures."""
+    assert (("hajin", "captured") in [(p, k) for p, k, _c, _d in facts(text)]) is captured
+
+
+def test_the_nearby_place_is_the_place_itself_nearby_a_place_is_a_reference(facts):
+    """'the nearby X' describes X (the target); 'villages nearby X' only locates them."""
+    found = [(p, k) for p, k, _c, _d in facts("SDF fighters captured the nearby Shaafah.")]
+    assert found == [("al_shaafah", "captured")]
+    assert facts("SDF fighters attacked villages nearby Hajin on Friday.") == []

@@ -259,7 +259,14 @@ class _Sentence:
 
     def cue_ending_at(self, name: str, ctx: _Context, end: int, reach: int = 6) -> bool:
         """A cue of class ``name`` ends right before token ``end``."""
-        return any(e == end and s >= end - reach for s, e in self.cues(name, ctx))
+        return self.cue_start_ending_at(name, ctx, end, reach) >= 0
+
+    def cue_start_ending_at(self, name: str, ctx: _Context, end: int, reach: int = 6) -> int:
+        """Where the longest cue of class ``name`` ending right before token ``end`` starts;
+        -1 when none does."""
+        return min(
+            (s for s, e in self.cues(name, ctx) if e == end and s >= end - reach), default=-1
+        )
 
     def cue_starting_at(self, name: str, ctx: _Context, start: int, reach: int = 3) -> int:
         """The end of the longest cue of class ``name`` that starts at token ``start``."""
@@ -377,9 +384,10 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
     """Places that only say where another place is."""
     for n, place in enumerate(sentence.places):
         j = _phrase_start(sentence.tokens, place.start)  # 'near the X'
-        if sentence.cue_ending_at("locator", ctx, j) and not _named_as_kind(
-            sentence, ctx, place, j
-        ):
+        cue = sentence.cue_start_ending_at("locator", ctx, j)
+        if cue > 0 and sentence.tokens[cue - 1].lower in ctx.rules.determiners:
+            cue = -1  # 'the nearby X': an adjective of the place, not a reference point
+        if cue >= 0 and not _named_as_kind(sentence, ctx, place, j):
             place.locator = True
             continue
         if n == 0:
@@ -1260,6 +1268,7 @@ class _Claim:
     actor: str
     controller: str
     confidence: float
+    doubts: tuple[str, ...] = ()  # what makes the reading less sure (events.py's names)
 
 
 def decide(
@@ -1319,7 +1328,8 @@ def decide(
             return None
         controller = actor
     confidence -= 0.15 * guesses
-    return _Claim(kind, actor, controller, confidence)
+    doubts = ("side assumed",) if guesses else ()
+    return _Claim(kind, actor, controller, confidence, doubts)
 
 
 def events_in_sentence(
@@ -1368,6 +1378,9 @@ def events_in_sentence(
             and _participle(sentence.tokens[m.start])
         ):
             rule = replace(rule, voice="from")  # 'the rebels was defeated in X': the subject lost
+        elif rule.voice == "active" and before in PASSIVE_AUX and not gerund:
+            if not sentence.tokens[m.start].lower.endswith("ing"):
+                continue  # 'it is clear that X', 'the city is secure': an adjective, no act
         elif rule.voice == "active" and rule.kind == "captured" and _reduced_passive(sentence, m):
             rule = replace(rule, voice="passive", place="before")  # 'the first town seized by Y'
         target = find_target(sentence, ctx, rule, m.start, m.end)
@@ -1381,8 +1394,12 @@ def events_in_sentence(
         claim = decide(rule, agent, patient, mood == "contested" or target.partial, ctx)
         if claim is None:
             continue
-        claim.confidence += _confidence_adjustment(sentence, ctx, target, m.start)
-        claim.confidence -= _background(sentence, ctx, m.start, dates)
+        doubts = _doubts(sentence, ctx, target, m.start)
+        background = _background(sentence, ctx, m.start, dates)
+        if background:
+            doubts["background"] = background  # 'the army, which took X, is attacking Y'
+        claim.confidence -= sum(doubts.values()) + _region_cost(ctx, target)
+        claim.doubts += tuple(doubts)
         if agent and claim.kind in ("captured", "contested", "besieged") and agent == claim.actor:
             ctx.article_sides.attackers[agent] += 1
         for place in target.group:
@@ -1402,7 +1419,8 @@ def events_in_sentence(
         if target is None:
             continue
         weight = 0.6 if target.anaphor else 0.7
-        claim = _Claim("contested" if target.partial else "held", side, side, weight)
+        doubts = ("back-reference",) if target.anaphor else ()
+        claim = _Claim("contested" if target.partial else "held", side, side, weight, doubts)
         for place in target.group:
             date = _date_for(place.mention, span, clauses, dates, ctx, sentence, start)
             _add(events, seen, _event(ctx, span, place.mention.place_id, claim, date, None))
@@ -1497,26 +1515,26 @@ def _held_adjectives(sentence: _Sentence, ctx: _Context) -> list[tuple[str, int,
     return found
 
 
-def _confidence_adjustment(
-    sentence: _Sentence, ctx: _Context, target: _Target, start: int
-) -> float:
-    change = 0.0
-    if target.anaphor:
-        change -= 0.1
-    if target.aside:
-        change -= 0.05
-    if any(p.mention.fuzzy for p in target.group):
-        change -= 0.1  # a spelling the gazetteer lacks, read as its nearest place
-    if target.distance > 6:
-        change -= 0.1
-    if len(sentence.tokens) > LONG_SENTENCE:
-        change -= 0.1  # run-on text (a caption glued to a headline): attachment is less sure
-    if any(ctx.gazetteer.by_id[p.mention.place_id].kind == "region" for p in target.group):
-        change -= 0.3  # a province or region: rarely what a change of control is about
-    hedge = sentence.has("hedge", ctx, 0, start)
-    if hedge:
-        change -= 0.15
-    return change
+def _doubts(sentence: _Sentence, ctx: _Context, target: _Target, start: int) -> dict[str, float]:
+    """What makes the reading of this trigger and target less sure, each with what it costs
+    the rules' score (the names are the ``doubts`` an event carries)."""
+    doubts = {
+        "back-reference": 0.1 * target.anaphor,
+        "aside": 0.05 * target.aside,
+        # a spelling the gazetteer lacks, read as its nearest place
+        "near spelling": 0.1 * any(p.mention.fuzzy for p in target.group),
+        "far from its trigger": 0.1 * (target.distance > 6),
+        # run-on text (a caption glued to a headline): attachment is less sure
+        "run-on sentence": 0.1 * (len(sentence.tokens) > LONG_SENTENCE),
+        "hedged": 0.15 * sentence.has("hedge", ctx, 0, start),
+    }
+    return {reason: cost for reason, cost in doubts.items() if cost}
+
+
+def _region_cost(ctx: _Context, target: _Target) -> float:
+    """A province or region is rarely what a change of control is about."""
+    regions = (ctx.gazetteer.by_id[p.mention.place_id].kind == "region" for p in target.group)
+    return 0.3 if any(regions) else 0.0
 
 
 def _event(
@@ -1530,8 +1548,10 @@ def _event(
 ) -> Event:
     place = ctx.gazetteer.by_id[place_id]
     confidence = claim.confidence - (0.05 if not date.text else 0.0)  # the report's day
+    doubts = claim.doubts
     if VAGUE_DATE.search(span.text):
         confidence -= 0.3  # 'later that month': a month the sentence does not name
+        doubts += ("vague date",)
     return Event(
         date=date.value,
         date_precision=date.precision,
@@ -1550,6 +1570,7 @@ def _event(
         confidence=round(max(0.1, min(0.95, confidence)), 2),
         exclusive=scope,
         inferred=inferred,
+        doubts=doubts,
     )
 
 
