@@ -1080,3 +1080,17 @@ def test_the_nearby_place_is_the_place_itself_nearby_a_place_is_a_reference(fact
     found = [(p, k) for p, k, _c, _d in facts("SDF fighters captured the nearby Shaafah.")]
     assert found == [("al_shaafah", "captured")]
     assert facts("SDF fighters attacked villages nearby Hajin on Friday.") == []
+
+
+def test_an_appositive_list_after_a_plural_head_is_the_subject(facts):
+    text = "Two important centres, Hajin and Sousa, fell to the SDF on Friday."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [
+        ("al_susah", "captured", "SDF"),
+        ("hajin", "captured", "SDF"),
+    ]
+
+
+def test_planting_a_flag_is_a_capture_and_the_desert_town_is_no_flight(facts):
+    found = [(p, k, c) for p, k, c, _d in facts("SDF fighters planted their flag in Hajin.")]
+    assert found == [("hajin", "captured", "SDF")]
+    assert facts("ISIS fighters drove through the desert town of Hajin on Friday.") == []
