@@ -43,6 +43,7 @@ PREFIXES = {
     "myanmar": "mm",
     "afghanistan": "af",
     "aleppo": "al",
+    "anbar": "an",
 }
 
 
