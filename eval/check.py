@@ -44,6 +44,7 @@ PREFIXES = {
     "afghanistan": "af",
     "aleppo": "al",
     "mali": "ml",
+    "anbar": "an",
 }
 
 
