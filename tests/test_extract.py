@@ -1094,3 +1094,28 @@ def test_planting_a_flag_is_a_capture_and_the_desert_town_is_no_flight(facts):
     found = [(p, k, c) for p, k, c, _d in facts("SDF fighters planted their flag in Hajin.")]
     assert found == [("hajin", "captured", "SDF")]
     assert facts("ISIS fighters drove through the desert town of Hajin on Friday.") == []
+
+
+def test_a_state_held_since_a_date_is_said_of_the_report_s_day(facts):
+    found = facts("Hajin has been held by ISIS since 2014, when it swept across the region.")
+    assert ("hajin", "held", "ISIS", "2018-12-14") in found
+    assert facts("ISIS captured Hajin in 2014.") == [("hajin", "captured", "ISIS", "2014")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thousands of residents fled Hajin on Friday.",
+        "Refugees fleeing Hajin reached the camp on Friday.",
+        "Civilians have been evacuated from Hajin.",
+    ],
+)
+def test_people_fleeing_a_place_is_no_withdrawal(facts, text):
+    assert [f for f in facts(text) if f[1] == "withdrew"] == []
+
+
+def test_fighters_fleeing_a_place_is_a_withdrawal_and_gearing_up_is_no_capture(facts):
+    assert [(p, k) for p, k, _c, _d in facts("ISIS fighters fled Hajin on Friday.")] == [
+        ("hajin", "withdrew")
+    ]
+    assert facts("The SDF is gearing up to retake Hajin.") == []

@@ -950,6 +950,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'Reports that the army took X are false'
     if sentence.has("disputed", ctx, first, start):
         return "drop"  # 'Armenia denied its forces had lost control of X'
+    if rule.kind == "withdrew" and sentence.cue_ending_at("civilians", ctx, start):
+        return "drop"  # 'refugees fleeing X': people left, not a side
     if rule.voice == "noun" and _fight_ended(sentence, ctx, end, last):
         return "drop"  # 'combat operations in X are over'
     scope_end = last if rule.voice in ("nominal", "participle") else start
@@ -1405,6 +1407,8 @@ def events_in_sentence(
         for place in target.group:
             anchor = place.mention
             date = _date_for(anchor, span, clauses, dates, ctx, sentence, m.start)
+            if claim.kind in STATES and _since(ctx, date):
+                date = publication_date(ctx.published)  # 'still held by X since 2014': now
             told = not date.text and ctx.narrative is not None
             date = ctx.narrative if told else date  # 'On Friday, … . The rebels took X.'
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
@@ -1606,6 +1610,16 @@ def _date_for(
             return found[-1]
     reported = _report_date(sentence, ctx, dates, clauses[index].end)
     return reported or publication_date(ctx.published)
+
+
+STATES = ("held", "besieged")  # kinds that last: 'held since X' is said of the report's day
+
+
+def _since(ctx: _Context, date: DateMention) -> bool:
+    """Is the date the start of a state ('since 2014', 'since May 23')?"""
+    return bool(date.text) and ctx.body[
+        max(0, date.start - 7) : date.start
+    ].lower().rstrip().endswith("since")
 
 
 def _past_dates_in(dates: list[DateMention], clause: Span) -> list[DateMention]:
