@@ -1119,3 +1119,15 @@ def test_fighters_fleeing_a_place_is_a_withdrawal_and_gearing_up_is_no_capture(f
         ("hajin", "withdrew")
     ]
     assert facts("The SDF is gearing up to retake Hajin.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Retaking Hajin would mark a milestone for the SDF.",
+        "Recapturing Sousa, which ISIS seized in May, would be a victory for the SDF.",
+        "Capturing Shaafah could take weeks.",
+    ],
+)
+def test_a_gerund_subject_of_a_modal_is_no_capture(facts, text):
+    assert [f for f in facts(text) if f[1] == "captured" and f[2] == "SDF"] == []

@@ -1390,7 +1390,7 @@ def events_in_sentence(
             qualified = qualified or _qualifies(sentence, ctx, rule, m.start)
             continue
         mood = modality(sentence, ctx, rule, m.start, m.end)
-        if mood == "drop":
+        if mood == "drop" or _hypothetical_gerund(sentence, ctx, m.start, target):
             continue
         agent, patient = roles(sentence, ctx, rule, m.start, m.end, target)
         claim = decide(rule, agent, patient, mood == "contested" or target.partial, ctx)
@@ -1450,6 +1450,19 @@ def events_in_sentence(
             )  # 'X, the last town the rebels holds'
             events.append(_event(ctx, span, place_id, claim, date, scope))
     return events
+
+
+def _hypothetical_gerund(sentence: _Sentence, ctx: _Context, start: int, target: _Target) -> bool:
+    """'Retaking X would mark a milestone', 'Recapturing X, which fell in May, would be a
+    victory': a gerund opening the sentence is the subject of a modal verb after its object
+    (and a relative clause between commas), not an act."""
+    tokens = sentence.tokens
+    if start != 0 or not tokens[0].lower.endswith("ing") or target.before:
+        return False
+    j = max(p.end for p in target.group if p.start >= 0) if target.group else start + 1
+    if j + 1 < len(tokens) and tokens[j].text == "," and tokens[j + 1].lower in RELATIVES:
+        j = next((k + 1 for k in range(j + 1, len(tokens)) if tokens[k].text == ","), j)
+    return sentence.cue_starting_at("hypothetical", ctx, j) > j
 
 
 def _qualifies(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int) -> bool:
