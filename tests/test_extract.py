@@ -1131,3 +1131,10 @@ def test_fighters_fleeing_a_place_is_a_withdrawal_and_gearing_up_is_no_capture(f
 )
 def test_a_gerund_subject_of_a_modal_is_no_capture(facts, text):
     assert [f for f in facts(text) if f[1] == "captured" and f[2] == "SDF"] == []
+
+
+def test_falling_into_the_hands_of_a_side_is_its_capture_and_fully_besieged_is_a_siege(facts):
+    text = "Hajin has fallen completely into the hands of ISIS fighters."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [("hajin", "captured", "ISIS")]
+    found = [(p, k) for p, k, _c, _d in facts("Hajin is now fully besieged by the SDF.")]
+    assert ("hajin", "besieged") in found
