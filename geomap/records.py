@@ -21,8 +21,8 @@ from geomap.periods import PRECISIONS, DateOutOfRange, date_bounds, input_bounds
 MAX_EVENTS_BYTES = 2 * 1024**3  # an events CSV is read whole; 2 GiB is ~25 million rows
 KINDS = ("captured", "held", "contested", "besieged", "withdrew", "surrendered")
 # Events below this confidence never colour the map: they are shown as unconfirmed claims.
-# Chosen on the development corpus (eval/run.py --calibration): below it, a claim's side or
-# place was guessed, and such claims were right less than half the time.
+# Chosen on the development corpus (eval/run.py --calibration): the confidence is calibrated
+# (extract/calibration.py), and claims below it were right little more than half the time.
 MIN_CONFIDENCE = 0.6
 EVENT_COLUMNS = [
     "event_id",
