@@ -172,6 +172,9 @@ def extract_article(
             )
         ctx.recent = [m for n, m in recent if number - n <= 2]
         dates = find_dates(sentence.text, article.published, sentence.start, anchor)
+        # a day after publication told in the past is the page's furniture ('Saturday July 27
+        # 2024' above a 2020 story): no event's date, no anchor
+        dates = [d for d in dates if d.future or d.first_day <= article.published]
         if narrative is not None and number - narrative[0] > NARRATIVE_REACH:
             narrative = None
         ctx.narrative = narrative[1] if narrative else None
