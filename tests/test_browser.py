@@ -38,6 +38,7 @@ def test_the_corner_credits_every_source_the_map_draws(built, open_map):
     credit = corner.inner_text()
     for source in (
         "Leaflet",
+        "GSHHG 2.3 (LGPL-3)",
         "GeoNames (CC BY 4.0)",
         "Natural Earth (public domain)",
     ):

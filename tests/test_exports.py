@@ -175,6 +175,7 @@ def test_figures_credit_the_outlets_and_every_map_source(built, tmp_path):
     text = svg_text(svg.read_text(encoding="utf-8"))
     for credit in (
         "CBC News",
+        "GSHHG 2.3 (LGPL-3)",
         "GeoNames (CC BY 4.0)",
         "Natural Earth (public domain)",
     ):

@@ -25,7 +25,7 @@ MARGIN_DEG = 3.0  # around the gazetteer's extent: enough to zoom out, and for t
 LABEL_MARGIN_DEG = 0.5  # provinces named on the map: those reaching this near the places
 DIGITS = 4  # the derivative's quantum is 1e-4 degree
 SIDE_STEP_DEG = 0.002  # how far beside an admin-1 line its left and right names are looked up
-LINE_LAYERS = ("river", "coast", "border", "admin1")
+REACH_DEG = 0.01  # how far past its ends a province's line is drawn to close its outline
 
 
 @lru_cache(maxsize=1)
@@ -151,7 +151,7 @@ def _round(coordinates):
 def _provinces(geometries: list, clip: tuple) -> list[tuple[str, Polygon]]:
     """The admin-1 areas in the box, each with the name most of its lines give its side
     (empty when none does)."""
-    edges = [g for layer, _, g in geometries if layer in ("admin1", "border", "coast")]
+    edges = [_extended(g) for layer, _, g in geometries if layer in ("admin1", "border", "coast")]
     admin1 = [(props, g) for layer, props, g in geometries if layer == "admin1"]
     if not admin1:
         return []
@@ -171,6 +171,25 @@ def _provinces(geometries: list, clip: tuple) -> list[tuple[str, Polygon]]:
         name = min(vote.items(), key=lambda kv: (-kv[1], kv[0]))[0] if vote else ""
         named.append((name, polygon))
     return named
+
+
+def _extended(geometry):
+    """Each line lengthened at both ends by ``REACH_DEG``: simplified separately, a province's
+    line may stop short of the border or coast it ended on, and two provinces would merge."""
+    lines = []
+    for line in shapely.get_parts(geometry):
+        coords = list(line.coords)
+        if len(coords) >= 2:
+            lines.append(
+                LineString([_past(coords[1], coords[0]), *coords, _past(coords[-2], coords[-1])])
+            )
+    return shapely.multilinestrings(lines) if lines else geometry
+
+
+def _past(before: tuple, end: tuple) -> tuple[float, float]:
+    dx, dy = end[0] - before[0], end[1] - before[1]
+    length = math.hypot(dx, dy) or 1.0
+    return (end[0] + dx / length * REACH_DEG, end[1] + dy / length * REACH_DEG)
 
 
 def _beside(line: LineString, side: int):
