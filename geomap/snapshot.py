@@ -342,7 +342,8 @@ def _draw_basemap_names(ax, basemap: gpd.GeoDataFrame, taken: list[Bbox], render
             plain(words),
             ha="center",
             va="center",
-            zorder=1.8,
+            zorder=2.5,
+            path_effects=LABEL_HALO,
             gid=f"basemap-name-{row.kind}",
             **NAME_STYLES.get(row.kind, NAME_STYLES["province"]),
         )
