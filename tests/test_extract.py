@@ -1138,3 +1138,10 @@ def test_falling_into_the_hands_of_a_side_is_its_capture_and_fully_besieged_is_a
     assert [(p, k, c) for p, k, c, _d in facts(text)] == [("hajin", "captured", "ISIS")]
     found = [(p, k) for p, k, _c, _d in facts("Hajin is now fully besieged by the SDF.")]
     assert ("hajin", "besieged") in found
+
+
+def test_withdrew_from_the_town_refers_back_the_preposition_is_the_trigger_s_own(facts):
+    text = "SDF fighters entered Hajin on Friday after ISIS fighters withdrew from the town."
+    found = [(p, k, c) for p, k, c, _d in facts(text)]
+    assert ("hajin", "withdrew", "SDF") in found
+    assert facts("Fighting raged south of the town.") == []

@@ -559,9 +559,13 @@ class _Target:
     distance: int = 0
 
 
-def _anaphor(sentence: _Sentence, ctx: _Context, i: int, end_before: int) -> PlaceMention | None:
+def _anaphor(
+    sentence: _Sentence, ctx: _Context, i: int, end_before: int, trigger_end: int = -1
+) -> PlaceMention | None:
     """The place 'the town' at token ``i`` refers back to: the last place of a matching kind
-    named before token ``end_before`` (this sentence), or in the two sentences before."""
+    named before token ``end_before`` (this sentence), or in the two sentences before.
+    ``trigger_end``: where the trigger governing it ends (its own preposition, as in
+    'withdrew from the city', is no locator)."""
     noun = sentence.tokens[i].lemma
     kinds = ctx.rules.anaphors.get(noun)
     j = i - 1
@@ -569,7 +573,7 @@ def _anaphor(sentence: _Sentence, ctx: _Context, i: int, end_before: int) -> Pla
         j -= 1  # 'the rebel-held town'
     if not kinds or j < 0 or sentence.tokens[j].lower not in ctx.rules.determiners:
         return None  # 'the town' refers back; 'the last town held by X' describes
-    if sentence.cue_ending_at("locator", ctx, j):
+    if j != trigger_end and sentence.cue_ending_at("locator", ctx, j):
         return None  # 'south of the city': a reference point, not the place
     before = [p for p in sentence.places if p.end <= end_before]
     earlier = [p.mention for p in before if p.locator] + [
@@ -653,7 +657,7 @@ def _target_after(
             i = partial_end
             continue
         if anaphor is None and ctx.rules.anaphors.get(tok.lemma):
-            anaphor = _anaphor(sentence, ctx, i, start)
+            anaphor = _anaphor(sentence, ctx, i, start, trigger_end=end)
         if _actor_adjective(sentence, ctx, i):
             i += 1
             continue
