@@ -43,6 +43,8 @@ PREFIXES = {
     "myanmar": "mm",
     "afghanistan": "af",
     "aleppo": "al",
+    "mali": "ml",
+    "anbar": "an",
 }
 
 

@@ -21,8 +21,8 @@ from geomap.periods import PRECISIONS, DateOutOfRange, date_bounds, input_bounds
 MAX_EVENTS_BYTES = 2 * 1024**3  # an events CSV is read whole; 2 GiB is ~25 million rows
 KINDS = ("captured", "held", "contested", "besieged", "withdrew", "surrendered")
 # Events below this confidence never colour the map: they are shown as unconfirmed claims.
-# Chosen on the development corpus (eval/run.py --calibration): below it, a claim's side or
-# place was guessed, and such claims were right less than half the time.
+# Chosen on the development corpus (eval/run.py --calibration): the confidence is calibrated
+# (extract/calibration.py), and claims below it were right little more than half the time.
 MIN_CONFIDENCE = 0.6
 EVENT_COLUMNS = [
     "event_id",
@@ -150,6 +150,9 @@ class Event:
     event_id: str = ""
     curated: bool = False
     review: str = ""  # "accepted" or "corrected" by an analyst (geomap review), else ""
+    # what made the rules less sure of the reading ("side assumed", "hedged", ...): the
+    # calibration never raises such a claim; not written to the outputs
+    doubts: tuple[str, ...] = ()
     first_day: dt.date = field(init=False, repr=False, compare=False)
     last_day: dt.date = field(init=False, repr=False, compare=False)
 
@@ -240,6 +243,7 @@ class Event:
         new.event_id = self.event_id
         new.curated = self.curated
         new.review = self.review
+        new.doubts = self.doubts
         new.first_day = self.first_day
         new.last_day = self.last_day
         for name, value in changes.items():

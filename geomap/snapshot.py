@@ -37,7 +37,7 @@ from geomap.campaign import Profile  # noqa: E402
 from geomap.exc import UsageError  # noqa: E402
 from geomap.mapping import held_label, legend_items  # noqa: E402
 from geomap.mapping.areas import HeldArea, shaded_areas  # noqa: E402
-from geomap.mapping.basemap import shipped_basemap  # noqa: E402
+from geomap.mapping.basemap import basemap_credit, page_basemap  # noqa: E402
 from geomap.outputs import output_set  # noqa: E402
 from geomap.timeline import Timeline  # noqa: E402
 
@@ -187,24 +187,26 @@ def parse_size(text: str) -> tuple[float, float]:
     return width, height
 
 
-def _basemap(crs: str, user_layers: dict | None) -> gpd.GeoDataFrame:
-    """The shipped basemap and the user's layers, in ``crs``."""
-    features = shipped_basemap()["features"] + (user_layers or {}).get("features", [])
+def _basemap(timeline: Timeline, user_layers: dict | None) -> gpd.GeoDataFrame:
+    """The basemap the page draws for this campaign (derived for the gazetteer's extent)
+    and the user's layers, in the timeline's CRS."""
+    features = page_basemap(timeline.gazetteer, user_layers)["features"]
     rows = [
         {
             "layer": f["properties"]["layer"],
             "name": f["properties"].get("name", ""),
+            "kind": f["properties"].get("kind", ""),
             "geometry": shape(f["geometry"]),
         }
         for f in features
     ]
-    return gpd.GeoDataFrame(rows, crs="EPSG:4326").to_crs(crs)
+    return gpd.GeoDataFrame(rows, crs="EPSG:4326").to_crs(timeline.crs)
 
 
 def _credit(user_layers: dict | None) -> str:
-    """The figure's credit for its map data: the shipped basemap's (as its file says) and
-    each user layer's."""
-    credit = f". Map: geomap; basemap {shipped_basemap()['properties']['credit']}"
+    """The figure's credit for its map data: the derived basemap's sources and each user
+    layer's."""
+    credit = f". Map: geomap; basemap {basemap_credit()}"
     user = (user_layers or {}).get("properties", {}).get("sources", [])
     return credit + "".join(f"; {source}" for source in user) + "."
 
@@ -294,6 +296,9 @@ def _lines(part: gpd.GeoDataFrame, style: dict, ax) -> None:
 
 
 BASEMAP_STYLES = (
+    ("lake", {"color": "#4a90c8", "linewidth": 0.6}),
+    ("coast", {"color": "#5b87b0", "linewidth": 0.9}),
+    ("admin1", {"color": "#999", "linewidth": 0.7, "linestyle": (0, (2, 3))}),
     ("region", {"color": "#888", "linewidth": 1, "linestyle": "--"}),
     ("border", {"color": "#666", "linewidth": 1, "linestyle": (0, (5, 3))}),
     ("river", {"color": "#4a90c8", "linewidth": 1.6}),
@@ -308,8 +313,45 @@ def _draw_basemap(ax, basemap: gpd.GeoDataFrame, scale: float = 1.0) -> None:
         part = basemap[(basemap["layer"] == layer) & (basemap.geom_type.str[-5:] != "Point")]
         if len(part) and layer == "region":
             _outline(ax, part.geometry.values.to_numpy(), **style)
+        elif len(part) and layer == "lake":
+            _fill(ax, part.geometry.values.to_numpy(), facecolor=to_rgba("#a8cbe8", 0.6))
+            _outline(ax, part.geometry.values.to_numpy(), **style)
         elif len(part):
             _lines(part, style, ax)
+
+
+NAME_STYLES = {
+    "river": {"color": "#2f6f9f", "fontsize": 6.5, "fontstyle": "italic"},
+    "province": {"color": "#666", "fontsize": 6},
+}
+
+
+def _draw_basemap_names(ax, basemap: gpd.GeoDataFrame, taken: list[Bbox], renderer) -> None:
+    """Rivers' and provinces' names in the panel's view, after the places' names, each
+    kept only where it overlaps nothing drawn (a name, a marker, the inset, the bar)."""
+    frame = ax.get_window_extent(renderer)
+    names = basemap[(basemap["layer"] == "label") & (basemap.geom_type == "Point")]
+    for row in names.itertuples():
+        x, y = ax.transData.transform((row.geometry.x, row.geometry.y))
+        if not (frame.x0 <= x <= frame.x1 and frame.y0 <= y <= frame.y1):
+            continue
+        words = row.name.upper() if row.kind == "province" else row.name
+        text = ax.text(
+            row.geometry.x,
+            row.geometry.y,
+            plain(words),
+            ha="center",
+            va="center",
+            zorder=2.5,
+            path_effects=LABEL_HALO,
+            gid=f"basemap-name-{row.kind}",
+            **NAME_STYLES.get(row.kind, NAME_STYLES["province"]),
+        )
+        box = text.get_window_extent(renderer).padded(1)
+        if _inside(box, frame) and not _overlaps(box, taken):
+            taken.append(box)
+        else:
+            text.remove()
 
 
 def held_area_on(areas: list[HeldArea], day: dt.date) -> HeldArea | None:
@@ -619,7 +661,10 @@ def finish(panel: Panel, basemap, places, renderer, avoid: list[Bbox], inset: bo
             other.remove()
     taken.append(bar.get_window_extent(renderer))
     taken += boxes
-    return _place_labels(ax, panel, frame, taken, renderer)
+    placed = _place_labels(ax, panel, frame, taken, renderer)
+    named = taken + [t.get_window_extent(renderer).padded(1) for t in placed]
+    _draw_basemap_names(ax, basemap, named, renderer)
+    return placed
 
 
 def _box(bounds: list[float]) -> list[list[float]]:
@@ -736,7 +781,7 @@ def snapshot_figure(
     ``bbox`` (W, S, E, N degrees) is the least each panel shows, ``size`` the figure's
     (width, height) in inches; the caller closes it."""
     title = timeline.profile.title if title is None else title
-    basemap = _basemap(timeline.crs, user_layers)
+    basemap = _basemap(timeline, user_layers)
     credit = _credit(user_layers)
     places = timeline.gazetteer.to_geodataframe().to_crs(timeline.crs)
     extent = _extent(timeline, places, bbox)

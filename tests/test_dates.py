@@ -136,3 +136,14 @@ def test_days_later_without_a_day_before_or_past_publication_is_no_date():
 )
 def test_a_month_of_last_or_this_year(text, value):
     assert [d.value for d in find_dates(text, dt.date(2016, 8, 10))] == [value]
+
+
+def test_a_day_after_publication_told_in_the_past_is_no_event_s_date(gazetteer, profile):
+    """A page's date stamp above an older story ('Saturday July 27 2024') dates nothing."""
+    from geomap.articles import Article
+    from geomap.extract import extract_article
+
+    body = "Saturday July 27 2024\nThe SDF captured Hajin."
+    article = Article(name="t.txt", published=dt.date(2018, 12, 14), body=body, outlet="x")
+    events = extract_article(article, gazetteer, profile=profile).events
+    assert [(e.place_id, e.date) for e in events] == [("hajin", "2018-12-14")]

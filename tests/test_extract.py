@@ -1058,3 +1058,90 @@ def test_an_article_that_names_no_place_is_skipped_whole(gazetteer, profile, mon
     article = Article(name="t.txt", published=FRI, body=body, outlet="Test")
     found = extract_article(article, gazetteer, profile=profile, unknown_names=False)
     assert found.events == [] and found.mentions == []
+
+
+@pytest.mark.parametrize(
+    "text,captured",
+    [
+        ("Officials say Hajin is secure and the SDF is in control.", False),
+        ("It is clear that Hajin will be the SDF's next target.", False),
+        ("Hajin was secured by the SDF on Friday.", True),
+        ("Hajin has been fully cleared by the SDF.", True),
+    ],
+)
+def test_secure_and_clear_as_adjectives_are_no_capture(facts, text, captured):
+    """'is secure' (safe) and 'is clear' are adjectives; 'was secured', 'was cleared' are
+    captures."""
+    assert (("hajin", "captured") in [(p, k) for p, k, _c, _d in facts(text)]) is captured
+
+
+def test_the_nearby_place_is_the_place_itself_nearby_a_place_is_a_reference(facts):
+    """'the nearby X' describes X (the target); 'villages nearby X' only locates them."""
+    found = [(p, k) for p, k, _c, _d in facts("SDF fighters captured the nearby Shaafah.")]
+    assert found == [("al_shaafah", "captured")]
+    assert facts("SDF fighters attacked villages nearby Hajin on Friday.") == []
+
+
+def test_an_appositive_list_after_a_plural_head_is_the_subject(facts):
+    text = "Two important centres, Hajin and Sousa, fell to the SDF on Friday."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [
+        ("al_susah", "captured", "SDF"),
+        ("hajin", "captured", "SDF"),
+    ]
+
+
+def test_planting_a_flag_is_a_capture_and_the_desert_town_is_no_flight(facts):
+    found = [(p, k, c) for p, k, c, _d in facts("SDF fighters planted their flag in Hajin.")]
+    assert found == [("hajin", "captured", "SDF")]
+    assert facts("ISIS fighters drove through the desert town of Hajin on Friday.") == []
+
+
+def test_a_state_held_since_a_date_is_said_of_the_report_s_day(facts):
+    found = facts("Hajin has been held by ISIS since 2014, when it swept across the region.")
+    assert ("hajin", "held", "ISIS", "2018-12-14") in found
+    assert facts("ISIS captured Hajin in 2014.") == [("hajin", "captured", "ISIS", "2014")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thousands of residents fled Hajin on Friday.",
+        "Refugees fleeing Hajin reached the camp on Friday.",
+        "Civilians have been evacuated from Hajin.",
+    ],
+)
+def test_people_fleeing_a_place_is_no_withdrawal(facts, text):
+    assert [f for f in facts(text) if f[1] == "withdrew"] == []
+
+
+def test_fighters_fleeing_a_place_is_a_withdrawal_and_gearing_up_is_no_capture(facts):
+    assert [(p, k) for p, k, _c, _d in facts("ISIS fighters fled Hajin on Friday.")] == [
+        ("hajin", "withdrew")
+    ]
+    assert facts("The SDF is gearing up to retake Hajin.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Retaking Hajin would mark a milestone for the SDF.",
+        "Recapturing Sousa, which ISIS seized in May, would be a victory for the SDF.",
+        "Capturing Shaafah could take weeks.",
+    ],
+)
+def test_a_gerund_subject_of_a_modal_is_no_capture(facts, text):
+    assert [f for f in facts(text) if f[1] == "captured" and f[2] == "SDF"] == []
+
+
+def test_falling_into_the_hands_of_a_side_is_its_capture_and_fully_besieged_is_a_siege(facts):
+    text = "Hajin has fallen completely into the hands of ISIS fighters."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [("hajin", "captured", "ISIS")]
+    found = [(p, k) for p, k, _c, _d in facts("Hajin is now fully besieged by the SDF.")]
+    assert ("hajin", "besieged") in found
+
+
+def test_withdrew_from_the_town_refers_back_the_preposition_is_the_trigger_s_own(facts):
+    text = "SDF fighters entered Hajin on Friday after ISIS fighters withdrew from the town."
+    found = [(p, k, c) for p, k, c, _d in facts(text)]
+    assert ("hajin", "withdrew", "SDF") in found
+    assert facts("Fighting raged south of the town.") == []

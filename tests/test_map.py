@@ -5,9 +5,10 @@ import json
 import re
 
 from shapely.geometry import Point, box, shape
-from shapely.ops import split
+from shapely.ops import linemerge, split, unary_union
 
 from geomap.mapping.assets import STATIC, asset_text, html_text, script_safe_json
+from geomap.mapping.basemap import page_basemap
 
 
 def page_of(built) -> str:
@@ -60,11 +61,14 @@ def test_the_whole_page_is_ascii_so_chromium_reads_it_as_one_byte_text(built, ca
 
 
 def test_river_puts_the_towns_on_their_banks(gazetteer):
-    basemap = json.loads((STATIC / "basemap.geojson").read_text(encoding="utf-8"))
-    euphrates = next(
-        shape(f["geometry"])
-        for f in basemap["features"]
-        if f["properties"].get("name") == "Euphrates"
+    basemap = page_basemap(gazetteer)
+    euphrates = linemerge(
+        [
+            shape(f["geometry"])
+            for f in basemap["features"]
+            if f["properties"]["layer"] == "river"
+            and f["properties"]["name"] in ("Euphrates", "Al Furat")  # Natural Earth's names
+        ]
     )
     frame = box(40.0, 34.3, 41.3, 35.4)
     sides = list(split(frame, euphrates).geoms)
@@ -77,21 +81,40 @@ def test_river_puts_the_towns_on_their_banks(gazetteer):
         assert not east.contains(Point(place.lon, place.lat)), pid
 
 
-def test_basemap_records_source_and_licence():
-    basemap = json.loads((STATIC / "basemap.geojson").read_text(encoding="utf-8"))
+def test_the_derived_basemap_names_its_rivers_and_provinces_and_credits_its_sources(gazetteer):
+    basemap = page_basemap(gazetteer)
     sources = " ".join(basemap["properties"]["sources"])
-    assert "GSHHG" in sources and "LGPL" in sources and "GeoNames" in sources
-    assert "Natural Earth" in sources
+    assert "Natural Earth" in sources and "public domain" in sources and "GeoNames" in sources
     layers = {f["properties"]["layer"] for f in basemap["features"]}
-    assert layers == {"river", "border", "city", "region"}
+    assert {"river", "border", "admin1", "city", "region", "label"} <= layers
     regions = {
         f["properties"]["place_id"]
         for f in basemap["features"]
         if f["properties"]["layer"] == "region"
     }
     assert regions == {"deir_ez_zor_province", "hasakah_province"}
-    names = {f["properties"]["name"] for f in basemap["features"]}
-    assert {"Euphrates", "Khabur"} <= names
+    hasakah = next(
+        shape(f["geometry"])
+        for f in basemap["features"]
+        if f["properties"].get("place_id") == "hasakah_province"
+    )
+    assert hasakah.contains(Point(40.75, 36.5)) and not hasakah.contains(Point(40.14, 35.33))
+    rivers = {
+        f["properties"]["name"] for f in basemap["features"] if f["properties"]["layer"] == "river"
+    }
+    assert {"Euphrates", "Tigris"} <= rivers
+    # the old fixed file's "Khabur" was a copy of the Euphrates; Natural Earth has no Khabur
+    assert "Khabur" not in rivers
+    tigris = unary_union(
+        [shape(f["geometry"]) for f in basemap["features"] if f["properties"]["name"] == "Tigris"]
+    )
+    assert tigris.distance(Point(43.13, 36.34)) < 0.05  # through Mosul, not the Euphrates
+    labels = {
+        (f["properties"]["kind"], f["properties"]["name"])
+        for f in basemap["features"]
+        if f["properties"]["layer"] == "label"
+    }
+    assert ("river", "Al Furat") in labels and ("province", "Al-Anbar") in labels
 
 
 def test_the_shaded_sides_area_is_computed_in_km2(built):

@@ -50,10 +50,9 @@ def test_readme_gives_the_number_of_tests_pytest_collects(pytestconfig):
 
 
 def test_licence_section_names_every_source_the_map_and_figures_credit():
-    import json
+    from geomap.mapping.basemap import basemap_credit
 
     licences = README.read_text().split("## Data and licences", 1)[1]
-    basemap = README.parent / "geomap" / "mapping" / "static" / "basemap.geojson"
-    credit = json.loads(basemap.read_text(encoding="utf-8"))["properties"]["credit"]
+    credit = basemap_credit()
     for source in [*credit.split(", "), "Leaflet", "attribution"]:
         assert " ".join(source.split()) in " ".join(licences.split()), source

@@ -168,21 +168,20 @@ def test_the_locator_inset_shows_where_the_view_lies(built, figures):
     assert not locators(panels(fig)[0])
 
 
-def test_the_locator_needs_a_basemap_around_the_view(figures):
-    """Far from the shipped basemap, an inset would be an empty box; a user layer there
-    gives it something to locate the view by."""
+def test_a_campaign_elsewhere_gets_its_own_basemap_and_locator(figures):
+    """The second campaign (Tasmania) gets its coast, rivers and names from the derived
+    basemap: its figure has a locator and names a river of its region."""
     from geomap.pipeline import load_events
 
     second = load_events(DATA.parent / "tests" / "data" / "second_campaign", jobs=1)
     timeline, day = second.timeline, second.timeline.days[1]
-    fig = snapshot_figure(timeline, second.articles, [day])
+    fig = snapshot_figure(timeline, second.articles, [day], bbox=(146.5, -42.6, 147.6, -41.6))
     figures.append(fig)
-    assert not locators(panels(fig)[0])
-    coast = {"type": "LineString", "coordinates": [[146.5, -42.4], [147.6, -41.6]]}
-    layer = {"properties": {"layer": "user", "name": "coast"}, "geometry": coast}
-    fig = snapshot_figure(timeline, second.articles, [day], user_layers={"features": [layer]})
-    figures.append(fig)
-    assert locators(panels(fig)[0])
+    (ax,) = panels(fig)
+    assert locators(ax)
+    names = [t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("basemap-name-")]
+    assert "Derwent" in names, names
+    assert "Natural Earth (public domain)" in " ".join(t.get_text() for t in fig.texts)
 
 
 def test_the_held_area_is_shaded_where_the_shaded_side_holds_places(built, timeline, figures):

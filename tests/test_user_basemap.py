@@ -95,7 +95,7 @@ def test_the_page_draws_and_credits_the_user_layers(tarn_built):
     assert len(user) == 3
     assert "tarn.geojson: Tarn survey 2020, CC BY 4.0" in basemap["properties"]["sources"]
     assert basemap["properties"]["credits"][1:] == ["Tarn survey 2020, CC BY 4.0"]
-    assert "GSHHG" in basemap["properties"]["credits"][0]
+    assert "Natural Earth" in basemap["properties"]["credits"][0]
 
 
 def test_figures_draw_and_credit_the_user_layers(tmp_path, cli):
@@ -151,7 +151,7 @@ def test_the_browser_draws_the_user_layers_in_their_own_region(tarn_built, open_
     assert inside and watch.errors == [] and watch.outside_requests() == []
 
 
-def test_a_campaign_outside_the_shipped_region_gets_its_own_city_names():
+def test_each_campaign_gets_the_city_names_of_its_own_region():
     from geomap.gazetteer import load_gazetteer
 
     def cities(gazetteer_path):
@@ -167,5 +167,5 @@ def test_a_campaign_outside_the_shipped_region_gets_its_own_city_names():
     assert far["Hobart"]["geometry"]["coordinates"][1] < -42
     home = cities(
         SECOND.parent.parent.parent / "data" / "gazetteer.csv"
-    )  # the shipped basemap's own region: nothing added
+    )  # this campaign: its own region's cities
     assert "Hobart" not in home and "Baghdad" in home

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from geomap.articles import Article
 from geomap.campaign import Profile
+from geomap.extract.calibration import calibrate, load_calibration
 from geomap.extract.dates import DateMention, find_dates, publication_date
 from geomap.extract.events import (
     ArticleSides,
@@ -57,13 +58,19 @@ class Extractor:
     """Holds the gazetteer index; call it on each article."""
 
     def __init__(
-        self, gazetteer: Gazetteer, profile: Profile | None = None, *, unknown_names: bool = True
+        self,
+        gazetteer: Gazetteer,
+        profile: Profile | None = None,
+        *,
+        unknown_names: bool = True,
+        calibrated: bool = True,
     ) -> None:
         self.gazetteer = gazetteer
         self.profile = profile or _GENERIC
         self.finder = MentionFinder(gazetteer)
         self.sides = _side_finder(self.profile)
         self.unknown_names = unknown_names
+        self.calibrated = calibrated
 
     def __call__(self, article: Article) -> ArticleExtraction:
         return extract_article(
@@ -73,6 +80,7 @@ class Extractor:
             profile=self.profile,
             sides=self.sides,
             unknown_names=self.unknown_names,
+            calibrated=self.calibrated,
         )
 
     def iter(self, articles: Iterable[Article]) -> Iterator[ArticleExtraction]:
@@ -123,9 +131,12 @@ def extract_article(
     profile: Profile | None = None,
     sides: SideFinder | None = None,
     unknown_names: bool = True,
+    calibrated: bool = True,
 ) -> ArticleExtraction:
     """Mentions, figures and control events of one article (and, if asked, the place-like
-    names the gazetteer lacks). ``profile``: the campaign's sides (none by default)."""
+    names the gazetteer lacks). ``profile``: the campaign's sides (none by default).
+    ``calibrated``: events carry the calibrated confidence (``calibration.py``), else the
+    rules' own score (what ``eval/calibrate.py`` fits the model on)."""
     finder = finder or MentionFinder(gazetteer)
     profile = profile or _GENERIC
     body = article.body
@@ -167,6 +178,9 @@ def extract_article(
             )
         ctx.recent = [m for n, m in recent if number - n <= 2]
         dates = find_dates(sentence.text, article.published, sentence.start, anchor)
+        # a day after publication told in the past is the page's furniture ('Saturday July 27
+        # 2024' above a 2020 story): no event's date, no anchor
+        dates = [d for d in dates if d.future or d.first_day <= article.published]
         if narrative is not None and number - narrative[0] > NARRATIVE_REACH:
             narrative = None
         ctx.narrative = narrative[1] if narrative else None
@@ -204,4 +218,6 @@ def extract_article(
                     )
                 )
         recent.extend((number, m) for m in mentions)
+    if calibrated:
+        calibrate(result.events, gazetteer, load_calibration(rules.language))
     return result

@@ -262,7 +262,14 @@ class _Sentence:
 
     def cue_ending_at(self, name: str, ctx: _Context, end: int, reach: int = 6) -> bool:
         """A cue of class ``name`` ends right before token ``end``."""
-        return any(e == end and s >= end - reach for s, e in self.cues(name, ctx))
+        return self.cue_start_ending_at(name, ctx, end, reach) >= 0
+
+    def cue_start_ending_at(self, name: str, ctx: _Context, end: int, reach: int = 6) -> int:
+        """Where the longest cue of class ``name`` ending right before token ``end`` starts;
+        -1 when none does."""
+        return min(
+            (s for s, e in self.cues(name, ctx) if e == end and s >= end - reach), default=-1
+        )
 
     def cue_starting_at(self, name: str, ctx: _Context, start: int, reach: int = 3) -> int:
         """The end of the longest cue of class ``name`` that starts at token ``start``."""
@@ -387,9 +394,10 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
     """Places that only say where another place is."""
     for n, place in enumerate(sentence.places):
         j = _phrase_start(sentence.tokens, place.start)  # 'near the X'
-        if sentence.cue_ending_at("locator", ctx, j) and not _named_as_kind(
-            sentence, ctx, place, j
-        ):
+        cue = sentence.cue_start_ending_at("locator", ctx, j)
+        if cue > 0 and sentence.tokens[cue - 1].lower in ctx.rules.determiners:
+            cue = -1  # 'the nearby X': an adjective of the place, not a reference point
+        if cue >= 0 and not _named_as_kind(sentence, ctx, place, j):
             place.locator = True
             continue
         if n == 0:
@@ -561,9 +569,13 @@ class _Target:
     distance: int = 0
 
 
-def _anaphor(sentence: _Sentence, ctx: _Context, i: int, end_before: int) -> PlaceMention | None:
+def _anaphor(
+    sentence: _Sentence, ctx: _Context, i: int, end_before: int, trigger_end: int = -1
+) -> PlaceMention | None:
     """The place 'the town' at token ``i`` refers back to: the last place of a matching kind
-    named before token ``end_before`` (this sentence), or in the two sentences before."""
+    named before token ``end_before`` (this sentence), or in the two sentences before.
+    ``trigger_end``: where the trigger governing it ends (its own preposition, as in
+    'withdrew from the city', is no locator)."""
     noun = sentence.tokens[i].lemma
     kinds = ctx.rules.anaphors.get(noun)
     j = i - 1
@@ -571,7 +583,7 @@ def _anaphor(sentence: _Sentence, ctx: _Context, i: int, end_before: int) -> Pla
         j -= 1  # 'the rebel-held town'
     if not kinds or j < 0 or sentence.tokens[j].lower not in ctx.rules.determiners:
         return None  # 'the town' refers back; 'the last town held by X' describes
-    if sentence.cue_ending_at("locator", ctx, j):
+    if j != trigger_end and sentence.cue_ending_at("locator", ctx, j):
         return None  # 'south of the city': a reference point, not the place
     before = [p for p in sentence.places if p.end <= end_before]
     earlier = [p.mention for p in before if p.locator] + [
@@ -655,7 +667,7 @@ def _target_after(
             i = partial_end
             continue
         if anaphor is None and ctx.rules.anaphors.get(tok.lemma):
-            anaphor = _anaphor(sentence, ctx, i, start)
+            anaphor = _anaphor(sentence, ctx, i, start, trigger_end=end)
         if _actor_adjective(sentence, ctx, i):
             i += 1
             continue
@@ -952,6 +964,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'Reports that the army took X are false'
     if sentence.has("disputed", ctx, first, start):
         return "drop"  # 'Armenia denied its forces had lost control of X'
+    if rule.kind == "withdrew" and sentence.cue_ending_at("civilians", ctx, start):
+        return "drop"  # 'refugees fleeing X': people left, not a side
     if rule.voice == "noun" and _fight_ended(sentence, ctx, end, last):
         return "drop"  # 'combat operations in X are over'
     scope_end = last if rule.voice in ("nominal", "participle") else start
@@ -1270,6 +1284,7 @@ class _Claim:
     actor: str
     controller: str
     confidence: float
+    doubts: tuple[str, ...] = ()  # what makes the reading less sure (events.py's names)
 
 
 def decide(
@@ -1329,7 +1344,8 @@ def decide(
             return None
         controller = actor
     confidence -= 0.15 * guesses
-    return _Claim(kind, actor, controller, confidence)
+    doubts = ("side assumed",) if guesses else ()
+    return _Claim(kind, actor, controller, confidence, doubts)
 
 
 def events_in_sentence(
@@ -1382,6 +1398,9 @@ def events_in_sentence(
             and _participle(sentence.tokens[m.start])
         ):
             rule = replace(rule, voice="from")  # 'the rebels was defeated in X': the subject lost
+        elif rule.voice == "active" and before in PASSIVE_AUX and not gerund:
+            if not sentence.tokens[m.start].lower.endswith("ing"):
+                continue  # 'it is clear that X', 'the city is secure': an adjective, no act
         elif rule.voice == "active" and rule.kind == "captured" and _reduced_passive(sentence, m):
             rule = replace(rule, voice="passive", place="before")  # 'the first town seized by Y'
         target = find_target(sentence, ctx, rule, m.start, m.end)
@@ -1389,19 +1408,25 @@ def events_in_sentence(
             qualified = qualified or _qualifies(sentence, ctx, rule, m.start)
             continue
         mood = modality(sentence, ctx, rule, m.start, m.end)
-        if mood == "drop":
+        if mood == "drop" or _hypothetical_gerund(sentence, ctx, m.start, target):
             continue
         agent, patient = roles(sentence, ctx, rule, m.start, m.end, target)
         claim = decide(rule, agent, patient, mood == "contested" or target.partial, ctx)
         if claim is None:
             continue
-        claim.confidence += _confidence_adjustment(sentence, ctx, target, m.start)
-        claim.confidence -= _background(sentence, ctx, m.start, dates)
+        doubts = _doubts(sentence, ctx, target, m.start)
+        background = _background(sentence, ctx, m.start, dates)
+        if background:
+            doubts["background"] = background  # 'the army, which took X, is attacking Y'
+        claim.confidence -= sum(doubts.values()) + _region_cost(ctx, target)
+        claim.doubts += tuple(doubts)
         if agent and claim.kind in ("captured", "contested", "besieged") and agent == claim.actor:
             ctx.article_sides.attackers[agent] += 1
         for place in target.group:
             anchor = place.mention
             date = _date_for(anchor, span, clauses, dates, ctx, sentence, m.start)
+            if claim.kind in STATES and _since(ctx, date):
+                date = publication_date(ctx.published)  # 'still held by X since 2014': now
             told = not date.text and ctx.narrative is not None
             date = ctx.narrative if told else date  # 'On Friday, … . The rebels took X.'
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
@@ -1416,7 +1441,8 @@ def events_in_sentence(
         if target is None:
             continue
         weight = 0.6 if target.anaphor else 0.7
-        claim = _Claim("contested" if target.partial else "held", side, side, weight)
+        doubts = ("back-reference",) if target.anaphor else ()
+        claim = _Claim("contested" if target.partial else "held", side, side, weight, doubts)
         for place in target.group:
             date = _date_for(place.mention, span, clauses, dates, ctx, sentence, start)
             _add(events, seen, _event(ctx, span, place.mention.place_id, claim, date, None))
@@ -1450,6 +1476,19 @@ def _may_state_holder(tokens: list[Tok], ctx: _Context) -> bool:
     if ctx.rules.exclusive_rule in ctx.rules.cue_matcher.rules_begun(tokens):
         return True
     return bool(ctx.sides.adjective_matcher.rules_begun(tokens))
+
+
+def _hypothetical_gerund(sentence: _Sentence, ctx: _Context, start: int, target: _Target) -> bool:
+    """'Retaking X would mark a milestone', 'Recapturing X, which fell in May, would be a
+    victory': a gerund opening the sentence is the subject of a modal verb after its object
+    (and a relative clause between commas), not an act."""
+    tokens = sentence.tokens
+    if start != 0 or not tokens[0].lower.endswith("ing") or target.before:
+        return False
+    j = max(p.end for p in target.group if p.start >= 0) if target.group else start + 1
+    if j + 1 < len(tokens) and tokens[j].text == "," and tokens[j + 1].lower in RELATIVES:
+        j = next((k + 1 for k in range(j + 1, len(tokens)) if tokens[k].text == ","), j)
+    return sentence.cue_starting_at("hypothetical", ctx, j) > j
 
 
 def _qualifies(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int) -> bool:
@@ -1519,26 +1558,26 @@ def _held_adjectives(sentence: _Sentence, ctx: _Context) -> list[tuple[str, int,
     return found
 
 
-def _confidence_adjustment(
-    sentence: _Sentence, ctx: _Context, target: _Target, start: int
-) -> float:
-    change = 0.0
-    if target.anaphor:
-        change -= 0.1
-    if target.aside:
-        change -= 0.05
-    if any(p.mention.fuzzy for p in target.group):
-        change -= 0.1  # a spelling the gazetteer lacks, read as its nearest place
-    if target.distance > 6:
-        change -= 0.1
-    if len(sentence.tokens) > LONG_SENTENCE:
-        change -= 0.1  # run-on text (a caption glued to a headline): attachment is less sure
-    if any(ctx.gazetteer.by_id[p.mention.place_id].kind == "region" for p in target.group):
-        change -= 0.3  # a province or region: rarely what a change of control is about
-    hedge = sentence.has("hedge", ctx, 0, start)
-    if hedge:
-        change -= 0.15
-    return change
+def _doubts(sentence: _Sentence, ctx: _Context, target: _Target, start: int) -> dict[str, float]:
+    """What makes the reading of this trigger and target less sure, each with what it costs
+    the rules' score (the names are the ``doubts`` an event carries)."""
+    doubts = {
+        "back-reference": 0.1 * target.anaphor,
+        "aside": 0.05 * target.aside,
+        # a spelling the gazetteer lacks, read as its nearest place
+        "near spelling": 0.1 * any(p.mention.fuzzy for p in target.group),
+        "far from its trigger": 0.1 * (target.distance > 6),
+        # run-on text (a caption glued to a headline): attachment is less sure
+        "run-on sentence": 0.1 * (len(sentence.tokens) > LONG_SENTENCE),
+        "hedged": 0.15 * sentence.has("hedge", ctx, 0, start),
+    }
+    return {reason: cost for reason, cost in doubts.items() if cost}
+
+
+def _region_cost(ctx: _Context, target: _Target) -> float:
+    """A province or region is rarely what a change of control is about."""
+    regions = (ctx.gazetteer.by_id[p.mention.place_id].kind == "region" for p in target.group)
+    return 0.3 if any(regions) else 0.0
 
 
 def _event(
@@ -1552,8 +1591,10 @@ def _event(
 ) -> Event:
     place = ctx.gazetteer.by_id[place_id]
     confidence = claim.confidence - (0.05 if not date.text else 0.0)  # the report's day
+    doubts = claim.doubts
     if VAGUE_DATE.search(span.text):
         confidence -= 0.3  # 'later that month': a month the sentence does not name
+        doubts += ("vague date",)
     return Event(
         date=date.value,
         date_precision=date.precision,
@@ -1572,6 +1613,7 @@ def _event(
         confidence=round(max(0.1, min(0.95, confidence)), 2),
         exclusive=scope,
         inferred=inferred,
+        doubts=doubts,
     )
 
 
@@ -1607,6 +1649,16 @@ def _date_for(
             return found[-1]
     reported = _report_date(sentence, ctx, dates, clauses[index].end)
     return reported or publication_date(ctx.published)
+
+
+STATES = ("held", "besieged")  # kinds that last: 'held since X' is said of the report's day
+
+
+def _since(ctx: _Context, date: DateMention) -> bool:
+    """Is the date the start of a state ('since 2014', 'since May 23')?"""
+    return bool(date.text) and ctx.body[
+        max(0, date.start - 7) : date.start
+    ].lower().rstrip().endswith("since")
 
 
 def _past_dates_in(dates: list[DateMention], clause: Span) -> list[DateMention]:

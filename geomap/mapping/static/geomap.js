@@ -433,9 +433,10 @@
     var pane = this.map.createPane("geomap-basemap"); pane.style.zIndex = 350;
     var regionPane = this.map.createPane("geomap-regions"); regionPane.style.zIndex = 360;
     this.regionRenderer = L.svg({ pane: "geomap-regions" });
-    var svg = L.svg({ pane: "geomap-basemap" }), shapes = this.regionShapes;
+    var svg = L.svg({ pane: "geomap-basemap" }), shapes = this.regionShapes, names = [];
     var base = { type: "FeatureCollection", features: basemap.features.filter(function (f) {
       if (f.properties.layer === "region") { shapes[f.properties.place_id] = f; return false; }
+      if (f.properties.layer === "label") { names.push(f); return false; }
       return true;
     }) };
     L.geoJSON(base, {
@@ -444,6 +445,9 @@
         var layer = f.properties.layer;
         if (layer === "river") { return { color: "#4a90c8", weight: f.properties.main ? 2.5 : 1.6, opacity: 0.9 }; }
         if (layer === "border") { return { color: "#666", weight: 1.2, dashArray: "6,4", opacity: 0.9 }; }
+        if (layer === "coast") { return { color: "#5b87b0", weight: 1, opacity: 0.9 }; }
+        if (layer === "lake") { return { color: "#4a90c8", weight: 0.8, opacity: 0.9, fillColor: "#a8cbe8", fillOpacity: 0.6 }; }
+        if (layer === "admin1") { return { color: "#999", weight: 0.8, dashArray: "2,3", opacity: 0.8 }; }
         if (layer === "user") { return { color: "#8a6d3b", weight: 1.4, opacity: 0.9, fillColor: "#8a6d3b", fillOpacity: 0.08 }; }
         return { color: "#888", weight: 1 };
       },
@@ -452,7 +456,18 @@
         return dot;
       }
     }).addTo(this.map);
+    this.drawBasemapNames(names);
     this.creditBasemap((basemap.properties || {}).credits || []);
+  };
+
+  // Rivers' and provinces' names, under the places (the basemap's pane), as text.
+  GeomapApp.prototype.drawBasemapNames = function (names) {
+    for (var i = 0; i < names.length; i++) {
+      var f = names[i], text = document.createElement("span");
+      text.textContent = f.properties.name;
+      var icon = L.divIcon({ className: "geomap-basemap-name geomap-" + f.properties.kind + "-name", html: text.outerHTML, iconSize: null });
+      L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], { icon: icon, pane: "geomap-basemap", interactive: false, keyboard: false }).addTo(this.map);
+    }
   };
 
   // The basemap's sources in the map's attribution corner (as text: a layer's words are not HTML).
