@@ -1,0 +1,230 @@
+/* geomap part "webgl": the places drawn by WebGL, for maps of many places (the page holds
+ * this part only above a number of places: `geomap build --webgl-above N`). Each place is
+ * one point sprite in one buffer, drawn by one call. The sprites come from an atlas in which
+ * the canvas layer's own drawing (geomap.js batchDraw) drew each look once: the same shapes,
+ * colours, outlines, dashes and rings, pixel for pixel. Places are grouped by look in the
+ * canvas layer's order, and the blue rings of the places that changed on the date come last,
+ * so markers stack as they do there. Projecting, picking (click, pointer) and popups stay the
+ * canvas layer's. Where the browser has no WebGL (or loses its context), the canvas layer
+ * draws. In software rendering a WebGL frame of 100,000 places is fill-bound: its cost is
+ * the sprites' pixels (BENCHMARKS.md). */
+(function () {
+  "use strict";
+  var kit = window.geomapKit;
+
+  var VERTEX = [
+    "attribute vec4 aPlace;", // layer x, y (px), the sprite's cell in the atlas, half its side (px)
+    "uniform vec2 uOrigin;", // the canvas's top left, in layer px
+    "uniform vec2 uSize;", // the canvas's size, in CSS px
+    "uniform float uRatio;", // device pixels per CSS pixel
+    "uniform float uColumns;", // the atlas's cells per row
+    "uniform float uCell;", // a cell's side, in CSS px
+    "varying vec2 vCorner;", // the sprite's top left in the atlas, in CSS px
+    "varying float vSide;", // the sprite's side, in CSS px
+    "void main() {",
+    "  vec2 px = aPlace.xy - uOrigin;",
+    "  gl_Position = vec4(px.x / uSize.x * 2.0 - 1.0, 1.0 - px.y / uSize.y * 2.0, 0.0, 1.0);",
+    "  gl_PointSize = 2.0 * aPlace.w * uRatio;",
+    "  float row = floor(aPlace.z / uColumns), column = aPlace.z - row * uColumns;",
+    "  vCorner = (vec2(column, row) + 0.5) * uCell - aPlace.w;",
+    "  vSide = 2.0 * aPlace.w;",
+    "}"
+  ].join("\n");
+
+  // Each fragment is one texel of the sprite's cell: the marker as the canvas layer drew it.
+  var FRAGMENT = [
+    "precision mediump float;",
+    "uniform sampler2D uAtlas;",
+    "uniform vec2 uAtlasSize;", // in CSS px
+    "varying vec2 vCorner;",
+    "varying float vSide;",
+    "void main() { gl_FragColor = texture2D(uAtlas, (vCorner + gl_PointCoord * vSide) / uAtlasSize); }"
+  ].join("\n");
+
+  // how far each shape reaches from its centre, in sizes (a square's corner, a tent's foot)
+  var REACH = { circle: 1, square: 1.28, diamond: 1.25, triangle: 1.37, hexagon: 1.1, tent: 1.59 };
+  var COLUMNS = 32;
+  // Half a sprite's side: the marker, its outline and its ring, and a pixel to spare.
+  function extentOf(look) {
+    var reach = (REACH[look.shape] || 1.6) * look.size + (look.weight || 1) / 2;
+    return Math.ceil(Math.max(reach, look.ring ? look.size + 5 : 0) + 1);
+  }
+  // Half the side of a changed place's blue ring (drawn at size + 8, 2 px wide).
+  function haloExtentOf(size) { return Math.ceil(size + 10); }
+
+  function compile(gl, type, source) {
+    var shader = gl.createShader(type);
+    gl.shaderSource(shader, source);
+    gl.compileShader(shader);
+    if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS)) { throw new Error(gl.getShaderInfoLog(shader)); }
+    return shader;
+  }
+
+  // A WebGL context and the program, or null where the browser has none.
+  function makeGL(canvas) {
+    var gl = null;
+    try {
+      gl = canvas.getContext("webgl", { alpha: true, premultipliedAlpha: true, antialias: false, depth: false, stencil: false, preserveDrawingBuffer: false });
+    } catch (error) { gl = null; }
+    if (!gl) { return null; }
+    var program = gl.createProgram();
+    gl.attachShader(program, compile(gl, gl.VERTEX_SHADER, VERTEX));
+    gl.attachShader(program, compile(gl, gl.FRAGMENT_SHADER, FRAGMENT));
+    gl.linkProgram(program);
+    if (!gl.getProgramParameter(program, gl.LINK_STATUS)) { throw new Error(gl.getProgramInfoLog(program)); }
+    gl.useProgram(program);
+    var at = {};
+    ["uOrigin", "uSize", "uRatio", "uColumns", "uCell", "uAtlas", "uAtlasSize"].forEach(function (name) { at[name] = gl.getUniformLocation(program, name); });
+    at.aPlace = gl.getAttribLocation(program, "aPlace");
+    gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+    gl.enableVertexAttribArray(at.aPlace);
+    gl.vertexAttribPointer(at.aPlace, 4, gl.FLOAT, false, 0, 0);
+    gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+    [gl.TEXTURE_MIN_FILTER, gl.TEXTURE_MAG_FILTER].forEach(function (k) { gl.texParameteri(gl.TEXTURE_2D, k, gl.NEAREST); });
+    [gl.TEXTURE_WRAP_S, gl.TEXTURE_WRAP_T].forEach(function (k) { gl.texParameteri(gl.TEXTURE_2D, k, gl.CLAMP_TO_EDGE); });
+    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, true);
+    gl.uniform1i(at.uAtlas, 0);
+    gl.uniform1f(at.uColumns, COLUMNS);
+    gl.enable(gl.BLEND);
+    gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA); // premultiplied colours, painted over
+    gl.clearColor(0, 0, 0, 0);
+    return { gl: gl, at: at };
+  }
+
+  // The methods that make the canvas layer (PlacesCanvas in geomap.js) draw with WebGL.
+  var GLDrawing = {
+    initialize: function (app, options, canvas, context, drawCanvas) {
+      this.constructor.__super__.initialize.call(this, app, options);
+      this._glCanvas = canvas;
+      this._glContext = context;
+      this._drawCanvas = drawCanvas; // the canvas layer's batchDraw: it draws the atlas
+      this._atlasLooks = -1; this._extent = []; this._haloCell = Object.create(null);
+    },
+    _initContainer: function () {
+      var container = this._container = this._glCanvas;
+      L.DomUtil.addClass(container, "geomap-webgl");
+      L.DomEvent.on(container, "mousemove", this._onMouseMove, this);
+      L.DomEvent.on(container, "click dblclick mousedown mouseup contextmenu", this._onClick, this);
+      L.DomEvent.on(container, "mouseout", this._handleMouseOut, this);
+      container._leaflet_disable_events = true;
+    },
+    _destroyContainer: function () {
+      L.Util.cancelAnimFrame(this._redrawRequest);
+      L.DomUtil.remove(this._container);
+      L.DomEvent.off(this._container);
+      delete this._container;
+    },
+    _ratio: function () { return window.devicePixelRatio || 1; },
+    _update: function () {
+      if (this._map._animatingZoom && this._bounds) { return; }
+      L.Renderer.prototype._update.call(this);
+      var b = this._bounds, size = b.getSize(), ratio = this._ratio(), container = this._container;
+      L.DomUtil.setPosition(container, b.min);
+      container.width = Math.round(ratio * size.x); container.height = Math.round(ratio * size.y);
+      container.style.width = size.x + "px"; container.style.height = size.y + "px";
+      var gl = this._glContext.gl, at = this._glContext.at;
+      gl.viewport(0, 0, container.width, container.height);
+      gl.uniform2f(at.uOrigin, b.min.x, b.min.y);
+      gl.uniform2f(at.uSize, size.x, size.y);
+      gl.uniform1f(at.uRatio, container.width / size.x);
+      if (this._atlasRatio !== ratio) { this._atlasLooks = -1; } // a screen of another density
+      this.fire("update");
+    },
+    _clear: function () {
+      var gl = this._glContext.gl;
+      gl.clear(gl.COLOR_BUFFER_BIT);
+    },
+    // The atlas: every look drawn once, each in its cell, by the canvas layer's own drawing
+    // (so the sprites are its markers, pixel for pixel), then one cell per size of the blue
+    // 'changed' ring. Drawn again when restyling made new looks.
+    _drawAtlas: function () {
+      var looks = this._geomapApp.looks, ratio = this._ratio(), i;
+      if (this._atlasLooks === looks.length) { return; }
+      var sizes = [], biggest = 0;
+      for (i = 0; i < looks.length; i++) {
+        this._extent[i] = extentOf(looks[i]);
+        biggest = Math.max(biggest, this._extent[i], haloExtentOf(looks[i].size));
+        if (sizes.indexOf(looks[i].size) < 0) { sizes.push(looks[i].size); }
+      }
+      var cell = 2 * biggest + 2, cells = looks.length + sizes.length, rows = Math.ceil(cells / COLUMNS) || 1;
+      var atlas = this._atlas || (this._atlas = document.createElement("canvas"));
+      atlas.width = Math.ceil(COLUMNS * cell * ratio); atlas.height = Math.ceil(rows * cell * ratio);
+      var ctx = atlas.getContext("2d"), fake = { looks: looks.concat([{ shape: "circle", size: 0, fillOpacity: 0, opacity: 0, weight: 1, color: "#000" }]), places: [] };
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      function centre(k) { return [(k % COLUMNS + 0.5) * cell, (Math.floor(k / COLUMNS) + 0.5) * cell]; }
+      for (i = 0; i < looks.length; i++) {
+        var at = centre(i);
+        fake.places.push({ style: { look: i, halo: false }, hidden: false, x: at[0], y: at[1] });
+      }
+      // a ring alone: a place of the invisible last look, with the halo of a size
+      for (var k = 0; k < sizes.length; k++) {
+        var where = centre(looks.length + k);
+        this._haloCell[sizes[k]] = looks.length + k;
+        fake.places.push({ style: { look: looks.length, halo: true, size: sizes[k] }, hidden: false, x: where[0], y: where[1] });
+      }
+      this._drawCanvas.call({ _ctx: ctx, _geomapApp: fake });
+      var gl = this._glContext.gl, uniforms = this._glContext.at;
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, atlas);
+      gl.uniform1f(uniforms.uCell, cell);
+      gl.uniform2f(uniforms.uAtlasSize, atlas.width / ratio, atlas.height / ratio);
+      this._atlasLooks = looks.length; this._atlasRatio = ratio;
+    },
+    // One sprite per place shown, grouped by look in the canvas layer's order (the looks'
+    // numbers), then a ring sprite for each place that changed on the date, drawn last as
+    // the canvas layer draws them: one buffer, one draw call.
+    _draw: function () {
+      var app = this._geomapApp, places = app.places, n = places.length, looks = app.looks;
+      var gl = this._glContext.gl, i;
+      if (!this._container) { return; }
+      this._drawAtlas();
+      var count = this._counts || (this._counts = []), ids = this._ids;
+      if (!ids || ids.length < n) { ids = this._ids = new Int32Array(n); }
+      for (i = 0; i < looks.length; i++) { count[i] = 0; }
+      var shown = 0, halos = 0;
+      for (i = 0; i < n; i++) {
+        var s = places[i].style;
+        if (!s || places[i].hidden) { ids[i] = -1; continue; }
+        ids[i] = s.look; count[s.look]++; shown++;
+        if (s.halo) { halos++; }
+      }
+      var total = (shown + halos) * 4, data = this._data;
+      if (!data || data.length < total) { data = this._data = new Float32Array(Math.max(total, 4 * n)); }
+      for (var from = 0, k = 0; k < looks.length; k++) { var c = count[k]; count[k] = from; from += c * 4; }
+      var extent = this._extent, h = shown * 4;
+      for (i = 0; i < n; i++) {
+        var look = ids[i];
+        if (look < 0) { continue; }
+        var place = places[i], slot = count[look];
+        count[look] = slot + 4;
+        data[slot] = place.x; data[slot + 1] = place.y; data[slot + 2] = look; data[slot + 3] = extent[look];
+        if (place.style.halo) {
+          var size = place.style.size;
+          data[h] = place.x; data[h + 1] = place.y; data[h + 2] = this._haloCell[size]; data[h + 3] = haloExtentOf(size);
+          h += 4;
+        }
+      }
+      gl.bufferData(gl.ARRAY_BUFFER, data.subarray(0, total), gl.DYNAMIC_DRAW);
+      if (total) { gl.drawArrays(gl.POINTS, 0, shown + halos); }
+    }
+  };
+
+  kit.define("webgl", function (app) {
+    var canvasLayer = app.renderer, canvas = document.createElement("canvas"), context = null;
+    try { context = makeGL(canvas); } catch (error) { context = null; }
+    if (!context) { return { api: { markerLayer: function () { return "canvas"; } } }; }
+    var WebGLPlaces = canvasLayer.constructor.extend(GLDrawing);
+    var layer = new WebGLPlaces(app, canvasLayer.options, canvas, context, canvasLayer._draw);
+    app.map.removeLayer(canvasLayer);
+    app.renderer = layer;
+    layer.addTo(app.map);
+    // a lost context (a driver reset, too many contexts): the canvas layer draws from then on
+    canvas.addEventListener("webglcontextlost", function () {
+      if (app.renderer !== layer) { return; }
+      app.map.removeLayer(layer);
+      app.renderer = canvasLayer;
+      canvasLayer.addTo(app.map);
+      canvasLayer._redraw();
+    });
+    return { api: { markerLayer: function () { return app.renderer === layer ? "webgl" : "canvas"; } } };
+  });
+})();
