@@ -2,11 +2,13 @@
 the page draws its places with WebGL, with the canvas layer's symbols, picking and popups;
 at or below it, and in a browser without WebGL, the canvas layer draws."""
 
+import base64
 import io
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, DATA, wait_until
 from geomap.cli import main
@@ -92,8 +94,6 @@ def _close_up(page, place_id: str, zoom: int = 12) -> tuple[float, float]:
 
 
 def _image(page, box: dict):
-    from PIL import Image
-
     return Image.open(io.BytesIO(page.screenshot(clip=box))).convert("RGB")
 
 
@@ -116,6 +116,13 @@ def test_above_the_threshold_webgl_draws_the_holders_colour_across_a_change(brow
         x, y = _close_up(page, "hajin")
         page.wait_for_timeout(50)
         assert _near(_pixel(page, x, y), colour), (day, _pixel(page, x, y))
+    # "Save as PNG" draws the WebGL markers too (the map sits 64 px below the image's top)
+    png = page.evaluate("window.geomap.png()").split(",", 1)[1]
+    image = Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB")
+    at = page.evaluate(
+        "(m => m.latLngToContainerPoint(window.geomap.placeLatLng('hajin')))(window.geomap.map)"
+    )
+    assert _near(image.getpixel((round(at["x"]), round(at["y"]) + 64)), (0xF2, 0xC8, 0x00))
     assert errors == []
     context.close()
 

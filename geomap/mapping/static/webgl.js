@@ -44,13 +44,14 @@
   // how far each shape reaches from its centre, in sizes (a square's corner, a tent's foot)
   var REACH = { circle: 1, square: 1.28, diamond: 1.25, triangle: 1.37, hexagon: 1.1, tent: 1.59 };
   var COLUMNS = 32;
-  // Half a sprite's side: the marker, its outline and its ring, and a pixel to spare.
+  // Half a sprite's side: the marker, its outline and its ring, and their antialiased edge.
+  // In software rendering a frame of many places costs its sprites' pixels: no more.
   function extentOf(look) {
     var reach = (REACH[look.shape] || 1.6) * look.size + (look.weight || 1) / 2;
-    return Math.ceil(Math.max(reach, look.ring ? look.size + 5 : 0) + 1);
+    return Math.ceil(Math.max(reach, look.ring ? look.size + 5 : 0) + 0.5);
   }
   // Half the side of a changed place's blue ring (drawn at size + 8, 2 px wide).
-  function haloExtentOf(size) { return Math.ceil(size + 10); }
+  function haloExtentOf(size) { return Math.ceil(size + 9.5); }
 
   function compile(gl, type, source) {
     var shader = gl.createShader(type);
@@ -67,6 +68,9 @@
       gl = canvas.getContext("webgl", { alpha: true, premultipliedAlpha: true, antialias: false, depth: false, stencil: false, preserveDrawingBuffer: false });
     } catch (error) { gl = null; }
     if (!gl) { return null; }
+    // a changed city's ring needs sprites of ~40 CSS px; a GPU whose points are smaller
+    // would cut them off: the canvas layer draws there
+    if (gl.getParameter(gl.ALIASED_POINT_SIZE_RANGE)[1] < 48 * (window.devicePixelRatio || 1)) { return null; }
     var program = gl.createProgram();
     gl.attachShader(program, compile(gl, gl.VERTEX_SHADER, VERTEX));
     gl.attachShader(program, compile(gl, gl.FRAGMENT_SHADER, FRAGMENT));
@@ -265,6 +269,8 @@
     var layer = new WebGLPlaces(app, canvasLayer.options, canvas, context, canvasLayer._draw);
     layer._lookOf = new Int32Array(app.places.length).fill(-1);
     app.restyle = typedRestyle(app, layer._lookOf);
+    // the places are projected for the map's view already: not again (100,000: ~50-100 ms)
+    layer._projectedFor = canvasLayer._projectedFor;
     app.map.removeLayer(canvasLayer);
     app.renderer = layer;
     layer.addTo(app.map);
