@@ -127,7 +127,7 @@ def test_above_the_threshold_webgl_draws_the_holders_colour_across_a_change(brow
     context.close()
 
 
-def test_clicking_a_webgl_marker_opens_its_popup_and_the_pointer_shows_it(browser, webgl_map):
+def test_a_webgl_marker_opens_its_popup_by_click_and_by_the_places_list(browser, webgl_map):
     context, page, errors = _open(browser, webgl_map, "#date=2018-12-15")
     x, y = _close_up(page, "hajin")
     cursor = "getComputedStyle(document.elementFromPoint(%d, %d)).cursor"
@@ -142,6 +142,16 @@ def test_clicking_a_webgl_marker_opens_its_popup_and_the_pointer_shows_it(browse
     assert "Hajin" in popup.inner_text() and "Held by SDF" in popup.inner_text()
     page.evaluate("window.geomap.setDate('2018-12-13')")  # the open popup follows the slider
     assert "Held by ISIS" in page.locator(".geomap-pop").inner_text()
+    # the keyboard's way in, the places list, opens the same popup
+    page.evaluate("window.geomap.map.closePopup()")
+    page.locator(".geomap-places-toggle").focus()
+    page.keyboard.press("Enter")
+    for _ in range(PLACES):
+        if page.evaluate("document.activeElement.dataset.place") == "hajin":
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.locator(".geomap-pop").get_attribute("data-place") == "hajin"
     assert errors == []
     context.close()
 
