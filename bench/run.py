@@ -545,6 +545,7 @@ def plot(results: dict, path: Path) -> None:
 
 
 def main() -> None:
+    global FRAME_STEPS
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[])
     parser.add_argument("--changes", type=int, default=50)
@@ -580,7 +581,6 @@ def main() -> None:
     package = Path(importlib.util.find_spec("geomap").origin).parent
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
-    global FRAME_STEPS
     FRAME_STEPS = args.frames
     if args.sizes and args.layers:  # kept apart from the runs against the baselines
         fresh = [
