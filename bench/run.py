@@ -4,6 +4,7 @@
         leaflet-timedimension@1.1.1 moment@2.18.1 leaflet.timeline@1.6.0
     python bench/run.py --sizes 1000 10000 50000 --changes 50 --repeat 3
     python bench/run.py --extract 1000 10000
+    python bench/run.py --sizes 20000 50000 100000 --layers --repeat 1 --steps 30 --no-baselines
 
 Writes bench/results.json and bench/growth.png; BENCHMARKS.md quotes them.
 """
@@ -36,6 +37,17 @@ if not Path(GEOMAP).exists():
 NPM = HERE / ".npm" / "node_modules"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BROWSER_TIMEOUT_S = 90
+# software rendering: no GPU; WebGL then runs on SwiftShader (Chromium 150 offers it with
+# --disable-gpu; --enable-unsafe-swiftshader keeps it where a Chromium would not)
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--enable-unsafe-swiftshader",
+    "--disable-background-networking",
+    "--enable-precise-memory-info",
+]
+# the page's first frame painted: two animation frames after it answers
+PAINTED = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 # a baseline's slider steps stop after this long (Timeline's take ~1-5 s each at 10,000 places)
 STEP_BUDGET_MS = 300_000
 
@@ -56,9 +68,11 @@ def timed(command: list[str], env=None) -> tuple[float, int]:
     return elapsed, peak
 
 
-def geomap_build(data: Path, out: Path) -> list[str]:
-    """The command that maps a generated campaign's events CSV."""
+def geomap_build(data: Path, out: Path, webgl_above: int | None = None) -> list[str]:
+    """The command that maps a generated campaign's events CSV (with ``webgl_above``, the
+    places above which the page draws them with WebGL; else the default)."""
     events = str(data / "events_input.csv")
+    layer = [] if webgl_above is None else ["--webgl-above", str(webgl_above)]
     return [
         GEOMAP,
         "build",
@@ -69,6 +83,7 @@ def geomap_build(data: Path, out: Path) -> list[str]:
         "--out",
         str(out),
         "-q",
+        *layer,
     ]
 
 
@@ -216,9 +231,9 @@ def median_p95(samples: list[float], name: str, digits: int) -> dict:
     }
 
 
-def frame_times(page, steps: int = FRAME_STEPS) -> dict:
+def frame_times(page, steps: int | None = None) -> dict:
     """Median and p95 of a geomap slider step's frame, start to start (ms)."""
-    return median_p95(page.evaluate(FRAMES % steps), "frame", 1)
+    return median_p95(page.evaluate(FRAMES % (steps or FRAME_STEPS)), "frame", 1)
 
 
 BASELINE_READY = (
@@ -228,18 +243,22 @@ BASELINE_READY = (
 
 def measure_page(path: Path, kind: str, steps: int = 100, loads: int = 1) -> dict:
     """Page ready (median of ``loads`` fresh loads), JS heap and slider steps."""
-    readies, in_page = [], []
+    readies, in_page, painted = [], [], []
     for _ in range(loads - 1):
         first = _measure_page(path, kind, steps=0)
         readies.append(first.get("ready_s"))
         in_page.append(first.get("ready_in_page_ms"))
+        painted.append(first.get("painted_s"))
     out = _measure_page(path, kind, steps)
     readies.append(out.get("ready_s"))
     in_page.append(out.get("ready_in_page_ms"))
+    painted.append(out.get("painted_s"))
     if loads > 1 and None not in readies:
         out["ready_s_loads"] = readies
         out["ready_s"] = round(statistics.median(readies), 3)
         out["ready_in_page_ms"] = round(statistics.median(in_page))
+        if None not in painted:
+            out["painted_s"] = round(statistics.median(painted), 3)
     return out
 
 
@@ -250,12 +269,7 @@ def _measure_page(path: Path, kind: str, steps: int = 100) -> dict:
     with sync_playwright() as play:
         browser = play.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--enable-precise-memory-info",
-            ],
+            args=BROWSER_ARGS,
         )
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.set_default_timeout(BROWSER_TIMEOUT_S * 1000)
@@ -278,6 +292,12 @@ def _measure_page(path: Path, kind: str, steps: int = 100) -> dict:
                     raise TimeoutError(f"no map {BROWSER_TIMEOUT_S} s after the load event")
                 time.sleep(0.02)
             out["ready_s"] = round(time.perf_counter() - start, 3)
+            if kind == "geomap":
+                page.evaluate(PAINTED)
+                out["painted_s"] = round(time.perf_counter() - start, 3)
+                out["layer"] = page.evaluate(
+                    "() => window.geomap.markerLayer ? window.geomap.markerLayer() : 'canvas'"
+                )
             out["ready_in_page_ms"] = page.evaluate("() => Math.round(performance.now())")
             metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
             out["js_heap_mb"] = round(metrics.get("JSHeapUsedSize", 0) / 1e6, 1)
@@ -325,12 +345,35 @@ def _measure_page(path: Path, kind: str, steps: int = 100) -> dict:
 # --- runs -----------------------------------------------------------------------------------
 
 
-def run_map(size: int, changes: int, repeat: int, baselines: bool) -> dict:
+def run_layers(size: int, data: Path, env: dict, repeat: int, steps: int) -> dict:
+    """The same map drawn by each layer, measured one after the other in one run: the
+    canvas layer (threshold above the size) and the WebGL layer (threshold 0)."""
+    result = {}
+    for layer, above in (("canvas", size), ("webgl", 0)):
+        out = WORK / f"out{size}-{layer}"
+        build_s, peak = timed(geomap_build(data, out, above), env)
+        html = (out / "map.html").read_bytes()
+        result[f"geomap_{layer}"] = {
+            "build_s": round(build_s, 2),
+            "peak_rss_mb": round(peak / 1024),
+            "html_bytes": len(html),
+            **measure_page(out / "map.html", "geomap", steps=steps, loads=repeat),
+        }
+    return result
+
+
+def run_map(
+    size: int, changes: int, repeat: int, baselines: bool, layers: bool = False, steps: int = 100
+) -> dict:
     data = WORK / f"map{size}"
     if not (data / "events_input.csv").exists():
         generate(data, size, changes, 0, seed=size)
     result: dict = {"places": size, "changes": changes}
     env = {**os.environ, "PYTHONHASHSEED": "0"}
+    if layers:
+        result.update(run_layers(size, data, env, repeat, steps))
+        print(json.dumps(result), flush=True)
+        return result
     out = WORK / f"out{size}"
     runs = [timed(geomap_build(data, out), env) for _ in range(repeat)]
     html = (out / "map.html").read_bytes()
@@ -365,7 +408,7 @@ print(t_read, time.perf_counter() - t)
     )
     read_s, map_s = map(float, in_process.stdout.split())
     result["geomap"].update(read_csv_s=round(read_s, 2), timeline_and_map_s=round(map_s, 2))
-    result["geomap"].update(measure_page(out / "map.html", "geomap", loads=repeat))
+    result["geomap"].update(measure_page(out / "map.html", "geomap", steps=steps, loads=repeat))
     if baselines:
         for kind in ("timestamped", "timeline"):
             path = WORK / f"{kind}{size}.html"
@@ -502,6 +545,7 @@ def plot(results: dict, path: Path) -> None:
 
 
 def main() -> None:
+    global FRAME_STEPS
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[])
     parser.add_argument("--changes", type=int, default=50)
@@ -516,6 +560,14 @@ def main() -> None:
     )
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument(
+        "--layers",
+        action="store_true",
+        help="with --sizes: geomap's page drawn by the canvas layer and by the WebGL layer, "
+        "side by side (results under 'layers')",
+    )
+    parser.add_argument("--steps", type=int, default=100, help="slider steps timed per page")
+    parser.add_argument("--frames", type=int, default=FRAME_STEPS, help="frames timed per page")
+    parser.add_argument(
         "--baseline-max",
         type=int,
         default=10000,
@@ -529,12 +581,23 @@ def main() -> None:
     package = Path(importlib.util.find_spec("geomap").origin).parent
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
-    if args.sizes and args.build_runs:
+    FRAME_STEPS = args.frames
+    if args.sizes and args.layers:  # kept apart from the runs against the baselines
+        fresh = [
+            run_map(size, args.changes, args.repeat, False, True, args.steps) for size in args.sizes
+        ]
+        kept = [r for r in results.get("layers", []) if r["places"] not in args.sizes]
+        results["layers"] = sorted(kept + fresh, key=lambda r: r["places"])
+    elif args.sizes and args.build_runs:
         results["builds"] = [run_builds(size, args.build_runs) for size in args.sizes]
     elif args.sizes:  # new runs replace those of the same size; other sizes are kept
         fresh = [
             run_map(
-                size, args.changes, args.repeat, not args.no_baselines and size <= args.baseline_max
+                size,
+                args.changes,
+                args.repeat,
+                not args.no_baselines and size <= args.baseline_max,
+                steps=args.steps,
             )
             for size in args.sizes
         ]

@@ -20,7 +20,7 @@ from geomap.campaign import (
     no_profile_notice,
 )
 from geomap.exc import GeomapError, UnknownPlace, UsageError, printable
-from geomap.mapping import MapOptions
+from geomap.mapping import WEBGL_ABOVE, MapOptions
 from geomap.records import MIN_CONFIDENCE
 
 DATA_HELP = "Folder with campaign.toml, gazetteer.csv and articles/ (default: ./data)."
@@ -246,6 +246,15 @@ def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
     "(default: on for maps of up to 500 places).",
 )
 @click.option(
+    "--webgl-above",
+    type=click.IntRange(0),
+    default=WEBGL_ABOVE,
+    show_default=True,
+    metavar="PLACES",
+    help="Draw the places with WebGL when the map has more than this many (0: always); "
+    "canvas below it, and where the browser has no WebGL.",
+)
+@click.option(
     "--width",
     default="100%",
     show_default=True,
@@ -282,6 +291,7 @@ def build(
     end,
     links,
     areas,
+    webgl_above,
     width,
     height,
     jobs,
@@ -306,6 +316,7 @@ def build(
         end=end.date() if end else None,
         links=links,
         areas=areas,
+        webgl_above=webgl_above,
         width=width,
         height=height,
     )

@@ -19,6 +19,9 @@ CHROMIUM = os.environ.get("GEOMAP_CHROMIUM", shutil.which("chromium") or "/usr/b
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
+    # WebGL in software (SwiftShader), for the WebGL layer's tests: Chromium 150 offers it
+    # with --disable-gpu; this keeps it where a Chromium would not
+    "--enable-unsafe-swiftshader",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",

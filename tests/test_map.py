@@ -155,8 +155,10 @@ def test_every_part_declares_its_own_script_and_style_and_each_is_inlined_once(b
     assets = parts[0]
     assert isinstance(assets, plugins.OfflineAssets)
     assert isinstance(parts[-1], plugins.Runtime)  # starts the parts, so it comes last
-    declared = {n for p in parts if isinstance(p, plugins.Part) for n in p.default_js}
-    declared |= {n for p in parts if isinstance(p, plugins.Part) for n in p.default_css}
+    # a page of more places than MapOptions.webgl_above holds the WebGL part too
+    every = page_parts(MapOptions(), [], places=MapOptions().webgl_above + 1)
+    declared = {n for p in every if isinstance(p, plugins.Part) for n in p.default_js}
+    declared |= {n for p in every if isinstance(p, plugins.Part) for n in p.default_css}
     shipped = {p.name for p in STATIC.iterdir() if p.suffix in (".js", ".css")}
     assert shipped - declared == {"geomap.js", "geomap.css"}  # the core, always inlined
     assert declared <= shipped

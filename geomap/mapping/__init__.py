@@ -49,6 +49,9 @@ RADIUS = {
 DEFAULT_SUBTITLE = "Who held each place on the chosen date, from dated news reports"
 NO_SIDE_COLOUR = "#999999"  # the legend's examples when the profile has too few sides
 EPOCH = dt.date(1970, 1, 1)
+# above this many places the page draws them with WebGL: in software rendering a canvas
+# frame of 20,000 outlined markers takes ~0.5 s to rasterise (BENCHMARKS.md)
+WEBGL_ABOVE = 20_000
 
 
 def actor_table(profile: Profile) -> list[str]:
@@ -183,6 +186,8 @@ class MapOptions:
     end: dt.date | None = None  # the slider's span: start to end (None: the campaign's)
     links: bool = False  # sources' addresses and the map's credits as links
     csp: bool = True
+    # places above which the page draws them with WebGL (canvas where the browser has none)
+    webgl_above: int = WEBGL_ABOVE
     extra_meta: dict = field(default_factory=dict)
 
 
@@ -822,7 +827,7 @@ def render_map(
     figure._id = "geomap_page"
     figure.title = placeholder("title")
     legend = legend_items(profile)
-    for part in page_parts(options, legend):
+    for part in page_parts(options, legend, places=len(gaz)):
         part.add_to(fmap)
     page = re.sub(r"[ \t]+\n", "\n", figure.render())  # the template's trailing blanks
     payload = encode(columns, gaz, articles, mentions, options, areas, profile)
@@ -838,9 +843,16 @@ def render_map(
     return _csp(page) if options.csp else page
 
 
-def page_parts(options: MapOptions, legend: list[dict]) -> list:
+def draws_webgl(options: MapOptions, places: int) -> bool:
+    """Whether the page draws its places with WebGL: above ``options.webgl_above`` places."""
+    return places > options.webgl_above
+
+
+def page_parts(options: MapOptions, legend: list[dict], places: int = 0) -> list:
     """The page's plugins in the order they are added: the assets first (declared by the
-    parts), the data blocks, each part, and the runtime that starts them last."""
+    parts), the data blocks, each part, and the runtime that starts them last. Above
+    ``options.webgl_above`` places the WebGL layer comes first; below it the page is as it
+    was without it, byte for byte."""
     from geomap.mapping import plugins
 
     parts = [
@@ -857,5 +869,7 @@ def page_parts(options: MapOptions, legend: list[dict]) -> list:
         plugins.SaveImage(),
         plugins.Layout(),
     ]
+    if draws_webgl(options, places):
+        parts.insert(0, plugins.WebGLMarkers())
     blocks = [plugins.DataBlock("data"), plugins.DataBlock("basemap")]
     return [plugins.OfflineAssets(parts), *blocks, *parts, plugins.Runtime()]

@@ -21,6 +21,7 @@ from geomap.mapping.plugins.search import Search
 from geomap.mapping.plugins.slider import TimeSlider
 from geomap.mapping.plugins.sources import Sources
 from geomap.mapping.plugins.title import Title
+from geomap.mapping.plugins.webgl import WebGLMarkers
 
 __all__ = [
     "DataBlock",
@@ -37,4 +38,5 @@ __all__ = [
     "Sources",
     "TimeSlider",
     "Title",
+    "WebGLMarkers",
 ]
