@@ -46,6 +46,7 @@ from geomap.records import (
     spreadsheet_row,
 )
 from geomap.reviews import REVIEWS_NAME, ReviewCounts, read_reviews
+from geomap.sources import is_glob
 from geomap.timeline import Timeline, split_confirmed
 
 if TYPE_CHECKING:
@@ -265,6 +266,7 @@ def extract(
     """
     if out_dir is not None:
         check_out_dir(out_dir, data_dir)  # before the long work
+        _check_out_not_input(out_dir, source)
     campaign = campaign or load_campaign(data_dir)
     run = _Run(data_dir, out_dir, campaign, source, jobs, dask, keep_going, progress)
     with paused_gc(), run:
@@ -419,6 +421,21 @@ class _Run:
         counts = ReviewCounts(*streamed.review_counts)
         counts.orphans = len(set(self.reviews) - streamed.reviewed_ids)
         return counts
+
+
+def _check_out_not_input(out_dir: str | Path, source: str | Path | None) -> None:
+    """Refuse (exit 2) an output folder that is, holds or lies inside the ``--input`` folder
+    or file: the outputs replace that folder whole."""
+    if source is None or is_glob(str(source)):
+        return
+    out, entry = Path(os.path.realpath(out_dir)), Path(os.path.realpath(source))
+    if out == entry or entry.is_relative_to(out) or out.is_relative_to(entry):
+        raise UsageError(
+            f"the output folder would hold or replace the input {source}",
+            file=out_dir,
+            field="--out",
+            hint="write the outputs to a folder outside the articles' input",
+        )
 
 
 def _reviews(data_dir: Path, campaign: Campaign) -> dict | None:
@@ -666,6 +683,7 @@ def build(
             hint="build from the articles, or drop --reviewed-only",
         )
     check_out_dir(out_dir, data_dir)  # before the long work
+    _check_out_not_input(out_dir, source)
     with paused_gc():
         result = _build(
             data_dir,

@@ -258,3 +258,12 @@ def test_a_glob_matching_nothing_says_so(tmp_path):
         "--data", str(DATA), "--out", str(tmp_path / "o"), "--input", str(tmp_path / "*.jsonl")
     )
     assert code == 1 and "no file matches this pattern" in one_error(output)
+
+
+def test_an_output_folder_inside_the_input_is_refused(tmp_path):
+    feed = tmp_path / "feed"
+    shutil.copytree(DATA / "articles", feed)
+    code, output = run_extract(
+        "--data", str(DATA), "--out", str(feed / "out"), "--input", str(feed)
+    )
+    assert code == 2 and "field '--out'" in one_error(output)
