@@ -82,7 +82,7 @@ def memory(sizes: list[int], before: str | None) -> dict:
 
 def dask(articles: int) -> dict:
     data = corpus(articles)
-    local = WORK / f"local{articles}"
+    local = WORK / f"now{articles}"  # the memory run's outputs, when it ran at this size
     if not local.exists():
         timed_extract(data, local, "--jobs", "1")
     result = {}

@@ -320,6 +320,7 @@ class _Run:
 
         use_reviews, reviewed_only, keep_claims = reviewing
         size = BATCH_ARTICLES
+        self.workers = self.jobs
         if self.dask is None and Path(self.source).is_dir():
             files = article_files(self.source)
             if not files:
@@ -329,8 +330,10 @@ class _Run:
                     hint="put dated articles there: a front matter block (title, outlet, "
                     "published: YYYY-MM-DD) between '---' lines, then the text",
                 )
-            # a few batches a process at least, so that the processes share the work
-            size = max(1, min(size, len(files) // (4 * self.jobs)))
+            if self.jobs <= 1 or len(files) < 4 * self.jobs:  # one process: no processes to feed
+                self.workers = 1
+            else:  # a few batches a process at least, so that the processes share the work
+                size = max(1, min(size, len(files) // (4 * self.jobs)))
         batches = plan_batches(self.source, self.report, size)
         count = sum(batch.count for batch in batches)
         reviews = None
@@ -344,7 +347,7 @@ class _Run:
         context = stream.Context(
             campaign=self.campaign,
             spill=str(self.spill),
-            buckets=stream.bucket_count(count),
+            buckets=stream.bucket_count(count, self.workers),
             reviews=reviews,
             curated=curated,
             rejected=rejected,
@@ -379,7 +382,7 @@ class _Run:
     def _runner(self, context: stream.Context, count: int) -> stream.Runner:
         if self.dask is not None:
             return stream.DaskRunner(context, self.dask or None, self.jobs)
-        if self.jobs <= 1 or count < 4 * self.jobs:
+        if self.workers <= 1 or count < 4 * self.jobs:
             return stream.Runner(context)
         return stream.PoolRunner(context, self.jobs)
 

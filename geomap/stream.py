@@ -27,6 +27,7 @@ import csv
 import datetime as dt
 import heapq
 import io
+import logging
 import math
 import operator
 import os
@@ -61,13 +62,18 @@ from geomap.timeline import (
 )
 
 ARTICLES_PER_BUCKET = 500  # a bucket's share of the input: its memory, whatever the size
-MIN_BUCKETS = 4
-ROW_GROUP = 2048  # rows a bucket's events file is read back in (the final merge's memory)
+MIN_BUCKETS = 2  # buckets a worker at least (on more than one)
+# at most: each batch writes a file per bucket it has events for, and the final merge holds
+# a row group of each bucket (beyond 128,000 articles a bucket's share grows instead)
+MAX_BUCKETS = 256
+ROW_GROUP = 256  # rows of a bucket's events file the final merge holds at a time
 
 
-def bucket_count(articles: int) -> int:
-    """Buckets for ``articles`` articles: enough that each holds a bounded share."""
-    return max(MIN_BUCKETS, math.ceil(articles / ARTICLES_PER_BUCKET))
+def bucket_count(articles: int, workers: int = 1) -> int:
+    """Buckets for ``articles`` articles: enough that each holds a bounded share, and that
+    ``workers`` processes share the merging."""
+    least = 1 if workers <= 1 else MIN_BUCKETS * workers
+    return min(max(least, math.ceil(articles / ARTICLES_PER_BUCKET)), max(least, MAX_BUCKETS))
 
 
 def bucket_of(place_id: str, buckets: int) -> int:
@@ -295,8 +301,8 @@ def finish_bucket(context: Context, bucket: int, claims: list[Event]) -> Finishe
     )
     if context.keep_events:
         with _objects_path(context.spill, bucket).open("wb") as handle:
-            for start in range(0, len(everything), ROW_GROUP):
-                chunk = everything[start : start + ROW_GROUP]
+            for start in range(0, len(everything), 4096):
+                chunk = everything[start : start + 4096]
                 flags = [id(e) in confirmed for e in chunk]
                 pickle.dump((chunk, flags), handle, protocol=pickle.HIGHEST_PROTOCOL)
     return done
@@ -638,6 +644,7 @@ class DaskRunner(Runner):
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                silence_logs=logging.CRITICAL,  # its workers' farewells are not the user's
             )
             self.client = Client(self.cluster)
         self.shared = self.client.scatter(context, broadcast=True, hash=False)
