@@ -215,14 +215,10 @@ class StreamResult:
     reviews: ReviewCounts | None = None
     written: list[Path] = field(default_factory=list)
 
-    @property
-    def articles(self) -> list[dict]:
-        return self.streamed.articles
-
     def counts(self) -> dict:
         streamed = self.streamed
         return {
-            "articles": len(streamed.articles),
+            "articles": streamed.article_count,
             "events": streamed.events,
             "unconfirmed": streamed.unconfirmed,
             "inferred": streamed.inferred,
@@ -334,7 +330,10 @@ class _Run:
                 self.workers = 1
             else:  # a few batches a process at least, so that the processes share the work
                 size = max(1, min(size, len(files) // (4 * self.jobs)))
-        batches = plan_batches(self.source, self.report, size)
+        source = self.source
+        if self.dask is not None:  # a worker elsewhere resolves no path against our folder
+            source = os.path.abspath(source)
+        batches = plan_batches(source, self.report, size)
         count = sum(batch.count for batch in batches)
         reviews = None
         if use_reviews or reviewed_only:

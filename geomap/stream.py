@@ -559,27 +559,49 @@ def iter_mentions(spill: str) -> Iterator[Mention]:
 
 
 class Runner:
-    """Runs a task over many arguments, in one process; results in argument order."""
+    """Runs a task over many arguments, in one process.
+
+    ``map`` hands each result to ``done`` in argument order (dropping it after, unless
+    ``keep``), and to ``progress`` as soon as it is computed; it returns the kept results."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
 
     def map(
         self,
         task: Callable,
         arguments: Sequence[tuple],
         done: Callable[[Any], None] | None = None,
+        *,
+        progress: Callable[[Any], None] | None = None,
+        keep: bool = True,
     ) -> list:
-        results = []
-        for args in arguments:
-            result = task(self.context, *args)
-            if done:
-                done(result)
-            results.append(result)
-        return results
-
-    def __init__(self, context: Context) -> None:
-        self.context = context
+        return _in_order(
+            enumerate(task(self.context, *args) for args in arguments), done, progress, keep
+        )
 
     def close(self) -> None:
         """Free what the runner holds (processes, futures)."""
+
+
+def _in_order(finished: Iterable[tuple[int, Any]], done, progress, keep: bool) -> list:
+    """Results finished in any order (index, result), handed to ``done`` in index order as
+    soon as all before them are in; only those not yet handed on are held."""
+    waiting: dict[int, Any] = {}
+    kept: list = []
+    next_index = 0
+    for index, result in finished:
+        if progress:
+            progress(result)
+        waiting[index] = result
+        while next_index in waiting:
+            ready = waiting.pop(next_index)
+            if done:
+                done(ready)
+            if keep:
+                kept.append(ready)
+            next_index += 1
+    return kept
 
 
 _CONTEXT: Context | None = None
@@ -614,13 +636,9 @@ class PoolRunner(Runner):
             jobs, initializer=_init_pool, initargs=(context, os.getpid())
         )
 
-    def map(self, task, arguments, done=None) -> list:
-        results = []
-        for result in self.pool.imap(_pool_call, [(task, args) for args in arguments]):
-            if done:
-                done(result)
-            results.append(result)
-        return results
+    def map(self, task, arguments, done=None, *, progress=None, keep=True) -> list:
+        results = self.pool.imap(_pool_call, [(task, args) for args in arguments])
+        return _in_order(enumerate(results), done, progress, keep)
 
     def close(self) -> None:
         self.pool.terminate()
@@ -643,24 +661,24 @@ class DaskRunner(Runner):
                 n_workers=jobs or os.cpu_count() or 1,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port: never in the way of another cluster
                 silence_logs=logging.CRITICAL,  # its workers' farewells are not the user's
             )
             self.client = Client(self.cluster)
         self.shared = self.client.scatter(context, broadcast=True, hash=False)
 
-    def map(self, task, arguments, done=None) -> list:
+    def map(self, task, arguments, done=None, *, progress=None, keep=True) -> list:
         from distributed import as_completed
 
         futures = [self.client.submit(task, self.shared, *args, pure=False) for args in arguments]
-        for future in as_completed(futures):
-            if future.status == "error":
-                future.result()  # raises the task's error here
-            if done:
-                done(future.result())
-        results = self.client.gather(futures)
-        del futures
-        return results
+        index = {future.key: number for number, future in enumerate(futures)}
+
+        def finished() -> Iterator[tuple[int, Any]]:
+            for future in as_completed(futures):
+                result = future.result()  # a task's error is raised here
+                yield index[future.key], result
+
+        return _in_order(finished(), done, progress, keep)
 
     def close(self) -> None:
         self.client.close()
@@ -677,8 +695,9 @@ class Streamed:
 
     spill: str
     buckets: int
-    articles: list[dict]  # the sources panel's rows (geomap.mapping.article_table)
+    articles: list[dict]  # the sources panel's rows (geomap.mapping.article_table), when kept
     warnings: list[str]
+    article_count: int = 0  # articles read, and sources only the curated rows cite
     events: int = 0
     unconfirmed: int = 0
     inferred: int = 0
@@ -732,10 +751,13 @@ def run(
         if done.review_counts:
             for i, count in enumerate(done.review_counts):
                 review[i] += count
+
+    def moved(done: BatchDone) -> None:
         if progress and done.articles:
             progress(done.articles)
 
-    runner.map(extract_batch, [(b, frozenset(skip.get(b.index, ()))) for b in batches], extracted)
+    arguments = [(b, frozenset(skip.get(b.index, ()))) for b in batches]
+    runner.map(extract_batch, arguments, extracted, progress=moved, keep=False)
     if context.reviews is not None:
         streamed.review_counts = tuple(review)
     buckets = range(context.buckets)
@@ -761,7 +783,9 @@ def run(
         rows.setdefault(
             name, {"name": name, "outlet": outlet, "published": published, "title": "", "url": ""}
         )
-    streamed.articles = sorted(rows.values(), key=lambda r: (r["published"], r["name"]))
+    streamed.article_count = len(rows)
+    if context.keep_events:
+        streamed.articles = sorted(rows.values(), key=lambda r: (r["published"], r["name"]))
     return streamed
 
 
@@ -775,12 +799,17 @@ def _scan(
     """Step 1: the articles to skip per batch (unreadable, or a text read before), the
     sources panel's rows and the warnings of dates far outside the campaign's window."""
     profile = context.campaign.profile
-    scans = runner.map(scan_batch, [(b,) for b in batches])
     seen: dict[str, str] = {}
     skip: dict[int, set[int]] = {}
-    rows: dict[str, dict] = {}
+    rows: dict[str, dict | None] = {}
     warnings: list[str] = []
-    for batch, infos in zip(batches, scans, strict=True):
+    extra = context.extra_sources
+    # without a map or a result in memory: the count, and rows for the curated rows' sources
+    keep_rows = context.keep_events
+    position = iter(batches)
+
+    def scanned(infos: list) -> None:
+        batch = next(position)
         for offset, info in enumerate(infos):
             if isinstance(info, ArticleError):
                 if not keep_going:
@@ -793,16 +822,21 @@ def _scan(
                 skip.setdefault(batch.index, set()).add(batch.first + offset)
                 continue
             seen[info.digest] = info.name
-            rows[info.name] = {
-                "name": info.name,
-                "outlet": info.outlet,
-                "published": info.published.isoformat(),
-                "title": info.title,
-                "url": info.url,
-            }
+            if keep_rows or info.name in extra:
+                rows[info.name] = {
+                    "name": info.name,
+                    "outlet": info.outlet,
+                    "published": info.published.isoformat(),
+                    "title": info.title,
+                    "url": info.url,
+                }
+            else:
+                rows.setdefault(info.name, None)  # counted, without a row
             warning = _outside_window(info, profile)
             if warning:
                 warnings.append(warning)
+
+    runner.map(scan_batch, [(b,) for b in batches], scanned, keep=False)
     return skip, rows, warnings
 
 
