@@ -40,13 +40,17 @@ def corpus(articles: int) -> Path:
 def timed_extract(data: Path, out: Path, *args: str, package: str | None = None) -> dict:
     """Wall seconds and peak RSS (MB) of one ``geomap extract`` process."""
     env = dict(os.environ)
-    if package:
+    if package:  # run from there too: 'python -m' puts the current folder first on the path
         env["PYTHONPATH"] = package
     command = [sys.executable, "-m", "geomap.cli", "extract", "--data", str(data)]
     command += ["--out", str(out), "-q", *args]
     start = time.perf_counter()
     done = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True, env=env
+        ["/usr/bin/time", "-f", "%M", *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=package or WORK,
     )
     seconds = time.perf_counter() - start
     if done.returncode != 0:
