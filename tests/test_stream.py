@@ -27,7 +27,9 @@ from geomap.timeline import build_timeline
 OUTPUTS = ("events.csv", "events.geojson", "mentions.csv")
 
 
-def whole_campaign_outputs(data: Path, out: Path) -> dict[str, bytes]:
+def whole_campaign_outputs(
+    data: Path, out: Path, min_confidence: float = 0.6, reviewed_only: bool = False
+) -> dict[str, bytes]:
     """The outputs as one merge over every raw event (the design before batches)."""
     campaign = load_campaign(data)
     extractor = Extractor(campaign.gazetteer, campaign.profile, unknown_names=False)
@@ -40,7 +42,13 @@ def whole_campaign_outputs(data: Path, out: Path) -> dict[str, bytes]:
         raw = apply_reviews(raw, reviews, {p.id: p.name for p in campaign.gazetteer}).events
     curated, rejected = _curation(data, campaign)
     timeline = build_timeline(
-        raw, campaign.gazetteer, profile=campaign.profile, curated=curated, rejected=rejected
+        raw,
+        campaign.gazetteer,
+        profile=campaign.profile,
+        curated=curated,
+        rejected=rejected,
+        min_confidence=min_confidence,
+        reviewed_only=reviewed_only,
     )
     out.mkdir()
     write_event_outputs(timeline, mentions, out)
@@ -90,11 +98,35 @@ def test_buckets_and_batches_write_what_one_merge_of_the_campaign_writes(
     reference = whole_campaign_outputs(curated_data, tmp_path / "whole")
     monkeypatch.setattr(sources, "BATCH_ARTICLES", 1)  # five batches
     for buckets in (1, 7):  # the 'last town held' claims cross buckets
-        monkeypatch.setattr(stream, "bucket_count", lambda _n, b=buckets: b)
+        monkeypatch.setattr(stream, "bucket_count", lambda _n, _w=1, b=buckets: b)
         out = tmp_path / f"b{buckets}"
         result = extract(curated_data, out, jobs=1, in_memory=False)
         assert written(out) == reference, buckets
         assert result.reviews.rejected == 1 and result.reviews.orphans == 1
+
+
+@pytest.mark.parametrize(("min_confidence", "reviewed_only"), [(0.0, False), (0.6, True)])
+def test_the_threshold_and_reviewed_only_apply_bucket_by_bucket(
+    curated_data, tmp_path, monkeypatch, min_confidence, reviewed_only
+):
+    if reviewed_only:  # nothing is inferred from unreviewed claims: no row to reject
+        curated = curated_data / "events.csv"
+        kept = [line for line in curated.read_text().splitlines() if ",reject," not in line]
+        curated.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    reference = whole_campaign_outputs(
+        curated_data, tmp_path / "whole", min_confidence, reviewed_only
+    )
+    monkeypatch.setattr(stream, "bucket_count", lambda _n, _w=1: 5)
+    out = tmp_path / "out"
+    extract(
+        curated_data,
+        out,
+        jobs=1,
+        min_confidence=min_confidence,
+        reviewed_only=reviewed_only,
+        in_memory=False,
+    )
+    assert written(out) == reference
 
 
 def test_in_memory_result_reads_the_same_timeline_back(curated_data, tmp_path):
