@@ -197,48 +197,8 @@ def parse_article(text: str, name: str, path: str = "", *, today: dt.date | None
             field="published",
             hint="add 'published: YYYY-MM-DD' (relative dates are resolved against it)",
         )
-    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.+\-Z]*)?", published_text)
-    try:
-        published = dt.date.fromisoformat(match.group(1)) if match else None
-    except ValueError:
-        published = None
-    if published is None:
-        raise ArticleError(
-            f"'published' is {published_text!r}, not a date",
-            file=where,
-            line=published_line,
-            field="published",
-            hint="write it as YYYY-MM-DD, e.g. 2018-12-14",
-        )
-    if not FIRST_DAY <= published <= LAST_DAY:
-        raise ArticleError(
-            f"'published' is {published}, outside the dates geomap handles "
-            f"({FIRST_DAY} to {LAST_DAY})",
-            file=where,
-            line=published_line,
-            field="published",
-            hint="check the year",
-        )
-    today = today or dt.date.today()
-    if published > today:
-        raise ArticleError(
-            f"'published' is {published}, a date in the future",
-            file=where,
-            line=published_line,
-            field="published",
-            hint="check the year; relative dates ('on Friday') are resolved against it",
-        )
-    body = "\n".join(lines[end + 1 :]).translate(_INVISIBLE)
-    was_html = looks_like_html(body)
-    if was_html:
-        body = html_to_text(body)
-    if not body.strip():
-        raise ArticleError(
-            "has an empty body",
-            file=where,
-            line=end + 2,
-            hint="paste the article text below the ---",
-        )
+    published = published_date(published_text, where, published_line, today=today)
+    body, was_html = article_body("\n".join(lines[end + 1 :]), where, end + 2)
     return Article(
         name=name,
         published=published,
@@ -251,6 +211,67 @@ def parse_article(text: str, name: str, path: str = "", *, today: dt.date | None
         was_html=was_html,
         published_line=published_line,
     )
+
+
+def published_date(
+    text: str, where: str, line: int | None, *, today: dt.date | None = None
+) -> dt.date:
+    """The ``published`` value as a date (``YYYY-MM-DD``, a time after it ignored), within the
+    dates geomap handles and not in the future; else an :class:`ArticleError` at ``line``."""
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.+\-Z]*)?", text)
+    try:
+        published = dt.date.fromisoformat(match.group(1)) if match else None
+    except ValueError:
+        published = None
+    if published is None:
+        raise ArticleError(
+            f"'published' is {text!r}, not a date",
+            file=where,
+            line=line,
+            field="published",
+            hint="write it as YYYY-MM-DD, e.g. 2018-12-14",
+        )
+    if not FIRST_DAY <= published <= LAST_DAY:
+        raise ArticleError(
+            f"'published' is {published}, outside the dates geomap handles "
+            f"({FIRST_DAY} to {LAST_DAY})",
+            file=where,
+            line=line,
+            field="published",
+            hint="check the year",
+        )
+    today = today or dt.date.today()
+    if published > today:
+        raise ArticleError(
+            f"'published' is {published}, a date in the future",
+            file=where,
+            line=line,
+            field="published",
+            hint="check the year; relative dates ('on Friday') are resolved against it",
+        )
+    return published
+
+
+def article_body(
+    text: str, where: str, line: int | None, field: str | None = None
+) -> tuple[str, bool]:
+    """An article's text as geomap reads it (invisible characters dropped, HTML made text),
+    and whether it was HTML; an empty text is an :class:`ArticleError` at ``line``."""
+    body = text.translate(_INVISIBLE)
+    was_html = looks_like_html(body)
+    if was_html:
+        body = html_to_text(body)
+    if not body.strip():
+        raise ArticleError(
+            "has an empty body" if field is None else f"has an empty '{field}'",
+            file=where,
+            line=line,
+            field=field,
+            hint="paste the article text below the ---"
+            if field is None
+            else "every row needs the article's text",
+        )
+    return body, was_html
 
 
 def read_article(path: str | Path, *, today: dt.date | None = None) -> Article:

@@ -22,6 +22,7 @@ from geomap.campaign import (
 from geomap.exc import GeomapError, UnknownPlace, UsageError, printable
 from geomap.mapping import WEBGL_ABOVE, MapOptions
 from geomap.records import MIN_CONFIDENCE
+from geomap.sources import count_articles
 
 DATA_HELP = "Folder with campaign.toml, gazetteer.csv and articles/ (default: ./data)."
 OUT_HELP = "Folder for the outputs (default: ./output)."
@@ -100,6 +101,30 @@ _out_option = click.option(
     help=OUT_HELP,
 )
 _quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+_input_option = click.option(
+    "--input",
+    "source",
+    metavar="PATH|GLOB",
+    help="Read the articles from this folder, glob ('feeds/*.jsonl') or Parquet / JSONL file "
+    "(columns text, published; title, outlet, url, name) instead of DATA/articles.",
+)
+_dask_option = click.option(
+    "--dask",
+    "dask",
+    is_flag=False,
+    flag_value="local",
+    default=None,
+    metavar="[ADDRESS]",
+    help="Extract on Dask: alone, a local cluster of --jobs workers; with a scheduler's "
+    "address (tcp://host:8786), that cluster (its workers need geomap and the data).",
+)
+
+
+def _dask_address(value: str | None) -> str | None:
+    """--dask's value as the pipeline takes it: None, '' (a local cluster) or an address."""
+    return None if value is None else "" if value == "local" else value
+
+
 _min_confidence_option = click.option(
     "--min-confidence",
     type=click.FloatRange(0, 1),
@@ -155,17 +180,21 @@ def _campaign(data_dir: Path, quiet: bool = False) -> Campaign:
     return load_campaign(data_dir)
 
 
-def _progress(quiet: bool, data_dir: Path):
-    """A progress bar on a terminal; nothing when piped or --quiet."""
+def _progress(quiet: bool, data_dir: Path, source: str | None = None):
+    """A progress bar on a terminal, moved as each batch of articles is extracted (on Dask:
+    as each batch's future completes); nothing when piped or --quiet."""
     if quiet or not sys.stderr.isatty():
         return None, None
     try:
-        total = sum(1 for p in (data_dir / "articles").iterdir() if p.is_file())
-    except OSError:
-        return None, None
+        if source is None:
+            total = sum(1 for p in (data_dir / "articles").iterdir() if p.is_file())
+        else:
+            total = count_articles(source)
+    except (OSError, GeomapError):
+        return None, None  # the command says what is wrong
     bar = click.progressbar(length=total, label="extracting", file=sys.stderr)
     bar.__enter__()
-    return bar, lambda _article: bar.update(1)
+    return bar, bar.update  # called with the number of articles each batch extracted
 
 
 def _summary(result: pipeline.ExtractResult | pipeline.BulkResult, quiet: bool) -> None:
@@ -270,6 +299,8 @@ def _counts(result: pipeline.ExtractResult | pipeline.BulkResult) -> dict:
 @click.option(
     "--keep-going", is_flag=True, help="Skip unreadable articles and list them at the end."
 )
+@_input_option
+@_dask_option
 @_min_confidence_option
 @click.option(
     "--reviewed-only",
@@ -296,6 +327,8 @@ def build(
     height,
     jobs,
     keep_going,
+    source,
+    dask,
     min_confidence,
     reviewed_only,
     quiet,
@@ -320,7 +353,9 @@ def build(
         width=width,
         height=height,
     )
-    bar, progress = _progress(quiet or as_json or events_file is not None, data_dir)
+    if events_file is not None and (source is not None or dask is not None):
+        raise click.UsageError("--events maps an events file: --input and --dask read articles")
+    bar, progress = _progress(quiet or as_json or events_file is not None, data_dir, source)
     try:
         result = pipeline.build(
             data_dir,
@@ -332,6 +367,9 @@ def build(
             progress=progress,
             min_confidence=min_confidence,
             reviewed_only=reviewed_only,
+            source=source,
+            dask=_dask_address(dask),
+            in_memory=False,
         )
     finally:
         if bar:
@@ -385,15 +423,21 @@ def build(
 @click.option(
     "--keep-going", is_flag=True, help="Skip unreadable articles and list them at the end."
 )
+@_input_option
+@_dask_option
 @_min_confidence_option
 @_quiet_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary for scripts.")
 @handles_errors
-def extract(data_dir, out_dir, jobs, keep_going, min_confidence, quiet, as_json):
-    """Write output/events.csv, events.geojson and mentions.csv from the articles."""
+def extract(data_dir, out_dir, jobs, keep_going, source, dask, min_confidence, quiet, as_json):
+    """Write output/events.csv, events.geojson and mentions.csv from the articles.
+
+    The articles are read in batches and the events kept on disk until the outputs are
+    written: memory stays flat however large the input (--input), on one machine or a Dask
+    cluster (--dask)."""
     outputs.check_out_dir(out_dir, data_dir)
     campaign = _campaign(data_dir, quiet)
-    bar, progress = _progress(quiet or as_json, data_dir)
+    bar, progress = _progress(quiet or as_json, data_dir, source)
     try:
         result = pipeline.extract(
             data_dir,
@@ -403,6 +447,9 @@ def extract(data_dir, out_dir, jobs, keep_going, min_confidence, quiet, as_json)
             progress=progress,
             campaign=campaign,
             min_confidence=min_confidence,
+            source=source,
+            dask=_dask_address(dask),
+            in_memory=False,
         )
     finally:
         if bar:

@@ -12,7 +12,6 @@ import gc
 import importlib.abc
 import json
 import math
-import multiprocessing
 import operator
 import os
 import signal
@@ -25,13 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geomap import stream
 from geomap.articles import (
     Article,
     ReadReport,
     article_files,
-    article_paths,
-    iter_articles,
-    read_article,
 )
 from geomap.campaign import ARTICLES_NAME, GAZETTEER_NAME, Campaign, Profile, load_campaign
 from geomap.exc import ArticleError, EventsFileError, GeomapError, UsageError
@@ -48,12 +45,12 @@ from geomap.records import (
     read_events_csv,
     spreadsheet_row,
 )
-from geomap.reviews import REVIEWS_NAME, ReviewCounts, apply_reviews, read_reviews
-from geomap.timeline import Timeline, build_timeline, split_confirmed
+from geomap.reviews import REVIEWS_NAME, ReviewCounts, read_reviews
+from geomap.sources import is_glob
+from geomap.timeline import Timeline, split_confirmed
 
 if TYPE_CHECKING:
     from geomap.event_table import EventTable
-    from geomap.extract import ArticleExtraction, Extractor
 
 GAZETTEER = GAZETTEER_NAME
 ARTICLES = ARTICLES_NAME
@@ -144,6 +141,7 @@ class ExtractResult:
     # the extracted claims before any review (when asked for: geomap review, evaluate)
     claims: list[Event] = field(default_factory=list)
     reviews: ReviewCounts | None = None  # what the analyst's decisions did, when applied
+    mention_count: int | None = None  # when ``mentions`` were streamed, not kept
 
     @property
     def events(self) -> list[Event]:
@@ -162,7 +160,7 @@ class ExtractResult:
             "unconfirmed": len(self.timeline.unconfirmed),
             "inferred": sum(e.inferred for e in events),
             "conflicting": sum(bool(e.conflicts) for e in events),
-            "mentions": len(self.mentions),
+            "mentions": len(self.mentions) if self.mention_count is None else self.mention_count,
         }
 
 
@@ -193,20 +191,6 @@ class BulkResult:
         }
 
 
-_WORKER: Extractor | None = None
-
-
-def _init_worker(campaign: Campaign, unknown_names: bool, parent: int) -> None:
-    """Compile the rules once per worker. The worker ignores Ctrl-C (the parent stops it) and
-    dies with its parent, even one killed with ``kill -9``."""
-    from geomap.extract import Extractor
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent(parent)
-    global _WORKER
-    _WORKER = Extractor(campaign.gazetteer, campaign.profile, unknown_names=unknown_names)
-
-
 def _die_with_parent(parent: int) -> None:
     """Ask Linux to kill this process when its parent ends (``PR_SET_PDEATHSIG``); end now if
     the parent ``parent`` is already gone."""
@@ -219,58 +203,28 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _work(path: str) -> ArticleExtraction | ArticleError:
-    try:
-        return _WORKER(read_article(path))
-    except ArticleError as error:
-        return error
+@dataclass
+class StreamResult:
+    """What a run that kept its events on disk returns: counts, what was skipped, warnings
+    (``extract(..., in_memory=False)``)."""
 
+    streamed: stream.Streamed
+    gazetteer: Gazetteer
+    report: ReadReport
+    warnings: list[str] = field(default_factory=list)
+    reviews: ReviewCounts | None = None
+    written: list[Path] = field(default_factory=list)
 
-def _extractions(
-    campaign: Campaign,
-    data_dir: Path,
-    jobs: int,
-    keep_going: bool,
-    report: ReadReport,
-    unknown_names: bool,
-) -> Iterator[ArticleExtraction]:
-    """Extract article by article, in file order, over ``jobs`` processes when worth it (each
-    process gets the campaign as it was read, not the files again)."""
-    from geomap.extract import Extractor  # the rules compile on first use
-
-    folder = data_dir / ARTICLES
-    files = article_files(folder)
-    if not files:
-        raise ArticleError(
-            "no articles yet",
-            file=folder,
-            hint="put dated articles there: a front matter block (title, outlet, "
-            "published: YYYY-MM-DD) between '---' lines, then the text",
-        )
-    if jobs <= 1 or len(files) < 4 * jobs:
-        extractor = Extractor(campaign.gazetteer, campaign.profile, unknown_names=unknown_names)
-        yield from extractor.iter(iter_articles(folder, keep_going=keep_going, report=report))
-        return
-    files = list(article_paths(folder, report))  # the choice iter_articles makes
-    seen: dict[str, str] = {}
-    # leaving the block (done, an error, Ctrl-C) ends the workers; they die with a killed parent
-    with multiprocessing.Pool(
-        jobs, initializer=_init_worker, initargs=(campaign, unknown_names, os.getpid())
-    ) as pool:
-        candidates = [str(p) for p in files]
-        results = pool.imap(_work, candidates, chunksize=16)
-        for path, result in zip(candidates, results, strict=True):
-            if isinstance(result, ArticleError):
-                if not keep_going:
-                    raise result
-                report.errors.append(result)
-                continue
-            digest = result.article.digest
-            if digest in seen:
-                report.skipped.append((path, f"same text as {seen[digest]}; read once"))
-                continue
-            seen[digest] = result.article.name
-            yield result
+    def counts(self) -> dict:
+        streamed = self.streamed
+        return {
+            "articles": streamed.article_count,
+            "events": streamed.events,
+            "unconfirmed": streamed.unconfirmed,
+            "inferred": streamed.inferred,
+            "conflicting": streamed.conflicting,
+            "mentions": streamed.mentions,
+        }
 
 
 def extract(
@@ -279,13 +233,16 @@ def extract(
     *,
     jobs: int | None = None,
     keep_going: bool = False,
-    progress: Callable[[Article], None] | None = None,
+    progress: Callable[[int], None] | None = None,
     unknown_names: bool = False,
     campaign: Campaign | None = None,
     min_confidence: float = MIN_CONFIDENCE,
     use_reviews: bool = True,
     reviewed_only: bool = False,
     keep_claims: bool = False,
+    source: str | Path | None = None,
+    dask: str | None = None,
+    in_memory: bool = True,
 ) -> ExtractResult:
     """Read ``data/articles``, extract events and mentions, write ``output/events.csv``,
     ``output/events.geojson`` and ``output/mentions.csv`` (when ``out_dir`` is given).
@@ -297,150 +254,248 @@ def extract(
     ``use_reviews``: apply the analyst's decisions of ``data/reviews.csv`` (rejected claims
     dropped, corrected ones changed); ``reviewed_only``: only accepted or corrected claims
     colour. ``keep_claims``: keep the claims as extracted, before any review, in ``claims``.
+    ``source``: read the articles from this folder, glob, Parquet or JSONL file instead
+    (:mod:`geomap.sources`). ``dask``: run on Dask, ``""`` a ``LocalCluster`` of ``jobs``
+    workers, else the scheduler at that address. ``progress``: called with the number of
+    articles each batch extracted. ``in_memory=False`` keeps nothing but counts: the result
+    is a :class:`StreamResult` (memory stays flat however many articles are read).
     """
     if out_dir is not None:
         check_out_dir(out_dir, data_dir)  # before the long work
+        _check_out_not_input(out_dir, source)
     campaign = campaign or load_campaign(data_dir)
-    reviewing = (use_reviews, reviewed_only, keep_claims)
-    with paused_gc():
-        return _extract(
-            campaign,
-            data_dir,
-            out_dir,
-            jobs,
-            keep_going,
-            progress,
-            unknown_names,
-            min_confidence,
-            reviewing,
+    run = _Run(data_dir, out_dir, campaign, source, jobs, dask, keep_going, progress)
+    with paused_gc(), run:
+        streamed = run.stream(
+            unknown_names=unknown_names,
+            min_confidence=min_confidence,
+            reviewing=(use_reviews, reviewed_only, keep_claims),
+            keep_events=in_memory,
         )
-
-
-def _extract(
-    campaign,
-    data_dir,
-    out_dir,
-    jobs,
-    keep_going,
-    progress,
-    unknown_names,
-    min_confidence,
-    reviewing=(True, False, False),
-) -> ExtractResult:
-    data_dir = Path(data_dir)
-    gazetteer = campaign.gazetteer
-    report = ReadReport()
-    raw_events: list[Event] = []
-    mentions: list[Mention] = []
-    articles: list[Article] = []
-    unknown: list[tuple[str, str, str]] = []
-    for result in _extractions(
-        campaign, data_dir, jobs or os.cpu_count() or 1, keep_going, report, unknown_names
-    ):
-        raw_events.extend(result.events)
-        mentions.extend(result.mentions)
-        body = result.article.body
-        for name, offset in result.unknown_names:
-            line_start = body.rfind("\n", 0, offset) + 1
-            line_end = body.find("\n", offset)
-            unknown.append(
-                (
-                    name,
-                    result.article.name,
-                    body[line_start : line_end if line_end >= 0 else None].strip(),
-                )
-            )
-        result.article.body = ""  # stream: keep metadata only
-        articles.append(result.article)
-        if progress:
-            progress(result.article)
-    use_reviews, reviewed_only, keep_claims = reviewing
-    claims = list(raw_events) if keep_claims else []
-    review_counts = None
-    if use_reviews or reviewed_only:
-        raw_events, review_counts = _reviewed(raw_events, data_dir, campaign)
-    curated, rejected = _curation(data_dir, campaign)
-    # handed over, not shared: each raw event is freed once merged, so the raw events and
-    # the merged ones are not all held at once
-    timeline = build_timeline(
-        _handed_over(raw_events),
-        gazetteer,
-        profile=campaign.profile,
-        curated=curated,
-        rejected=rejected,
-        min_confidence=min_confidence,
-        reviewed_only=reviewed_only,
-        reviews_read=review_counts is not None,
-    )
-    if timeline.unmatched_rejections:
-        raise EventsFileError(
-            f"rejects event id(s) that no run produced: {', '.join(timeline.unmatched_rejections)}",
-            file=data_dir / CURATED,
-            field="event_id",
-            hint="copy the event_id from output/events.csv",
-        )
-    result = ExtractResult(
-        timeline=timeline,
-        articles=article_table(articles, timeline.all_events),
-        mentions=mentions,
-        report=report,
-        unknown_names=unknown,
-        warnings=_outside_window(articles, campaign.profile)
-        + _unknown_sides(timeline.all_events, campaign.profile),
-        claims=claims,
-        reviews=review_counts,
-    )
-    if out_dir is not None:
-        with output_set(out_dir) as folder:
-            written = write_event_outputs(timeline, mentions, folder)
-        result.written += [Path(out_dir) / path.name for path in written]
+        if in_memory:
+            result = run.result(streamed, min_confidence, reviewed_only)
+            result.mentions = list(stream.iter_mentions(streamed.spill))
+        else:
+            result = run.summary(streamed)
+        if out_dir is not None:
+            with output_set(out_dir) as folder:
+                written = write_streamed_outputs(streamed, folder)
+            result.written += [Path(out_dir) / path.name for path in written]
     return result
 
 
-def _reviewed(
-    events: list[Event], data_dir: Path, campaign: Campaign
-) -> tuple[list[Event], ReviewCounts | None]:
-    """The events with the decisions of ``data/reviews.csv`` applied (as they were, and None,
-    when there is no such file)."""
+class _Run:
+    """One streamed extraction: its input, runner and spill folder (removed at the end)."""
+
+    def __init__(
+        self, data_dir, out_dir, campaign, source, jobs, dask, keep_going, progress
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.out_dir = out_dir
+        self.reviews: dict | None = None
+        self.campaign = campaign
+        self.source = Path(data_dir) / ARTICLES if source is None else source
+        self.jobs = jobs or os.cpu_count() or 1
+        self.dask = dask
+        self.keep_going = keep_going
+        self.progress = progress
+        self.report = ReadReport()
+        self.spill: Path | None = None
+        self.reviews_read = False
+
+    def __enter__(self) -> _Run:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self.spill is not None:
+            stream.remove_spill(self.spill)
+
+    def stream(self, *, unknown_names, min_confidence, reviewing, keep_events) -> stream.Streamed:
+        """Steps 1 to 4 of :mod:`geomap.stream`, on this machine or on Dask."""
+        from geomap.sources import BATCH_ARTICLES, plan_batches
+
+        use_reviews, reviewed_only, keep_claims = reviewing
+        size = BATCH_ARTICLES
+        self.workers = self.jobs
+        if self.dask is None and Path(self.source).is_dir():
+            files = article_files(self.source)
+            if not files:
+                raise ArticleError(
+                    "no articles yet",
+                    file=self.source,
+                    hint="put dated articles there: a front matter block (title, outlet, "
+                    "published: YYYY-MM-DD) between '---' lines, then the text",
+                )
+            if self.jobs <= 1 or len(files) < 4 * self.jobs:  # one process: no processes to feed
+                self.workers = 1
+            else:  # a few batches a process at least, so that the processes share the work
+                size = max(1, min(size, len(files) // (4 * self.jobs)))
+        source = self.source
+        if self.dask is not None:  # a worker elsewhere resolves no path against our folder
+            source = os.path.abspath(source)
+        batches = plan_batches(source, self.report, size)
+        count = sum(batch.count for batch in batches)
+        reviews = None
+        if use_reviews or reviewed_only:
+            reviews = _reviews(self.data_dir, self.campaign)
+        self.reviews = reviews
+        self.reviews_read = reviews is not None
+        curated, rejected = _curation(self.data_dir, self.campaign)
+        # a cluster's workers write it: beside the outputs, which they can reach
+        self.spill = stream.spill_folder(self.out_dir if self.dask is not None else None)
+        context = stream.Context(
+            campaign=self.campaign,
+            spill=str(self.spill),
+            buckets=stream.bucket_count(count, self.workers),
+            reviews=reviews,
+            curated=curated,
+            rejected=rejected,
+            min_confidence=min_confidence,
+            reviewed_only=reviewed_only,
+            unknown_names=unknown_names,
+            keep_claims=keep_claims,
+            keep_events=keep_events,
+        )
+        runner = self._runner(context, count)
+        try:
+            streamed = stream.run(
+                context,
+                batches,
+                runner,
+                self.report,
+                keep_going=self.keep_going,
+                progress=self.progress,
+            )
+        finally:
+            runner.close()
+        if streamed.unmatched_rejections:
+            raise EventsFileError(
+                "rejects event id(s) that no run produced: "
+                f"{', '.join(streamed.unmatched_rejections)}",
+                file=self.data_dir / CURATED,
+                field="event_id",
+                hint="copy the event_id from output/events.csv",
+            )
+        return streamed
+
+    def _runner(self, context: stream.Context, count: int) -> stream.Runner:
+        if self.dask is not None:
+            return stream.DaskRunner(context, self.dask or None, self.jobs)
+        if self.workers <= 1 or count < 4 * self.jobs:
+            return stream.Runner(context)
+        return stream.PoolRunner(context, self.jobs)
+
+    def result(self, streamed: stream.Streamed, min_confidence, reviewed_only) -> ExtractResult:
+        """The run as an :class:`ExtractResult` in memory (the timeline read back)."""
+        timeline = streamed.timeline(
+            self.campaign.gazetteer,
+            self.campaign.profile,
+            min_confidence,
+            reviewed_only,
+            self.reviews_read,
+        )
+        return ExtractResult(
+            timeline=timeline,
+            articles=streamed.articles,
+            mentions=[],
+            report=self.report,
+            unknown_names=streamed.unknown,
+            warnings=streamed.warnings + _unknown_sides_of(streamed.sides, self.campaign.profile),
+            claims=streamed.claims,
+            reviews=self.review_counts(streamed),
+            mention_count=streamed.mentions,
+        )
+
+    def summary(self, streamed: stream.Streamed) -> StreamResult:
+        """The run's counts, with the events left on disk."""
+        return StreamResult(
+            streamed=streamed,
+            gazetteer=self.campaign.gazetteer,
+            report=self.report,
+            warnings=streamed.warnings + _unknown_sides_of(streamed.sides, self.campaign.profile),
+            reviews=self.review_counts(streamed),
+        )
+
+    def review_counts(self, streamed: stream.Streamed) -> ReviewCounts | None:
+        """What the analyst's decisions did (None without data/reviews.csv)."""
+        if streamed.review_counts is None or self.reviews is None:
+            return None
+        counts = ReviewCounts(*streamed.review_counts)
+        counts.orphans = len(set(self.reviews) - streamed.reviewed_ids)
+        return counts
+
+
+def _check_out_not_input(out_dir: str | Path, source: str | Path | None) -> None:
+    """Refuse (exit 2) an output folder that is, holds or lies inside the ``--input`` folder
+    or file: the outputs replace that folder whole."""
+    if source is None or is_glob(str(source)):
+        return
+    out, entry = Path(os.path.realpath(out_dir)), Path(os.path.realpath(source))
+    if out == entry or entry.is_relative_to(out) or out.is_relative_to(entry):
+        raise UsageError(
+            f"the output folder would hold or replace the input {source}",
+            file=out_dir,
+            field="--out",
+            hint="write the outputs to a folder outside the articles' input",
+        )
+
+
+def _reviews(data_dir: Path, campaign: Campaign) -> dict | None:
+    """The decisions of ``data/reviews.csv`` by claim id, or None without the file."""
     path = data_dir / REVIEWS_NAME
     if not path.exists():
-        return events, None
-    names = {p.id: p.name for p in campaign.gazetteer}
-    reviews = read_reviews(path, place_ids=names, sides=campaign.profile.side_ids)
-    applied = apply_reviews(events, reviews, names)
-    return applied.events, applied.counts
+        return None
+    return read_reviews(
+        path, place_ids={p.id: p.name for p in campaign.gazetteer}, sides=campaign.profile.side_ids
+    )
 
 
-def _handed_over(items: list) -> Iterator:
-    """Yield the list's items in order, emptying it: the consumer holds the only references."""
-    items.reverse()
-    while items:
-        yield items.pop()
+def write_streamed_outputs(streamed: stream.Streamed, folder: Path) -> list[Path]:
+    """events.csv, events.geojson and mentions.csv from a streamed run's spill folder: the
+    buckets merged in output order, the batches' mentions joined (the same bytes as
+    :func:`write_event_outputs` of the same events)."""
+    spill, buckets = streamed.spill, streamed.buckets
+    header = _csv_header(EVENT_COLUMNS)
+    contents = {
+        "events.csv": lambda: _chained(header, stream.merged_lines(spill, buckets, "csv")),
+        "events.geojson": lambda: geojson_lines(stream.merged_lines(spill, buckets, "geojson")),
+        "mentions.csv": lambda: _chained(_csv_header(MENTION_COLUMNS), stream.mention_lines(spill)),
+    }
+    return [atomic_write(folder / name, _chunked(contents[name]())) for name in EVENT_OUTPUTS]
 
 
-#: An article published this many days before the campaign window's start or after its end
-#: is flagged: a wrong year (1900-01-01) would stretch the slider over a century.
-WINDOW_SLACK_DAYS = 365
+def _csv_header(columns: list[str]) -> str:
+    return ",".join(columns) + "\n"
 
 
-def _outside_window(articles: list[Article], profile: Profile) -> list[str]:
-    """A warning for each article published far outside the profile's window."""
-    if profile.start is None and profile.end is None:
+def _chained(first: str, rest: Iterable[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _chunked(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    """Small strings joined into chunks of about ``size`` characters (fewer writes)."""
+    chunk: list[str] = []
+    length = 0
+    for piece in pieces:
+        chunk.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(chunk)
+            chunk, length = [], 0
+    yield "".join(chunk)
+
+
+def _unknown_sides_of(named: set[str], profile: Profile) -> list[str]:
+    """A warning when the events name sides the profile lacks (drawn as unknown); none without
+    a profile, whose notice already says that sides are unknown."""
+    unknown = sorted(named - set(profile.side_ids) - {""})
+    if not unknown or profile.path is None:
         return []
-    warnings = []
-    for article in articles:
-        if profile.start and (profile.start - article.published).days > WINDOW_SLACK_DAYS:
-            where = f"{(profile.start - article.published).days:,} days before"
-        elif profile.end and (article.published - profile.end).days > WINDOW_SLACK_DAYS:
-            where = f"{(article.published - profile.end).days:,} days after"
-        else:
-            continue
-        warnings.append(
-            f"{article.path or article.name}:{article.published_line}, field 'published': "
-            f"{article.published} is {where} the campaign's window ({profile.start} to "
-            f"{profile.end} in campaign.toml); check the year"
-        )
-    return warnings
+    return [
+        f"{profile.path}: the events name side(s) it does not define: {', '.join(unknown)}; "
+        "the map draws them as unknown"
+    ]
 
 
 def _unknown_sides(events: list[Event], profile: Profile) -> list[str]:
@@ -471,31 +526,45 @@ _START, _END, _CONFIDENCE, _INFERRED = map(
 
 
 def events_geojson(events: list[Event], gazetteer: Gazetteer) -> Iterator[str]:
-    """The events as a GeoJSON FeatureCollection, one feature per line, streamed.
-
-    Each line is what ``json.dumps(feature, ensure_ascii=False)`` writes (a test holds it to
-    that), put together from the encoded values without a dict and an encoder per feature:
-    127,000 events written in 1.5-2.1 s instead of 3.7-4.1."""
-    string = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it
-    keys = [f'"{column}": ' for column in EVENT_COLUMNS]
+    """The events as a GeoJSON FeatureCollection, one feature per line, streamed."""
     coordinates: dict[str, str] = {}
     yield '{"type": "FeatureCollection", "features": [\n'
     for index, event in enumerate(events):
-        geometry = coordinates.get(event.place_id)
-        if geometry is None:
-            place = gazetteer.by_id[event.place_id]
-            geometry = coordinates[event.place_id] = json.dumps([place.lon, place.lat])
-        values = list(map(string, event.as_list()))  # text, but for these four:
-        values[_START] = _json_number(event.evidence_start)
-        values[_END] = _json_number(event.evidence_end)
-        values[_CONFIDENCE] = _json_number(round(event.confidence, 2))
-        values[_INFERRED] = "true" if event.inferred else "false"
-        props = ", ".join(map(operator.add, keys, values))
-        yield (
-            f'{"," if index else ""}{{"type": "Feature", "properties": {{{props}}}, '
-            f'"geometry": {{"type": "Point", "coordinates": {geometry}}}}}\n'
-        )
+        yield f"{',' if index else ''}{feature_json(event, gazetteer, coordinates)}\n"
     yield "]}\n"
+
+
+def geojson_lines(features: Iterable[str]) -> Iterator[str]:
+    """A FeatureCollection, one feature per line, from features' JSON (:func:`feature_json`)."""
+    yield '{"type": "FeatureCollection", "features": [\n'
+    for index, feature in enumerate(features):
+        yield f"{',' if index else ''}{feature}\n"
+    yield "]}\n"
+
+
+_STRING = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it
+_KEYS = [f'"{column}": ' for column in EVENT_COLUMNS]
+
+
+def feature_json(event: Event, gazetteer: Gazetteer, coordinates: dict[str, str]) -> str:
+    """One event as a GeoJSON feature: what ``json.dumps(feature, ensure_ascii=False)``
+    writes (a test holds it to that), put together from the encoded values without a dict
+    and an encoder per feature. ``coordinates``: the places' encoded points, filled as it
+    goes."""
+    geometry = coordinates.get(event.place_id)
+    if geometry is None:
+        place = gazetteer.by_id[event.place_id]
+        geometry = coordinates[event.place_id] = json.dumps([place.lon, place.lat])
+    values = list(map(_STRING, event.as_list()))  # text, but for these four:
+    values[_START] = _json_number(event.evidence_start)
+    values[_END] = _json_number(event.evidence_end)
+    values[_CONFIDENCE] = _json_number(round(event.confidence, 2))
+    values[_INFERRED] = "true" if event.inferred else "false"
+    props = ", ".join(map(operator.add, _KEYS, values))
+    return (
+        f'{{"type": "Feature", "properties": {{{props}}}, '
+        f'"geometry": {{"type": "Point", "coordinates": {geometry}}}}}'
+    )
 
 
 def _json_number(value: int | float) -> str:
@@ -596,6 +665,9 @@ def build(
     campaign: Campaign | None = None,
     min_confidence: float = MIN_CONFIDENCE,
     reviewed_only: bool = False,
+    source: str | Path | None = None,
+    dask: str | None = None,
+    in_memory: bool = True,
 ) -> BuildResult:
     """Everything: extract, merge into a timeline, write the map and the event outputs.
 
@@ -604,13 +676,16 @@ def build(
     the data folder's profile and gazetteer, if already read. ``min_confidence``: events
     below it colour nothing; the popups list them as unconfirmed claims. The analyst's
     decisions (``data/reviews.csv``) apply to a build from articles; ``reviewed_only``: only
-    the claims accepted or corrected there colour."""
+    the claims accepted or corrected there colour. ``source``, ``dask``, ``progress``: as
+    for :func:`extract`; ``in_memory=False``: the mentions go from disk to the page, not
+    into ``extraction.mentions``."""
     if reviewed_only and events_file is not None:
         raise UsageError(
             "--reviewed-only applies the reviews of the articles' claims, not an events file",
             hint="build from the articles, or drop --reviewed-only",
         )
     check_out_dir(out_dir, data_dir)  # before the long work
+    _check_out_not_input(out_dir, source)
     with paused_gc():
         result = _build(
             data_dir,
@@ -623,6 +698,9 @@ def build(
             campaign,
             min_confidence,
             reviewed_only,
+            source,
+            dask,
+            in_memory,
         )
     result.extraction.warnings += _start_outside(result.extraction, options)
     if events_file is not None:  # nothing but map.html was written
@@ -737,6 +815,9 @@ def _build(
     campaign,
     min_confidence,
     reviewed_only=False,
+    source=None,
+    dask=None,
+    in_memory=True,
 ) -> BuildResult:
     """Compute every output first, then write them as one set: a failure leaves the old set."""
     out_dir = Path(out_dir)
@@ -748,28 +829,40 @@ def _build(
         )
         if bulk is not None:
             return bulk
-    extraction = load_events(
-        data_dir,
-        events_file,
-        jobs=jobs,
-        keep_going=keep_going,
-        progress=progress,
-        campaign=campaign,
-        min_confidence=min_confidence,
-        reviewed_only=reviewed_only,
-    )
-    page = build_map(
-        extraction.timeline,
-        extraction.articles,
-        extraction.mentions,
-        options,
-        user_layers=user_layers,
-    )
-    with output_set(out_dir) as folder:  # the event outputs and the map: one set
-        if events_file is None:  # an events file is the input: it is not written back
-            written = write_event_outputs(extraction.timeline, extraction.mentions, folder)
+        extraction = read_events(
+            data_dir, events_file, campaign=campaign, min_confidence=min_confidence
+        )
+        page = build_map(
+            extraction.timeline,
+            extraction.articles,
+            extraction.mentions,
+            options,
+            user_layers=user_layers,
+        )
+        with output_set(out_dir) as folder:  # an events file is the input: not written back
+            atomic_write(folder / "map.html", page)
+        map_path = out_dir / "map.html"
+        return BuildResult(extraction=extraction, map_path=map_path, map_bytes=len(page.encode()))
+    campaign = campaign or load_campaign(data_dir)
+    run = _Run(data_dir, out_dir, campaign, source, jobs, dask, keep_going, progress)
+    with run:
+        streamed = run.stream(
+            unknown_names=False,
+            min_confidence=min_confidence,
+            reviewing=(True, reviewed_only, False),
+            keep_events=True,
+        )
+        extraction = run.result(streamed, min_confidence, reviewed_only)
+        mentions: Iterable[Mention] = stream.iter_mentions(streamed.spill)
+        if in_memory:
+            extraction.mentions = mentions = list(mentions)
+        page = build_map(
+            extraction.timeline, extraction.articles, mentions, options, user_layers=user_layers
+        )
+        with output_set(out_dir) as folder:  # the event outputs and the map: one set
+            written = write_streamed_outputs(streamed, folder)
             extraction.written += [out_dir / path.name for path in written]
-        atomic_write(folder / "map.html", page)
+            atomic_write(folder / "map.html", page)
     map_path = out_dir / "map.html"
     return BuildResult(extraction=extraction, map_path=map_path, map_bytes=len(page.encode()))
 

@@ -154,12 +154,19 @@ def apply_curation(
     """Curated rows win: they replace extracted events with the same id; rejections remove.
 
     Returns the events and the rejected ids that matched nothing."""
-    dropped = set(rejected)
     curated_ids = {e.event_id for e in curated}
     known = {e.event_id for e in events} | curated_ids
     unmatched = [r for r in rejected if r not in known]
-    kept = [e for e in events if e.event_id not in dropped and e.event_id not in curated_ids]
-    return sort_events(kept + [e.copy(curated=True) for e in curated]), unmatched
+    return curate(events, curated, curated_ids, set(rejected)), unmatched
+
+
+def curate(
+    events: list[Event], curated: list[Event], curated_ids: set[str], rejected: set[str]
+) -> list[Event]:
+    """The events without those rejected or replaced by a curated row (``curated_ids``: the
+    ids of every curated row, wherever its place), with the ``curated`` rows added."""
+    kept = [e for e in events if e.event_id not in rejected and e.event_id not in curated_ids]
+    return sort_events(kept + [e.copy(curated=True) for e in curated])
 
 
 @dataclass(slots=True)
@@ -250,23 +257,33 @@ def state_at(states: list[State], day: dt.date) -> State | None:
     return states[lo - 1] if lo else None
 
 
-def infer_exclusivity(events: list[Event], gazetteer: Gazetteer) -> list[Event]:
-    """Rows for places a holder no longer holds, from 'X is the last town held by H' claims."""
+def exclusivity_claims(events: Iterable[Event]) -> list[Event]:
+    """The 'X is the last town held by H' claims among the events, in the order they apply."""
+    return sorted((e for e in events if e.exclusive), key=lambda e: (e.first_day, e.event_id))
+
+
+def infer_exclusivity(
+    events: list[Event], gazetteer: Gazetteer, claims: list[Event] | None = None
+) -> list[Event]:
+    """Rows for places a holder no longer holds, from 'X is the last town held by H' claims.
+
+    ``claims``: every claim of the campaign (:func:`exclusivity_claims`), when ``events`` are
+    only some places' events (a bucket of them): a claim about one place speaks of others."""
     by_place: dict[str, list[Event]] = defaultdict(list)
     for event in events:
         by_place[event.place_id].append(event)
     inferred: list[Event] = []
-    claims = sorted((e for e in events if e.exclusive), key=lambda e: (e.first_day, e.event_id))
+    if claims is None:
+        claims = exclusivity_claims(events)
+    places = [place for place in gazetteer if place.id in by_place]  # the others have no history
     for claim in claims:
         scope = claim.exclusive
-        for place in gazetteer:
+        for place in places:
             if place.id == claim.place_id or place.kind not in scope.kinds:
                 continue
             if scope.country and place.country != scope.country:
                 continue
-            history = by_place.get(place.id)
-            if not history:
-                continue
+            history = by_place[place.id]
             before = [e for e in history if e.first_day < claim.first_day]
             if any(e.first_day == claim.first_day and not e.inferred for e in history):
                 continue
@@ -460,6 +477,57 @@ class Timeline:
         return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
+@dataclass
+class Settled:
+    """Events merged, curated, split and with their prior holders inferred: what the
+    exclusivity claims then apply to (:func:`settle`, :func:`finish`)."""
+
+    events: list[Event]  # confirmed, sorted
+    unconfirmed: list[Event]
+    known: set[str]  # the merged events' ids (a rejection of one of them matched)
+
+
+def settle(
+    raw_events: Iterable[Event],
+    profile: Profile,
+    curated: list[Event],
+    curated_ids: set[str],
+    rejected: set[str],
+    min_confidence: float = MIN_CONFIDENCE,
+    reviewed_only: bool = False,
+) -> Settled:
+    """Merge the raw events, apply the curation, set the unconfirmed claims aside and infer
+    who held a place before its first capture. Every step is per place, so it gives the same
+    events for all places at once or for a bucket of places at a time (``curated``: the
+    curated rows of these places; ``curated_ids``: those of every place)."""
+    events = merge_events(raw_events)
+    known = {e.event_id for e in events}
+    events = curate(events, curated, curated_ids, rejected)
+    events, unconfirmed = split_confirmed(events, min_confidence, reviewed_only)
+    events = sort_events(events + merge_events(infer_prior_holders(events, profile)))
+    return Settled(events, unconfirmed, known)
+
+
+def finish(
+    settled: Settled,
+    gazetteer: Gazetteer,
+    unmatched: list[str],
+    claims: list[Event] | None = None,
+) -> tuple[list[Event], set[str]]:
+    """The settled events with the exclusivity claims' inferred rows, the rejections no
+    merged or curated event matched (``unmatched``) applied to the inferred rows, and the
+    conflicts flagged; and the rejected ids that matched an inferred row."""
+    events = settled.events
+    events = sort_events(events + merge_events(infer_exclusivity(events, gazetteer, claims)))
+    matched: set[str] = set()
+    if unmatched:  # an analyst may also reject an inferred row
+        inferred_ids = {e.event_id for e in events if e.inferred}
+        events = [e for e in events if e.event_id not in set(unmatched)]
+        matched = inferred_ids & set(unmatched)
+    flag_conflicts(events)
+    return events, matched
+
+
 def build_timeline(
     raw_events: Iterable[Event],
     gazetteer: Gazetteer,
@@ -480,22 +548,27 @@ def build_timeline(
     claim no analyst accepted or corrected. ``reviews_read``: the raw events carry the
     decisions of a reviews file (the map says how much of it is reviewed)."""
     profile = profile or Profile()
-    events = merge_events(raw_events)
-    events, unmatched = apply_curation(events, curated or [], rejected or [])
-    events, unconfirmed = split_confirmed(events, min_confidence, reviewed_only)
-    events = sort_events(events + merge_events(infer_prior_holders(events, profile)))
-    events = sort_events(events + merge_events(infer_exclusivity(events, gazetteer)))
-    if unmatched:  # an analyst may also reject an inferred row
-        inferred_ids = {e.event_id for e in events if e.inferred}
-        events = [e for e in events if e.event_id not in set(unmatched)]
-        unmatched = [r for r in unmatched if r not in inferred_ids]
-    flag_conflicts(events)
+    curated = curated or []
+    rejected = rejected or []
+    curated_ids = {e.event_id for e in curated}
+    settled = settle(
+        raw_events,
+        profile,
+        curated,
+        curated_ids,
+        set(rejected),
+        min_confidence,
+        reviewed_only,
+    )
+    known = settled.known | curated_ids
+    unmatched = [r for r in rejected if r not in known]
+    events, matched = finish(settled, gazetteer, unmatched)
     return Timeline(
         events=events,
         gazetteer=gazetteer,
-        unmatched_rejections=unmatched,
+        unmatched_rejections=[r for r in unmatched if r not in matched],
         profile=profile,
-        unconfirmed=unconfirmed,
+        unconfirmed=settled.unconfirmed,
         min_confidence=min_confidence,
         reviewed_only=reviewed_only,
         reviews_read=reviews_read or reviewed_only,
