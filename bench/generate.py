@@ -22,8 +22,6 @@ from pathlib import Path
 import numpy as np
 from shapely.geometry import LineString, shape
 
-from geomap.mapping.assets import STATIC
-
 PROFILE = Path(__file__).resolve().parent.parent / "data" / "campaign.toml"  # its sides
 SIDES = ["ISIS", "SDF", "SYRIAN_GOV", "IRAQI_GOV"]
 ACTOR_WORDS = {
@@ -72,8 +70,14 @@ def _name(rng: random.Random, index: int) -> str:
     return f"{word} {index}"
 
 
+# The rivers and cities the synthetic places are scattered along: the fixed eastern-Syria
+# basemap geomap shipped before it derived one for each campaign (kept here so that the
+# seeded corpora stay the same from one session's benchmarks to the next).
+LINES = Path(__file__).resolve().parent / "syria_basemap.geojson"
+
+
 def _lines() -> list[LineString]:
-    basemap = json.loads((STATIC / "basemap.geojson").read_text(encoding="utf-8"))
+    basemap = json.loads(LINES.read_text(encoding="utf-8"))
     rivers = [
         shape(f["geometry"]) for f in basemap["features"] if f["properties"]["layer"] == "river"
     ]
