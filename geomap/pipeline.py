@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import gc
 import importlib.abc
-import json
-import math
-import operator
 import os
-import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -42,6 +38,7 @@ from geomap.records import (
     MIN_CONFIDENCE,
     Event,
     Mention,
+    feature_json,
     read_events_csv,
     spreadsheet_row,
 )
@@ -189,18 +186,6 @@ class BulkResult:
             "conflicting": self.table.conflicting(),
             "mentions": 0,
         }
-
-
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this process when its parent ends (``PR_SET_PDEATHSIG``); end now if
-    the parent ``parent`` is already gone."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 @dataclass
@@ -519,12 +504,6 @@ def _curation(data_dir: Path, campaign: Campaign) -> tuple[list[Event], list[str
     return read_events_csv(path, names, sides=campaign.profile.side_ids, curated=True)
 
 
-# the GeoJSON properties that are not text
-_START, _END, _CONFIDENCE, _INFERRED = map(
-    EVENT_COLUMNS.index, ("evidence_start", "evidence_end", "confidence", "inferred")
-)
-
-
 def events_geojson(events: list[Event], gazetteer: Gazetteer) -> Iterator[str]:
     """The events as a GeoJSON FeatureCollection, one feature per line, streamed."""
     coordinates: dict[str, str] = {}
@@ -540,36 +519,6 @@ def geojson_lines(features: Iterable[str]) -> Iterator[str]:
     for index, feature in enumerate(features):
         yield f"{',' if index else ''}{feature}\n"
     yield "]}\n"
-
-
-_STRING = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it
-_KEYS = [f'"{column}": ' for column in EVENT_COLUMNS]
-
-
-def feature_json(event: Event, gazetteer: Gazetteer, coordinates: dict[str, str]) -> str:
-    """One event as a GeoJSON feature: what ``json.dumps(feature, ensure_ascii=False)``
-    writes (a test holds it to that), put together from the encoded values without a dict
-    and an encoder per feature. ``coordinates``: the places' encoded points, filled as it
-    goes."""
-    geometry = coordinates.get(event.place_id)
-    if geometry is None:
-        place = gazetteer.by_id[event.place_id]
-        geometry = coordinates[event.place_id] = json.dumps([place.lon, place.lat])
-    values = list(map(_STRING, event.as_list()))  # text, but for these four:
-    values[_START] = _json_number(event.evidence_start)
-    values[_END] = _json_number(event.evidence_end)
-    values[_CONFIDENCE] = _json_number(round(event.confidence, 2))
-    values[_INFERRED] = "true" if event.inferred else "false"
-    props = ", ".join(map(operator.add, _KEYS, values))
-    return (
-        f'{{"type": "Feature", "properties": {{{props}}}, '
-        f'"geometry": {{"type": "Point", "coordinates": {geometry}}}}}'
-    )
-
-
-def _json_number(value: int | float) -> str:
-    """A finite number as json.dumps writes it (``repr``); otherwise json.dumps itself."""
-    return repr(value) if math.isfinite(value) else json.dumps(value)
 
 
 def _csv_lines(rows: Iterable[list[str]], columns: list[str]) -> Iterator[str]:

@@ -9,14 +9,20 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
+import math
+import operator
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from geomap.exc import EventsFileError
 from geomap.periods import PRECISIONS, DateOutOfRange, date_bounds, input_bounds
+
+if TYPE_CHECKING:
+    from geomap.gazetteer import Gazetteer
 
 MAX_EVENTS_BYTES = 2 * 1024**3  # an events CSV is read whole; 2 GiB is ~25 million rows
 KINDS = ("captured", "held", "contested", "besieged", "withdrew", "surrendered")
@@ -493,3 +499,39 @@ def _guess_precision(value: str) -> str:
     if "/" in value:
         return "range"
     return {4: "year", 7: "month"}.get(len(value), "day")
+
+
+# the GeoJSON properties that are not text
+_START, _END, _CONFIDENCE, _INFERRED = map(
+    EVENT_COLUMNS.index, ("evidence_start", "evidence_end", "confidence", "inferred")
+)
+
+
+_STRING = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it
+_KEYS = [f'"{column}": ' for column in EVENT_COLUMNS]
+
+
+def feature_json(event: Event, gazetteer: Gazetteer, coordinates: dict[str, str]) -> str:
+    """One event as a GeoJSON feature: what ``json.dumps(feature, ensure_ascii=False)``
+    writes (a test holds it to that), put together from the encoded values without a dict
+    and an encoder per feature. ``coordinates``: the places' encoded points, filled as it
+    goes."""
+    geometry = coordinates.get(event.place_id)
+    if geometry is None:
+        place = gazetteer.by_id[event.place_id]
+        geometry = coordinates[event.place_id] = json.dumps([place.lon, place.lat])
+    values = list(map(_STRING, event.as_list()))  # text, but for these four:
+    values[_START] = _json_number(event.evidence_start)
+    values[_END] = _json_number(event.evidence_end)
+    values[_CONFIDENCE] = _json_number(round(event.confidence, 2))
+    values[_INFERRED] = "true" if event.inferred else "false"
+    props = ", ".join(map(operator.add, _KEYS, values))
+    return (
+        f'{{"type": "Feature", "properties": {{{props}}}, '
+        f'"geometry": {{"type": "Point", "coordinates": {geometry}}}}}'
+    )
+
+
+def _json_number(value: int | float) -> str:
+    """A finite number as json.dumps writes it (``repr``); otherwise json.dumps itself."""
+    return repr(value) if math.isfinite(value) else json.dumps(value)

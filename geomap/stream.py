@@ -33,6 +33,8 @@ import operator
 import os
 import pickle
 import shutil
+import signal
+import sys
 import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -48,6 +50,7 @@ from geomap.records import (
     Exclusivity,
     Figure,
     Mention,
+    feature_json,
     spreadsheet_row,
 )
 from geomap.sources import Batch, read_batch
@@ -468,8 +471,6 @@ def _csv_text_lines(rows: Iterable[list[str]]) -> list[str]:
 
 
 def _output_columns(events: list[Event], gazetteer) -> dict[str, list]:
-    from geomap.pipeline import feature_json
-
     keys = [sort_key(e) for e in events]
     coordinates: dict[str, str] = {}
     return {
@@ -615,14 +616,22 @@ _CONTEXT: Context | None = None
 def _init_pool(context: Context, parent: int) -> None:
     """A pool worker: the context once; Ctrl-C ignored (the parent stops it); it dies with
     its parent, even one killed with ``kill -9``."""
-    import signal
-
-    from geomap.pipeline import _die_with_parent
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
     global _CONTEXT
     _CONTEXT = context
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when its parent ends (``PR_SET_PDEATHSIG``); end now if
+    the parent ``parent`` is already gone."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _pool_call(item: tuple[Callable, tuple]) -> Any:
