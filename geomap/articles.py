@@ -360,16 +360,25 @@ def article_paths(folder: str | Path, report: ReadReport) -> Iterator[Path]:
         if why:
             report.skipped.append((str(path), why))
             continue
-        if path.suffix.lower() not in ARTICLE_SUFFIXES:
-            try:
-                with path.open("rb") as handle:
-                    head = handle.read(3)
-            except OSError:
-                head = b"---"  # read_article says why it cannot be read
-            if head != b"---":
-                report.skipped.append((str(path), "not an article (no front matter)"))
-                continue
+        if not_an_article(path, report):
+            continue
         yield path
+
+
+def not_an_article(path: Path, report: ReadReport) -> bool:
+    """A file of another kind (``photo.jpg``) without front matter: listed in ``report`` as
+    skipped. A file that cannot be read is left to ``read_article`` to say why."""
+    if path.suffix.lower() in ARTICLE_SUFFIXES:
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(3)
+    except OSError:
+        return False
+    if head == b"---":
+        return False
+    report.skipped.append((str(path), "not an article (no front matter)"))
+    return True
 
 
 @dataclass

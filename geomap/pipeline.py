@@ -486,14 +486,7 @@ def _unknown_sides_of(named: set[str], profile: Profile) -> list[str]:
 def _unknown_sides(events: list[Event], profile: Profile) -> list[str]:
     """A warning when the events name sides the profile lacks (drawn as unknown); none without
     a profile, whose notice already says that sides are unknown."""
-    named = {e.actor for e in events} | {e.controller for e in events}
-    unknown = sorted(named - set(profile.side_ids) - {""})
-    if not unknown or profile.path is None:
-        return []
-    return [
-        f"{profile.path}: the events name side(s) it does not define: {', '.join(unknown)}; "
-        "the map draws them as unknown"
-    ]
+    return _unknown_sides_of({e.actor for e in events} | {e.controller for e in events}, profile)
 
 
 def _curation(data_dir: Path, campaign: Campaign) -> tuple[list[Event], list[str]]:

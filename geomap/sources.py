@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geomap.articles import (
-    ARTICLE_SUFFIXES,
     Article,
     ReadReport,
     _file_kind,
     article_body,
     article_paths,
+    not_an_article,
     published_date,
     read_article,
 )
@@ -157,16 +157,7 @@ def _article_file(path: Path, report: ReadReport) -> bool:
         return False
     if path.name.startswith((".", "_")):
         return False
-    if path.suffix.lower() not in ARTICLE_SUFFIXES:
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(3)
-        except OSError:
-            head = b"---"  # read_article says why it cannot be read
-        if head != b"---":
-            report.skipped.append((str(path), "not an article (no front matter)"))
-            return False
-    return True
+    return not not_an_article(path, report)
 
 
 def _parquet_ranges(path: Path, size: int) -> Iterator[tuple[int, int, int, int]]:

@@ -330,28 +330,27 @@ def sort_key(event: Event) -> tuple:
 # --- the spill folder ---------------------------------------------------------------------
 
 
+def _spill_file(spill: str, folder: str, name: str) -> Path:
+    """``spill/folder/name``, its folder made if need be."""
+    where = Path(spill) / folder
+    where.mkdir(parents=True, exist_ok=True)
+    return where / name
+
+
 def _raw_path(spill: str, bucket: int, batch: int) -> Path:
-    folder = Path(spill) / "raw" / f"{bucket:05d}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{batch:07d}.parquet"
+    return _spill_file(spill, f"raw/{bucket:05d}", f"{batch:07d}.parquet")
 
 
 def _mentions_path(spill: str, batch: int) -> Path:
-    folder = Path(spill) / "mentions"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{batch:07d}.parquet"
+    return _spill_file(spill, "mentions", f"{batch:07d}.parquet")
 
 
 def _settled_path(spill: str, bucket: int) -> Path:
-    folder = Path(spill) / "settled"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{bucket:05d}.pickle"
+    return _spill_file(spill, "settled", f"{bucket:05d}.pickle")
 
 
 def _events_path(spill: str, bucket: int) -> Path:
-    folder = Path(spill) / "events"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{bucket:05d}.parquet"
+    return _spill_file(spill, "events", f"{bucket:05d}.parquet")
 
 
 def _objects_path(spill: str, bucket: int) -> Path:
