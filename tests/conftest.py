@@ -115,6 +115,21 @@ def wait_until(page, expression: str, timeout: float = 10.0) -> None:
         time.sleep(0.05)
 
 
+def close_up(page, place_id: str = "hajin", zoom: int = 12) -> tuple[float, float]:
+    """Centre the map on a place at ``zoom``, draw, and return the place's position on the
+    screen."""
+    where = f"window.geomap.placeLatLng('{place_id}')"
+    page.evaluate(f"window.geomap.map.setView({where}, {zoom}, {{animate: false}})")
+    page.evaluate("window.geomap.flush()")
+    return page.evaluate(
+        f"""() => {{
+          const m = window.geomap.map, g = window.geomap.placeLatLng('{place_id}');
+          const c = m.latLngToContainerPoint(g), r = m.getContainer().getBoundingClientRect();
+          return [r.left + c.x, r.top + c.y];
+        }}"""
+    )
+
+
 class PageWatch:
     """A page with every request and console message recorded."""
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import small_data, wait_until
+from conftest import close_up, small_data, wait_until
 from geomap.pipeline import build
 
 pytestmark = pytest.mark.browser
@@ -205,30 +205,16 @@ def _pixel(page, x: float, y: float) -> tuple[int, int, int]:
 def test_the_marker_is_drawn_in_the_holders_colour(built, open_map, day, expected):
     page = open_map(built.map_path).page
     page.evaluate(f"window.geomap.setDate('{day}')")
-    x, y = _close_up(page)
+    x, y = close_up(page)
     page.wait_for_timeout(50)
     pixel = _pixel(page, x, y)
     # fill opacity 0.9 over the light background: within 40 of the side's colour per channel
     assert all(abs(a - b) <= 40 for a, b in zip(pixel, expected, strict=True)), pixel
 
 
-def _close_up(page, place_id: str = "hajin") -> tuple[float, float]:
-    """Zoom in on a place, draw, and return its position on the screen."""
-    where = f"window.geomap.placeLatLng('{place_id}')"
-    page.evaluate(f"window.geomap.map.setView({where}, 12, {{animate: false}})")
-    page.evaluate("window.geomap.flush()")
-    return page.evaluate(
-        f"""() => {{
-          const m = window.geomap.map, g = window.geomap.placeLatLng('{place_id}');
-          const c = m.latLngToContainerPoint(g), r = m.getContainer().getBoundingClientRect();
-          return [r.left + c.x, r.top + c.y];
-        }}"""
-    )
-
-
 def test_clicking_a_place_opens_its_popup(built, open_map):
     page = open_map(built.map_path, "#date=2018-12-15").page
-    x, y = _close_up(page)
+    x, y = close_up(page)
     page.mouse.click(x, y)
     popup = page.locator(".geomap-pop")
     popup.wait_for()
@@ -266,7 +252,7 @@ def test_the_map_opens_framing_every_place_and_stays_still(built, browser):
 
 def test_pointer_over_a_place_and_a_click_beside_it_opens_nothing(built, open_map):
     page = open_map(built.map_path, "#date=2018-12-15").page
-    x, y = _close_up(page)
+    x, y = close_up(page)
     cursor = "() => getComputedStyle(document.elementFromPoint(%d, %d)).cursor"
     page.mouse.move(x, y)
     wait_until(page, f"({cursor % (x, y)})() === 'pointer'")
@@ -281,7 +267,7 @@ def _ring_coverage(page, place_id: str, radius: float, drawn) -> float:
     """Share of the circle of ``radius`` px around a place whose pixels are ``drawn(rgb)``."""
     import math
 
-    x, y = _close_up(page, place_id)
+    x, y = close_up(page, place_id)
     page.wait_for_timeout(50)
     half = 24
     image = _screenshot(page, {"x": x - half, "y": y - half, "width": 2 * half, "height": 2 * half})
@@ -390,10 +376,10 @@ def test_a_low_confidence_claim_is_listed_in_the_popup_and_never_coloured(
     # the marker: hollow (no fill at its centre) for Karsk, the side's colour for Velmora
     page.evaluate("window.geomap.map.closePopup()")
     green = (0x2E, 0x8B, 0x57)
-    x, y = _close_up(page, "karsk")
+    x, y = close_up(page, "karsk")
     page.wait_for_timeout(50)
     assert not _near(_pixel(page, x, y), green, 40)
-    x, y = _close_up(page, "velmora")
+    x, y = close_up(page, "velmora")
     page.wait_for_timeout(50)
     assert _near(_pixel(page, x, y), green, 40)
     # before its date the claim is not listed; the legend says where colours come from

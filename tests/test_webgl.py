@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, DATA, wait_until
+from conftest import CHROMIUM, CHROMIUM_ARGS, DATA, close_up, wait_until
 from geomap.cli import main
 from geomap.gazetteer import load_gazetteer
 from geomap.mapping import MapOptions
@@ -77,22 +77,6 @@ def _open(browser, path: Path, fragment: str = ""):
     return context, page, errors
 
 
-def _close_up(page, place_id: str, zoom: int = 12) -> tuple[float, float]:
-    """Centre the map on a place, draw, and return the place's position on the screen."""
-    page.evaluate(
-        f"window.geomap.map.setView(window.geomap.placeLatLng('{place_id}'), {zoom},"
-        " {animate: false})"
-    )
-    page.evaluate("window.geomap.flush()")
-    return page.evaluate(
-        f"""() => {{
-          const m = window.geomap.map, r = m.getContainer().getBoundingClientRect();
-          const c = m.latLngToContainerPoint(window.geomap.placeLatLng('{place_id}'));
-          return [r.left + c.x, r.top + c.y];
-        }}"""
-    )
-
-
 def _image(page, box: dict):
     return Image.open(io.BytesIO(page.screenshot(clip=box))).convert("RGB")
 
@@ -113,7 +97,7 @@ def test_above_the_threshold_webgl_draws_the_holders_colour_across_a_change(brow
     assert page.locator("canvas.geomap-webgl").count() == 1
     for day, colour in (("2018-12-13", (0x11, 0x11, 0x11)), ("2018-12-15", (0xF2, 0xC8, 0x00))):
         page.evaluate(f"window.geomap.setDate('{day}')")
-        x, y = _close_up(page, "hajin")
+        x, y = close_up(page, "hajin")
         page.wait_for_timeout(50)
         assert _near(_pixel(page, x, y), colour), (day, _pixel(page, x, y))
     # "Save as PNG" draws the WebGL markers too (the map sits 64 px below the image's top)
@@ -129,7 +113,7 @@ def test_above_the_threshold_webgl_draws_the_holders_colour_across_a_change(brow
 
 def test_a_webgl_marker_opens_its_popup_by_click_and_by_the_places_list(browser, webgl_map):
     context, page, errors = _open(browser, webgl_map, "#date=2018-12-15")
-    x, y = _close_up(page, "hajin")
+    x, y = close_up(page, "hajin")
     cursor = "getComputedStyle(document.elementFromPoint(%d, %d)).cursor"
     page.mouse.click(x + 60, y + 60)  # beside the marker: nothing opens
     page.wait_for_timeout(100)
@@ -163,7 +147,7 @@ def test_the_webgl_layer_draws_the_canvas_layers_symbols(browser, every_look):
     for layer, path in every_look.items():
         context, page, errors = _open(browser, path, "#date=2019-01-06")
         assert page.evaluate(LAYER) == layer
-        x, y = _close_up(page, "al_shaafah", zoom=11)
+        x, y = close_up(page, "al_shaafah", zoom=11)
         page.wait_for_timeout(50)
         shots[layer] = _image(page, {"x": x - 200, "y": y - 230, "width": 320, "height": 330})
         assert errors == []
@@ -186,7 +170,7 @@ def test_at_the_threshold_the_page_is_todays_canvas_page(browser, every_look, tm
     assert b"webgl" not in default.read_bytes()
     context, page, errors = _open(browser, every_look["canvas"], "#date=2019-01-06")
     assert page.locator("canvas.geomap-webgl").count() == 0
-    x, y = _close_up(page, "al_shaafah")
+    x, y = close_up(page, "al_shaafah")
     assert _near(_pixel(page, x, y), (0xD6, 0x27, 0x28)), _pixel(page, x, y)
     assert errors == []
     context.close()
@@ -200,7 +184,7 @@ def test_without_webgl_the_page_falls_back_to_the_canvas_layer(browser, webgl_ma
         context, page, errors = _open(without, webgl_map, "#date=2018-12-15")
         assert page.evaluate(LAYER) == "canvas"
         assert page.locator("canvas.geomap-webgl").count() == 0
-        x, y = _close_up(page, "hajin")
+        x, y = close_up(page, "hajin")
         assert _near(_pixel(page, x, y), (0xF2, 0xC8, 0x00)), _pixel(page, x, y)
         page.mouse.click(x, y)
         page.locator(".geomap-pop").wait_for()
