@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import product
+from itertools import compress, product
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 import simplemma
@@ -197,6 +198,21 @@ class _Word(NamedTuple):
 
 _NOTHING = _Word((), (), frozenset(), False, False)  # a word no slot accepts
 _QUOTE = _Word((), (), frozenset(), True, False)
+_BEGINS = attrgetter("begins")
+_TEXT = itemgetter(0)  # a token's text
+
+
+class _Seen(dict):
+    """A matcher's words by their text, each worked out when first met (``Matcher._word``)."""
+
+    def __init__(self, matcher: Matcher, language: str) -> None:
+        super().__init__()
+        self.matcher, self.language = matcher, language
+
+    def __missing__(self, text: str) -> _Word:
+        known = _FORMS.setdefault(self.language, {})
+        lower, lemma = known.get(text) or _forms(text, self.language, known)
+        return self.matcher._word(_new(Tok, (text, 0, 0, lower, lemma)))
 
 
 class Matcher:
@@ -226,7 +242,7 @@ class Matcher:
                 self._starts.add(slot, n)
                 if not slot.optional:
                     break
-        self._seen: dict[str, _Word] = {}
+        self._seen = _Seen(self, language)
 
     def _word(self, tok: Tok) -> _Word:
         """What the matcher knows of a word: the patterns that may begin at it, the slots
@@ -249,34 +265,37 @@ class Matcher:
             self._seen[tok.text] = word
         return word
 
-    def all(self, tokens: list[Tok]) -> Iterator[Match]:
+    def all(self, tokens: list[Tok]) -> list[Match]:
         """Every (rule, start, end), the longest match of each pattern at each start."""
-        seen = self._seen
-        words = [seen.get(tok.text) or self._word(tok) for tok in tokens]
+        words = self._words(tokens)
         text = None
-        for i, word in enumerate(words):
-            if not word.begins:
-                continue
+        found: list[Match] = []
+        for i in compress(range(len(words)), map(_BEGINS, words)):
+            word = words[i]
             for rule in word.rules:
-                yield Match(rule, i, i + 1)
+                found.append(_new(Match, (rule, i, i + 1)))
             for pattern in word.patterns:
                 text = text or _Text(tokens, words)
                 if not pattern.required <= text.present:
                     continue  # a word it needs is nowhere in the sentence
                 end = _plain(pattern, text, i) if pattern.plain else _match(pattern, 0, text, i)
                 if end is not None:
-                    yield Match(pattern.rule, i, end)
+                    found.append(_new(Match, (pattern.rule, i, end)))
+        return found
 
     def rules_begun(self, tokens: list[Tok]) -> set[int]:
         """The rules with a pattern whose first word is in ``tokens``: those that may match
         there (a cheap gate: no pattern is tried)."""
-        seen = self._seen
         begun: set[int] = set()
-        for tok in tokens:
-            word = seen.get(tok.text) or self._word(tok)
+        words = self._words(tokens)
+        for word in compress(words, map(_BEGINS, words)):
             begun.update(word.rules)
             begun.update(p.rule for p in word.patterns)
         return begun
+
+    def _words(self, tokens: list[Tok]) -> list[_Word]:
+        """What the matcher knows of each token (a dict lookup per token, in C)."""
+        return list(map(self._seen.__getitem__, map(_TEXT, tokens)))
 
     def find(self, tokens: list[Tok]) -> list[Match]:
         """Non-overlapping matches, left to right; at one start the longest, then the earlier
