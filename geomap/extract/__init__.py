@@ -176,7 +176,8 @@ def extract_article(
                 for name, at in finder.unknown_names(sentence, body, mentions, words)
                 if not any(s <= at < e for s, e in named)  # a side's name, not a place
             )
-        ctx.recent = [m for n, m in recent if number - n <= 2]
+        recent = [(n, m) for n, m in recent if number - n <= 2]  # kept short: linear cost
+        ctx.recent = [m for _n, m in recent]
         dates = find_dates(sentence.text, article.published, sentence.start, anchor)
         # a day after publication told in the past is the page's furniture ('Saturday July 27
         # 2024' above a 2020 story): no event's date, no anchor

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 from geomap.campaign import Profile
 from geomap.extract.dates import DateMention, find_dates, publication_date
@@ -295,12 +296,12 @@ def read_sentence(
             clause += 1
         clause_of.append(clause)
     places = []
+    starts, ends = [t.start for t in tokens], [t.end for t in tokens]
     for mention in mentions:
-        covered = [
-            i for i, t in enumerate(tokens) if t.start < mention.end and t.end > mention.start
-        ]
-        if covered:
-            places.append(PlaceRef(mention, covered[0], covered[-1] + 1))
+        # the tokens overlapping the mention (tokens are in order and do not overlap)
+        first, end = bisect_right(ends, mention.start), bisect_left(starts, mention.end)
+        if first < end:
+            places.append(PlaceRef(mention, first, end))
     actors = ctx.sides.find(tokens) if actors is None else actors
     matches = ctx.rules.trigger_matcher.find(tokens) if matches is None else matches
     covered = {i for p in places for i in range(p.start, p.end)}
@@ -390,6 +391,12 @@ def _same_name_place(tokens: list[Tok], place: PlaceRef, ctx: _Context) -> Place
     return place.mention
 
 
+_IN_REGION = frozenset(
+    (",", "in", "of", "the", "eastern", "western", "northern", "southern", "central", "rural")
+    + ("countryside",)
+)
+
+
 def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
     """Places that only say where another place is."""
     for n, place in enumerate(sentence.places):
@@ -407,19 +414,7 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
         kind = ctx.gazetteer.by_id[place.mention.place_id].kind
         prev_kind = ctx.gazetteer.by_id[prev.mention.place_id].kind
         # 'Alba, in eastern Deir ez-Zor', 'Alba in Deir ez-Zor province'
-        in_region = gap and set(gap) <= {
-            ",",
-            "in",
-            "of",
-            "the",
-            "eastern",
-            "western",
-            "northern",
-            "southern",
-            "central",
-            "rural",
-            "countryside",
-        }
+        in_region = gap and set(gap) <= _IN_REGION
         if (
             in_region
             and "in" in gap
@@ -1592,7 +1587,7 @@ def _event(
     place = ctx.gazetteer.by_id[place_id]
     confidence = claim.confidence - (0.05 if not date.text else 0.0)  # the report's day
     doubts = claim.doubts
-    if VAGUE_DATE.search(span.text):
+    if _vague_date(span.text):
         confidence -= 0.3  # 'later that month': a month the sentence does not name
         doubts += ("vague date",)
     return Event(
@@ -1615,6 +1610,12 @@ def _event(
         inferred=inferred,
         doubts=doubts,
     )
+
+
+@lru_cache(maxsize=64)  # a sentence's events ask in turn
+def _vague_date(text: str) -> bool:
+    """'later that month': the sentence tells of a time it does not name."""
+    return bool(VAGUE_DATE.search(text))
 
 
 def _date_for(
