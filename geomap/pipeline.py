@@ -55,10 +55,10 @@ CURATED = "events.csv"
 EVENT_OUTPUTS = ("events.csv", "events.geojson", "mentions.csv")  # beside map.html
 
 #: True in the console script (geomap.cli.run), whose process ends after its one command.
-#: A bulk build there runs with pandas hidden: folium and pyarrow import it only to look for
-#: DataFrames, which a bulk build never gives them, and importing it took ~0.5 s of a
-#: 10,000-place build. Both remember that it was missing, so a library caller, whose process
-#: goes on, keeps its pandas.
+#: A bulk build and an extraction without Dask run there with pandas hidden: folium and
+#: pyarrow import it only to look for DataFrames, which neither gives them, and importing it
+#: took ~0.5 s of a 10,000-place build and ~0.3 s of any extraction. Both remember that it
+#: was missing, so a library caller, whose process goes on, keeps its pandas.
 ONE_COMMAND_PROCESS = False
 
 
@@ -250,7 +250,9 @@ def extract(
         _check_out_not_input(out_dir, source)
     campaign = campaign or load_campaign(data_dir)
     run = _Run(data_dir, out_dir, campaign, source, jobs, dask, keep_going, progress)
-    with paused_gc(), run:
+    # pyarrow imports pandas (~0.3 s) only to look for DataFrames, which the spill never
+    # gives it; Dask's driver may need pandas
+    with paused_gc(), _pandas_hidden(ONE_COMMAND_PROCESS and dask is None), run:
         streamed = run.stream(
             unknown_names=unknown_names,
             min_confidence=min_confidence,
