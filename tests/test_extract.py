@@ -1145,3 +1145,62 @@ def test_withdrew_from_the_town_refers_back_the_preposition_is_the_trigger_s_own
     found = [(p, k, c) for p, k, c, _d in facts(text)]
     assert ("hajin", "withdrew", "SDF") in found
     assert facts("Fighting raged south of the town.") == []
+
+
+def _with_districts(profile, text):
+    """Events of ``text`` read with a gazetteer in which Hajin has two districts."""
+    from geomap.gazetteer import parse_gazetteer
+
+    rows = (
+        "id,name,alt_names,lat,lon,kind,admin1,country,source\n"
+        "hajin,Hajin,,34.68944,40.83083,town,Deir ez-Zor,SY,test\n"
+        "baqqara,Baqqara,,34.69,40.84,neighbourhood,Deir ez-Zor,SY,test\n"
+        "jazra,Jazra,,34.68,40.82,neighbourhood,Deir ez-Zor,SY,test\n"
+        "sousa,Sousa,,34.47,40.89,town,Deir ez-Zor,SY,test\n"
+    )
+    article = Article(name="t.txt", published=FRI, body=text, outlet="Test")
+    events = extract_article(article, parse_gazetteer(rows, "g.csv"), profile=profile).events
+    return sorted((e.place_id, e.kind, e.controller) for e in events if not e.inferred)
+
+
+def test_districts_included_in_a_town_s_parts_are_taken_the_town_is_not(profile):
+    text = (
+        "SDF fighters captured areas of northern and western Hajin on Monday, including the"
+        " Baqqara and Jazra districts, as well as Sousa."
+    )
+    found = _with_districts(profile, text)
+    assert ("baqqara", "captured", "SDF") in found
+    assert ("jazra", "captured", "SDF") in found  # 'the A and B districts': B is one too
+    assert ("sousa", "captured", "SDF") in found
+    assert [f for f in found if f[0] == "hajin" and f[1] == "captured"] == []
+
+
+def test_areas_of_two_compass_parts_of_a_town_are_a_part_of_it(facts):
+    text = "The SDF seized areas of southern and eastern Hajin."
+    found = [(p, k) for p, k, _c, _d in facts(text)]
+    assert found == [("hajin", "contested")]
+
+
+def test_a_side_after_an_affiliation_or_its_members_is_named_not_assumed(run):
+    for text in (
+        "Hajin was captured on Monday by the Pentagon-backed SDF.",
+        "Hajin has fallen into the hands of fighters from the Washington-backed SDF.",
+        "Hajin has fallen into the hands of fighters from the SDF.",
+    ):
+        found = [(e.place_id, e.kind, e.controller, e.doubts) for e in run(text).events]
+        assert found == [("hajin", "captured", "SDF", ())], text
+
+
+def test_a_capital_named_after_a_distance_is_a_reference_point_not_the_town(facts):
+    text = (
+        "SDF fighters took Sousa, 40 kilometres (25 miles) from the provincial capital"
+        " Deir ez-Zor, after ISIS had claimed control of the town in May."
+    )
+    found = [(p, k, c) for p, k, c, _d in facts(text)]
+    assert [f for f in found if f[0] == "deir_ez_zor"] == []
+    assert ("al_susah", "captured", "SDF") in found
+
+
+def test_the_last_urban_area_under_a_side_s_control_is_held_by_it(facts):
+    text = "ISIS lost Sousa, leaving Hajin as the last major urban area under its control."
+    assert ("hajin", "held", "ISIS") in [(p, k, c) for p, k, c, _d in facts(text)]

@@ -63,6 +63,8 @@ def _words(name: str) -> frozenset[str]:
 
 LIST_WORDS = _words("list_words")
 LIST_JOINS = _words("list_joins")
+CONTAINER_KINDS = _words("container_kinds")
+PART_KINDS = _words("part_kinds")
 RELATIVES = _words("relatives")
 
 
@@ -393,7 +395,7 @@ def _same_name_place(tokens: list[Tok], place: PlaceRef, ctx: _Context) -> Place
 def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
     """Places that only say where another place is."""
     for n, place in enumerate(sentence.places):
-        j = _phrase_start(sentence.tokens, place.start)  # 'near the X'
+        j = _phrase_start(sentence.tokens, _title_start(sentence.tokens, place.start))
         cue = sentence.cue_start_ending_at("locator", ctx, j)
         if cue > 0 and sentence.tokens[cue - 1].lower in ctx.rules.determiners:
             cue = -1  # 'the nearby X': an adjective of the place, not a reference point
@@ -439,13 +441,24 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
             continue
         following = [t.lower for t in sentence.tokens[place.end : place.end + 3]]
         if following[:1] and following[0] in PLURAL_PLACES and following[1:2] != ["."]:
-            if following[1:2] in (["of"], [":"], [","]):  # 'three Raqqa districts of A, B'
-                place.locator = place.modifier = True
+            if following[1:2] in (["of"], [":"], [","]) and not _shares_head(sentence, place):
+                place.locator = place.modifier = True  # 'three Raqqa districts of A, B'
             continue
         head = next((n for n, w in enumerate(following) if w in HEAD_NOUNS), None)
         if head is not None and ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
             if all(w in ctx.rules.object_words for w in following[:head]):
                 place.locator = place.modifier = True
+
+
+def _shares_head(sentence: _Sentence, place: PlaceRef) -> bool:
+    """The last of a list before a plural noun it shares: 'the A and B districts, as well
+    as', where B is a district, not the place that says where others are."""
+    before = place.start - 1
+    while before > 0 and sentence.tokens[before].lower in DETERMINERS:
+        before -= 1
+    if before <= 0 or sentence.tokens[before].lower not in LIST_JOINS:
+        return False
+    return before - 1 in sentence.place_at or sentence.tokens[before - 1].lower in DETERMINERS
 
 
 def _names_where(sentence: _Sentence, ctx: _Context, place: PlaceRef) -> bool:
@@ -481,8 +494,7 @@ def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
         if groups:
             last = groups[-1][-1]
             gap = _list_gap(sentence, last.end, place.start)
-            region = ctx.gazetteer.by_id[last.mention.place_id].kind == "region"
-            if region and ("including" in gap or "such" in gap):
+            if ("including" in gap or "such" in gap) and _contains(ctx, last, place):
                 groups.append([place])  # 'the Kharkiv region, including X': X is in it
                 continue
             if _joins_list(set(gap)):
@@ -495,6 +507,14 @@ def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
                 continue
         groups.append([place])
     return groups
+
+
+def _contains(ctx: _Context, outer: PlaceRef, inner: PlaceRef) -> bool:
+    """``outer`` is of a kind that holds places of ``inner``'s kind: a region holds any
+    place, a city or a town its districts and sites."""
+    kind = ctx.gazetteer.by_id[outer.mention.place_id].kind
+    inner_kind = ctx.gazetteer.by_id[inner.mention.place_id].kind
+    return kind == "region" or kind in CONTAINER_KINDS and inner_kind in PART_KINDS
 
 
 def _joins_list(gap: set[str]) -> bool:
@@ -634,7 +654,7 @@ def _target_after(
             near = near_ok and any(t.lower in NEAR for t in tokens[max(end, i - 4) : i])
             if near:  # 'fighting continues in the vicinity of X': fought over, around X
                 return _Target(_group_of(sentence, place), False, False, distance=MAX_REACH)
-            own = all(t.lower in DETERMINERS for t in tokens[end:i])
+            own = all(t.lower in DETERMINERS or t.lower in TITLES for t in tokens[end:i])
             if place.locator and not own:  # 'withdrew from (the) X': the trigger's own preposition
                 if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
                     return _enumerated(sentence, i + 1, False)  # 'villages near X: A, B'
@@ -686,6 +706,9 @@ def _target_after(
         if _noun_phrase_word(tok, ctx, after) or (near_ok and tok.lower in NEAR):
             i += 1
             continue
+        if _coordinated_compass(tokens, i):
+            i += 1  # 'areas of northern and western X'
+            continue
         if tok.text == "," and not comma_crossed and i > end and tokens[i - 1].lower in HEAD_NOUNS:
             comma_crossed = True  # 'the group's final enclave, the village of X'
             i += 1
@@ -697,6 +720,16 @@ def _target_after(
     if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
         return _enumerated(sentence, i, False)  # the villages named after it, whole
     return None
+
+
+def _coordinated_compass(tokens: list[Tok], i: int) -> bool:
+    """Token ``i`` joins two compass words of one noun phrase: 'northern and western X'."""
+    return (
+        0 < i < len(tokens) - 1
+        and tokens[i].lower in ("and", "or")
+        and tokens[i - 1].lower in COMPASS
+        and tokens[i + 1].lower in COMPASS
+    )
 
 
 HEAD_NOUNS = _words("head_nouns")
@@ -1085,6 +1118,17 @@ def _attempt_agent(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef |
     return None
 
 
+TITLES = _words("titles")
+
+
+def _title_start(tokens: list[Tok], start: int) -> int:
+    """Where a title before a place's name begins: 'near the provincial capital X'."""
+    j = start
+    while j > 0 and start - j < 3 and tokens[j - 1].lower in TITLES:
+        j -= 1
+    return j if j < start and tokens[start - 1].lower == "capital" else start
+
+
 def _phrase_start(tokens: list[Tok], start: int) -> int:
     """Where the noun phrase of the word at ``start`` begins: back over its determiners."""
     while start > 0 and tokens[start - 1].lower in DETERMINERS:
@@ -1149,15 +1193,34 @@ def _after(sentence: _Sentence, end: int, words: tuple[str, ...], reach: int = 4
             continue
         if any(t.text in BARRIERS for t in tokens[end : actor.start]):
             return ""
-        j = actor.start - 1
-        while j >= end and tokens[j].lower in DETERMINERS:
-            j -= 1
+        j = _before_actor_phrase(tokens, end, actor.start - 1)
         if j < end:
             if "" in words or (end > 0 and tokens[end - 1].lower in words):
                 return actor.side
         elif tokens[j].lower in words:
             return actor.side
     return ""
+
+
+AFFILIATIONS = _words("affiliations")
+MEMBERS = _words("members")
+
+
+def _before_actor_phrase(tokens: list[Tok], end: int, j: int) -> int:
+    """The word before the noun phrase that ends with an actor's name at token ``j + 1``:
+    back over determiners, an affiliation ('the al-Qaida-linked X': 'al Qaida linked') and
+    a members' noun ('fighters from the X')."""
+    while j >= end and tokens[j].lower in DETERMINERS:
+        j -= 1
+    if j >= end and tokens[j].lower in AFFILIATIONS:
+        j -= 1
+        while j >= end and (tokens[j].text[:1].isupper() or tokens[j].lower == "al"):
+            j -= 1  # the name the affiliation is with: 'al Qaida', 'US', 'Iran'
+        while j >= end and tokens[j].lower in DETERMINERS:
+            j -= 1
+    if j - 1 >= end and tokens[j].lower in ("from", "of") and tokens[j - 1].lower in MEMBERS:
+        j -= 2  # 'into the hands of fighters from the X'
+    return j
 
 
 def _adjective_in(sentence: _Sentence, ctx: _Context, start: int, end: int) -> str:
