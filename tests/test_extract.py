@@ -1204,3 +1204,11 @@ def test_a_capital_named_after_a_distance_is_a_reference_point_not_the_town(fact
 def test_the_last_urban_area_under_a_side_s_control_is_held_by_it(facts):
     text = "ISIS lost Sousa, leaving Hajin as the last major urban area under its control."
     assert ("hajin", "held", "ISIS") in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_a_day_counted_from_the_first_dates_the_second_event_not_the_first(facts):
+    text = "On Monday the SDF took Sousa, and followed it up two days later by seizing Shaafah."
+    assert [(p, k, d) for p, k, _c, d in facts(text)] == [
+        ("al_shaafah", "captured", "2018-12-12"),
+        ("al_susah", "captured", "2018-12-10"),
+    ]

@@ -1697,8 +1697,11 @@ def _date_for(
     index = next((i for i, c in enumerate(clauses) if c.start <= offset < c.end), 0)
     inside = _past_dates_in(dates, clauses[index])
     after = [d for d in inside if d.start >= mention.end]
-    if after:
-        return after[0]
+    before = [d for d in inside if d.end <= mention.start]
+    if after and not (before and _next_conjunct(ctx, mention, after[0])):
+        return after[0]  # 'took A on May 3 and B on May 9', 'took B a day later'
+    if before:
+        return before[-1]  # 'On Friday they took A, and a day later B': A's is Friday
     if inside:
         return inside[-1]
     if _opener(clauses[index]) in RELATIVES:
@@ -1712,6 +1715,13 @@ def _date_for(
             return found[-1]
     reported = _report_date(sentence, ctx, dates, clauses[index].end)
     return reported or publication_date(ctx.published)
+
+
+def _next_conjunct(ctx: _Context, mention: PlaceMention, date: DateMention) -> bool:
+    """A day counted from another ('a day later') opens the next conjunct after the place
+    ('took A, and followed it up a day later by taking B'): it dates what follows."""
+    between = ctx.body[mention.end : date.start].lower()
+    return date.later and (" and " in f" {between} " or ";" in between)
 
 
 STATES = ("held", "besieged")  # kinds that last: 'held since X' is said of the report's day
