@@ -1212,3 +1212,18 @@ def test_a_day_counted_from_the_first_dates_the_second_event_not_the_first(facts
         ("al_shaafah", "captured", "2018-12-12"),
         ("al_susah", "captured", "2018-12-10"),
     ]
+
+
+def test_now_controlling_all_of_a_place_is_its_capture_plain_control_a_holding(facts):
+    assert [(p, k) for p, k, _c, _d in facts("SDF fighters now control all of Hajin.")] == [
+        ("hajin", "captured")
+    ]
+    assert [(p, k) for p, k, _c, _d in facts("The SDF controls Hajin.")] == [("hajin", "held")]
+
+
+def test_a_day_said_after_the_place_dates_the_saying_not_the_event(facts):
+    text = (
+        "On Sunday the SDF took the town of Hajin, and the commander said Tuesday such gains"
+        " would be repeated."
+    )
+    assert [(p, d) for p, _k, _c, d in facts(text)] == [("hajin", "2018-12-09")]

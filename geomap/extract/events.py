@@ -1696,8 +1696,10 @@ def _date_for(
     offset = max(offset, mention.start)  # 'took A on May 3; B on May 9': B's own clause
     index = next((i for i, c in enumerate(clauses) if c.start <= offset < c.end), 0)
     inside = _past_dates_in(dates, clauses[index])
-    after = [d for d in inside if d.start >= mention.end]
     before = [d for d in inside if d.end <= mention.start]
+    after = [  # 'On Sunday they took X, and Y said Tuesday...': Tuesday dates the saying
+        d for d in inside if d.start >= mention.end and not (before and _said_on(sentence, ctx, d))
+    ]
     if after and not (before and _next_conjunct(ctx, mention, after[0])):
         return after[0]  # 'took A on May 3 and B on May 9', 'took B a day later'
     if before:
@@ -1750,12 +1752,15 @@ def _report_date(
     """'X has fallen, a correspondent said on Sunday': the day of the report that follows
     (an attribution word right before the date), when the event's own clauses name none."""
     for date in dates:
-        if date.start < after or date.future:
-            continue
-        at = sum(1 for t in sentence.tokens if t.end <= date.start)  # the date's first token
-        if sentence.has("attribution", ctx, max(0, at - 3), at):
+        if date.start >= after and not date.future and _said_on(sentence, ctx, date):
             return date
     return None
+
+
+def _said_on(sentence: _Sentence, ctx: _Context, date: DateMention) -> bool:
+    """The date is a saying's: an attribution word right before it ('said on Sunday')."""
+    at = sum(1 for t in sentence.tokens if t.end <= date.start)  # the date's first token
+    return sentence.has("attribution", ctx, max(0, at - 3), at)
 
 
 # --- 'the last town held by X' ---------------------------------------------------------------
