@@ -1227,3 +1227,15 @@ def test_a_day_said_after_the_place_dates_the_saying_not_the_event(facts):
         " would be repeated."
     )
     assert [(p, d) for p, _k, _c, d in facts(text)] == [("hajin", "2018-12-09")]
+
+
+def test_the_town_of_x_after_a_distance_is_a_reference_point_and_still_an_antecedent(facts):
+    text = (
+        "SDF fighters took Shaafah, 20 kilometres from the town of Sousa, after ISIS had"
+        " claimed control of the town in May."
+    )
+    assert {p for p, _k, _c, _d in facts(text)} == {"al_shaafah"}  # 'the town' is Shaafah
+    text = "Hajin lies 40 kilometres from the town of Sousa, which ISIS still holds."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [("al_susah", "held", "ISIS")]
+    text = "SDF fighters withdrew from the town of Hajin on Monday."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "withdrew")]

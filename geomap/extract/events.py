@@ -915,7 +915,7 @@ def _relative_antecedent(sentence: _Sentence, start: int) -> _Target | None:
     while j >= 0 and sentence.tokens[j].text == ",":
         j -= 1
     place = sentence.place_at.get(j)
-    if place is None or place.locator:
+    if place is None or (place.locator and where):
         return None
     return _Target([place], True, distance=start - j)
 
@@ -1122,11 +1122,13 @@ TITLES = _words("titles")
 
 
 def _title_start(tokens: list[Tok], start: int) -> int:
-    """Where a title before a place's name begins: 'near the provincial capital X'."""
+    """Where a title before a place's name begins: 'near the provincial capital X', 'from
+    the town of X'."""
     j = start
     while j > 0 and start - j < 3 and tokens[j - 1].lower in TITLES:
         j -= 1
-    return j if j < start and tokens[start - 1].lower == "capital" else start
+    named = start - j >= 2 and tokens[start - 1].lower == "of"  # 'the town of X'
+    return j if j < start and (tokens[start - 1].lower == "capital" or named) else start
 
 
 def _phrase_start(tokens: list[Tok], start: int) -> int:
