@@ -1239,3 +1239,8 @@ def test_the_town_of_x_after_a_distance_is_a_reference_point_and_still_an_antece
     assert [(p, k, c) for p, k, c, _d in facts(text)] == [("al_susah", "held", "ISIS")]
     text = "SDF fighters withdrew from the town of Hajin on Monday."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "withdrew")]
+
+
+def test_a_state_held_since_a_date_is_the_report_s_even_after_a_dated_sentence(facts):
+    text = "On Monday the SDF took Sousa. Hajin is still held by ISIS since 2014."
+    assert ("hajin", "held", "ISIS", "2018-12-14") in facts(text)

@@ -304,6 +304,11 @@ def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int)
             monday = published - dt.timedelta(days=published.weekday())
             if g["which"].lower() in ("last", "previous"):
                 monday -= dt.timedelta(days=7)
+            elif not future:  # 'earlier this week': from Monday to the report, no later
+                last = published - dt.timedelta(days=g["which"].lower() == "earlier this")
+                if last > monday:
+                    return _mention(m, monday, "range", last=last, offset=offset)
+                return _mention(m, monday, "day", offset=offset)
             return _mention(m, monday, "week", offset=offset)
         if kind == "rel_month":
             year, month = published.year, published.month

@@ -1490,9 +1490,10 @@ def events_in_sentence(
         for place in target.group:
             anchor = place.mention
             date = _date_for(anchor, span, clauses, dates, ctx, sentence, m.start)
-            if claim.kind in STATES and _since(ctx, date):
+            since = claim.kind in STATES and _since(ctx, date)
+            if since:
                 date = publication_date(ctx.published)  # 'still held by X since 2014': now
-            told = not date.text and ctx.narrative is not None
+            told = not date.text and ctx.narrative is not None and not since
             date = ctx.narrative if told else date  # 'On Friday, … . The rebels took X.'
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
             event = _event(ctx, span, anchor.place_id, claim, date, scope)
