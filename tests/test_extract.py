@@ -1244,3 +1244,17 @@ def test_the_town_of_x_after_a_distance_is_a_reference_point_and_still_an_antece
 def test_a_state_held_since_a_date_is_the_report_s_even_after_a_dated_sentence(facts):
     text = "On Monday the SDF took Sousa. Hajin is still held by ISIS since 2014."
     assert ("hajin", "held", "ISIS", "2018-12-14") in facts(text)
+
+
+def test_a_list_whose_members_are_placed_by_directions_names_them_all(facts):
+    text = (
+        "The SDF captured the villages of Sousa, to the east, and Shaafah and al-Bahra, to"
+        " the west of the town, on Monday."
+    )
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [
+        ("al_bahrah", "captured"),
+        ("al_shaafah", "captured"),
+        ("al_susah", "captured"),
+    ]
+    text = "The SDF took Sousa, east of the town, and Shaafah in the west."
+    assert {p for p, _k, _c, _d in facts(text)} == {"al_susah", "al_shaafah"}

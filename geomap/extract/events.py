@@ -63,6 +63,8 @@ def _words(name: str) -> frozenset[str]:
 
 LIST_WORDS = _words("list_words")
 LIST_JOINS = _words("list_joins")
+LIST_DIRECTIONS = _words("list_directions")
+COMPASS_POINTS = _words("compass_points")
 CONTAINER_KINDS = _words("container_kinds")
 PART_KINDS = _words("part_kinds")
 RELATIVES = _words("relatives")
@@ -518,8 +520,11 @@ def _contains(ctx: _Context, outer: PlaceRef, inner: PlaceRef) -> bool:
 
 
 def _joins_list(gap: set[str]) -> bool:
-    """The words between two places make them one list: list words only, one of them a join."""
-    return bool(gap) and gap <= LIST_WORDS and bool(gap & LIST_JOINS)
+    """The words between two places make them one list: list words only, one of them a join,
+    and at most a direction that places the member before ('A, to the east, and B')."""
+    rest = gap - LIST_WORDS
+    described = rest <= LIST_DIRECTIONS and bool(rest & COMPASS_POINTS)
+    return bool(gap & LIST_JOINS) and (not rest or described)
 
 
 def _list_gap(sentence: _Sentence, start: int, end: int) -> list[str]:
