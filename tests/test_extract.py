@@ -1258,3 +1258,14 @@ def test_a_list_whose_members_are_placed_by_directions_names_them_all(facts):
     ]
     text = "The SDF took Sousa, east of the town, and Shaafah in the west."
     assert {p for p, _k, _c, _d in facts(text)} == {"al_susah", "al_shaafah"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shaafah lies 10 miles from the river town of Hajin, the last major town held by ISIS.",
+        "ISIS lost Sousa, leaving the capital, Hajin, as the last major town under ISIS control.",
+    ],
+)
+def test_an_appositive_after_a_comma_describes_the_place_before_it(facts, text):
+    assert ("hajin", "held", "ISIS") in [(p, k, c) for p, k, c, _d in facts(text)]

@@ -867,6 +867,9 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
             i -= 1  # 'X and its surroundings have been freed'
             continue
         if tok.text == "," and not aside:
+            named = _appositive_head(sentence, ctx, i)
+            if named is not None:  # 'X, the last town held by', 'the capital, X, as the last'
+                return _Target(_group_of(sentence, named), True, distance=start - i)
             # skip back over an aside: ', in the Alba area near the border,'
             j = i - 1
             while j >= 0 and tokens[j].text not in (",", ";", "(", ")") and i - j <= 20:
@@ -886,6 +889,22 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
 
 
 LIST_HEADS = PLURAL_PLACES | _words("list_heads")
+
+
+def _appositive_head(sentence: _Sentence, ctx: _Context, comma: int) -> PlaceRef | None:
+    """The place a noun phrase after ``comma`` describes: a place right before the comma when
+    the phrase opens with a determiner ('X, the last town held by'), or a name set between
+    commas after a title ('the capital, X, as the last')."""
+    tokens = sentence.tokens
+    place = sentence.place_at.get(comma - 1)
+    if place is None:
+        return None
+    opens = comma + 1 < len(tokens) and tokens[comma + 1].lower in DETERMINERS
+    if opens and not tokens[comma + 1].lower == "its":
+        return place
+    before = place.start - 1
+    boxed = before > 0 and tokens[before].text == "," and tokens[before - 1].lower in TITLES
+    return place if boxed and not place.locator else None
 
 
 def _appositive_list(sentence: _Sentence, comma: int, end: int) -> PlaceRef | None:
