@@ -1269,3 +1269,18 @@ def test_a_list_whose_members_are_placed_by_directions_names_them_all(facts):
 )
 def test_an_appositive_after_a_comma_describes_the_place_before_it(facts, text):
     assert ("hajin", "held", "ISIS") in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_a_hard_wrapped_text_is_read_as_sentences_not_as_lines(facts):
+    text = (
+        "SDF fighters on Monday captured the\n"
+        "town of Hajin after weeks of heavy\n"
+        "fighting, a spokesman said, and then\n"
+        "moved on towards the south of the\n"
+        "valley, where ISIS still holds the\n"
+        "town of Sousa, residents said.\n"
+    )
+    found = [(p, k, c, d) for p, k, c, d in facts(text)]
+    assert ("hajin", "captured", "SDF", "2018-12-10") in found
+    # a text of ordinary paragraphs keeps its line breaks: the second line is no continuation
+    assert facts("SDF fighters captured the\nHajin residents fled.") == []
