@@ -1284,3 +1284,12 @@ def test_a_hard_wrapped_text_is_read_as_sentences_not_as_lines(facts):
     assert ("hajin", "captured", "SDF", "2018-12-10") in found
     # a text of ordinary paragraphs keeps its line breaks: the second line is no continuation
     assert facts("SDF fighters captured the\nHajin residents fled.") == []
+
+
+def test_a_date_after_another_trigger_s_place_is_that_event_s(facts):
+    text = "The fall of Hajin followed the SDF capturing Sousa on Monday."
+    found = {p: d for p, _k, _c, d in facts(text)}
+    assert found["al_susah"] == "2018-12-10"
+    assert found["hajin"] == "2018-12-14"  # not Monday: that is Sousa's day
+    text = "The SDF took Hajin and then Sousa on Monday."
+    assert {d for _p, _k, _c, d in facts(text)} == {"2018-12-10"}

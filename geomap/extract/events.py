@@ -1725,14 +1725,16 @@ def _date_for(
     inside = _past_dates_in(dates, clauses[index])
     before = [d for d in inside if d.end <= mention.start]
     after = [  # 'On Sunday they took X, and Y said Tuesday...': Tuesday dates the saying
-        d for d in inside if d.start >= mention.end and not (before and _said_on(sentence, ctx, d))
+        d
+        for d in inside
+        if d.start >= mention.end
+        and not (before and _said_on(sentence, ctx, d))
+        and not _nearer_place(sentence, ctx, mention, d)
     ]
     if after and not (before and _next_conjunct(ctx, mention, after[0])):
         return after[0]  # 'took A on May 3 and B on May 9', 'took B a day later'
     if before:
         return before[-1]  # 'On Friday they took A, and a day later B': A's is Friday
-    if inside:
-        return inside[-1]
     if _opener(clauses[index]) in RELATIVES:
         return publication_date(ctx.published)
     for earlier in range(index - 1, -1, -1):
@@ -1744,6 +1746,26 @@ def _date_for(
             return found[-1]
     reported = _report_date(sentence, ctx, dates, clauses[index].end)
     return reported or publication_date(ctx.published)
+
+
+def _nearer_place(
+    sentence: _Sentence, ctx: _Context, mention: PlaceMention, date: DateMention
+) -> bool:
+    """Another trigger's place (a town, not a region) stands between the mention and a date
+    after it: the date is that event's ('the fall of X followed the Taliban capturing Y on
+    Saturday'), not the mention's ('took X and Y on Monday', 'the attack on X and on Y
+    overnight')."""
+    here = next((p for p in sentence.places if p.mention is mention), None)
+    if here is None:
+        return False
+    for place in sentence.places:
+        if place.start < here.end or place.mention.end > date.start or place.locator:
+            continue
+        if ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
+            continue  # 'amid the Tigray region conflict on November 20'
+        if any(here.end <= m.start < place.start for m in sentence.matches):
+            return True
+    return False
 
 
 def _next_conjunct(ctx: _Context, mention: PlaceMention, date: DateMention) -> bool:
