@@ -1293,3 +1293,19 @@ def test_a_date_after_another_trigger_s_place_is_that_event_s(facts):
     assert found["hajin"] == "2018-12-14"  # not Monday: that is Sousa's day
     text = "The SDF took Hajin and then Sousa on Monday."
     assert {d for _p, _k, _c, d in facts(text)} == {"2018-12-10"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sousa is in the last ISIS-held pocket in Syria.",
+        "Sousa, located in ISIS-held territory, was shelled on Monday.",
+    ],
+)
+def test_a_place_said_to_lie_in_a_side_held_area_is_held_by_it(facts, text):
+    assert ("al_susah", "held", "ISIS") in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_a_place_beside_a_side_held_area_is_not_held(facts):
+    found = facts("Sousa is near the last ISIS-held pocket in Syria.")
+    assert [f for f in found if f[:2] == ("al_susah", "held")] == []

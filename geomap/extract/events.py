@@ -889,6 +889,27 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
 
 
 LIST_HEADS = PLURAL_PLACES | _words("list_heads")
+LOCATED = _words("located")
+
+
+def _located_in(sentence: _Sentence, ctx: _Context, start: int) -> _Target | None:
+    """The place said to lie in the area a held adjective at ``start`` opens: 'X is in the
+    last rebel-held pocket', 'X, located in rebel-held territory'."""
+    tokens = sentence.tokens
+    j = start - 1
+    while j >= 0 and (tokens[j].lower in DETERMINERS or tokens[j].lower in REMAINDER):
+        j -= 1
+    if j < 1 or tokens[j].lower not in ("in", "inside", "within"):
+        return None
+    j -= 1
+    while j >= 0 and (tokens[j].lower in LOCATED or tokens[j].lower in ctx.rules.subject_words):
+        j -= 1
+    if j > 0 and tokens[j].text == "," and tokens[j + 1].lower in LOCATED:
+        j -= 1  # 'X, located in'
+    place = sentence.place_at.get(j)
+    if place is None or place.locator or j == start - 1:
+        return None
+    return _Target(_group_of(sentence, place), True, distance=start - j)
 
 
 def _appositive_head(sentence: _Sentence, ctx: _Context, comma: int) -> PlaceRef | None:
@@ -1527,7 +1548,7 @@ def events_in_sentence(
             else:
                 _add(events, seen, event)
     for side, start, end in _held_adjectives(sentence, ctx):
-        target = _target_after(sentence, ctx, start, end)
+        target = _target_after(sentence, ctx, start, end) or _located_in(sentence, ctx, start)
         if target is None:
             continue
         weight = 0.6 if target.anaphor else 0.7
