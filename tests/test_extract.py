@@ -1309,3 +1309,8 @@ def test_a_place_said_to_lie_in_a_side_held_area_is_held_by_it(facts, text):
 def test_a_place_beside_a_side_held_area_is_not_held(facts):
     found = facts("Sousa is near the last ISIS-held pocket in Syria.")
     assert [f for f in found if f[:2] == ("al_susah", "held")] == []
+
+
+def test_two_parts_of_a_place_joined_by_and_are_parts_of_it(facts):
+    text = "The last ISIS fighters were confined to a network of tunnels and the edges of Hajin."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]

@@ -711,8 +711,8 @@ def _target_after(
         if _noun_phrase_word(tok, ctx, after) or (near_ok and tok.lower in NEAR):
             i += 1
             continue
-        if _coordinated_compass(tokens, i):
-            i += 1  # 'areas of northern and western X'
+        if _coordinated_compass(tokens, i) or _coordinated_part(sentence, ctx, i, partial_words):
+            i += 1  # 'areas of northern and western X', 'tunnels and the edges of X'
             continue
         if tok.text == "," and not comma_crossed and i > end and tokens[i - 1].lower in HEAD_NOUNS:
             comma_crossed = True  # 'the group's final enclave, the village of X'
@@ -735,6 +735,18 @@ def _coordinated_compass(tokens: list[Tok], i: int) -> bool:
         and tokens[i - 1].lower in COMPASS
         and tokens[i + 1].lower in COMPASS
     )
+
+
+def _coordinated_part(
+    sentence: _Sentence, ctx: _Context, i: int, partial_words: list[list[str]]
+) -> bool:
+    """Token ``i`` joins two parts of one place: 'confined to tunnels and the edges of X'."""
+    if sentence.tokens[i].lower not in ("and", "or") or not partial_words:
+        return False
+    j = i + 1
+    while j < len(sentence.tokens) and sentence.tokens[j].lower in DETERMINERS:
+        j += 1
+    return sentence.cue_starting_at("partial", ctx, j) > 0
 
 
 HEAD_NOUNS = _words("head_nouns")
