@@ -33,7 +33,9 @@ def one(text, published):
         ("Tuesday, 12 March 2019", TUE, "2019-03-12", "day"),
         ("began on Sept. 10, 922 fighters", FRI, "2018-09-10", "day"),
         ("since Jan. 9, more than 60,000", MON, "2019-01-09", "day"),
-        ("this week", FRI, "2018-12-10", "week"),
+        ("this week", FRI, "2018-12-10/2018-12-14", "range"),  # not past the report
+        ("earlier this week", FRI, "2018-12-10/2018-12-13", "range"),
+        ("earlier this week", dt.date(2018, 12, 11), "2018-12-10", "day"),
         ("last week", FRI, "2018-12-03", "week"),
         ("earlier this month", dt.date(2019, 2, 11), "2019-02", "month"),
         ("last month", FRI, "2018-11", "month"),

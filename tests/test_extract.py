@@ -1145,3 +1145,172 @@ def test_withdrew_from_the_town_refers_back_the_preposition_is_the_trigger_s_own
     found = [(p, k, c) for p, k, c, _d in facts(text)]
     assert ("hajin", "withdrew", "SDF") in found
     assert facts("Fighting raged south of the town.") == []
+
+
+def _with_districts(profile, text):
+    """Events of ``text`` read with a gazetteer in which Hajin has two districts."""
+    from geomap.gazetteer import parse_gazetteer
+
+    rows = (
+        "id,name,alt_names,lat,lon,kind,admin1,country,source\n"
+        "hajin,Hajin,,34.68944,40.83083,town,Deir ez-Zor,SY,test\n"
+        "baqqara,Baqqara,,34.69,40.84,neighbourhood,Deir ez-Zor,SY,test\n"
+        "jazra,Jazra,,34.68,40.82,neighbourhood,Deir ez-Zor,SY,test\n"
+        "sousa,Sousa,,34.47,40.89,town,Deir ez-Zor,SY,test\n"
+    )
+    article = Article(name="t.txt", published=FRI, body=text, outlet="Test")
+    events = extract_article(article, parse_gazetteer(rows, "g.csv"), profile=profile).events
+    return sorted((e.place_id, e.kind, e.controller) for e in events if not e.inferred)
+
+
+def test_districts_included_in_a_town_s_parts_are_taken_the_town_is_not(profile):
+    text = (
+        "SDF fighters captured areas of northern and western Hajin on Monday, including the"
+        " Baqqara and Jazra districts, as well as Sousa."
+    )
+    found = _with_districts(profile, text)
+    assert ("baqqara", "captured", "SDF") in found
+    assert ("jazra", "captured", "SDF") in found  # 'the A and B districts': B is one too
+    assert ("sousa", "captured", "SDF") in found
+    assert [f for f in found if f[0] == "hajin" and f[1] == "captured"] == []
+
+
+def test_areas_of_two_compass_parts_of_a_town_are_a_part_of_it(facts):
+    text = "The SDF seized areas of southern and eastern Hajin."
+    found = [(p, k) for p, k, _c, _d in facts(text)]
+    assert found == [("hajin", "contested")]
+
+
+def test_a_side_after_an_affiliation_or_its_members_is_named_not_assumed(run):
+    for text in (
+        "Hajin was captured on Monday by the Pentagon-backed SDF.",
+        "Hajin has fallen into the hands of fighters from the Washington-backed SDF.",
+        "Hajin has fallen into the hands of fighters from the SDF.",
+    ):
+        found = [(e.place_id, e.kind, e.controller, e.doubts) for e in run(text).events]
+        assert found == [("hajin", "captured", "SDF", ())], text
+
+
+def test_a_capital_named_after_a_distance_is_a_reference_point_not_the_town(facts):
+    text = (
+        "SDF fighters took Sousa, 40 kilometres (25 miles) from the provincial capital"
+        " Deir ez-Zor, after ISIS had claimed control of the town in May."
+    )
+    found = [(p, k, c) for p, k, c, _d in facts(text)]
+    assert [f for f in found if f[0] == "deir_ez_zor"] == []
+    assert ("al_susah", "captured", "SDF") in found
+
+
+def test_the_last_urban_area_under_a_side_s_control_is_held_by_it(facts):
+    text = "ISIS lost Sousa, leaving Hajin as the last major urban area under its control."
+    assert ("hajin", "held", "ISIS") in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_a_day_counted_from_the_first_dates_the_second_event_not_the_first(facts):
+    text = "On Monday the SDF took Sousa, and followed it up two days later by seizing Shaafah."
+    assert [(p, k, d) for p, k, _c, d in facts(text)] == [
+        ("al_shaafah", "captured", "2018-12-12"),
+        ("al_susah", "captured", "2018-12-10"),
+    ]
+
+
+def test_now_controlling_all_of_a_place_is_its_capture_plain_control_a_holding(facts):
+    assert [(p, k) for p, k, _c, _d in facts("SDF fighters now control all of Hajin.")] == [
+        ("hajin", "captured")
+    ]
+    assert [(p, k) for p, k, _c, _d in facts("The SDF controls Hajin.")] == [("hajin", "held")]
+
+
+def test_a_day_said_after_the_place_dates_the_saying_not_the_event(facts):
+    text = (
+        "On Sunday the SDF took the town of Hajin, and the commander said Tuesday such gains"
+        " would be repeated."
+    )
+    assert [(p, d) for p, _k, _c, d in facts(text)] == [("hajin", "2018-12-09")]
+
+
+def test_the_town_of_x_after_a_distance_is_a_reference_point_and_still_an_antecedent(facts):
+    text = (
+        "SDF fighters took Shaafah, 20 kilometres from the town of Sousa, after ISIS had"
+        " claimed control of the town in May."
+    )
+    assert {p for p, _k, _c, _d in facts(text)} == {"al_shaafah"}  # 'the town' is Shaafah
+    text = "Hajin lies 40 kilometres from the town of Sousa, which ISIS still holds."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [("al_susah", "held", "ISIS")]
+    text = "SDF fighters withdrew from the town of Hajin on Monday."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "withdrew")]
+
+
+def test_a_state_held_since_a_date_is_the_report_s_even_after_a_dated_sentence(facts):
+    text = "On Monday the SDF took Sousa. Hajin is still held by ISIS since 2014."
+    assert ("hajin", "held", "ISIS", "2018-12-14") in facts(text)
+
+
+def test_a_list_whose_members_are_placed_by_directions_names_them_all(facts):
+    text = (
+        "The SDF captured the villages of Sousa, to the east, and Shaafah and al-Bahra, to"
+        " the west of the town, on Monday."
+    )
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [
+        ("al_bahrah", "captured"),
+        ("al_shaafah", "captured"),
+        ("al_susah", "captured"),
+    ]
+    text = "The SDF took Sousa, east of the town, and Shaafah in the west."
+    assert {p for p, _k, _c, _d in facts(text)} == {"al_susah", "al_shaafah"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shaafah lies 10 miles from the river town of Hajin, the last major town held by ISIS.",
+        "ISIS lost Sousa, leaving the capital, Hajin, as the last major town under ISIS control.",
+    ],
+)
+def test_an_appositive_after_a_comma_describes_the_place_before_it(facts, text):
+    assert ("hajin", "held", "ISIS") in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_a_hard_wrapped_text_is_read_as_sentences_not_as_lines(facts):
+    text = (
+        "SDF fighters on Monday captured the\n"
+        "town of Hajin after weeks of heavy\n"
+        "fighting, a spokesman said, and then\n"
+        "moved on towards the south of the\n"
+        "valley, where ISIS still holds the\n"
+        "town of Sousa, residents said.\n"
+    )
+    found = [(p, k, c, d) for p, k, c, d in facts(text)]
+    assert ("hajin", "captured", "SDF", "2018-12-10") in found
+    # a text of ordinary paragraphs keeps its line breaks: the second line is no continuation
+    assert facts("SDF fighters captured the\nHajin residents fled.") == []
+
+
+def test_a_date_after_another_trigger_s_place_is_that_event_s(facts):
+    text = "The fall of Hajin followed the SDF capturing Sousa on Monday."
+    found = {p: d for p, _k, _c, d in facts(text)}
+    assert found["al_susah"] == "2018-12-10"
+    assert found["hajin"] == "2018-12-14"  # not Monday: that is Sousa's day
+    text = "The SDF took Hajin and then Sousa on Monday."
+    assert {d for _p, _k, _c, d in facts(text)} == {"2018-12-10"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sousa is in the last ISIS-held pocket in Syria.",
+        "Sousa, located in ISIS-held territory, was shelled on Monday.",
+    ],
+)
+def test_a_place_said_to_lie_in_a_side_held_area_is_held_by_it(facts, text):
+    assert ("al_susah", "held", "ISIS") in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_a_place_beside_a_side_held_area_is_not_held(facts):
+    found = facts("Sousa is near the last ISIS-held pocket in Syria.")
+    assert [f for f in found if f[:2] == ("al_susah", "held")] == []
+
+
+def test_two_parts_of_a_place_joined_by_and_are_parts_of_it(facts):
+    text = "The last ISIS fighters were confined to a network of tunnels and the edges of Hajin."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]

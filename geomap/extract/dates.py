@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from geomap.extract.gate import PatternGate, Taken
@@ -178,6 +178,7 @@ class DateMention:
     first_day: dt.date
     last_day: dt.date
     future: bool = False
+    later: bool = False  # counted from a day named before it: 'a day later', 'the next day'
 
 
 def _month_number(text: str) -> int:
@@ -303,6 +304,11 @@ def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int)
             monday = published - dt.timedelta(days=published.weekday())
             if g["which"].lower() in ("last", "previous"):
                 monday -= dt.timedelta(days=7)
+            elif not future:  # 'earlier this week': from Monday to the report, no later
+                last = published - dt.timedelta(days=g["which"].lower() == "earlier this")
+                if last > monday:
+                    return _mention(m, monday, "range", last=last, offset=offset)
+                return _mention(m, monday, "day", offset=offset)
             return _mention(m, monday, "week", offset=offset)
         if kind == "rel_month":
             year, month = published.year, published.month
@@ -399,7 +405,7 @@ def find_dates(
         before = [d for d in named if d.start < offset + m.start() and d.precision == "day"]
         mention = _later(m, published, before[-1].first_day if before else anchor, offset)
         if mention is not None:
-            found.append(mention)
+            found.append(replace(mention, later=True))
     return sorted(found, key=lambda d: d.start)
 
 

@@ -64,6 +64,10 @@ def _words(name: str) -> frozenset[str]:
 
 LIST_WORDS = _words("list_words")
 LIST_JOINS = _words("list_joins")
+LIST_DIRECTIONS = _words("list_directions")
+COMPASS_POINTS = _words("compass_points")
+CONTAINER_KINDS = _words("container_kinds")
+PART_KINDS = _words("part_kinds")
 RELATIVES = _words("relatives")
 
 
@@ -400,7 +404,7 @@ _IN_REGION = frozenset(
 def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
     """Places that only say where another place is."""
     for n, place in enumerate(sentence.places):
-        j = _phrase_start(sentence.tokens, place.start)  # 'near the X'
+        j = _phrase_start(sentence.tokens, _title_start(sentence.tokens, place.start))
         cue = sentence.cue_start_ending_at("locator", ctx, j)
         if cue > 0 and sentence.tokens[cue - 1].lower in ctx.rules.determiners:
             cue = -1  # 'the nearby X': an adjective of the place, not a reference point
@@ -434,13 +438,24 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
             continue
         following = [t.lower for t in sentence.tokens[place.end : place.end + 3]]
         if following[:1] and following[0] in PLURAL_PLACES and following[1:2] != ["."]:
-            if following[1:2] in (["of"], [":"], [","]):  # 'three Raqqa districts of A, B'
-                place.locator = place.modifier = True
+            if following[1:2] in (["of"], [":"], [","]) and not _shares_head(sentence, place):
+                place.locator = place.modifier = True  # 'three Raqqa districts of A, B'
             continue
         head = next((n for n, w in enumerate(following) if w in HEAD_NOUNS), None)
         if head is not None and ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
             if all(w in ctx.rules.object_words for w in following[:head]):
                 place.locator = place.modifier = True
+
+
+def _shares_head(sentence: _Sentence, place: PlaceRef) -> bool:
+    """The last of a list before a plural noun it shares: 'the A and B districts, as well
+    as', where B is a district, not the place that says where others are."""
+    before = place.start - 1
+    while before > 0 and sentence.tokens[before].lower in DETERMINERS:
+        before -= 1
+    if before <= 0 or sentence.tokens[before].lower not in LIST_JOINS:
+        return False
+    return before - 1 in sentence.place_at or sentence.tokens[before - 1].lower in DETERMINERS
 
 
 def _names_where(sentence: _Sentence, ctx: _Context, place: PlaceRef) -> bool:
@@ -476,8 +491,7 @@ def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
         if groups:
             last = groups[-1][-1]
             gap = _list_gap(sentence, last.end, place.start)
-            region = ctx.gazetteer.by_id[last.mention.place_id].kind == "region"
-            if region and ("including" in gap or "such" in gap):
+            if ("including" in gap or "such" in gap) and _contains(ctx, last, place):
                 groups.append([place])  # 'the Kharkiv region, including X': X is in it
                 continue
             if _joins_list(set(gap)):
@@ -492,9 +506,20 @@ def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
     return groups
 
 
+def _contains(ctx: _Context, outer: PlaceRef, inner: PlaceRef) -> bool:
+    """``outer`` is of a kind that holds places of ``inner``'s kind: a region holds any
+    place, a city or a town its districts and sites."""
+    kind = ctx.gazetteer.by_id[outer.mention.place_id].kind
+    inner_kind = ctx.gazetteer.by_id[inner.mention.place_id].kind
+    return kind == "region" or kind in CONTAINER_KINDS and inner_kind in PART_KINDS
+
+
 def _joins_list(gap: set[str]) -> bool:
-    """The words between two places make them one list: list words only, one of them a join."""
-    return bool(gap) and gap <= LIST_WORDS and bool(gap & LIST_JOINS)
+    """The words between two places make them one list: list words only, one of them a join,
+    and at most a direction that places the member before ('A, to the east, and B')."""
+    rest = gap - LIST_WORDS
+    described = rest <= LIST_DIRECTIONS and bool(rest & COMPASS_POINTS)
+    return bool(gap & LIST_JOINS) and (not rest or described)
 
 
 def _list_gap(sentence: _Sentence, start: int, end: int) -> list[str]:
@@ -629,7 +654,7 @@ def _target_after(
             near = near_ok and any(t.lower in NEAR for t in tokens[max(end, i - 4) : i])
             if near:  # 'fighting continues in the vicinity of X': fought over, around X
                 return _Target(_group_of(sentence, place), False, False, distance=MAX_REACH)
-            own = all(t.lower in DETERMINERS for t in tokens[end:i])
+            own = all(t.lower in DETERMINERS or t.lower in TITLES for t in tokens[end:i])
             if place.locator and not own:  # 'withdrew from (the) X': the trigger's own preposition
                 if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
                     return _enumerated(sentence, i + 1, False)  # 'villages near X: A, B'
@@ -681,6 +706,9 @@ def _target_after(
         if _noun_phrase_word(tok, ctx, after) or (near_ok and tok.lower in NEAR):
             i += 1
             continue
+        if _coordinated_compass(tokens, i) or _coordinated_part(sentence, ctx, i, partial_words):
+            i += 1  # 'areas of northern and western X', 'tunnels and the edges of X'
+            continue
         if tok.text == "," and not comma_crossed and i > end and tokens[i - 1].lower in HEAD_NOUNS:
             comma_crossed = True  # 'the group's final enclave, the village of X'
             i += 1
@@ -692,6 +720,28 @@ def _target_after(
     if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
         return _enumerated(sentence, i, False)  # the villages named after it, whole
     return None
+
+
+def _coordinated_compass(tokens: list[Tok], i: int) -> bool:
+    """Token ``i`` joins two compass words of one noun phrase: 'northern and western X'."""
+    return (
+        0 < i < len(tokens) - 1
+        and tokens[i].lower in ("and", "or")
+        and tokens[i - 1].lower in COMPASS
+        and tokens[i + 1].lower in COMPASS
+    )
+
+
+def _coordinated_part(
+    sentence: _Sentence, ctx: _Context, i: int, partial_words: list[list[str]]
+) -> bool:
+    """Token ``i`` joins two parts of one place: 'confined to tunnels and the edges of X'."""
+    if sentence.tokens[i].lower not in ("and", "or") or not partial_words:
+        return False
+    j = i + 1
+    while j < len(sentence.tokens) and sentence.tokens[j].lower in DETERMINERS:
+        j += 1
+    return sentence.cue_starting_at("partial", ctx, j) > 0
 
 
 HEAD_NOUNS = _words("head_nouns")
@@ -824,6 +874,9 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
             i -= 1  # 'X and its surroundings have been freed'
             continue
         if tok.text == "," and not aside:
+            named = _appositive_head(sentence, ctx, i)
+            if named is not None:  # 'X, the last town held by', 'the capital, X, as the last'
+                return _Target(_group_of(sentence, named), True, distance=start - i)
             # skip back over an aside: ', in the Alba area near the border,'
             j = i - 1
             while j >= 0 and tokens[j].text not in (",", ";", "(", ")") and i - j <= 20:
@@ -843,6 +896,43 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
 
 
 LIST_HEADS = PLURAL_PLACES | _words("list_heads")
+LOCATED = _words("located")
+
+
+def _located_in(sentence: _Sentence, ctx: _Context, start: int) -> _Target | None:
+    """The place said to lie in the area a held adjective at ``start`` opens: 'X is in the
+    last rebel-held pocket', 'X, located in rebel-held territory'."""
+    tokens = sentence.tokens
+    j = start - 1
+    while j >= 0 and (tokens[j].lower in DETERMINERS or tokens[j].lower in REMAINDER):
+        j -= 1
+    if j < 1 or tokens[j].lower not in ("in", "inside", "within"):
+        return None
+    j -= 1
+    while j >= 0 and (tokens[j].lower in LOCATED or tokens[j].lower in ctx.rules.subject_words):
+        j -= 1
+    if j > 0 and tokens[j].text == "," and tokens[j + 1].lower in LOCATED:
+        j -= 1  # 'X, located in'
+    place = sentence.place_at.get(j)
+    if place is None or place.locator or j == start - 1:
+        return None
+    return _Target(_group_of(sentence, place), True, distance=start - j)
+
+
+def _appositive_head(sentence: _Sentence, ctx: _Context, comma: int) -> PlaceRef | None:
+    """The place a noun phrase after ``comma`` describes: a place right before the comma when
+    the phrase opens with a determiner ('X, the last town held by'), or a name set between
+    commas after a title ('the capital, X, as the last')."""
+    tokens = sentence.tokens
+    place = sentence.place_at.get(comma - 1)
+    if place is None:
+        return None
+    opens = comma + 1 < len(tokens) and tokens[comma + 1].lower in DETERMINERS
+    if opens and not tokens[comma + 1].lower == "its":
+        return place
+    before = place.start - 1
+    boxed = before > 0 and tokens[before].text == "," and tokens[before - 1].lower in TITLES
+    return place if boxed and not place.locator else None
 
 
 def _appositive_list(sentence: _Sentence, comma: int, end: int) -> PlaceRef | None:
@@ -877,7 +967,7 @@ def _relative_antecedent(sentence: _Sentence, start: int) -> _Target | None:
     while j >= 0 and sentence.tokens[j].text == ",":
         j -= 1
     place = sentence.place_at.get(j)
-    if place is None or place.locator:
+    if place is None or (place.locator and where):
         return None
     return _Target([place], True, distance=start - j)
 
@@ -1080,6 +1170,19 @@ def _attempt_agent(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef |
     return None
 
 
+TITLES = _words("titles")
+
+
+def _title_start(tokens: list[Tok], start: int) -> int:
+    """Where a title before a place's name begins: 'near the provincial capital X', 'from
+    the town of X'."""
+    j = start
+    while j > 0 and start - j < 3 and tokens[j - 1].lower in TITLES:
+        j -= 1
+    named = start - j >= 2 and tokens[start - 1].lower == "of"  # 'the town of X'
+    return j if j < start and (tokens[start - 1].lower == "capital" or named) else start
+
+
 def _phrase_start(tokens: list[Tok], start: int) -> int:
     """Where the noun phrase of the word at ``start`` begins: back over its determiners."""
     while start > 0 and tokens[start - 1].lower in DETERMINERS:
@@ -1144,15 +1247,34 @@ def _after(sentence: _Sentence, end: int, words: tuple[str, ...], reach: int = 4
             continue
         if any(t.text in BARRIERS for t in tokens[end : actor.start]):
             return ""
-        j = actor.start - 1
-        while j >= end and tokens[j].lower in DETERMINERS:
-            j -= 1
+        j = _before_actor_phrase(tokens, end, actor.start - 1)
         if j < end:
             if "" in words or (end > 0 and tokens[end - 1].lower in words):
                 return actor.side
         elif tokens[j].lower in words:
             return actor.side
     return ""
+
+
+AFFILIATIONS = _words("affiliations")
+MEMBERS = _words("members")
+
+
+def _before_actor_phrase(tokens: list[Tok], end: int, j: int) -> int:
+    """The word before the noun phrase that ends with an actor's name at token ``j + 1``:
+    back over determiners, an affiliation ('the al-Qaida-linked X': 'al Qaida linked') and
+    a members' noun ('fighters from the X')."""
+    while j >= end and tokens[j].lower in DETERMINERS:
+        j -= 1
+    if j >= end and tokens[j].lower in AFFILIATIONS:
+        j -= 1
+        while j >= end and (tokens[j].text[:1].isupper() or tokens[j].lower == "al"):
+            j -= 1  # the name the affiliation is with: 'al Qaida', 'US', 'Iran'
+        while j >= end and tokens[j].lower in DETERMINERS:
+            j -= 1
+    if j - 1 >= end and tokens[j].lower in ("from", "of") and tokens[j - 1].lower in MEMBERS:
+        j -= 2  # 'into the hands of fighters from the X'
+    return j
 
 
 def _adjective_in(sentence: _Sentence, ctx: _Context, start: int, end: int) -> str:
@@ -1420,9 +1542,10 @@ def events_in_sentence(
         for place in target.group:
             anchor = place.mention
             date = _date_for(anchor, span, clauses, dates, ctx, sentence, m.start)
-            if claim.kind in STATES and _since(ctx, date):
+            since = claim.kind in STATES and _since(ctx, date)
+            if since:
                 date = publication_date(ctx.published)  # 'still held by X since 2014': now
-            told = not date.text and ctx.narrative is not None
+            told = not date.text and ctx.narrative is not None and not since
             date = ctx.narrative if told else date  # 'On Friday, … . The rebels took X.'
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
             event = _event(ctx, span, anchor.place_id, claim, date, scope)
@@ -1432,7 +1555,7 @@ def events_in_sentence(
             else:
                 _add(events, seen, event)
     for side, start, end in _held_adjectives(sentence, ctx):
-        target = _target_after(sentence, ctx, start, end)
+        target = _target_after(sentence, ctx, start, end) or _located_in(sentence, ctx, start)
         if target is None:
             continue
         weight = 0.6 if target.anaphor else 0.7
@@ -1634,11 +1757,18 @@ def _date_for(
     offset = max(offset, mention.start)  # 'took A on May 3; B on May 9': B's own clause
     index = next((i for i, c in enumerate(clauses) if c.start <= offset < c.end), 0)
     inside = _past_dates_in(dates, clauses[index])
-    after = [d for d in inside if d.start >= mention.end]
-    if after:
-        return after[0]
-    if inside:
-        return inside[-1]
+    before = [d for d in inside if d.end <= mention.start]
+    after = [  # 'On Sunday they took X, and Y said Tuesday...': Tuesday dates the saying
+        d
+        for d in inside
+        if d.start >= mention.end
+        and not (before and _said_on(sentence, ctx, d))
+        and not _nearer_place(sentence, ctx, mention, d)
+    ]
+    if after and not (before and _next_conjunct(ctx, mention, after[0])):
+        return after[0]  # 'took A on May 3 and B on May 9', 'took B a day later'
+    if before:
+        return before[-1]  # 'On Friday they took A, and a day later B': A's is Friday
     if _opener(clauses[index]) in RELATIVES:
         return publication_date(ctx.published)
     for earlier in range(index - 1, -1, -1):
@@ -1650,6 +1780,33 @@ def _date_for(
             return found[-1]
     reported = _report_date(sentence, ctx, dates, clauses[index].end)
     return reported or publication_date(ctx.published)
+
+
+def _nearer_place(
+    sentence: _Sentence, ctx: _Context, mention: PlaceMention, date: DateMention
+) -> bool:
+    """Another trigger's place (a town, not a region) stands between the mention and a date
+    after it: the date is that event's ('the fall of X followed the Taliban capturing Y on
+    Saturday'), not the mention's ('took X and Y on Monday', 'the attack on X and on Y
+    overnight')."""
+    here = next((p for p in sentence.places if p.mention is mention), None)
+    if here is None:
+        return False
+    for place in sentence.places:
+        if place.start < here.end or place.mention.end > date.start or place.locator:
+            continue
+        if ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
+            continue  # 'amid the Tigray region conflict on November 20'
+        if any(here.end <= m.start < place.start for m in sentence.matches):
+            return True
+    return False
+
+
+def _next_conjunct(ctx: _Context, mention: PlaceMention, date: DateMention) -> bool:
+    """A day counted from another ('a day later') opens the next conjunct after the place
+    ('took A, and followed it up a day later by taking B'): it dates what follows."""
+    between = ctx.body[mention.end : date.start].lower()
+    return date.later and (" and " in f" {between} " or ";" in between)
 
 
 STATES = ("held", "besieged")  # kinds that last: 'held since X' is said of the report's day
@@ -1678,12 +1835,15 @@ def _report_date(
     """'X has fallen, a correspondent said on Sunday': the day of the report that follows
     (an attribution word right before the date), when the event's own clauses name none."""
     for date in dates:
-        if date.start < after or date.future:
-            continue
-        at = sum(1 for t in sentence.tokens if t.end <= date.start)  # the date's first token
-        if sentence.has("attribution", ctx, max(0, at - 3), at):
+        if date.start >= after and not date.future and _said_on(sentence, ctx, date):
             return date
     return None
+
+
+def _said_on(sentence: _Sentence, ctx: _Context, date: DateMention) -> bool:
+    """The date is a saying's: an attribution word right before it ('said on Sunday')."""
+    at = sum(1 for t in sentence.tokens if t.end <= date.start)  # the date's first token
+    return sentence.has("attribution", ctx, max(0, at - 3), at)
 
 
 # --- 'the last town held by X' ---------------------------------------------------------------

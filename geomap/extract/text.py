@@ -56,10 +56,12 @@ class Token(NamedTuple):
 
 
 def split_sentences(body: str) -> list[Span]:
-    """Split at line breaks and at sentence ends, keeping abbreviations (Jan., U.S.) intact."""
+    """Split at line breaks and at sentence ends, keeping abbreviations (Jan., U.S.) intact.
+    A hard-wrapped text (lines cut at a fixed width) is read as its paragraphs: its breaks
+    inside a sentence count as spaces (the spans' offsets stay the body's)."""
     spans: list[Span] = []
     offset = 0
-    for line in body.split("\n"):
+    for line in unwrapped(body).split("\n"):
         start = 0
         for match in _BOUNDARY.finditer(line):
             before = line[start : match.start()].rsplit(None, 1)
@@ -74,6 +76,23 @@ def split_sentences(body: str) -> list[Span]:
         _add(spans, line, start, len(line), offset)
         offset += len(line) + 1
     return spans
+
+
+# A line break inside a sentence: a line ending in a word or a comma, the next line going on
+# in lower case ('stormed a\ntown'). A text with many of them is hard-wrapped.
+_CONTINUED = re.compile(r"[a-z,;]\n(?=[a-z])")
+# A hard-wrapped text's break that is no sentence's or paragraph's end.
+_WRAP = re.compile(r"(?<=[^.!?:\"”’')\n\s])\n(?=[^\n\s*•-])")
+
+
+def unwrapped(body: str) -> str:
+    """``body`` with a hard-wrapped text's breaks inside sentences made spaces (same length):
+    when at least a quarter of its lines go on in lower case on the next line."""
+    lines = body.count("\n") + 1
+    continued = len(_CONTINUED.findall(body))
+    if continued < 3 or continued * 4 < lines:
+        return body
+    return _WRAP.sub(" ", body)
 
 
 # The longest piece of text read as one sentence. A run-on sentence (a page with no full
