@@ -263,6 +263,24 @@ def test_console_script_exits_with_the_commands_code_and_all_its_output(args, co
     assert "Traceback" not in done.stderr
 
 
+def test_console_extract_skips_pandas_and_writes_the_same_files(tmp_path):
+    # the console script hides pandas from pyarrow while it extracts (~0.3 s a run); the
+    # files must be those a library call (pandas loaded) writes
+    import os
+    import re
+
+    from geomap.pipeline import extract
+
+    extract(DATA, tmp_path / "library")
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    done = _console(["extract", "--data", DATA, "--out", tmp_path / "console", "-q"], env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not re.search(r"\| +pandas\.core$", done.stderr, re.M)
+    for name in ("events.csv", "events.geojson", "mentions.csv"):
+        console, library = tmp_path / "console" / name, tmp_path / "library" / name
+        assert console.read_bytes() == library.read_bytes(), name
+
+
 def test_console_bulk_build_skips_pandas_and_writes_the_same_map(built, tmp_path):
     # the console script hides pandas from folium and pyarrow in a bulk build (~0.5 s of a
     # 10,000-place one); the page must be the one a library call (pandas loaded) writes
