@@ -1314,3 +1314,15 @@ def test_a_place_beside_a_side_held_area_is_not_held(facts):
 def test_two_parts_of_a_place_joined_by_and_are_parts_of_it(facts):
     text = "The last ISIS fighters were confined to a network of tunnels and the edges of Hajin."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+
+
+def test_a_fall_told_without_a_side_goes_to_the_article_s_only_attacker(run):
+    text = (
+        "SDF fighters captured Hajin on Saturday. The SDF then took al-Bahra on Sunday."
+        " Sousa fell on Monday."
+    )
+    found = {e.place_id: (e.controller, e.doubts) for e in run(text).events}
+    assert found["al_susah"] == ("SDF", ("side from the article",))
+    text = "SDF fighters captured Hajin on Saturday. Sousa fell on Monday."  # once: a guess
+    found = {e.place_id: (e.controller, e.doubts) for e in run(text).events}
+    assert found["al_susah"] == ("SDF", ("side assumed",))

@@ -195,6 +195,13 @@ class ArticleSides:
             return "", False
         return opponents[0], len(opponents) > 1
 
+    def sole_attacker(self) -> str:
+        """The one side the article has taken or attacked places, twice or more so far."""
+        if len(self.attackers) != 1:
+            return ""
+        side, count = next(iter(self.attackers.items()))
+        return side if count >= 2 else ""
+
     def main(self, profile: Profile, exclude: str = "") -> str:
         """The ground-holding side the article names most (other than ``exclude``)."""
         ranked = [
@@ -1423,6 +1430,7 @@ def decide(
     kind = "contested" if contested and rule.kind in changes else rule.kind
     confidence = rule.weight if not contested else min(rule.weight, 0.7)
     guesses = 0
+    told = False  # the side comes from what the article says elsewhere
 
     def opponent(side: str) -> str:
         nonlocal guesses
@@ -1437,7 +1445,10 @@ def decide(
         if not actor:  # the side the article says takes places, else the one it names most
             attacker = (sides.attackers.most_common(1) or [("", 0)])[0][0]
             actor = attacker or sides.main(profile)
-            guesses += 1 if attacker else 2
+            if sides.sole_attacker() == attacker != "":
+                told = True  # the article has this side alone take places: no guess
+            else:
+                guesses += 1 if attacker else 2
         if not actor:
             return None
         controller = actor
@@ -1465,8 +1476,8 @@ def decide(
         if not actor:
             return None
         controller = actor
-    confidence -= 0.15 * guesses
-    doubts = ("side assumed",) if guesses else ()
+    confidence -= 0.15 * guesses + 0.05 * told
+    doubts = ("side assumed",) if guesses else ("side from the article",) if told else ()
     return _Claim(kind, actor, controller, confidence, doubts)
 
 
