@@ -1326,3 +1326,9 @@ def test_a_fall_told_without_a_side_goes_to_the_article_s_only_attacker(run):
     text = "SDF fighters captured Hajin on Saturday. Sousa fell on Monday."  # once: a guess
     found = {e.place_id: (e.controller, e.doubts) for e in run(text).events}
     assert found["al_susah"] == ("SDF", ("side assumed",))
+
+
+def test_its_forces_are_the_side_named_before_and_a_when_clause_takes_the_date_before_it(run):
+    text = "Hajin has been held by ISIS, since May when its fighters overran the town as SDF fled."
+    found = [(e.kind, e.controller, e.date, e.doubts) for e in run(text).events]
+    assert [f[:3] for f in found if "side assumed" not in f[3]] == [("captured", "ISIS", "2018-05")]

@@ -1086,6 +1086,21 @@ def _fight_ended(sentence: _Sentence, ctx: _Context, end: int, last: int) -> boo
 # --- roles -----------------------------------------------------------------------------------
 
 
+def _members_owner(sentence: _Sentence, ctx: _Context, first: int, start: int) -> ActorRef | None:
+    """The side whose members are the subject right before a trigger ('its forces overran
+    X', 'their fighters took X'): the side named last before them in the sentence."""
+    tokens = sentence.tokens
+    j = start - 1
+    while j > first and tokens[j].lower in ctx.rules.subject_words:
+        j -= 1
+    if j <= first or tokens[j].lower not in MEMBERS or tokens[j - 1].lower not in ("its", "their"):
+        return None
+    if any(a.start <= j < a.end for a in sentence.actors):
+        return None  # 'their SDF fighters': named
+    earlier = [a for a in sentence.actors if a.end <= j - 1]
+    return earlier[-1] if earlier else None
+
+
 def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
     """The side that is the subject of a trigger at ``start``: the antecedent of a relative
     clause ('the army, which took X'), else the nearest actor before it in its clause (after a
@@ -1100,6 +1115,9 @@ def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
         antecedent = next((a for a in sentence.actors if a.end == j + 1), None)
         if antecedent is not None:
             return antecedent
+    owner = _members_owner(sentence, ctx, first, start)
+    if owner is not None:  # 'held by ISIL since May, when its forces overran the city'
+        return owner
     objects = {  # inside an earlier trigger or right after it: its object
         i
         for m in sentence.matches
@@ -1781,6 +1799,12 @@ def _date_for(
         return before[-1]  # 'On Friday they took A, and a day later B': A's is Friday
     if _opener(clauses[index]) in RELATIVES:
         return publication_date(ctx.published)
+    if index and _opener(clauses[index]) == "when":  # 'since May, when its forces overran X'
+        told = _past_dates_in(dates, clauses[index - 1])
+        if told and not clauses[index - 1].text[told[-1].end - clauses[index - 1].start :].strip(
+            " ,"
+        ):
+            return told[-1]
     for earlier in range(index - 1, -1, -1):
         opener = _opener(clauses[earlier])
         if earlier and (opener in RELATIVES or opener == "since"):
