@@ -1332,3 +1332,19 @@ def test_its_forces_are_the_side_named_before_and_a_when_clause_takes_the_date_b
     text = "Hajin has been held by ISIS, since May when its fighters overran the town as SDF fled."
     found = [(e.kind, e.controller, e.date, e.doubts) for e in run(text).events]
     assert [f[:3] for f in found if "side assumed" not in f[3]] == [("captured", "ISIS", "2018-05")]
+
+
+def test_a_capture_answered_by_another_side_s_holding_is_disputed_not_coloured(run):
+    text = "ISIS claimed to have retaken Hajin, but the SDF said the town stayed under its control."
+    found = {(e.kind, e.controller): e for e in run(text).events}
+    assert set(found) == {("captured", "ISIS"), ("held", "SDF")}
+    assert all("disputed" in e.doubts and e.confidence < 0.6 for e in found.values())
+
+
+def test_now_in_full_control_is_news_of_a_capture_in_full_control_a_holding(facts):
+    assert [(p, k) for p, k, _c, _d in facts("The SDF is now in full control of Hajin.")] == [
+        ("hajin", "captured")
+    ]
+    assert [(p, k) for p, k, _c, _d in facts("The SDF remains in full control of Hajin.")] == [
+        ("hajin", "held")
+    ]

@@ -1523,6 +1523,7 @@ def events_in_sentence(
     seen: dict[tuple[str, str, str], int] = {}  # (place, kind, date) -> index in events
     weak: list[Event] = []
     qualified = False  # '..., but militants still held out': the capture is not complete
+    countered: dict[str, str] = {}  # '..., but the SDF said the town remained under its control'
     for m in matches:
         rule = ctx.rules.triggers[m.rule]
         before = sentence.tokens[m.start - 1].lower if m.start else ""
@@ -1571,6 +1572,8 @@ def events_in_sentence(
             doubts["background"] = background  # 'the army, which took X, is attacking Y'
         claim.confidence -= sum(doubts.values()) + _region_cost(ctx, target)
         claim.doubts += tuple(doubts)
+        if claim.kind == "held" and _qualifies(sentence, ctx, rule, m.start):
+            countered.update((p.mention.place_id, claim.controller) for p in target.group)
         if agent and claim.kind in ("captured", "contested", "besieged") and agent == claim.actor:
             ctx.article_sides.attackers[agent] += 1
         for place in target.group:
@@ -1600,12 +1603,17 @@ def events_in_sentence(
             _add(events, seen, _event(ctx, span, place.mention.place_id, claim, date, None))
     if qualified:
         _not_complete(events, ctx)
+    _dispute(events, countered)
     said = {e.place_id for e in events}
     for event in weak:
         if event.place_id not in said:
             _add(events, seen, event)
     _share_holders(events)
-    changed = {e.place_id for e in events if e.kind in ("captured", "withdrew")}
+    changed = {
+        e.place_id
+        for e in events
+        if e.kind in ("captured", "withdrew") and "disputed" not in e.doubts
+    }
     events[:] = [e for e in events if not (e.kind == "held" and e.place_id in changed)]
     if exclusive and not any(e.exclusive for e in events):
         place_id, scope = exclusive
@@ -1662,6 +1670,21 @@ def _not_complete(events: list[Event], ctx: _Context) -> None:
             event.kind, event.controller = "contested", loser
             event.confidence = min(event.confidence, 0.7)
             event.event_id = event.make_id()
+
+
+def _dispute(events: list[Event], countered: dict[str, str]) -> None:
+    """'X claimed to have retaken Y, but Z said the town remained under its control': a
+    capture a clause of contrast answers with another side's holding is a disputed claim,
+    and so is the answer."""
+    taken = {
+        e.place_id
+        for e in events
+        if e.kind == "captured" and countered.get(e.place_id, e.controller) != e.controller
+    }
+    for event in events:
+        if event.place_id in taken and event.kind in ("captured", "held"):
+            event.confidence = round(event.confidence - 0.3, 4)
+            event.doubts += ("disputed",)
 
 
 def _add(events: list[Event], seen: dict, event: Event) -> None:
