@@ -1348,3 +1348,23 @@ def test_now_in_full_control_is_news_of_a_capture_in_full_control_a_holding(fact
     assert [(p, k) for p, k, _c, _d in facts("The SDF remains in full control of Hajin.")] == [
         ("hajin", "held")
     ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Hajin came under SDF control on Monday.", ("hajin", "captured", "SDF")),
+        ("ISIS handed Hajin to the SDF on Monday under a deal.", ("hajin", "captured", "SDF")),
+        ("The SDF consolidated its control over Hajin on Monday.", ("hajin", "held", "SDF")),
+        (
+            "Sousa, which ISIS seized in May, was retaken by the SDF on Monday.",
+            ("al_susah", "captured", "SDF"),
+        ),
+    ],
+)
+def test_ordinary_wordings_of_a_change_or_a_holding(facts, text, expected):
+    assert expected in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_people_returning_to_a_town_is_no_handover(facts):
+    assert facts("Residents of Hajin started returning to Sousa on Monday.") == []

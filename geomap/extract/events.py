@@ -893,7 +893,12 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
             j = i - 1
             while j >= 0 and tokens[j].text not in (",", ";", "(", ")") and i - j <= 20:
                 j -= 1
-            if j >= 0 and tokens[j].text == "," and not _has_trigger(sentence, ctx, j, i):
+            relative = j + 1 < i and tokens[j + 1].lower in RELATIVES  # its own event
+            if (
+                j >= 0
+                and tokens[j].text == ","
+                and (relative or not _has_trigger(sentence, ctx, j, i))
+            ):
                 listed = _appositive_list(sentence, j, i)
                 if listed is not None:  # 'seven capitals, A of X and B of Y, fell'
                     return _Target(
