@@ -379,3 +379,32 @@ def test_run_scores_each_split_and_keeps_the_test_sentences_back(tmp_path):
         cwd=tmp_path,
     )
     assert "Secret test sentence" in shown.stdout
+
+
+def test_the_map_s_state_is_compared_with_the_core_rows_day_by_day(tmp_path, gazetteer):
+    from geomap.evaluate import gold_events, map_agreement
+    from geomap.timeline import Timeline
+
+    gold = _gold(
+        tmp_path,
+        gazetteer,
+        "a.txt,core,Hajin,2018-12-10,day,contested,SDF,ISIS,SDF fighters attacked Hajin,",
+        "a.txt,core,Hajin,2018-12-14,day,captured,SDF,SDF,SDF fighters captured Hajin,",
+        "a.txt,optional,Sousa,2018-12-10,day,held,ISIS,ISIS,ISIS holds Sousa,",
+        "a.txt,core,Shaafah,2018-12,month,captured,SDF,SDF,SDF took Shaafah this month,",
+    )
+    truth = Timeline(gold_events(gold), gazetteer).states
+    assert set(truth) == {"hajin", "al_shaafah"}  # core rows only
+    found = Timeline(
+        [
+            _event("contested", "hajin", "ISIS", date="2018-12-10", actor="SDF"),
+            _event("captured", "hajin", "SDF", date="2018-12-16"),  # two days late
+        ],
+        gazetteer,
+    ).states
+    agreement = map_agreement(found, truth)
+    # Hajin from the 10th to the truth's last day, the 14th: 5 days, the 14th wrong;
+    # Shaafah's month-dated capture tells no day
+    assert (agreement.agree, agreement.known) == (4, 5)
+    assert agreement.places["hajin"] == (4, 5) and agreement.places["al_shaafah"] == (0, 0)
+    assert map_agreement({}, truth).agree == 0
