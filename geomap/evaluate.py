@@ -683,7 +683,7 @@ class MapAgreement:
     """On how many place-days the map's state agrees with the state the gold rows give."""
 
     agree: int = 0
-    known: int = 0  # place-days whose state core gold rows dated to the day tell
+    known: int = 0  # place-days whose state core gold rows dated to the day tell (see below)
     places: dict[str, tuple[int, int]] = field(default_factory=dict)  # place -> (agree, known)
 
     @property
@@ -715,23 +715,37 @@ def gold_events(gold: Iterable[GoldRow]) -> list[Event]:
 
 
 def _same_state(found: State | None, truth: State) -> bool:
-    """The map's state says what the truth's does: the same holder (when the truth names
-    one) and the same class of status (held, fought over, lost)."""
+    """The map's state says what the truth's does: the same class of status (held, fought
+    over, lost) and, for a holding, the same holder."""
     if found is None:
         return False
-    if (found.status in FOUGHT) != (truth.status in FOUGHT) or (
-        (found.status == "lost") != (truth.status == "lost")
-    ):
+    fought = truth.status in FOUGHT
+    if (found.status in FOUGHT) != fought or (found.status == "lost") != (truth.status == "lost"):
         return False
-    return not truth.controller or found.controller.casefold() == truth.controller.casefold()
+    return fought or found.controller.casefold() == truth.controller.casefold()
+
+
+def _known_days(states: list[State], last: dt.date) -> Iterable[tuple[dt.date, State]]:
+    """The days whose state the truth knows: a holding from the day it is told until the next
+    thing told of the place (or the truth's last day); a fight, a siege or a loss on the day
+    it is told; nothing from a row dated only to a week, a month or a range."""
+    for n, state in enumerate(states):
+        if state.status == "unknown" or state.approx:
+            continue
+        end = states[n + 1].day if n + 1 < len(states) else last + dt.timedelta(days=1)
+        if state.status != "held":
+            end = state.day + dt.timedelta(days=1)
+        day = state.day
+        while day < end:
+            yield day, state
+            day += dt.timedelta(days=1)
 
 
 def map_agreement(
     map_states: Mapping[str, list[State]], truth_states: Mapping[str, list[State]]
 ) -> MapAgreement:
-    """Compare two timelines' states (``Timeline.states``: place -> states) day by day, over
-    the days from each place's first known truth to the truth's last evidence day; a day
-    whose truth comes from a row dated only to a week, a month or a range is not known."""
+    """Compare two timelines' states (``Timeline.states``: place -> states) on the days the
+    truth knows (see :func:`_known_days`), up to the truth's last evidence day."""
     days = [s.day for states in truth_states.values() for s in states]
     result = MapAgreement()
     if not days:
@@ -739,13 +753,9 @@ def map_agreement(
     last = max(days)
     for place_id, states in sorted(truth_states.items()):
         agree = known = 0
-        day = states[0].day
-        while day <= last:
-            truth = state_at(states, day)
-            if truth is not None and truth.status != "unknown" and not truth.approx:
-                known += 1
-                agree += _same_state(state_at(map_states.get(place_id, []), day), truth)
-            day += dt.timedelta(days=1)
+        for day, truth in _known_days(states, last):
+            known += 1
+            agree += _same_state(state_at(map_states.get(place_id, []), day), truth)
         result.places[place_id] = (agree, known)
         result.agree += agree
         result.known += known

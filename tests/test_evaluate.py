@@ -403,8 +403,13 @@ def test_the_map_s_state_is_compared_with_the_core_rows_day_by_day(tmp_path, gaz
         gazetteer,
     ).states
     agreement = map_agreement(found, truth)
-    # Hajin from the 10th to the truth's last day, the 14th: 5 days, the 14th wrong;
-    # Shaafah's month-dated capture tells no day
-    assert (agreement.agree, agreement.known) == (4, 5)
-    assert agreement.places["hajin"] == (4, 5) and agreement.places["al_shaafah"] == (0, 0)
+    # the truth knows Hajin fought over on the 10th (a fight: that day only) and held by the
+    # SDF from the 14th (to the truth's last day, the 14th); the map is right on the 10th,
+    # wrong on the 14th (the capture two days late); Shaafah's month-dated capture tells no day
+    assert (agreement.agree, agreement.known) == (1, 2)
+    assert agreement.places["hajin"] == (1, 2) and agreement.places["al_shaafah"] == (0, 0)
+    later = Timeline(
+        [*gold_events(gold), _event("held", "hajin", "SDF", date="2018-12-20")], gazetteer
+    ).states
+    assert map_agreement(found, later).places["hajin"] == (6, 8)  # 10th; held 14th-20th: 16th on
     assert map_agreement({}, truth).agree == 0
