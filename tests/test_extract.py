@@ -1368,3 +1368,8 @@ def test_ordinary_wordings_of_a_change_or_a_holding(facts, text, expected):
 
 def test_people_returning_to_a_town_is_no_handover(facts):
     assert facts("Residents of Hajin started returning to Sousa on Monday.") == []
+
+
+def test_a_country_between_two_ins_says_where_the_place_is(facts):
+    text = "ISIS is making its last stand in Syria in the town of Hajin."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]

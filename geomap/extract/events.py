@@ -718,6 +718,9 @@ def _target_after(
         if _noun_phrase_word(tok, ctx, after) or (near_ok and tok.lower in NEAR):
             i += 1
             continue
+        if _nested_locative(tokens, i):
+            i += 2  # 'its last stand in Syria in the town of X': the country says where
+            continue
         if _coordinated_compass(tokens, i) or _coordinated_part(sentence, ctx, i, partial_words):
             i += 1  # 'areas of northern and western X', 'tunnels and the edges of X'
             continue
@@ -732,6 +735,17 @@ def _target_after(
     if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
         return _enumerated(sentence, i, False)  # the villages named after it, whole
     return None
+
+
+def _nested_locative(tokens: list[Tok], i: int) -> bool:
+    """Token ``i`` is a name no gazetteer holds (a country) between two 'in's: 'in Syria in
+    the town of X' names X."""
+    return (
+        0 < i < len(tokens) - 2
+        and tokens[i - 1].lower in ("in", "at")
+        and tokens[i].text[:1].isupper()
+        and tokens[i + 1].lower == "in"
+    )
 
 
 def _coordinated_compass(tokens: list[Tok], i: int) -> bool:
