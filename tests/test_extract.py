@@ -1373,3 +1373,13 @@ def test_people_returning_to_a_town_is_no_handover(facts):
 def test_a_country_between_two_ins_says_where_the_place_is(facts):
     text = "ISIS is making its last stand in Syria in the town of Hajin."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+
+
+def test_an_undated_repeat_of_a_change_dated_in_the_article_takes_that_date(facts):
+    text = "SDF fighters retake Hajin.\nThe SDF retook Hajin on Wednesday, a spokesman said."
+    assert {d for p, k, _c, d in facts(text) if (p, k) == ("hajin", "captured")} == {"2018-12-12"}
+    text = "SDF fighters retake Hajin.\nThe SDF had first taken Hajin in October."  # no repeat
+    assert {d for p, k, _c, d in facts(text) if (p, k) == ("hajin", "captured")} == {
+        "2018-12-14",
+        "2018-10",
+    }

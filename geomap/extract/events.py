@@ -1774,6 +1774,54 @@ def _region_cost(ctx: _Context, target: _Target) -> float:
     return 0.3 if any(regions) else 0.0
 
 
+CHANGES = ("captured", "withdrew")
+REPEAT_REACH = 7  # days before publication a dated change may be the one its headline tells
+
+
+def _days_before(event: Event) -> int:
+    return (dt.date.fromisoformat(event.published) - event.first_day).days
+
+
+def date_repeats(events: list[Event]) -> list[Event]:
+    """An article's undated claim (its publication day) of a change the same article dates
+    to a day of the week before, for the same place, kind and holder, is that change: it takes
+    that date ('Late on Friday the army retook X' below the headline 'Army retakes X')."""
+    dated: dict[tuple[str, str, str], Event] = {}
+    for event in events:
+        key = (event.place_id, event.kind, event.controller)
+        recent = event.date_precision == "day" and _days_before(event) <= REPEAT_REACH
+        if event.date_text and recent and not event.inferred and event.kind in CHANGES:
+            best = dated.get(key)
+            if best is None or (event.confidence, best.first_day) > (
+                best.confidence,
+                event.first_day,
+            ):
+                dated[key] = event
+    out = []
+    for event in events:
+        source = dated.get((event.place_id, event.kind, event.controller))
+        if (
+            event.date_text
+            or event.inferred
+            or source is None
+            or source.first_day > event.first_day
+        ):
+            out.append(event)
+            continue
+        out.append(
+            replace(
+                event,
+                date=source.date,
+                date_precision=source.date_precision,
+                date_text=source.date_text,
+                claims=[],
+                sources=[],
+                event_id="",
+            )
+        )
+    return out
+
+
 def _event(
     ctx: _Context,
     span: Span,
