@@ -1,12 +1,14 @@
 """Score geomap's extractor on the evaluation corpus (eval/SOURCES.csv, eval/texts/, eval/gold.csv).
 
     python eval/run.py [--split dev|test|all] [--campaign NAME] [--lenient] [--json] [-v]
-                       [--calibration]
+                       [--calibration] [--map-state]
 
 For each campaign and split, the split's texts are copied into a temporary data folder
 beside the campaign's gazetteer.csv (and campaign.toml, if any), extracted with geomap, and
 scored against the gold rows of those articles. Prints one row per campaign and split and a
-total: articles, core recall, claim precision, distractors triggered.
+total: articles, core recall, claim precision, distractors triggered. ``--map-state``: on how
+many place-days the map's state (the timeline of the claims it colours) agrees with the state
+the gold rows give, from each place's first gold row to the last gold day.
 
 Rule writers must not read the test split: its sentences are printed only with -v, --split
 test and --i-know-this-is-the-test-split together; otherwise only its counts are shown.
@@ -24,13 +26,17 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geomap.campaign import load_campaign
 from geomap.evaluate import (
     GoldRow,
+    MapAgreement,
     Scores,
     confidence_lines,
     confidence_table,
     confusion_lines,
     detail_lines,
+    gold_events,
+    map_agreement,
     read_gold,
     score,
     table_lines,
@@ -39,6 +45,7 @@ from geomap.exc import GeomapError
 from geomap.gazetteer import load_gazetteer
 from geomap.pipeline import extract
 from geomap.records import MIN_CONFIDENCE, Event
+from geomap.timeline import Timeline, build_timeline, merge_events
 
 EVAL = Path(__file__).resolve().parent
 REPO = EVAL.parent
@@ -63,6 +70,7 @@ class Run:
     gold: list[GoldRow] = field(default_factory=list)
     scores: Scores | None = None
     every: Scores | None = None
+    map_state: MapAgreement | None = None
 
 
 def data_dir(campaign: str, root: Path) -> Path:
@@ -96,6 +104,12 @@ def run_one(run: Run, root: Path, gold_path: Path, lenient: bool, threshold: flo
         run.events = extract(folder, None, jobs=1).events
     run.scores = score(run.events, run.gold, lenient=lenient, min_confidence=threshold)
     run.every = score(run.events, run.gold, lenient=lenient)
+    campaign = load_campaign(source)
+    drawn = build_timeline(
+        run.events, campaign.gazetteer, profile=campaign.profile, min_confidence=threshold
+    )
+    truth = Timeline(merge_events(gold_events(run.gold)), campaign.gazetteer)
+    run.map_state = map_agreement(drawn.states, truth.states)
 
 
 def row_of(label: str, split: str, articles: int, scores: Scores) -> list[object]:
@@ -107,6 +121,10 @@ def row_of(label: str, split: str, articles: int, scores: Scores) -> list[object
         f"{scores.precision:.3f} ({scores.claims_correct}/{scores.claims_total})",
         f"{len(scores.distractors_triggered)}/{scores.distractors_total}",
     ]
+
+
+def map_row(label: str, split: str, agreement: MapAgreement) -> list[object]:
+    return [label, split, agreement.agree, agreement.known, f"{agreement.share:.3f}"]
 
 
 def withheld(scores: dict) -> dict:
@@ -140,6 +158,11 @@ def main(argv: list[str] | None = None) -> int:
         dest="test_ok",
         action="store_true",
         help="with -v and --split test: show the test split's sentences",
+    )
+    parser.add_argument(
+        "--map-state",
+        action="store_true",
+        help="place-days on which the map's state agrees with the gold rows' state",
     )
     parser.add_argument("--root", type=Path, default=EVAL, help="the eval folder (default: here)")
     args = parser.parse_args(argv)
@@ -247,6 +270,14 @@ def main(argv: list[str] | None = None) -> int:
                     ["  " + line for line in confusion_lines(run.scores)] + detail_lines(run.scores)
                 )
             )
+    if args.map_state:
+        print("\nthe map's state against the gold rows' state, place-days:")
+        rows = [map_row(run.campaign, run.split, run.map_state) for run in runs]
+        both = MapAgreement(
+            sum(run.map_state.agree for run in runs), sum(run.map_state.known for run in runs)
+        )
+        rows.append(map_row("total", args.split, both))
+        print("\n".join(table_lines(["campaign", "split", "agree", "known", "share"], rows)))
     if args.calibration:
         print(f"\ncalibration ({args.split}):")
         print("\n".join(f"  {line}" for line in confidence_lines(calibration)))

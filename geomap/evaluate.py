@@ -21,6 +21,7 @@ controller is empty (unknown). A lenient match leaves the holder out.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections import Counter
@@ -33,6 +34,7 @@ from geomap.gazetteer import Gazetteer, _read_text, csv_rows
 from geomap.periods import PRECISIONS, date_matches
 from geomap.records import KINDS, MIN_CONFIDENCE, Event
 from geomap.reviews import REASONS, Review, claim_ids, match_reviews
+from geomap.timeline import State, state_at
 
 GOLD_COLUMNS = ["article", "tier", "place", "date", "date_precision", "kind"]
 SENTENCE_COLUMNS = ("sentence", "sentence_start")
@@ -669,3 +671,92 @@ def review_lines(scores: ReviewScores) -> list[str]:
     if scores.orphans:
         lines.append(f"{scores.orphans} decision(s) on claims no article makes now: not counted")
     return lines
+
+
+# --- the map's state against the annotated truth, place by place and day by day --------------
+
+FOUGHT = ("contested", "besieged")  # one class: the place is fought over
+
+
+@dataclass
+class MapAgreement:
+    """On how many place-days the map's state agrees with the state the gold rows give."""
+
+    agree: int = 0
+    known: int = 0  # place-days whose state core gold rows dated to the day tell (see below)
+    places: dict[str, tuple[int, int]] = field(default_factory=dict)  # place -> (agree, known)
+
+    @property
+    def share(self) -> float:
+        return self.agree / self.known if self.known else 0.0
+
+
+def gold_events(gold: Iterable[GoldRow]) -> list[Event]:
+    """The core gold rows (what an article must be found to state), as events."""
+    events = []
+    for row in gold:
+        if row.tier != "core" or not row.place_id or row.kind not in KINDS or not row.date:
+            continue
+        events.append(
+            Event(
+                date=row.date,
+                date_precision=row.date_precision,
+                place_id=row.place_id,
+                place=row.place,
+                kind=row.kind,
+                actor=row.actor,
+                controller=row.controller,
+                article=row.article,
+                evidence=row.quote,
+                confidence=1.0,
+            )
+        )
+    return events
+
+
+def _same_state(found: State | None, truth: State) -> bool:
+    """The map's state says what the truth's does: the same class of status (held, fought
+    over, lost) and, for a holding, the same holder."""
+    if found is None:
+        return False
+    fought = truth.status in FOUGHT
+    if (found.status in FOUGHT) != fought or (found.status == "lost") != (truth.status == "lost"):
+        return False
+    return fought or found.controller.casefold() == truth.controller.casefold()
+
+
+def _known_days(states: list[State], last: dt.date) -> Iterable[tuple[dt.date, State]]:
+    """The days whose state the truth knows: a holding from the day it is told until the next
+    thing told of the place (or the truth's last day); a fight, a siege or a loss on the day
+    it is told; nothing from a row dated only to a week, a month or a range."""
+    for n, state in enumerate(states):
+        if state.status == "unknown" or state.approx:
+            continue
+        end = states[n + 1].day if n + 1 < len(states) else last + dt.timedelta(days=1)
+        if state.status != "held":
+            end = state.day + dt.timedelta(days=1)
+        day = state.day
+        while day < end:
+            yield day, state
+            day += dt.timedelta(days=1)
+
+
+def map_agreement(
+    map_states: Mapping[str, list[State]], truth_states: Mapping[str, list[State]]
+) -> MapAgreement:
+    """Compare two timelines' states (``Timeline.states``: place -> states) on the days the
+    truth knows (see :func:`_known_days`), up to the truth's last evidence day."""
+    days = [s.day for states in truth_states.values() for s in states]
+    result = MapAgreement()
+    if not days:
+        return result
+    last = max(days)
+    for place_id, states in sorted(truth_states.items()):
+        agree = known = 0
+        for day, truth in _known_days(states, last):
+            known += 1
+            agree += _same_state(state_at(map_states.get(place_id, []), day), truth)
+        result.places[place_id] = (agree, known)
+        result.agree += agree
+        result.known += known
+    return result

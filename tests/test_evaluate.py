@@ -379,3 +379,37 @@ def test_run_scores_each_split_and_keeps_the_test_sentences_back(tmp_path):
         cwd=tmp_path,
     )
     assert "Secret test sentence" in shown.stdout
+
+
+def test_the_map_s_state_is_compared_with_the_core_rows_day_by_day(tmp_path, gazetteer):
+    from geomap.evaluate import gold_events, map_agreement
+    from geomap.timeline import Timeline
+
+    gold = _gold(
+        tmp_path,
+        gazetteer,
+        "a.txt,core,Hajin,2018-12-10,day,contested,SDF,ISIS,SDF fighters attacked Hajin,",
+        "a.txt,core,Hajin,2018-12-14,day,captured,SDF,SDF,SDF fighters captured Hajin,",
+        "a.txt,optional,Sousa,2018-12-10,day,held,ISIS,ISIS,ISIS holds Sousa,",
+        "a.txt,core,Shaafah,2018-12,month,captured,SDF,SDF,SDF took Shaafah this month,",
+    )
+    truth = Timeline(gold_events(gold), gazetteer).states
+    assert set(truth) == {"hajin", "al_shaafah"}  # core rows only
+    found = Timeline(
+        [
+            _event("contested", "hajin", "ISIS", date="2018-12-10", actor="SDF"),
+            _event("captured", "hajin", "SDF", date="2018-12-16"),  # two days late
+        ],
+        gazetteer,
+    ).states
+    agreement = map_agreement(found, truth)
+    # the truth knows Hajin fought over on the 10th (a fight: that day only) and held by the
+    # SDF from the 14th (to the truth's last day, the 14th); the map is right on the 10th,
+    # wrong on the 14th (the capture two days late); Shaafah's month-dated capture tells no day
+    assert (agreement.agree, agreement.known) == (1, 2)
+    assert agreement.places["hajin"] == (1, 2) and agreement.places["al_shaafah"] == (0, 0)
+    later = Timeline(
+        [*gold_events(gold), _event("held", "hajin", "SDF", date="2018-12-20")], gazetteer
+    ).states
+    assert map_agreement(found, later).places["hajin"] == (6, 8)  # 10th; held 14th-20th: 16th on
+    assert map_agreement({}, truth).agree == 0

@@ -1314,3 +1314,72 @@ def test_a_place_beside_a_side_held_area_is_not_held(facts):
 def test_two_parts_of_a_place_joined_by_and_are_parts_of_it(facts):
     text = "The last ISIS fighters were confined to a network of tunnels and the edges of Hajin."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+
+
+def test_a_fall_told_without_a_side_goes_to_the_article_s_only_attacker(run):
+    text = (
+        "SDF fighters captured Hajin on Saturday. The SDF then took al-Bahra on Sunday."
+        " Sousa fell on Monday."
+    )
+    found = {e.place_id: (e.controller, e.doubts) for e in run(text).events}
+    assert found["al_susah"] == ("SDF", ("side from the article",))
+    text = "SDF fighters captured Hajin on Saturday. Sousa fell on Monday."  # once: a guess
+    found = {e.place_id: (e.controller, e.doubts) for e in run(text).events}
+    assert found["al_susah"] == ("SDF", ("side assumed",))
+
+
+def test_its_forces_are_the_side_named_before_and_a_when_clause_takes_the_date_before_it(run):
+    text = "Hajin has been held by ISIS, since May when its fighters overran the town as SDF fled."
+    found = [(e.kind, e.controller, e.date, e.doubts) for e in run(text).events]
+    assert [f[:3] for f in found if "side assumed" not in f[3]] == [("captured", "ISIS", "2018-05")]
+
+
+def test_a_capture_answered_by_another_side_s_holding_is_disputed_not_coloured(run):
+    text = "ISIS claimed to have retaken Hajin, but the SDF said the town stayed under its control."
+    found = {(e.kind, e.controller): e for e in run(text).events}
+    assert set(found) == {("captured", "ISIS"), ("held", "SDF")}
+    assert all("disputed" in e.doubts and e.confidence < 0.6 for e in found.values())
+
+
+def test_now_in_full_control_is_news_of_a_capture_in_full_control_a_holding(facts):
+    assert [(p, k) for p, k, _c, _d in facts("The SDF is now in full control of Hajin.")] == [
+        ("hajin", "captured")
+    ]
+    assert [(p, k) for p, k, _c, _d in facts("The SDF remains in full control of Hajin.")] == [
+        ("hajin", "held")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Hajin came under SDF control on Monday.", ("hajin", "captured", "SDF")),
+        ("ISIS handed Hajin to the SDF on Monday under a deal.", ("hajin", "captured", "SDF")),
+        ("The SDF consolidated its control over Hajin on Monday.", ("hajin", "held", "SDF")),
+        (
+            "Sousa, which ISIS seized in May, was retaken by the SDF on Monday.",
+            ("al_susah", "captured", "SDF"),
+        ),
+    ],
+)
+def test_ordinary_wordings_of_a_change_or_a_holding(facts, text, expected):
+    assert expected in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_people_returning_to_a_town_is_no_handover(facts):
+    assert facts("Residents of Hajin started returning to Sousa on Monday.") == []
+
+
+def test_a_country_between_two_ins_says_where_the_place_is(facts):
+    text = "ISIS is making its last stand in Syria in the town of Hajin."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+
+
+def test_an_undated_repeat_of_a_change_dated_in_the_article_takes_that_date(facts):
+    text = "SDF fighters retake Hajin.\nThe SDF retook Hajin on Wednesday, a spokesman said."
+    assert {d for p, k, _c, d in facts(text) if (p, k) == ("hajin", "captured")} == {"2018-12-12"}
+    text = "SDF fighters retake Hajin.\nThe SDF had first taken Hajin in October."  # no repeat
+    assert {d for p, k, _c, d in facts(text) if (p, k) == ("hajin", "captured")} == {
+        "2018-12-14",
+        "2018-10",
+    }

@@ -20,6 +20,7 @@ from geomap.extract.events import (
     Rules,
     SideFinder,
     _Context,
+    date_repeats,
     events_in_sentence,
     load_rules,
 )
@@ -219,6 +220,7 @@ def extract_article(
                     )
                 )
         recent.extend((number, m) for m in mentions)
+    result.events = date_repeats(result.events)
     if calibrated:
         calibrate(result.events, gazetteer, load_calibration(rules.language))
     return result

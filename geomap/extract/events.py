@@ -196,6 +196,13 @@ class ArticleSides:
             return "", False
         return opponents[0], len(opponents) > 1
 
+    def sole_attacker(self) -> str:
+        """The one side the article has taken or attacked places, twice or more so far."""
+        if len(self.attackers) != 1:
+            return ""
+        side, count = next(iter(self.attackers.items()))
+        return side if count >= 2 else ""
+
     def main(self, profile: Profile, exclude: str = "") -> str:
         """The ground-holding side the article names most (other than ``exclude``)."""
         ranked = [
@@ -706,6 +713,9 @@ def _target_after(
         if _noun_phrase_word(tok, ctx, after) or (near_ok and tok.lower in NEAR):
             i += 1
             continue
+        if _nested_locative(tokens, i):
+            i += 2  # 'its last stand in Syria in the town of X': the country says where
+            continue
         if _coordinated_compass(tokens, i) or _coordinated_part(sentence, ctx, i, partial_words):
             i += 1  # 'areas of northern and western X', 'tunnels and the edges of X'
             continue
@@ -720,6 +730,17 @@ def _target_after(
     if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
         return _enumerated(sentence, i, False)  # the villages named after it, whole
     return None
+
+
+def _nested_locative(tokens: list[Tok], i: int) -> bool:
+    """Token ``i`` is a name no gazetteer holds (a country) between two 'in's: 'in Syria in
+    the town of X' names X."""
+    return (
+        0 < i < len(tokens) - 2
+        and tokens[i - 1].lower in ("in", "at")
+        and tokens[i].text[:1].isupper()
+        and tokens[i + 1].lower == "in"
+    )
 
 
 def _coordinated_compass(tokens: list[Tok], i: int) -> bool:
@@ -881,7 +902,12 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
             j = i - 1
             while j >= 0 and tokens[j].text not in (",", ";", "(", ")") and i - j <= 20:
                 j -= 1
-            if j >= 0 and tokens[j].text == "," and not _has_trigger(sentence, ctx, j, i):
+            relative = j + 1 < i and tokens[j + 1].lower in RELATIVES  # its own event
+            if (
+                j >= 0
+                and tokens[j].text == ","
+                and (relative or not _has_trigger(sentence, ctx, j, i))
+            ):
                 listed = _appositive_list(sentence, j, i)
                 if listed is not None:  # 'seven capitals, A of X and B of Y, fell'
                     return _Target(
@@ -1074,6 +1100,21 @@ def _fight_ended(sentence: _Sentence, ctx: _Context, end: int, last: int) -> boo
 # --- roles -----------------------------------------------------------------------------------
 
 
+def _members_owner(sentence: _Sentence, ctx: _Context, first: int, start: int) -> ActorRef | None:
+    """The side whose members are the subject right before a trigger ('its forces overran
+    X', 'their fighters took X'): the side named last before them in the sentence."""
+    tokens = sentence.tokens
+    j = start - 1
+    while j > first and tokens[j].lower in ctx.rules.subject_words:
+        j -= 1
+    if j <= first or tokens[j].lower not in MEMBERS or tokens[j - 1].lower not in ("its", "their"):
+        return None
+    if any(a.start <= j < a.end for a in sentence.actors):
+        return None  # 'their SDF fighters': named
+    earlier = [a for a in sentence.actors if a.end <= j - 1]
+    return earlier[-1] if earlier else None
+
+
 def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
     """The side that is the subject of a trigger at ``start``: the antecedent of a relative
     clause ('the army, which took X'), else the nearest actor before it in its clause (after a
@@ -1088,6 +1129,9 @@ def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
         antecedent = next((a for a in sentence.actors if a.end == j + 1), None)
         if antecedent is not None:
             return antecedent
+    owner = _members_owner(sentence, ctx, first, start)
+    if owner is not None:  # 'held by ISIL since May, when its forces overran the city'
+        return owner
     objects = {  # inside an earlier trigger or right after it: its object
         i
         for m in sentence.matches
@@ -1418,6 +1462,7 @@ def decide(
     kind = "contested" if contested and rule.kind in changes else rule.kind
     confidence = rule.weight if not contested else min(rule.weight, 0.7)
     guesses = 0
+    told = False  # the side comes from what the article says elsewhere
 
     def opponent(side: str) -> str:
         nonlocal guesses
@@ -1432,7 +1477,10 @@ def decide(
         if not actor:  # the side the article says takes places, else the one it names most
             attacker = (sides.attackers.most_common(1) or [("", 0)])[0][0]
             actor = attacker or sides.main(profile)
-            guesses += 1 if attacker else 2
+            if sides.sole_attacker() == attacker != "":
+                told = True  # the article has this side alone take places: no guess
+            else:
+                guesses += 1 if attacker else 2
         if not actor:
             return None
         controller = actor
@@ -1460,8 +1508,8 @@ def decide(
         if not actor:
             return None
         controller = actor
-    confidence -= 0.15 * guesses
-    doubts = ("side assumed",) if guesses else ()
+    confidence -= 0.15 * guesses + 0.05 * told
+    doubts = ("side assumed",) if guesses else ("side from the article",) if told else ()
     return _Claim(kind, actor, controller, confidence, doubts)
 
 
@@ -1489,6 +1537,7 @@ def events_in_sentence(
     seen: dict[tuple[str, str, str], int] = {}  # (place, kind, date) -> index in events
     weak: list[Event] = []
     qualified = False  # '..., but militants still held out': the capture is not complete
+    countered: dict[str, str] = {}  # '..., but the SDF said the town remained under its control'
     for m in matches:
         rule = ctx.rules.triggers[m.rule]
         before = sentence.tokens[m.start - 1].lower if m.start else ""
@@ -1537,6 +1586,8 @@ def events_in_sentence(
             doubts["background"] = background  # 'the army, which took X, is attacking Y'
         claim.confidence -= sum(doubts.values()) + _region_cost(ctx, target)
         claim.doubts += tuple(doubts)
+        if claim.kind == "held" and _qualifies(sentence, ctx, rule, m.start):
+            countered.update((p.mention.place_id, claim.controller) for p in target.group)
         if agent and claim.kind in ("captured", "contested", "besieged") and agent == claim.actor:
             ctx.article_sides.attackers[agent] += 1
         for place in target.group:
@@ -1566,12 +1617,17 @@ def events_in_sentence(
             _add(events, seen, _event(ctx, span, place.mention.place_id, claim, date, None))
     if qualified:
         _not_complete(events, ctx)
+    _dispute(events, countered)
     said = {e.place_id for e in events}
     for event in weak:
         if event.place_id not in said:
             _add(events, seen, event)
     _share_holders(events)
-    changed = {e.place_id for e in events if e.kind in ("captured", "withdrew")}
+    changed = {
+        e.place_id
+        for e in events
+        if e.kind in ("captured", "withdrew") and "disputed" not in e.doubts
+    }
     events[:] = [e for e in events if not (e.kind == "held" and e.place_id in changed)]
     if exclusive and not any(e.exclusive for e in events):
         place_id, scope = exclusive
@@ -1628,6 +1684,21 @@ def _not_complete(events: list[Event], ctx: _Context) -> None:
             event.kind, event.controller = "contested", loser
             event.confidence = min(event.confidence, 0.7)
             event.event_id = event.make_id()
+
+
+def _dispute(events: list[Event], countered: dict[str, str]) -> None:
+    """'X claimed to have retaken Y, but Z said the town remained under its control': a
+    capture a clause of contrast answers with another side's holding is a disputed claim,
+    and so is the answer."""
+    taken = {
+        e.place_id
+        for e in events
+        if e.kind == "captured" and countered.get(e.place_id, e.controller) != e.controller
+    }
+    for event in events:
+        if event.place_id in taken and event.kind in ("captured", "held"):
+            event.confidence = round(event.confidence - 0.3, 4)
+            event.doubts += ("disputed",)
 
 
 def _add(events: list[Event], seen: dict, event: Event) -> None:
@@ -1696,6 +1767,54 @@ def _region_cost(ctx: _Context, target: _Target) -> float:
     """A province or region is rarely what a change of control is about."""
     regions = (ctx.gazetteer.by_id[p.mention.place_id].kind == "region" for p in target.group)
     return 0.3 if any(regions) else 0.0
+
+
+CHANGES = ("captured", "withdrew")
+REPEAT_REACH = 7  # days before publication a dated change may be the one its headline tells
+
+
+def _days_before(event: Event) -> int:
+    return (dt.date.fromisoformat(event.published) - event.first_day).days
+
+
+def date_repeats(events: list[Event]) -> list[Event]:
+    """An article's undated claim (its publication day) of a change the same article dates
+    to a day of the week before, for the same place, kind and holder, is that change: it takes
+    that date ('Late on Friday the army retook X' below the headline 'Army retakes X')."""
+    dated: dict[tuple[str, str, str], Event] = {}
+    for event in events:
+        key = (event.place_id, event.kind, event.controller)
+        recent = event.date_precision == "day" and _days_before(event) <= REPEAT_REACH
+        if event.date_text and recent and not event.inferred and event.kind in CHANGES:
+            best = dated.get(key)
+            if best is None or (event.confidence, best.first_day) > (
+                best.confidence,
+                event.first_day,
+            ):
+                dated[key] = event
+    out = []
+    for event in events:
+        source = dated.get((event.place_id, event.kind, event.controller))
+        if (
+            event.date_text
+            or event.inferred
+            or source is None
+            or source.first_day > event.first_day
+        ):
+            out.append(event)
+            continue
+        out.append(
+            replace(
+                event,
+                date=source.date,
+                date_precision=source.date_precision,
+                date_text=source.date_text,
+                claims=[],
+                sources=[],
+                event_id="",
+            )
+        )
+    return out
 
 
 def _event(
@@ -1771,6 +1890,12 @@ def _date_for(
         return before[-1]  # 'On Friday they took A, and a day later B': A's is Friday
     if _opener(clauses[index]) in RELATIVES:
         return publication_date(ctx.published)
+    if index and _opener(clauses[index]) == "when":  # 'since May, when its forces overran X'
+        told = _past_dates_in(dates, clauses[index - 1])
+        if told and not clauses[index - 1].text[told[-1].end - clauses[index - 1].start :].strip(
+            " ,"
+        ):
+            return told[-1]
     for earlier in range(index - 1, -1, -1):
         opener = _opener(clauses[earlier])
         if earlier and (opener in RELATIVES or opener == "since"):
