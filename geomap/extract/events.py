@@ -1110,7 +1110,7 @@ def _members_owner(sentence: _Sentence, ctx: _Context, first: int, start: int) -
     if j <= first or tokens[j].lower not in MEMBERS or tokens[j - 1].lower not in ("its", "their"):
         return None
     if any(a.start <= j < a.end for a in sentence.actors):
-        return None  # 'their SDF fighters': named
+        return None  # 'their rebel fighters': named
     earlier = [a for a in sentence.actors if a.end <= j - 1]
     return earlier[-1] if earlier else None
 
@@ -1537,7 +1537,7 @@ def events_in_sentence(
     seen: dict[tuple[str, str, str], int] = {}  # (place, kind, date) -> index in events
     weak: list[Event] = []
     qualified = False  # '..., but militants still held out': the capture is not complete
-    countered: dict[str, str] = {}  # '..., but the SDF said the town remained under its control'
+    countered: dict[str, str] = {}  # '..., but the rebels said the town remained under their control'
     for m in matches:
         rule = ctx.rules.triggers[m.rule]
         before = sentence.tokens[m.start - 1].lower if m.start else ""
