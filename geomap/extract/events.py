@@ -1537,7 +1537,9 @@ def events_in_sentence(
     seen: dict[tuple[str, str, str], int] = {}  # (place, kind, date) -> index in events
     weak: list[Event] = []
     qualified = False  # '..., but militants still held out': the capture is not complete
-    countered: dict[str, str] = {}  # '..., but the rebels said the town remained under their control'
+    countered: dict[
+        str, str
+    ] = {}  # '..., but the rebels said the town remained under their control'
     for m in matches:
         rule = ctx.rules.triggers[m.rule]
         before = sentence.tokens[m.start - 1].lower if m.start else ""
