@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import close_up, small_data, wait_until
+from conftest import close_up, on_map, small_data, wait_until
 from geomap.pipeline import build
 
 pytestmark = pytest.mark.browser
@@ -374,7 +374,7 @@ def test_a_low_confidence_claim_is_listed_in_the_popup_and_never_coloured(
     assert "captured by Northern Army" in text
     assert popup.locator("b").count() == 0
     # the marker: hollow (no fill at its centre) for Karsk, the side's colour for Velmora
-    page.evaluate("window.geomap.map.closePopup()")
+    on_map(page, "closePopup()")
     green = (0x2E, 0x8B, 0x57)
     x, y = close_up(page, "karsk")
     page.wait_for_timeout(50)

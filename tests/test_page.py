@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import small_data, wait_until
+from conftest import on_map, small_data, wait_until
 from geomap.mapping.assets import assemble, placeholder
 from geomap.pipeline import build
 
@@ -96,12 +96,12 @@ def test_more_names_appear_as_you_zoom_in_and_recent_changes_win(built, open_map
     page = open_map(built.map_path, "#date=2018-12-15&z=9&ll=34.6,40.9").page
     page.evaluate("window.geomap.flush()")
     wide = set(page.evaluate("window.geomap.labels()"))
-    page.evaluate("window.geomap.map.setZoom(12, {animate: false})")
+    on_map(page, "setZoom(12, {animate: false})")
     page.evaluate("window.geomap.flush()")
     close = set(page.evaluate("window.geomap.labels()"))
     assert close - wide, (wide, close)  # villages named only when there is room
     # Hajin changed hands on 2018-12-14: it is named, however crowded the view
-    page.evaluate("window.geomap.map.setZoom(7, {animate: false})")
+    on_map(page, "setZoom(7, {animate: false})")
     page.evaluate("window.geomap.flush()")
     assert "hajin" in page.evaluate("window.geomap.labels()")
 
@@ -157,7 +157,7 @@ def test_the_slider_box_keeps_its_width_whatever_the_date(built, open_map):
 
 def test_the_address_follows_the_view_and_a_copied_link_opens_it(built, open_map):
     page = open_map(built.map_path, "#date=2018-12-15").page
-    page.evaluate("window.geomap.map.setView([34.6, 40.8], 11, {animate: false})")
+    on_map(page, "setView([34.6, 40.8], 11, {animate: false})")
     page.evaluate("window.geomap.setDate('2019-01-23')")
     page.evaluate("window.geomap.select('hajin')")
     wait_until(page, "location.hash.includes('place=hajin')")

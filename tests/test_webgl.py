@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, DATA, close_up, wait_until
+from conftest import CHROMIUM, CHROMIUM_ARGS, DATA, close_up, on_map, wait_until
 from geomap.cli import main
 from geomap.gazetteer import load_gazetteer
 from geomap.mapping import MapOptions
@@ -127,7 +127,7 @@ def test_a_webgl_marker_opens_its_popup_by_click_and_by_the_places_list(browser,
     page.evaluate("window.geomap.setDate('2018-12-13')")  # the open popup follows the slider
     assert "Held by ISIS" in page.locator(".geomap-pop").inner_text()
     # the keyboard's way in, the places list, opens the same popup
-    page.evaluate("window.geomap.map.closePopup()")
+    on_map(page, "closePopup()")
     page.locator(".geomap-places-toggle").focus()
     page.keyboard.press("Enter")
     for _ in range(PLACES):
