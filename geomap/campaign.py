@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from geomap.exc import CampaignError, UsageError
@@ -335,7 +335,18 @@ def projected_crs(profile: Profile, gazetteer: Gazetteer) -> str:
     import geopandas as gpd
 
     points = gpd.points_from_xy([p.lon for p in gazetteer], [p.lat for p in gazetteer])
-    return gpd.GeoSeries(points, crs="EPSG:4326").estimate_utm_crs().to_string()
+    west, south, east, north = gpd.GeoSeries(points, crs="EPSG:4326").total_bounds
+    return _utm_crs(float(west), float(south), float(east), float(north))
+
+
+@lru_cache(maxsize=64)
+def _utm_crs(west: float, south: float, east: float, north: float) -> str:
+    """The UTM zone geopandas estimates for points spanning this box: it looks at the box
+    alone, and asks pyproj's database (0.1 s) once per box, not once per build."""
+    import geopandas as gpd
+
+    corners = gpd.points_from_xy([west, east], [south, north])
+    return gpd.GeoSeries(corners, crs="EPSG:4326").estimate_utm_crs().to_string()
 
 
 @dataclass
