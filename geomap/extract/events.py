@@ -139,13 +139,14 @@ class SideFinder:
 
     @classmethod
     def of(cls, profile: Profile, language: str = "en") -> SideFinder:
-        phrases = list(profile.phrases())
-        adjectives = [(a, s.id) for s in profile.sides for a in s.adjectives]
+        phrases = tuple(profile.phrases())
+        adjectives = tuple((a, s.id) for s in profile.sides for a in s.adjectives)
+        alias_matcher, adjective_matcher = _side_matchers(phrases, adjectives, language)
         return cls(
             profile,
-            Matcher([[p] for p, _ in phrases], language),
+            alias_matcher,
             tuple(side for _, side in phrases),
-            Matcher([[a] for a, _ in adjectives], language),
+            adjective_matcher,
             tuple(side for _, side in adjectives),
         )
 
@@ -154,6 +155,18 @@ class SideFinder:
             ActorRef(self.alias_sides[m.rule], m.start, m.end)
             for m in self.alias_matcher.find(tokens)
         ]
+
+
+@lru_cache(maxsize=16)
+def _side_matchers(
+    phrases: tuple[tuple[str, str], ...], adjectives: tuple[tuple[str, str], ...], language: str
+) -> tuple[Matcher, Matcher]:
+    """The matchers of a profile's side words, compiled once per set of words (each build
+    reads its profile anew; compiling took longer than extracting a short article)."""
+    return (
+        Matcher([[p] for p, _ in phrases], language),
+        Matcher([[a] for a, _ in adjectives], language),
+    )
 
 
 @dataclass(frozen=True)
