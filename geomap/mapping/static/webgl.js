@@ -185,26 +185,31 @@
     // One sprite per place shown, grouped by look in the canvas layer's order (the looks'
     // numbers), then a ring sprite for each place that changed on the date, drawn last as
     // the canvas layer draws them: one buffer, one draw call. Each place's look comes from
-    // the restyle's typed array (look x 2, +1 with the ring; -1 none).
+    // the restyle's typed array (look x 2, +1 with the ring; -1 none); whether it is hidden
+    // (search filters), from typedPlaces's. Sprites off the canvas are left out.
     _draw: function () {
-      var app = this._geomapApp, places = app.places, n = places.length, looks = app.looks;
-      var gl = this._glContext.gl, lookOf = this._lookOf, i, code;
+      var app = this._geomapApp, n = app.places.length, looks = app.looks;
+      var gl = this._glContext.gl, lookOf = this._lookOf, hidden = this._hidden, i, code;
       if (!this._container || !this._xs) { return; }
       this._drawAtlas();
       var count = this._counts || (this._counts = new Int32Array(64)), ids = this._ids;
       if (count.length < looks.length) { count = this._counts = new Int32Array(2 * looks.length); }
       if (!ids || ids.length < n) { ids = this._ids = new Int32Array(n); }
       count.fill(0);
-      var shown = 0, halos = 0;
+      var xs = this._xs, ys = this._ys, extent = this._extent, b = this._bounds, shown = 0, halos = 0;
+      var x0 = b.min.x, y0 = b.min.y, x1 = b.max.x, y1 = b.max.y;
       for (i = 0; i < n; i++) {
         code = lookOf[i];
-        if (code < 0 || places[i].hidden) { ids[i] = -1; continue; }
+        if (code < 0 || hidden[i] === 1) { ids[i] = -1; continue; }
+        // off the canvas: not drawn (a changed place's ring reaches further than its marker)
+        var w = (code & 1) ? haloExtentOf(looks[code >> 1].size) : extent[code >> 1];
+        if (xs[i] + w < x0 || xs[i] - w > x1 || ys[i] + w < y0 || ys[i] - w > y1) { ids[i] = -1; continue; }
         ids[i] = code; count[code >> 1]++; shown++; halos += code & 1;
       }
       var total = (shown + halos) * 4, data = this._data;
       if (!data || data.length < total) { data = this._data = new Float32Array(Math.max(total, 4 * n)); }
       for (var from = 0, k = 0; k < looks.length; k++) { var c = count[k]; count[k] = from; from += c * 4; }
-      var extent = this._extent, xs = this._xs, ys = this._ys, h = shown * 4;
+      var h = shown * 4;
       for (i = 0; i < n; i++) {
         code = ids[i];
         if (code < 0) { continue; }
@@ -217,45 +222,122 @@
           h += 4;
         }
       }
+      this._drawn = shown + halos;
       gl.bufferData(gl.ARRAY_BUFFER, data.subarray(0, total), gl.DYNAMIC_DRAW);
-      if (total) { gl.drawArrays(gl.POINTS, 0, shown + halos); }
+      if (total) { gl.drawArrays(gl.POINTS, 0, this._drawn); }
     }
   };
 
-  // The app's restyle (geomap.js GeomapApp.restyle), the same rules over typed copies of
-  // each place's columns: at 100,000 places ~14 -> ~5 ms a step. It also keeps each place's
-  // look (and whether it changed on the date) in a typed array for the draw.
-  function typedRestyle(app, lookOf) {
+  // The places' state in typed arrays, read through the place objects. Each place object is
+  // made again (its fields copied) with `style`, `last` and `hidden` as accessors over these
+  // arrays: the labels, picking, search and the places list read and write the same state as
+  // before, and a slider step writes no object (at 100,000 places, writing two fields into
+  // each object was most of a step: the objects are spread over the heap). Made before the
+  // other parts start; the provinces' outlines and labels are pointed at the new objects.
+  function typedPlaces(app) {
+    var n = app.places.length, styles = app.styles;
+    var state = { styleId: new Int32Array(n).fill(-1), last: new Int32Array(n).fill(-2), hidden: new Uint8Array(n) };
+    var styleId = state.styleId, last = state.last, hidden = state.hidden;
+    function Place(from) {
+      for (var key in from) {
+        if (key !== "style" && key !== "last" && key !== "hidden" && Object.prototype.hasOwnProperty.call(from, key)) { this[key] = from[key]; }
+      }
+    }
+    Object.defineProperties(Place.prototype, {
+      style: {
+        get: function () { var id = styleId[this.index]; return id < 0 ? null : styles[id]; },
+        set: function (s) { styleId[this.index] = s ? s.id : -1; }
+      },
+      last: { get: function () { return last[this.index]; }, set: function (k) { last[this.index] = k; } },
+      hidden: { get: function () { return hidden[this.index] === 1; }, set: function (h) { hidden[this.index] = h ? 1 : 0; } }
+    });
+    var places = new Array(n), byId = Object.create(null);
+    for (var i = 0; i < n; i++) {
+      var old = app.places[i], place = places[i] = new Place(old);
+      place.last = old.last; place.style = old.style; place.hidden = !!old.hidden;
+      byId[place.id] = place;
+      if (old.marker) { old.marker._geomapPlace = place; }
+      if (old.outline) { old.outline.eachLayer(function (layer) { layer._geomapPlace = place; }); }
+    }
+    app.places = places; app.byId = byId;
+    return state;
+  }
+
+  // Each evidence day's places, in the places' order (a counting sort of every place's
+  // evidence days), so that a step of a few days visits only the places it can change.
+  function dayIndex(app, first, count) {
+    var days = app.eventDays, all = app.allDays, n = first.length;
+    if (!days.length) { return null; }
+    var d0 = days[0], span = days[days.length - 1] - d0 + 1, i, k;
+    var start = new Int32Array(span + 1), list = new Int32Array(all.length);
+    for (k = 0; k < all.length; k++) { start[all[k] - d0 + 1]++; }
+    for (k = 0; k < span; k++) { start[k + 1] += start[k]; }
+    var at = start.slice(0, span);
+    for (i = 0; i < n; i++) {
+      for (k = first[i]; k < first[i] + count[i]; k++) { list[at[all[k] - d0]++] = i; }
+    }
+    return { d0: d0, span: span, start: start, list: list };
+  }
+
+  // The app's restyle (geomap.js GeomapApp.restyle): the same rules over typed copies of the
+  // columns, writing each place's state into the typed arrays of typedPlaces and its look
+  // (and whether it changed on the date) into lookOf, for the draw. A place's restyle key
+  // (which state, faded, changed on the date) can only differ between two dates lo < hi if
+  // it has evidence in [lo, hi] (a new state, or the 'changed' ring on or off) or in
+  // [lo - staleDays, hi - staleDays - 1] (it fades): a step visits those places only, found
+  // in the day index; a long jump, which changes most places, walks them all.
+  function typedRestyle(app, state, lookOf) {
     var places = app.places, n = places.length, i;
-    var first = new Int32Array(n), count = new Int32Array(n), last = new Int32Array(n).fill(-2);
-    var kind = new Int32Array(n), region = new Uint8Array(n);
+    var first = new Int32Array(n), count = new Int32Array(n), kind = new Int32Array(n), region = new Uint8Array(n);
     for (i = 0; i < n; i++) {
       var p = places[i];
       first[i] = p.s0; count[i] = p.n; kind[i] = p.kindIndex; region[i] = p.kind === "region" ? 1 : 0;
     }
+    var last = state.last, styleId = state.styleId, staleDays = app.meta.staleDays, all = app.allDays;
+    var codes = app.cols.s_code, styleIds = app.styleIds, styles = app.styles;
+    var index = null, previous = null, dirty = false;
+    // the day index is made once the page has answered (~50 ms at 100,000 places); until
+    // then every step walks all places
+    setTimeout(function () { index = dayIndex(app, first, count); }, 0);
+    // one place's state on day; true when it changed on that day
+    function update(i, day) {
+      var s0 = first[i], lo = s0, hi = s0 + count[i];
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (all[mid] <= day) { lo = mid + 1; } else { hi = mid; } }
+      var idx = lo - 1 - s0, evidence = lo > s0 ? all[lo - 1] : 0;
+      var stale = idx >= 0 && day - evidence > staleDays;
+      var today = idx >= 0 && evidence === day;
+      var key = idx * 4 + (stale ? 1 : 0) + (today ? 2 : 0);
+      if (key === last[i]) { return today; }
+      last[i] = key;
+      if (region[i]) { app.styleRegion(places[i], app.stateCode(places[i], day)); return today; }
+      // GeomapApp.styleOf's shared style, looked up here when it exists already
+      var code = idx >= 0 ? codes[s0 + idx] & 16383 : 16384;
+      var id = styleIds[((code * 8 + kind[i]) * 2 + (stale ? 1 : 0)) * 2 + (today ? 1 : 0)];
+      var s = id >= 0 ? styles[id] : app.styleOf(places[i], idx, stale, today, day);
+      lookOf[i] = s.look * 2 + (s.halo ? 1 : 0);
+      if (s.id !== styleId[i]) { styleId[i] = s.id; dirty = true; }
+      return today;
+    }
+    // the entries of the day index from day a to day b (both included), and visiting them
+    function from(a) { return index.start[Math.max(0, Math.min(index.span, a - index.d0))]; }
+    function visit(a, b, day) { for (var k = from(a), end = from(b + 1); k < end; k++) { update(index.list[k], day); } }
     return function (day) {
-      var changed = [], dirty = false, staleDays = app.meta.staleDays, all = app.allDays;
-      var codes = app.cols.s_code, styleIds = app.styleIds, styles = app.styles;
-      for (var i = 0; i < n; i++) {
-        var s0 = first[i], lo = s0, hi = s0 + count[i];
-        while (lo < hi) { var mid = (lo + hi) >> 1; if (all[mid] <= day) { lo = mid + 1; } else { hi = mid; } }
-        var idx = lo - 1 - s0, evidence = lo > s0 ? all[lo - 1] : 0;
-        var stale = idx >= 0 && day - evidence > staleDays;
-        var today = idx >= 0 && evidence === day;
-        var key = idx * 4 + (stale ? 1 : 0) + (today ? 2 : 0);
-        if (today) { changed.push(places[i].id); }
-        if (key === last[i]) { continue; }
-        last[i] = key;
-        var place = places[i];
-        place.last = key;
-        if (region[i]) { app.styleRegion(place, app.stateCode(place, day)); continue; }
-        // GeomapApp.styleOf's shared style, looked up here when it exists already
-        var code = idx >= 0 ? codes[s0 + idx] & 16383 : 16384;
-        var id = styleIds[((code * 8 + kind[i]) * 2 + (stale ? 1 : 0)) * 2 + (today ? 1 : 0)];
-        var s = id >= 0 ? styles[id] : app.styleOf(place, idx, stale, today, day);
-        lookOf[i] = s.look * 2 + (s.halo ? 1 : 0);
-        if (s !== place.style) { place.style = s; dirty = true; }
+      var changed = [], lo = Math.min(previous, day), hi = Math.max(previous, day), k;
+      dirty = false;
+      var windows = index && previous !== null && typeof staleDays === "number";
+      var near = windows && hi - lo <= staleDays;
+      // the places to visit: evidence in [lo, hi] and in [lo - staleDays, hi - staleDays - 1]
+      var visits = !windows ? n : near ? from(hi + 1) - from(lo) + from(hi - staleDays) - from(lo - staleDays) : from(hi + 1) - from(lo - staleDays);
+      if (visits < n / 2) {
+        if (near) { visit(lo, hi, day); visit(lo - staleDays, hi - staleDays - 1, day); } else { visit(lo - staleDays, hi, day); }
+        for (k = from(day); k < from(day + 1); k++) {
+          var at = index.list[k];
+          if (k === from(day) || index.list[k - 1] !== at) { changed.push(places[at].id); }
+        }
+      } else {
+        for (i = 0; i < n; i++) { if (update(i, day)) { changed.push(places[i].id); } }
       }
+      previous = day;
       app.needsRedraw = app.needsRedraw || dirty;
       return changed;
     };
@@ -267,8 +349,10 @@
     if (!context) { return { api: { markerLayer: function () { return "canvas"; } } }; }
     var WebGLPlaces = canvasLayer.constructor.extend(GLDrawing);
     var layer = new WebGLPlaces(app, canvasLayer.options, canvas, context, canvasLayer._draw);
+    var state = typedPlaces(app);
     layer._lookOf = new Int32Array(app.places.length).fill(-1);
-    app.restyle = typedRestyle(app, layer._lookOf);
+    layer._hidden = state.hidden;
+    app.restyle = typedRestyle(app, state, layer._lookOf);
     // the places are projected for the map's view already: not again (100,000: ~50-100 ms)
     layer._projectedFor = canvasLayer._projectedFor;
     app.map.removeLayer(canvasLayer);
@@ -282,6 +366,12 @@
       canvasLayer.addTo(app.map);
       canvasLayer._redraw();
     });
-    return { api: { markerLayer: function () { return app.renderer === layer ? "webgl" : "canvas"; } } };
+    return {
+      api: {
+        markerLayer: function () { return app.renderer === layer ? "webgl" : "canvas"; },
+        // the sprites the last WebGL frame drew (markers and rings; null with the canvas layer)
+        spritesDrawn: function () { return app.renderer === layer ? layer._drawn : null; }
+      }
+    };
   });
 })();
