@@ -191,3 +191,84 @@ def test_without_webgl_the_page_falls_back_to_the_canvas_layer(browser, webgl_ma
         assert errors == []
     finally:
         without.close()
+
+
+# Each place's look as drawn (the shared style the restyle gave it), its restyle key, and
+# what the page says about the date: read from the page's app through the map's layers.
+DRAWN = """() => {
+  let app = null;
+  window.geomap.map.eachLayer(l => { if (l._geomapApp) { app = l._geomapApp; } });
+  const looks = {};
+  for (const p of app.places) {
+    const s = p.style;
+    looks[p.id] = s ? [s.shape, s.size, s.fillColor, s.fillOpacity, s.color, s.opacity,
+      s.dashArray, s.ring, String(s.ringDash), s.halo, p.last] : null;
+  }
+  return { looks: looks, labels: window.geomap.labels(),
+    changed: document.querySelector('.geomap-slider').innerText };
+}"""
+
+
+def test_webgl_day_steps_and_jumps_leave_what_a_fresh_page_shows(browser, webgl_map):
+    """A step of a few days restyles only the places it can change: after two months of
+    daily steps (through changes, and places fading after 30 days) and short jumps back and
+    forth, every place looks as on a page opened at that date, with the same names."""
+    context, page, errors = _open(browser, webgl_map, "#date=2018-10-01")
+    page.evaluate(
+        """() => {
+          window.geomap.setDate('2018-11-20');
+          const start = Date.parse('2018-11-20');
+          for (let i = 1; i <= 61; i++) {
+            window.geomap.setDate(new Date(start + i * 86400000).toISOString().slice(0, 10));
+          }
+          for (const d of ['2019-01-17', '2019-01-23', '2019-01-21']) {
+            window.geomap.setDate(d);
+          }
+          window.geomap.flush();
+        }"""
+    )
+    stepped = page.evaluate(DRAWN)
+    assert errors == []
+    context.close()
+    context, page, errors = _open(browser, webgl_map, "#date=2019-01-21")
+    fresh = page.evaluate(DRAWN)
+    assert stepped == fresh
+    faded = [look for look in fresh["looks"].values() if look and look[3] < 0.5 and look[5] < 1]
+    assert faded  # places faded during the steps
+    assert errors == []
+    context.close()
+
+
+def test_webgl_filters_hide_places_from_the_markers_picking_and_the_list(browser, webgl_map):
+    """The search panel's side filter hides a side's places after slider steps: its
+    markers go, a click there opens nothing, the places list and the names leave them out;
+    ticking the side again brings them back."""
+    context, page, errors = _open(browser, webgl_map, "#date=2018-12-10")
+    for day in ("2018-12-13", "2018-12-14", "2018-12-15"):
+        page.evaluate(f"window.geomap.setDate('{day}')")
+    x, y = close_up(page, "hajin")
+    page.wait_for_timeout(50)
+    assert _near(_pixel(page, x, y), (0xF2, 0xC8, 0x00))
+    side = "document.querySelector('.geomap-filter input[value=\"SDF\"]').click()"
+    page.evaluate(side)
+    page.evaluate("window.geomap.flush()")
+    page.wait_for_timeout(50)
+    assert not _near(_pixel(page, x, y), (0xF2, 0xC8, 0x00), 60)
+    assert "hajin" not in page.evaluate("window.geomap.labels()")
+    page.mouse.click(x, y)
+    page.wait_for_timeout(100)
+    assert page.locator(".geomap-pop").count() == 0
+    page.locator(".geomap-places-toggle").focus()
+    page.keyboard.press("Enter")
+    listed = page.evaluate(
+        "[...document.querySelectorAll('.geomap-places-item')].map(i => i.dataset.place)"
+    )
+    assert listed and "hajin" not in listed
+    page.evaluate(side)
+    page.evaluate("window.geomap.flush()")
+    page.wait_for_timeout(50)
+    assert _near(_pixel(page, x, y), (0xF2, 0xC8, 0x00))
+    page.mouse.click(x, y)
+    page.locator(".geomap-pop").wait_for()
+    assert errors == []
+    context.close()
