@@ -6,8 +6,9 @@
  * canvas layer's order, and the blue rings of the places that changed on the date come last,
  * so markers stack as they do there. Projecting, picking (click, pointer) and popups stay the
  * canvas layer's. Where the browser has no WebGL (or loses its context), the canvas layer
- * draws. In software rendering a WebGL frame of 100,000 places is fill-bound: its cost is
- * the sprites' pixels (BENCHMARKS.md). */
+ * draws. The places' state lives in typed arrays (typedPlaces) and a slider step of a few
+ * days visits only the places it can change (typedRestyle). In software rendering a WebGL
+ * frame of 100,000 places is fill-bound: its cost is the sprites' pixels (BENCHMARKS.md). */
 (function () {
   "use strict";
   var kit = window.geomapKit;
@@ -296,8 +297,8 @@
     var last = state.last, styleId = state.styleId, staleDays = app.meta.staleDays, all = app.allDays;
     var codes = app.cols.s_code, styleIds = app.styleIds, styles = app.styles;
     var index = null, previous = null, dirty = false;
-    // the day index is made once the page has answered (~50 ms at 100,000 places); until
-    // then every step walks all places
+    // the day index is made once the page has answered; until then every step walks all
+    // places
     setTimeout(function () { index = dayIndex(app, first, count); }, 0);
     // one place's state on day; true when it changed on that day
     function update(i, day) {
