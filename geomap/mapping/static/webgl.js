@@ -103,7 +103,7 @@
       this._glCanvas = canvas;
       this._glContext = context;
       this._drawCanvas = drawCanvas; // the canvas layer's batchDraw: it draws the atlas
-      this._atlasLooks = -1; this._extent = []; this._haloCell = Object.create(null);
+      this._atlasLooks = -1; this._extent = []; this._cellOf = []; this._haloCell = Object.create(null);
     },
     _initContainer: function () {
       var container = this._container = this._glCanvas;
@@ -140,38 +140,61 @@
       gl.clear(gl.COLOR_BUFFER_BIT);
     },
     // The atlas: every look drawn once, each in its cell, by the canvas layer's own drawing
-    // (so the sprites are its markers, pixel for pixel), then one cell per size of the blue
-    // 'changed' ring. Drawn again when restyling made new looks.
+    // (so the sprites are its markers, pixel for pixel), and one cell per size of the blue
+    // 'changed' ring. Restyling makes new looks as new dates are shown: only those are drawn,
+    // in the next free cells, and only their rows are sent to the texture (drawing and
+    // sending the whole atlas again took 10-25 ms of each such step at 100,000 places). The
+    // whole atlas is drawn again when a look needs a bigger cell, the free cells run out, or
+    // the screen's density changes.
     _drawAtlas: function () {
-      var looks = this._geomapApp.looks, ratio = this._ratio(), i;
-      if (this._atlasLooks === looks.length) { return; }
-      var sizes = [], biggest = 0;
-      for (i = 0; i < looks.length; i++) {
+      var looks = this._geomapApp.looks, ratio = this._ratio(), i, k;
+      if (this._atlasLooks === looks.length && this._atlasRatio === ratio) { return; }
+      var whole = this._atlasRatio !== ratio || this._atlasLooks < 0, from = whole ? 0 : this._atlasLooks;
+      var cell = this._cell || 0, sizes = [], size;
+      for (i = from; i < looks.length; i++) {
         this._extent[i] = extentOf(looks[i]);
-        biggest = Math.max(biggest, this._extent[i], haloExtentOf(looks[i].size));
-        if (sizes.indexOf(looks[i].size) < 0) { sizes.push(looks[i].size); }
+        cell = Math.max(cell, 2 * Math.max(this._extent[i], haloExtentOf(looks[i].size)) + 2);
+        size = looks[i].size;
+        if ((whole || this._haloCell[size] === undefined) && sizes.indexOf(size) < 0) { sizes.push(size); }
       }
-      var cell = 2 * biggest + 2, cells = looks.length + sizes.length, rows = Math.ceil(cells / COLUMNS) || 1;
-      var atlas = this._atlas || (this._atlas = document.createElement("canvas"));
-      atlas.width = Math.ceil(COLUMNS * cell * ratio); atlas.height = Math.ceil(rows * cell * ratio);
-      var ctx = atlas.getContext("2d"), fake = { looks: looks.concat([{ shape: "circle", size: 0, fillOpacity: 0, opacity: 0, weight: 1, color: "#000" }]), places: [] };
+      var needed = (whole ? 0 : this._cells) + (looks.length - from) + sizes.length;
+      if (!whole && (cell > this._cell || needed > this._rows * COLUMNS)) { this._atlasLooks = -1; this._drawAtlas(); return; }
+      var atlas = this._atlas || (this._atlas = document.createElement("canvas")), ctx;
+      if (whole) {
+        this._cell = cell; this._cells = 0; this._cellOf = []; this._haloCell = Object.create(null);
+        this._rows = Math.ceil(needed / COLUMNS) + 4; // room for the looks of later dates
+        atlas.width = Math.ceil(COLUMNS * cell * ratio); atlas.height = Math.ceil(this._rows * cell * ratio);
+      }
+      ctx = atlas.getContext("2d");
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      function centre(k) { return [(k % COLUMNS + 0.5) * cell, (Math.floor(k / COLUMNS) + 0.5) * cell]; }
-      for (i = 0; i < looks.length; i++) {
-        var at = centre(i);
-        fake.places.push({ style: { look: i, halo: false }, hidden: false, x: at[0], y: at[1] });
+      var fake = { looks: looks.concat([{ shape: "circle", size: 0, fillOpacity: 0, opacity: 0, weight: 1, color: "#000" }]), places: [] };
+      var firstCell = this._cells, self = this;
+      function next() {
+        var c = self._cells++;
+        return [c, (c % COLUMNS + 0.5) * cell, (Math.floor(c / COLUMNS) + 0.5) * cell];
+      }
+      for (i = from; i < looks.length; i++) {
+        var at = next();
+        this._cellOf[i] = at[0];
+        fake.places.push({ style: { look: i, halo: false }, hidden: false, x: at[1], y: at[2] });
       }
       // a ring alone: a place of the invisible last look, with the halo of a size
-      for (var k = 0; k < sizes.length; k++) {
-        var where = centre(looks.length + k);
-        this._haloCell[sizes[k]] = looks.length + k;
-        fake.places.push({ style: { look: looks.length, halo: true, size: sizes[k] }, hidden: false, x: where[0], y: where[1] });
+      for (k = 0; k < sizes.length; k++) {
+        var where = next();
+        this._haloCell[sizes[k]] = where[0];
+        fake.places.push({ style: { look: looks.length, halo: true, size: sizes[k] }, hidden: false, x: where[1], y: where[2] });
       }
       this._drawCanvas.call({ _ctx: ctx, _geomapApp: fake });
       var gl = this._glContext.gl, uniforms = this._glContext.at;
-      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, atlas);
-      gl.uniform1f(uniforms.uCell, cell);
-      gl.uniform2f(uniforms.uAtlasSize, atlas.width / ratio, atlas.height / ratio);
+      if (whole) {
+        gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, atlas);
+        gl.uniform1f(uniforms.uCell, cell);
+        gl.uniform2f(uniforms.uAtlasSize, atlas.width / ratio, atlas.height / ratio);
+      } else {
+        var top = Math.floor(Math.floor(firstCell / COLUMNS) * cell * ratio);
+        var bottom = Math.min(atlas.height, Math.ceil((Math.floor((this._cells - 1) / COLUMNS) + 1) * cell * ratio));
+        gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, top, gl.RGBA, gl.UNSIGNED_BYTE, ctx.getImageData(0, top, atlas.width, bottom - top));
+      }
       this._atlasLooks = looks.length; this._atlasRatio = ratio;
     },
     // Each place's layer position, also into typed arrays the draw reads (after a zoom).
@@ -197,7 +220,7 @@
       if (count.length < looks.length) { count = this._counts = new Int32Array(2 * looks.length); }
       if (!ids || ids.length < n) { ids = this._ids = new Int32Array(n); }
       count.fill(0);
-      var xs = this._xs, ys = this._ys, extent = this._extent, b = this._bounds, shown = 0, halos = 0;
+      var xs = this._xs, ys = this._ys, extent = this._extent, cellOf = this._cellOf, b = this._bounds, shown = 0, halos = 0;
       var x0 = b.min.x, y0 = b.min.y, x1 = b.max.x, y1 = b.max.y;
       for (i = 0; i < n; i++) {
         code = lookOf[i];
@@ -216,7 +239,7 @@
         if (code < 0) { continue; }
         var look = code >> 1, slot = count[look];
         count[look] = slot + 4;
-        data[slot] = xs[i]; data[slot + 1] = ys[i]; data[slot + 2] = look; data[slot + 3] = extent[look];
+        data[slot] = xs[i]; data[slot + 1] = ys[i]; data[slot + 2] = cellOf[look]; data[slot + 3] = extent[look];
         if (code & 1) {
           var size = looks[look].size;
           data[h] = xs[i]; data[h + 1] = ys[i]; data[h + 2] = this._haloCell[size]; data[h + 3] = haloExtentOf(size);
