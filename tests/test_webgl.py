@@ -95,11 +95,15 @@ def test_above_the_threshold_webgl_draws_the_holders_colour_across_a_change(brow
     context, page, errors = _open(browser, webgl_map)
     assert page.evaluate(LAYER) == "webgl"
     assert page.locator("canvas.geomap-webgl").count() == 1
+    everywhere = page.evaluate("window.geomap.spritesDrawn()")
+    assert everywhere >= PLACES - 5  # the opening view shows (about) every place
     for day, colour in (("2018-12-13", (0x11, 0x11, 0x11)), ("2018-12-15", (0xF2, 0xC8, 0x00))):
         page.evaluate(f"window.geomap.setDate('{day}')")
         x, y = close_up(page, "hajin")
         page.wait_for_timeout(50)
         assert _near(_pixel(page, x, y), colour), (day, _pixel(page, x, y))
+        # close up, the places off the canvas are not drawn
+        assert 0 < page.evaluate("window.geomap.spritesDrawn()") < everywhere
     # "Save as PNG" draws the WebGL markers too (the map sits 64 px below the image's top)
     png = page.evaluate("window.geomap.png()").split(",", 1)[1]
     image = Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB")
@@ -192,6 +196,7 @@ def test_without_webgl_the_page_falls_back_to_the_canvas_layer(browser, webgl_ma
         context, page, errors = _open(without, webgl_map, "#date=2018-12-15")
         assert page.evaluate(LAYER) == "canvas"
         assert page.locator("canvas.geomap-webgl").count() == 0
+        assert page.evaluate("window.geomap.spritesDrawn()") is None
         x, y = close_up(page, "hajin")
         assert _near(_pixel(page, x, y), (0xF2, 0xC8, 0x00)), _pixel(page, x, y)
         page.mouse.click(x, y)

@@ -382,7 +382,7 @@
   kit.define("webgl", function (app) {
     var canvasLayer = app.renderer, canvas = document.createElement("canvas"), context = null;
     try { context = makeGL(canvas); } catch (error) { context = null; }
-    if (!context) { return { api: { markerLayer: function () { return "canvas"; } } }; }
+    if (!context) { return { api: { markerLayer: function () { return "canvas"; }, spritesDrawn: function () { return null; } } }; }
     var WebGLPlaces = canvasLayer.constructor.extend(GLDrawing);
     var layer = new WebGLPlaces(app, canvasLayer.options, canvas, context, canvasLayer._draw);
     var state = typedPlaces(app);
