@@ -227,6 +227,8 @@ def test_webgl_day_steps_and_jumps_leave_what_a_fresh_page_shows(browser, webgl_
     daily steps (through changes, and places fading after 30 days) and short jumps back and
     forth, every place looks as on a page opened at that date, with the same names."""
     context, page, errors = _open(browser, webgl_map, "#date=2018-10-01")
+    # the day index is made while the page is idle: steps of a few days then use it
+    page.evaluate("new Promise(r => requestIdleCallback(() => requestIdleCallback(r)))")
     page.evaluate(
         """() => {
           window.geomap.setDate('2018-11-20');
