@@ -5,6 +5,7 @@
     python bench/run.py --sizes 1000 10000 50000 --changes 50 --repeat 3
     python bench/run.py --extract 1000 10000
     python bench/run.py --sizes 20000 50000 100000 --layers --repeat 1 --steps 30 --no-baselines
+    python bench/run.py --pages old/map.html new/map.html --rounds 2 --repeat 3 --steps 30
 
 Writes bench/results.json and bench/growth.png; BENCHMARKS.md quotes them.
 """
@@ -429,6 +430,20 @@ print(t_read, time.perf_counter() - t)
     return result
 
 
+def run_pages(paths: list[Path], repeat: int, steps: int, rounds: int) -> list[dict]:
+    """Pages built elsewhere (say, one branch's map and another's), measured in turn,
+    ``rounds`` times over, so that each sees the same spells of a shared machine."""
+    out = []
+    for round_ in range(rounds):
+        for path in paths:
+            load = os.getloadavg()[0]
+            result = {"page": str(path), "round": round_, "load_before": round(load, 2)}
+            result.update(measure_page(path, "geomap", steps=steps, loads=repeat))
+            print(json.dumps(result), flush=True)
+            out.append(result)
+    return out
+
+
 def run_builds(size: int, runs: int) -> dict:
     """Whole-process build of geomap and TimestampedGeoJson, interleaved run by run, so that
     both see the same moments of a noisy machine."""
@@ -565,6 +580,14 @@ def main() -> None:
         help="with --sizes: geomap's page drawn by the canvas layer and by the WebGL layer, "
         "side by side (results under 'layers')",
     )
+    parser.add_argument(
+        "--pages",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="built map.html files measured in turn (results under 'pages')",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="with --pages: rounds over them")
     parser.add_argument("--steps", type=int, default=100, help="slider steps timed per page")
     parser.add_argument("--frames", type=int, default=FRAME_STEPS, help="frames timed per page")
     parser.add_argument(
@@ -582,6 +605,8 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
     FRAME_STEPS = args.frames
+    if args.pages:
+        results["pages"] = run_pages(args.pages, args.repeat, args.steps, args.rounds)
     if args.sizes and args.layers:  # kept apart from the runs against the baselines
         fresh = [
             run_map(size, args.changes, args.repeat, False, True, args.steps) for size in args.sizes

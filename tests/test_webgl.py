@@ -95,11 +95,15 @@ def test_above_the_threshold_webgl_draws_the_holders_colour_across_a_change(brow
     context, page, errors = _open(browser, webgl_map)
     assert page.evaluate(LAYER) == "webgl"
     assert page.locator("canvas.geomap-webgl").count() == 1
+    everywhere = page.evaluate("window.geomap.spritesDrawn()")
+    assert everywhere >= PLACES - 5  # the opening view shows (about) every place
     for day, colour in (("2018-12-13", (0x11, 0x11, 0x11)), ("2018-12-15", (0xF2, 0xC8, 0x00))):
         page.evaluate(f"window.geomap.setDate('{day}')")
         x, y = close_up(page, "hajin")
         page.wait_for_timeout(50)
         assert _near(_pixel(page, x, y), colour), (day, _pixel(page, x, y))
+        # close up, the places off the canvas are not drawn
+        assert 0 < page.evaluate("window.geomap.spritesDrawn()") < everywhere
     # "Save as PNG" draws the WebGL markers too (the map sits 64 px below the image's top)
     png = page.evaluate("window.geomap.png()").split(",", 1)[1]
     image = Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB")
@@ -144,21 +148,29 @@ def test_the_webgl_layer_draws_the_canvas_layers_symbols(browser, every_look):
     """Both layers draw each look alike: shapes, colours, rings, dashed and dotted outlines,
     faded and changed places (one view of them all, compared pixel by pixel)."""
     shots = {}
-    for layer, path in every_look.items():
-        context, page, errors = _open(browser, path, "#date=2019-01-06")
+    # the WebGL page twice: opened at the date, and opened months before and stepped to it
+    # (the looks of the later dates are then added to its atlas as they appear)
+    runs = [("canvas", ""), ("webgl", ""), ("webgl", "2018-10-01")]
+    for layer, opened in runs:
+        context, page, errors = _open(browser, every_look[layer], f"#date={opened or '2019-01-06'}")
         assert page.evaluate(LAYER) == layer
+        for day in ("2018-12-01", "2019-01-05", "2019-01-06") if opened else ():
+            page.evaluate(f"window.geomap.setDate('{day}')")
         x, y = close_up(page, "al_shaafah", zoom=11)
         page.wait_for_timeout(50)
-        shots[layer] = _image(page, {"x": x - 200, "y": y - 230, "width": 320, "height": 330})
+        shots[layer + opened] = _image(
+            page, {"x": x - 200, "y": y - 230, "width": 320, "height": 330}
+        )
         assert errors == []
         context.close()
-    a, b = shots["canvas"].tobytes(), shots["webgl"].tobytes()
-    pixels = [(a[i : i + 3], b[i : i + 3]) for i in range(0, len(a), 3)]
-    marked = sum(1 for x, _ in pixels if max(x) - min(x) > 60 or max(x) < 100)
-    differ = sum(1 for x, y in pixels if not _near(x, y, 48))
-    assert marked > 1500  # the view holds the markers (coloured or dark pixels)
-    # the sprites are the canvas layer's markers: only sub-pixel placement may differ
-    assert differ <= 0.1 * marked, (differ, marked)
+    for webgl in ("webgl", "webgl2018-10-01"):
+        a, b = shots["canvas"].tobytes(), shots[webgl].tobytes()
+        pixels = [(a[i : i + 3], b[i : i + 3]) for i in range(0, len(a), 3)]
+        marked = sum(1 for x, _ in pixels if max(x) - min(x) > 60 or max(x) < 100)
+        differ = sum(1 for x, y in pixels if not _near(x, y, 48))
+        assert marked > 1500  # the view holds the markers (coloured or dark pixels)
+        # the sprites are the canvas layer's markers: only sub-pixel placement may differ
+        assert differ <= 0.1 * marked, (webgl, differ, marked)
 
 
 def test_at_the_threshold_the_page_is_todays_canvas_page(browser, every_look, tmp_path):
@@ -184,6 +196,7 @@ def test_without_webgl_the_page_falls_back_to_the_canvas_layer(browser, webgl_ma
         context, page, errors = _open(without, webgl_map, "#date=2018-12-15")
         assert page.evaluate(LAYER) == "canvas"
         assert page.locator("canvas.geomap-webgl").count() == 0
+        assert page.evaluate("window.geomap.spritesDrawn()") is None
         x, y = close_up(page, "hajin")
         assert _near(_pixel(page, x, y), (0xF2, 0xC8, 0x00)), _pixel(page, x, y)
         page.mouse.click(x, y)
@@ -191,3 +204,86 @@ def test_without_webgl_the_page_falls_back_to_the_canvas_layer(browser, webgl_ma
         assert errors == []
     finally:
         without.close()
+
+
+# Each place's look as drawn (the shared style the restyle gave it), its restyle key, and
+# what the page says about the date: read from the page's app through the map's layers.
+DRAWN = """() => {
+  let app = null;
+  window.geomap.map.eachLayer(l => { if (l._geomapApp) { app = l._geomapApp; } });
+  const looks = {};
+  for (const p of app.places) {
+    const s = p.style;
+    looks[p.id] = s ? [s.shape, s.size, s.fillColor, s.fillOpacity, s.color, s.opacity,
+      s.dashArray, s.ring, String(s.ringDash), s.halo, p.last] : null;
+  }
+  return { looks: looks, labels: window.geomap.labels(),
+    changed: document.querySelector('.geomap-slider').innerText };
+}"""
+
+
+def test_webgl_day_steps_and_jumps_leave_what_a_fresh_page_shows(browser, webgl_map):
+    """A step of a few days restyles only the places it can change: after two months of
+    daily steps (through changes, and places fading after 30 days) and short jumps back and
+    forth, every place looks as on a page opened at that date, with the same names."""
+    context, page, errors = _open(browser, webgl_map, "#date=2018-10-01")
+    # the day index is made while the page is idle: steps of a few days then use it
+    page.evaluate("new Promise(r => requestIdleCallback(() => requestIdleCallback(r)))")
+    page.evaluate(
+        """() => {
+          window.geomap.setDate('2018-11-20');
+          const start = Date.parse('2018-11-20');
+          for (let i = 1; i <= 61; i++) {
+            window.geomap.setDate(new Date(start + i * 86400000).toISOString().slice(0, 10));
+          }
+          for (const d of ['2019-01-17', '2019-01-23', '2019-01-21']) {
+            window.geomap.setDate(d);
+          }
+          window.geomap.flush();
+        }"""
+    )
+    stepped = page.evaluate(DRAWN)
+    assert errors == []
+    context.close()
+    context, page, errors = _open(browser, webgl_map, "#date=2019-01-21")
+    fresh = page.evaluate(DRAWN)
+    assert stepped == fresh
+    faded = [look for look in fresh["looks"].values() if look and look[3] < 0.5 and look[5] < 1]
+    assert faded  # places faded during the steps
+    assert errors == []
+    context.close()
+
+
+def test_webgl_filters_hide_places_from_the_markers_picking_and_the_list(browser, webgl_map):
+    """The search panel's side filter hides a side's places after slider steps: its
+    markers go, a click there opens nothing, the places list and the names leave them out;
+    ticking the side again brings them back."""
+    context, page, errors = _open(browser, webgl_map, "#date=2018-12-10")
+    for day in ("2018-12-13", "2018-12-14", "2018-12-15"):
+        page.evaluate(f"window.geomap.setDate('{day}')")
+    x, y = close_up(page, "hajin")
+    page.wait_for_timeout(50)
+    assert _near(_pixel(page, x, y), (0xF2, 0xC8, 0x00))
+    side = "document.querySelector('.geomap-filter input[value=\"SDF\"]').click()"
+    page.evaluate(side)
+    page.evaluate("window.geomap.flush()")
+    page.wait_for_timeout(50)
+    assert not _near(_pixel(page, x, y), (0xF2, 0xC8, 0x00), 60)
+    assert "hajin" not in page.evaluate("window.geomap.labels()")
+    page.mouse.click(x, y)
+    page.wait_for_timeout(100)
+    assert page.locator(".geomap-pop").count() == 0
+    page.locator(".geomap-places-toggle").focus()
+    page.keyboard.press("Enter")
+    listed = page.evaluate(
+        "[...document.querySelectorAll('.geomap-places-item')].map(i => i.dataset.place)"
+    )
+    assert listed and "hajin" not in listed
+    page.evaluate(side)
+    page.evaluate("window.geomap.flush()")
+    page.wait_for_timeout(50)
+    assert _near(_pixel(page, x, y), (0xF2, 0xC8, 0x00))
+    page.mouse.click(x, y)
+    page.locator(".geomap-pop").wait_for()
+    assert errors == []
+    context.close()
