@@ -32,14 +32,13 @@ from pathlib import Path
 from geomap.exc import GoldFileError
 from geomap.gazetteer import Gazetteer, _read_text, csv_rows
 from geomap.periods import PRECISIONS, date_matches
-from geomap.records import KINDS, MIN_CONFIDENCE, Event
+from geomap.records import CHANGE_KINDS, KINDS, MIN_CONFIDENCE, Event
 from geomap.reviews import REASONS, Review, claim_ids, match_reviews
 from geomap.timeline import State, state_at
 
 GOLD_COLUMNS = ["article", "tier", "place", "date", "date_precision", "kind"]
 SENTENCE_COLUMNS = ("sentence", "sentence_start")
 TIERS = ("core", "optional", "distractor")
-CHANGE_KINDS = ("captured", "withdrew")
 NONE = "none"  # the confusion table's row or column for "no gold row" / "no claim"
 # confidence bins for calibration: [0, 0.5), [0.5, 0.6), ..., [0.9, 1.0]
 CONFIDENCE_EDGES = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)

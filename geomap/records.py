@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 MAX_EVENTS_BYTES = 2 * 1024**3  # an events CSV is read whole; 2 GiB is ~25 million rows
 KINDS = ("captured", "held", "contested", "besieged", "withdrew", "surrendered")
+CHANGE_KINDS = ("captured", "withdrew")  # the kinds that change who holds a place
 # Events below this confidence never colour the map: they are shown as unconfirmed claims.
 # Chosen on the development corpus (eval/run.py --calibration): the confidence is calibrated
 # (extract/calibration.py), and claims below it were right little more than half the time.

@@ -37,9 +37,8 @@ from functools import cached_property
 
 from geomap.campaign import Profile, projected_crs
 from geomap.gazetteer import Gazetteer
-from geomap.records import MIN_CONFIDENCE, Claim, Event
+from geomap.records import CHANGE_KINDS, MIN_CONFIDENCE, Claim, Event
 
-CHANGE_KINDS = ("captured", "withdrew")
 DATE_CONFLICT_DAYS = 45
 STATUS_RANK = {
     "surrendered": 0,

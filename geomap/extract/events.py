@@ -44,7 +44,7 @@ from geomap.extract.lexicon import (
 from geomap.extract.mentions import PlaceMention
 from geomap.extract.text import Span, split_clauses
 from geomap.gazetteer import Gazetteer
-from geomap.records import Event, Exclusivity
+from geomap.records import CHANGE_KINDS, Event, Exclusivity
 
 VAGUE_DATE = re.compile(
     r"\bthat (?:day|week|month|year)\b|\bthe (?:same|following) |"
@@ -986,7 +986,7 @@ def _appositive_list(sentence: _Sentence, comma: int, end: int) -> PlaceRef | No
 def _has_trigger(sentence: _Sentence, ctx: _Context, start: int, end: int) -> bool:
     """A change of control is told inside tokens[start:end] (the sentence's own matches)."""
     return any(
-        ctx.rules.triggers[m.rule].kind in ("captured", "withdrew")
+        ctx.rules.triggers[m.rule].kind in CHANGE_KINDS
         for m in sentence.matches
         if start <= m.start and m.end <= end
     )
@@ -1638,11 +1638,7 @@ def events_in_sentence(
         if event.place_id not in said:
             _add(events, seen, event)
     _share_holders(events)
-    changed = {
-        e.place_id
-        for e in events
-        if e.kind in ("captured", "withdrew") and "disputed" not in e.doubts
-    }
+    changed = {e.place_id for e in events if e.kind in CHANGE_KINDS and "disputed" not in e.doubts}
     events[:] = [e for e in events if not (e.kind == "held" and e.place_id in changed)]
     if exclusive and not any(e.exclusive for e in events):
         place_id, scope = exclusive
@@ -1784,7 +1780,6 @@ def _region_cost(ctx: _Context, target: _Target) -> float:
     return 0.3 if any(regions) else 0.0
 
 
-CHANGES = ("captured", "withdrew")
 REPEAT_REACH = 7  # days before publication a dated change may be the one its headline tells
 
 
@@ -1800,7 +1795,7 @@ def date_repeats(events: list[Event]) -> list[Event]:
     for event in events:
         key = (event.place_id, event.kind, event.controller)
         recent = event.date_precision == "day" and _days_before(event) <= REPEAT_REACH
-        if event.date_text and recent and not event.inferred and event.kind in CHANGES:
+        if event.date_text and recent and not event.inferred and event.kind in CHANGE_KINDS:
             best = dated.get(key)
             if best is None or (event.confidence, best.first_day) > (
                 best.confidence,
