@@ -42,7 +42,6 @@ from geomap.evaluate import (
     table_lines,
 )
 from geomap.exc import GeomapError
-from geomap.gazetteer import load_gazetteer
 from geomap.pipeline import extract
 from geomap.records import MIN_CONFIDENCE, Event
 from geomap.timeline import Timeline, build_timeline, merge_events
@@ -87,10 +86,14 @@ def read_sources(path: Path) -> list[dict[str, str]]:
     ]
 
 
-def run_one(run: Run, root: Path, gold_path: Path, lenient: bool, threshold: float) -> None:
-    """Extract one campaign's split in a temporary data folder and score it."""
+def run_one(
+    run: Run, root: Path, gold_path: Path, lenient: bool, threshold: float, map_state: bool = False
+) -> None:
+    """Extract one campaign's split in a temporary data folder and score it (``map_state``:
+    and compare the map's states with the gold rows', day by day)."""
     source = data_dir(run.campaign, root)
-    gazetteer = load_gazetteer(source / "gazetteer.csv")
+    campaign = load_campaign(source)
+    gazetteer = campaign.gazetteer
     wanted = set(run.articles)
     run.gold = [g for g in read_gold(gold_path, gazetteer) if g.article in wanted]
     with tempfile.TemporaryDirectory(prefix=f"geomap-eval-{run.campaign}-{run.split}-") as tmp:
@@ -104,12 +107,12 @@ def run_one(run: Run, root: Path, gold_path: Path, lenient: bool, threshold: flo
         run.events = extract(folder, None, jobs=1).events
     run.scores = score(run.events, run.gold, lenient=lenient, min_confidence=threshold)
     run.every = score(run.events, run.gold, lenient=lenient)
-    campaign = load_campaign(source)
-    drawn = build_timeline(
-        run.events, campaign.gazetteer, profile=campaign.profile, min_confidence=threshold
-    )
-    truth = Timeline(merge_events(gold_events(run.gold)), campaign.gazetteer)
-    run.map_state = map_agreement(drawn.states, truth.states)
+    if map_state:
+        drawn = build_timeline(
+            run.events, gazetteer, profile=campaign.profile, min_confidence=threshold
+        )
+        truth = Timeline(merge_events(gold_events(run.gold)), gazetteer)
+        run.map_state = map_agreement(drawn.states, truth.states)
 
 
 def row_of(label: str, split: str, articles: int, scores: Scores) -> list[object]:
@@ -202,7 +205,9 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             run = Run(campaign, split, articles)
             try:
-                run_one(run, root, root / "gold.csv", args.lenient, args.min_confidence)
+                run_one(
+                    run, root, root / "gold.csv", args.lenient, args.min_confidence, args.map_state
+                )
             except (GeomapError, OSError) as error:
                 print(f"{campaign} {split}: {error}", file=sys.stderr)
                 print("  (python eval/check.py lists the corpus's problems)", file=sys.stderr)
