@@ -136,6 +136,17 @@ def close_up(page, place_id: str = "hajin", zoom: int = 12) -> tuple[float, floa
     )
 
 
+def click_opens_hajin_s_popup_that_follows_the_slider(page, x: float, y: float) -> None:
+    """Click Hajin's marker at (x, y) on 15 December: its popup says the SDF holds it, and,
+    left open, says ISIS does when the slider goes back to the 13th (the seed campaign)."""
+    page.mouse.click(x, y)
+    popup = page.locator(".geomap-pop")
+    popup.wait_for()
+    assert "Hajin" in popup.inner_text() and "Held by SDF" in popup.inner_text()
+    page.evaluate("window.geomap.setDate('2018-12-13')")  # the open popup follows the slider
+    assert "Held by ISIS" in page.locator(".geomap-pop").inner_text()
+
+
 class PageWatch:
     """A page with every request and console message recorded."""
 

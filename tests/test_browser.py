@@ -5,7 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import close_up, on_map, small_data, wait_until
+from conftest import (
+    click_opens_hajin_s_popup_that_follows_the_slider,
+    close_up,
+    on_map,
+    small_data,
+    wait_until,
+)
 from geomap.pipeline import build
 
 pytestmark = pytest.mark.browser
@@ -215,12 +221,7 @@ def test_the_marker_is_drawn_in_the_holders_colour(built, open_map, day, expecte
 def test_clicking_a_place_opens_its_popup(built, open_map):
     page = open_map(built.map_path, "#date=2018-12-15").page
     x, y = close_up(page)
-    page.mouse.click(x, y)
-    popup = page.locator(".geomap-pop")
-    popup.wait_for()
-    assert "Hajin" in popup.inner_text() and "Held by SDF" in popup.inner_text()
-    page.evaluate("window.geomap.setDate('2018-12-13')")  # the open popup follows the slider
-    assert "Held by ISIS" in page.locator(".geomap-pop").inner_text()
+    click_opens_hajin_s_popup_that_follows_the_slider(page, x, y)
 
 
 def test_the_map_opens_framing_every_place_and_stays_still(built, browser):

@@ -10,7 +10,15 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, DATA, close_up, on_map, wait_until
+from conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DATA,
+    click_opens_hajin_s_popup_that_follows_the_slider,
+    close_up,
+    on_map,
+    wait_until,
+)
 from geomap.cli import main
 from geomap.gazetteer import load_gazetteer
 from geomap.mapping import MapOptions
@@ -124,12 +132,7 @@ def test_a_webgl_marker_opens_its_popup_by_click_and_by_the_places_list(browser,
     assert page.locator(".geomap-pop").count() == 0
     page.mouse.move(x, y)
     wait_until(page, f"{cursor % (x, y)} === 'pointer'")
-    page.mouse.click(x, y)
-    popup = page.locator(".geomap-pop")
-    popup.wait_for()
-    assert "Hajin" in popup.inner_text() and "Held by SDF" in popup.inner_text()
-    page.evaluate("window.geomap.setDate('2018-12-13')")  # the open popup follows the slider
-    assert "Held by ISIS" in page.locator(".geomap-pop").inner_text()
+    click_opens_hajin_s_popup_that_follows_the_slider(page, x, y)
     # the keyboard's way in, the places list, opens the same popup
     on_map(page, "closePopup()")
     page.locator(".geomap-places-toggle").focus()
