@@ -470,9 +470,7 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
 def _shares_head(sentence: _Sentence, place: PlaceRef) -> bool:
     """The last of a list before a plural noun it shares: 'the A and B districts, as well
     as', where B is a district, not the place that says where others are."""
-    before = place.start - 1
-    while before > 0 and sentence.tokens[before].lower in DETERMINERS:
-        before -= 1
+    before = _phrase_start(sentence.tokens, place.start) - 1
     if before <= 0 or sentence.tokens[before].lower not in LIST_JOINS:
         return False
     return before - 1 in sentence.place_at or sentence.tokens[before - 1].lower in DETERMINERS
@@ -772,10 +770,7 @@ def _coordinated_part(
     """Token ``i`` joins two parts of one place: 'confined to tunnels and the edges of X'."""
     if sentence.tokens[i].lower not in ("and", "or") or not partial_words:
         return False
-    j = i + 1
-    while j < len(sentence.tokens) and sentence.tokens[j].lower in DETERMINERS:
-        j += 1
-    return sentence.cue_starting_at("partial", ctx, j) > 0
+    return sentence.cue_starting_at("partial", ctx, _object_start(sentence, i + 1)) > 0
 
 
 HEAD_NOUNS = _words("head_nouns")
@@ -967,7 +962,7 @@ def _appositive_head(sentence: _Sentence, ctx: _Context, comma: int) -> PlaceRef
     if place is None:
         return None
     opens = comma + 1 < len(tokens) and tokens[comma + 1].lower in DETERMINERS
-    if opens and not tokens[comma + 1].lower == "its":
+    if opens and tokens[comma + 1].lower != "its":
         return place
     before = place.start - 1
     boxed = before > 0 and tokens[before].text == "," and tokens[before - 1].lower in TITLES
@@ -1550,9 +1545,8 @@ def events_in_sentence(
     seen: dict[tuple[str, str, str], int] = {}  # (place, kind, date) -> index in events
     weak: list[Event] = []
     qualified = False  # '..., but militants still held out': the capture is not complete
-    countered: dict[
-        str, str
-    ] = {}  # '..., but the rebels said the town remained under their control'
+    # '..., but the rebels said the town remained under their control': place -> holder
+    countered: dict[str, str] = {}
     for m in matches:
         rule = ctx.rules.triggers[m.rule]
         before = sentence.tokens[m.start - 1].lower if m.start else ""
@@ -1783,6 +1777,10 @@ def _region_cost(ctx: _Context, target: _Target) -> float:
 REPEAT_REACH = 7  # days before publication a dated change may be the one its headline tells
 
 
+def _surest_earliest(event: Event) -> tuple[float, int]:
+    return event.confidence, -event.first_day.toordinal()
+
+
 def _days_before(event: Event) -> int:
     return (dt.date.fromisoformat(event.published) - event.first_day).days
 
@@ -1791,17 +1789,12 @@ def date_repeats(events: list[Event]) -> list[Event]:
     """An article's undated claim (its publication day) of a change the same article dates
     to a day of the week before, for the same place, kind and holder, is that change: it takes
     that date ('Late on Friday the army retook X' below the headline 'Army retakes X')."""
-    dated: dict[tuple[str, str, str], Event] = {}
+    dated: dict[tuple[str, str, str], Event] = {}  # the surest, then the earliest, of each
     for event in events:
         key = (event.place_id, event.kind, event.controller)
         recent = event.date_precision == "day" and _days_before(event) <= REPEAT_REACH
         if event.date_text and recent and not event.inferred and event.kind in CHANGE_KINDS:
-            best = dated.get(key)
-            if best is None or (event.confidence, best.first_day) > (
-                best.confidence,
-                event.first_day,
-            ):
-                dated[key] = event
+            dated[key] = max(dated.get(key, event), event, key=_surest_earliest)
     out = []
     for event in events:
         source = dated.get((event.place_id, event.kind, event.controller))
@@ -1901,11 +1894,10 @@ def _date_for(
     if _opener(clauses[index]) in RELATIVES:
         return publication_date(ctx.published)
     if index and _opener(clauses[index]) == "when":  # 'since May, when its forces overran X'
-        told = _past_dates_in(dates, clauses[index - 1])
-        if told and not clauses[index - 1].text[told[-1].end - clauses[index - 1].start :].strip(
-            " ,"
-        ):
-            return told[-1]
+        previous = clauses[index - 1]
+        told = _past_dates_in(dates, previous)
+        if told and not previous.text[told[-1].end - previous.start :].strip(" ,"):
+            return told[-1]  # the clause before ends with the date the 'when' points to
     for earlier in range(index - 1, -1, -1):
         opener = _opener(clauses[earlier])
         if earlier and (opener in RELATIVES or opener == "since"):
