@@ -1383,3 +1383,54 @@ def test_an_undated_repeat_of_a_change_dated_in_the_article_takes_that_date(fact
         "2018-12-14",
         "2018-10",
     }
+
+
+def _with_sites(profile, text):
+    """Events of ``text`` read with a gazetteer in which Hajin has an airport and a stadium
+    (and Sousa, 25 km away, a stadium of its own)."""
+    from geomap.gazetteer import parse_gazetteer
+
+    rows = (
+        "id,name,alt_names,lat,lon,kind,admin1,country,source\n"
+        "hajin,Hajin,,34.68944,40.83083,town,Deir ez-Zor,SY,test\n"
+        "hajin_airport,Hajin airfield,,34.70,40.85,site,Deir ez-Zor,SY,test\n"
+        "hajin_stadium,Hajin municipal stadium,,34.69,40.83,site,Deir ez-Zor,SY,test\n"
+        "hajin_complex,Hajin government complex,,34.685,40.835,site,Deir ez-Zor,SY,test\n"
+        "sousa,Sousa,,34.47,40.89,town,Deir ez-Zor,SY,test\n"
+        "sousa_stadium,Sousa stadium,,34.471,40.891,site,Deir ez-Zor,SY,test\n"
+    )
+    article = Article(name="t.txt", published=FRI, body=text, outlet="Test")
+    events = extract_article(article, parse_gazetteer(rows, "g.csv"), profile=profile).events
+    return sorted((e.place_id, e.kind, e.controller) for e in events if not e.inferred)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF fighters reached Hajin on Thursday. On Friday they seized the city's stadium.",
+        "SDF fighters seized Hajin's stadium on Friday.",
+        "SDF fighters seized the main stadium of Hajin on Friday.",
+        "SDF fighters seized the stadium in the town of Hajin on Friday.",
+    ],
+)
+def test_a_site_named_by_its_kind_and_its_town_is_that_site_not_the_town(profile, text):
+    found = _with_sites(profile, text)
+    assert ("hajin_stadium", "captured", "SDF") in found
+    assert [f for f in found if f[0] == "hajin" and f[1] == "captured"] == []
+
+
+def test_a_site_noun_that_never_refers_back_alone_needs_its_town(profile):
+    found = _with_sites(profile, "SDF fighters seized a government complex in central Hajin.")
+    assert ("hajin_complex", "captured", "SDF") not in found  # 'in central X': no owner
+    found = _with_sites(profile, "SDF fighters seized a government complex in the city of Hajin.")
+    assert ("hajin_complex", "captured", "SDF") in found
+    found = _with_sites(profile, "SDF fighters cleared the streets around the complex.")
+    assert found == []
+
+
+def test_a_site_is_named_only_when_one_site_of_that_kind_lies_near_the_town(profile):
+    # Sousa's stadium is 25 km from Hajin: too far to be 'the city's stadium' of Hajin
+    found = _with_sites(profile, "SDF fighters reached Sousa. They seized its stadium on Friday.")
+    assert ("sousa_stadium", "captured", "SDF") in found
+    found = _with_sites(profile, "SDF fighters seized Hajin's hospital on Friday.")
+    assert [f for f in found if f[0].endswith(("_stadium", "_airport"))] == []

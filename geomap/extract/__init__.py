@@ -27,6 +27,7 @@ from geomap.extract.events import (
 from geomap.extract.figures import find_figures
 from geomap.extract.lexicon import Tok, tokens_of, word_tokens
 from geomap.extract.mentions import MentionFinder, PlaceMention
+from geomap.extract.sites import site_mentions
 from geomap.extract.text import split_sentences
 from geomap.gazetteer import Gazetteer
 from geomap.records import Event, Mention
@@ -179,6 +180,8 @@ def extract_article(
             )
         recent = [(n, m) for n, m in recent if number - n <= 2]  # kept short: linear cost
         ctx.recent = [m for _n, m in recent]
+        if mentions or ctx.recent:  # "X's airport", "the city's stadium"
+            mentions = site_mentions(tokens[number], mentions, ctx.recent, rules.sites, gazetteer)
         dates = find_dates(sentence.text, article.published, sentence.start, anchor)
         # a day after publication told in the past is the page's furniture ('Saturday July 27
         # 2024' above a 2020 story): no event's date, no anchor

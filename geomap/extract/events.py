@@ -42,6 +42,7 @@ from geomap.extract.lexicon import (
     tokens_of,
 )
 from geomap.extract.mentions import PlaceMention
+from geomap.extract.sites import SiteRules
 from geomap.extract.text import Span, split_clauses
 from geomap.gazetteer import Gazetteer
 from geomap.records import CHANGE_KINDS, Event, Exclusivity
@@ -94,6 +95,7 @@ class Rules:
     determiners: frozenset[str]
     object_words: frozenset[str]
     subject_words: frozenset[str]
+    sites: SiteRules
 
 
 @cache
@@ -120,6 +122,21 @@ def load_rules(language: str = "en") -> Rules:
         determiners=frozenset(anaphor_data["determiners"]["patterns"]),
         object_words=_single_words(raw_cues["object"]["patterns"]),
         subject_words=_single_words(raw_cues["subject"]["patterns"]),
+        sites=_site_rules(anaphor_data),
+    )
+
+
+def _site_rules(anaphor_data: dict) -> SiteRules:
+    """The ``[sites]`` section of anaphors.toml, with the back-references that name a site."""
+    data, anaphors = anaphor_data["sites"], anaphor_data["anaphors"]
+    return SiteRules(
+        nouns={k: tuple(v) for k, v in anaphors.items() if "site" in v}
+        | {noun: ("site",) for noun in data["nouns"]},
+        towns={k: tuple(anaphors[k]) for k in data["towns"]},
+        determiners=frozenset(data["determiners"]),
+        links=frozenset(data["links"]),
+        modifiers=int(data["modifiers"]),
+        reach_km=float(data["reach_km"]),
     )
 
 
