@@ -1434,3 +1434,10 @@ def test_a_site_is_named_only_when_one_site_of_that_kind_lies_near_the_town(prof
     assert ("sousa_stadium", "captured", "SDF") in found
     found = _with_sites(profile, "SDF fighters seized Hajin's hospital on Friday.")
     assert [f for f in found if f[0].endswith(("_stadium", "_airport"))] == []
+
+
+def test_a_dateline_is_where_the_report_was_filed_not_a_place_it_tells_of(facts):
+    text = "DEIR EZ-ZOR, Syria (Reuters) - ISIS fighters still hold the city, a monitor said."
+    assert facts(text) == []  # 'the city' does not refer back to the dateline
+    text = "DEIR EZ-ZOR, Syria (Reuters) - SDF fighters captured Hajin on Friday."
+    assert facts(text) == [("hajin", "captured", "SDF", "2018-12-14")]

@@ -28,7 +28,7 @@ from geomap.extract.figures import find_figures
 from geomap.extract.lexicon import Tok, tokens_of, word_tokens
 from geomap.extract.mentions import MentionFinder, PlaceMention
 from geomap.extract.sites import site_mentions
-from geomap.extract.text import split_sentences
+from geomap.extract.text import Span, split_sentences
 from geomap.gazetteer import Gazetteer
 from geomap.records import Event, Mention
 
@@ -112,6 +112,22 @@ def _referred_back(
     return []
 
 
+DATELINE_REACH = 40  # characters before a dateline's place: '[Jan. 11, 2013] BAMAKO, Mali'
+
+
+def _dateline(mention: PlaceMention, sentence: Span, body: str) -> bool:
+    """A place in capitals opening a sentence ('BAGHDAD, Dec. 27 (UPI) — Iraqi forces took X')
+    is where the report was filed, not a place the sentence tells of."""
+    before = body[sentence.start : mention.start]
+    letters = [c for c in mention.surface if c.isalpha()]
+    return (
+        len(before) <= DATELINE_REACH
+        and len(letters) >= 4
+        and all(c.isupper() for c in letters)
+        and not any(w.isalpha() and w.islower() and len(w) > 4 for w in before.split())
+    )
+
+
 def _refers_back(toks: list[Tok], rules: Rules) -> bool:
     """A word of the sentence may refer back to a place named before ('the town')."""
     return any(rules.anaphors.get(t.lemma) for t in toks)
@@ -182,6 +198,15 @@ def extract_article(
         ctx.recent = [m for _n, m in recent]
         if mentions or ctx.recent:  # "X's airport", "the city's stadium"
             mentions = site_mentions(tokens[number], mentions, ctx.recent, rules.sites, gazetteer)
+        filed = [m for m in mentions if _dateline(m, sentence, body)]
+        if filed:  # the dateline is neither a place the sentence tells of nor a side
+            mentions = [m for m in mentions if m not in filed]
+            toks = tokens[number]
+            actors[number] = [
+                a
+                for a in actors[number]
+                if not any(m.start <= toks[a.start].start < m.end for m in filed)
+            ]
         dates = find_dates(sentence.text, article.published, sentence.start, anchor)
         # a day after publication told in the past is the page's furniture ('Saturday July 27
         # 2024' above a 2020 story): no event's date, no anchor
