@@ -1441,3 +1441,21 @@ def test_a_dateline_is_where_the_report_was_filed_not_a_place_it_tells_of(facts)
     assert facts(text) == []  # 'the city' does not refer back to the dateline
     text = "DEIR EZ-ZOR, Syria (Reuters) - SDF fighters captured Hajin on Friday."
     assert facts(text) == [("hajin", "captured", "SDF", "2018-12-14")]
+
+
+@pytest.mark.parametrize(
+    "text,fact",
+    [
+        ("ISIS maintains its grip on Hajin.", ("hajin", "held", "ISIS")),
+        ("ISIS keeps a tight hold on Hajin.", ("hajin", "held", "ISIS")),
+        ("Hajin is now firmly in SDF hands.", ("hajin", "held", "SDF")),
+        ("The SDF wrested Hajin from ISIS on Friday.", ("hajin", "captured", "SDF")),
+        ("The SDF won back Hajin on Friday.", ("hajin", "captured", "SDF")),
+        ("ISIS pulled its fighters out of Hajin on Friday.", ("hajin", "withdrew", "SDF")),
+        ("The SDF reached the outskirts of Hajin on Friday.", ("hajin", "contested", "ISIS")),
+        ("ISIS is putting up fierce resistance in Hajin.", ("hajin", "contested", "ISIS")),
+    ],
+)
+def test_everyday_wordings_of_holding_taking_leaving_and_fighting(run, text, fact):
+    found = [(e.place_id, e.kind, e.controller) for e in run(text).events if e.confidence >= 0.5]
+    assert fact in found
