@@ -1459,3 +1459,22 @@ def test_a_dateline_is_where_the_report_was_filed_not_a_place_it_tells_of(facts)
 def test_everyday_wordings_of_holding_taking_leaving_and_fighting(run, text, fact):
     found = [(e.place_id, e.kind, e.controller) for e in run(text).events if e.confidence >= 0.5]
     assert fact in found
+
+
+def test_people_held_in_a_place_do_not_make_its_holder(facts):
+    assert facts("The SDF freed hostages held in Hajin on Friday.") == []
+    assert facts("Prisoners were held in Hajin by ISIS.") == []
+
+
+def test_an_assault_being_prepared_is_not_a_fight(facts):
+    assert facts("The SDF was preparing an assault on Hajin.") == []
+    assert facts("The SDF is planning a new offensive against Hajin.") == []
+
+
+def test_a_capture_answered_after_a_second_clause_by_another_side_s_holding_is_disputed(run):
+    text = (
+        "ISIS claimed to have retaken Hajin, but the claim could not be verified and the SDF"
+        " said it still controlled the town."
+    )
+    events = [e for e in run(text).events if e.place_id == "hajin"]
+    assert events and all("disputed" in e.doubts and e.confidence < 0.6 for e in events)

@@ -362,15 +362,19 @@ def read_sentence(
 
 
 def _split_at_new_subjects(tokens: list[Tok], clause_of: list[int], actors: list[ActorRef]):
-    """', and the army have recaptured X': 'and' before a side opens a new clause."""
-    starts = {a.start for a in actors}
+    """', and the army have recaptured X': 'and' before a side opens a new clause (without the
+    comma when the side speaks: 'and the army said')."""
+    ends = {a.start: a.end for a in actors}
     for i, tok in enumerate(tokens):
         if tok.lower != "and":
             continue
         j = i + 1
         while j < len(tokens) and tokens[j].lower in DETERMINERS:
             j += 1
-        if j in starts and (i == 0 or tokens[i - 1].text == ","):
+        if j not in ends:
+            continue
+        says = ends[j] < len(tokens) and tokens[ends[j]].lower in SAYING_VERBS
+        if i == 0 or tokens[i - 1].text == "," or says:  # '... and the army said it held X'
             for k in range(i, len(clause_of)):
                 clause_of[k] += 1
 
@@ -1102,6 +1106,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'Armenia denied its forces had lost control of X'
     if rule.kind == "withdrew" and sentence.cue_ending_at("civilians", ctx, start):
         return "drop"  # 'refugees fleeing X': people left, not a side
+    if rule.kind == "held" and sentence.cue_ending_at("captives", ctx, start):
+        return "drop"  # 'hostages held in X': people are held, not the place
     if rule.voice == "noun" and _fight_ended(sentence, ctx, end, last):
         return "drop"  # 'combat operations in X are over'
     scope_end = last if rule.voice in ("nominal", "participle") else start
@@ -1304,6 +1310,7 @@ def _in_attribution(sentence: _Sentence, ctx: _Context, actor: ActorRef) -> bool
 
 
 DETERMINERS = _words("determiners")
+SAYING_VERBS = _words("saying_verbs")
 
 
 def _after(sentence: _Sentence, end: int, words: tuple[str, ...], reach: int = 4) -> str:
@@ -1692,10 +1699,13 @@ def _qualifies(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int
     or fights, naming no place: it takes back the completeness of the sentence's capture."""
     if rule.kind not in ("held", "contested"):
         return False
-    first = _clause_first(sentence, sentence.clause_of[start])
-    if first == 0:
-        return False  # 'But rebels retreated from what they held': about the sentence before
-    return sentence.cue_starting_at("contrast", ctx, first, reach=1) > 0
+    for clause in range(sentence.clause_of[start], 0, -1):  # '..., but A, and B said it held'
+        first = _clause_first(sentence, clause)
+        if sentence.cue_starting_at("contrast", ctx, first, reach=1) > 0:
+            return True
+        if sentence.tokens[first].lower != "and":
+            return False
+    return False  # 'But rebels retreated from what they held': about the sentence before
 
 
 def _not_complete(events: list[Event], ctx: _Context) -> None:
