@@ -1478,3 +1478,14 @@ def test_a_capture_answered_after_a_second_clause_by_another_side_s_holding_is_d
     )
     events = [e for e in run(text).events if e.place_id == "hajin"]
     assert events and all("disputed" in e.doubts and e.confidence < 0.6 for e in events)
+
+
+def test_they_after_speakers_a_side_s_adjective_names_is_that_side(facts):
+    text = (
+        "Jihadist fighters took Hajin on Thursday. Kurdish officials said on Friday they had"
+        " regained control of Hajin."
+    )
+    assert ("hajin", "captured", "SDF", "2018-12-14") in facts(text)
+    assert facts("Residents said they had seen fighting in Hajin.") == [
+        ("hajin", "contested", "", "2018-12-14")
+    ]

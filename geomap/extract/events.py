@@ -1229,8 +1229,18 @@ def _speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
             if not said:
                 return None
             before = [a for a in sentence.actors if a.end <= said[-1][0]]
-            return before[-1] if before else None
+            return before[-1] if before else _speaker_adjective(sentence, ctx, said[-1][0])
     return None
+
+
+def _speaker_adjective(sentence: _Sentence, ctx: _Context, said: int) -> ActorRef | None:
+    """'Malian officials said they ...': a side's adjective in the few words that speak."""
+    low = max(0, said - 4)
+    found = ctx.sides.adjective_matcher.find(sentence.tokens[low:said])
+    if not found:
+        return None
+    last = found[-1]
+    return ActorRef(ctx.sides.adjective_sides[last.rule], low + last.start, low + last.end)
 
 
 def _attempt_agent(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
