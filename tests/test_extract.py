@@ -1489,3 +1489,19 @@ def test_they_after_speakers_a_side_s_adjective_names_is_that_side(facts):
     assert facts("Residents said they had seen fighting in Hajin.") == [
         ("hajin", "contested", "", "2018-12-14")
     ]
+
+
+def test_a_held_adjective_is_not_a_holding_by_the_sentence_s_subject(facts):
+    found = facts("The SDF launched an assault on ISIS-held Hajin on Friday.")
+    assert ("hajin", "held", "SDF", "2018-12-14") not in found
+    assert ("hajin", "contested", "ISIS", "2018-12-14") in found
+
+
+def test_the_fall_of_a_place_to_a_side_names_the_taker(facts):
+    text = "The fall of Hajin to the SDF on Friday left ISIS with a few villages."
+    assert ("hajin", "captured", "SDF", "2018-12-14") in facts(text)
+
+
+def test_under_full_side_control_is_news_of_a_capture(facts):
+    text = "Hajin was under full SDF control on Friday, a spokesman said."
+    assert facts(text) == [("hajin", "captured", "SDF", "2018-12-14")]

@@ -1448,8 +1448,9 @@ def roles(
         return _after(sentence, after_place, ("to",)), subject.side if subject else ""
     if rule.voice == "nominal":
         subject = _subject(sentence, ctx, start)  # 'the army announced the liberation of X'
-        by_agent = _after(sentence, after_place, ("by",), reach=6)
-        if any(after_place <= m.start < after_place + 6 for m in sentence.matches):
+        by_agent = _after(sentence, after_place, ("by", "to"), reach=6)  # 'the fall of X to Y'
+        named = min((a.start for a in sentence.actors if a.start >= after_place), default=0)
+        if any(after_place <= m.start < named for m in sentence.matches):
             by_agent = ""  # 'the besieged town of X is held by the rebels': another verb's agent
         agent = by_agent or (subject.side if subject else "")
         if not agent and start > 0:
@@ -1593,6 +1594,8 @@ def events_in_sentence(
             and before in NOUN_PREPOSITIONS | NOUN_MARKS
         ):
             continue  # 'battled for control of X', 'the occupied city of X': no holder named
+        if rule.kind == "held" and _is_held_suffix(sentence, ctx, m.start):
+            continue  # 'ISIS-held X': the adjective names its holder (_held_adjectives)
         if rule.voice == "active" and gerund and before == ",":
             rule = replace(rule, voice="participle")  # 'the army pushed in, seizing X': its subject
         elif rule.voice == "passive" and rule.kind == "captured" and _progressive(sentence, m):
