@@ -1595,7 +1595,7 @@ def events_in_sentence(
         ):
             continue  # 'battled for control of X', 'the occupied city of X': no holder named
         if rule.kind == "held" and _is_held_suffix(sentence, ctx, m.start):
-            continue  # 'ISIS-held X': the adjective names its holder (_held_adjectives)
+            continue  # 'rebel-held X': the adjective names its holder (_held_adjectives)
         if rule.voice == "active" and gerund and before == ",":
             rule = replace(rule, voice="participle")  # 'the army pushed in, seizing X': its subject
         elif rule.voice == "passive" and rule.kind == "captured" and _progressive(sentence, m):
