@@ -1505,3 +1505,8 @@ def test_the_fall_of_a_place_to_a_side_names_the_taker(facts):
 def test_under_full_side_control_is_news_of_a_capture(facts):
     text = "Hajin was under full SDF control on Friday, a spokesman said."
     assert facts(text) == [("hajin", "captured", "SDF", "2018-12-14")]
+
+
+def test_a_sentence_opening_with_a_gerund_whose_place_is_referred_back_to_is_read(facts):
+    text = "SDF fighters reached Hajin on Thursday. Fighting around the town continues."
+    assert [f[:2] for f in facts(text)] == [("hajin", "contested")]  # once raised ValueError

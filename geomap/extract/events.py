@@ -1701,7 +1701,8 @@ def _hypothetical_gerund(sentence: _Sentence, ctx: _Context, start: int, target:
     tokens = sentence.tokens
     if start != 0 or not tokens[0].lower.endswith("ing") or target.before:
         return False
-    j = max(p.end for p in target.group if p.start >= 0) if target.group else start + 1
+    # the object's end; a place referred back to ('the airport') stands nowhere in the sentence
+    j = max((p.end for p in target.group if p.start >= 0), default=start + 1)
     if j + 1 < len(tokens) and tokens[j].text == "," and tokens[j + 1].lower in RELATIVES:
         j = next((k + 1 for k in range(j + 1, len(tokens)) if tokens[k].text == ","), j)
     return sentence.cue_starting_at("hypothetical", ctx, j) > j
