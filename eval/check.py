@@ -45,6 +45,7 @@ PREFIXES = {
     "aleppo": "al",
     "mali": "ml",
     "anbar": "an",
+    "libya": "ly",
 }
 
 
