@@ -46,6 +46,7 @@ PREFIXES = {
     "mali": "ml",
     "anbar": "an",
     "congo": "cd",
+    "libya": "ly",
 }
 
 
