@@ -1510,3 +1510,20 @@ def test_under_full_side_control_is_news_of_a_capture(facts):
 def test_a_sentence_opening_with_a_gerund_whose_place_is_referred_back_to_is_read(facts):
     text = "SDF fighters reached Hajin on Thursday. Fighting around the town continues."
     assert [f[:2] for f in facts(text)] == [("hajin", "contested")]  # once raised ValueError
+
+
+def test_forces_pushed_back_from_a_place_were_repelled_not_victorious(facts):
+    assert facts("Pro-government forces pushed back from Hajin") == [
+        ("hajin", "contested", "ISIS", "2018-12-14")
+    ]
+
+
+def test_a_capture_someone_prevents_or_whose_chances_are_weighed_did_not_happen(facts):
+    assert facts("The SDF is fighting to prevent ISIS from capturing Hajin.") == []
+    text = "The chances of ISIS taking back control of Hajin were slim, the SDF said."
+    assert [f for f in facts(text) if f[1] == "captured"] == []
+
+
+def test_a_date_between_the_verb_and_control_keeps_the_capture(facts):
+    text = "SDF forces seized Friday morning control of Hajin after attacking it."
+    assert ("hajin", "captured", "SDF", "2018-12-14") in facts(text)
