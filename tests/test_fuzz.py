@@ -1,0 +1,49 @@
+"""The extractor never raises, whatever an article says (issue 20: "never a traceback").
+
+Articles are built from the rules' own vocabulary (tests/fuzz_articles.py) and read with this
+campaign's profile and gazetteer and with another campaign's. A small derandomized run here;
+``python scripts/fuzz_extract.py`` runs thousands."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from conftest import DATA, ROOT
+from fuzz_articles import articles
+from geomap.articles import Article
+from geomap.campaign import load_campaign
+from geomap.extract import extract_article
+
+MALI = ROOT / "eval" / "campaigns" / "mali"
+SMALL_RUN = settings(
+    max_examples=100,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@pytest.fixture(scope="module")
+def campaigns():
+    return {folder: load_campaign(folder) for folder in (DATA, MALI)}
+
+
+def _extract(campaign, article: Article) -> None:
+    found = extract_article(article, campaign.gazetteer, profile=campaign.profile)
+    for event in found.events:  # its evidence is the article's own words, at their place
+        assert article.body[event.evidence_start : event.evidence_end] == event.evidence
+        assert event.place_id in campaign.gazetteer.by_id
+
+
+@SMALL_RUN
+@given(article=articles(DATA, max_sentences=4))
+def test_any_article_of_this_campaigns_words_is_read_without_an_error(campaigns, article):
+    _extract(campaigns[DATA], article)
+
+
+@SMALL_RUN
+@given(article=articles(MALI, max_sentences=4))
+def test_any_article_of_another_campaigns_words_is_read_without_an_error(campaigns, article):
+    _extract(campaigns[MALI], article)
