@@ -1527,3 +1527,15 @@ def test_a_capture_someone_prevents_or_whose_chances_are_weighed_did_not_happen(
 def test_a_date_between_the_verb_and_control_keeps_the_capture(facts):
     text = "SDF forces seized Friday morning control of Hajin after attacking it."
     assert ("hajin", "captured", "SDF", "2018-12-14") in facts(text)
+
+
+def test_the_town_refers_to_a_town_before_a_city_and_to_a_target_before_a_reference(facts):
+    # Deir ez-Zor is a city, Hajin a town: 'the town' is Hajin though the city came last
+    text = "ISIS fighters fled Hajin for Deir ez-Zor. On Friday the SDF said the town had fallen."
+    assert ("hajin", "captured") in [f[:2] for f in facts(text)]
+    # Sousa lies 'south of' Hajin in the sentence before: Hajin is the reference point
+    text = (
+        "Sousa, 10 kilometres south of Hajin, came under attack on Thursday. On Friday the SDF"
+        " said the town had fallen."
+    )
+    assert ("al_susah", "captured") in [f[:2] for f in facts(text)]

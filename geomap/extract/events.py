@@ -255,6 +255,8 @@ class _Context:
     sides: SideFinder
     article_sides: ArticleSides
     recent: list[PlaceMention] = field(default_factory=list)  # earlier sentences' places
+    # where the places read as reference points ('east of the capital X') begin in the body
+    reference_points: set[int] = field(default_factory=set)
     narrative: DateMention | None = None  # the day the sentences just before named
     published_iso: str = field(init=False)
 
@@ -648,9 +650,25 @@ def _anaphor(
     earlier = [p.mention for p in before if p.locator] + [
         p.mention for p in before if not p.locator
     ]
-    for mention in reversed(ctx.recent + earlier):  # a named target first, a reference point last
-        if ctx.gazetteer.by_id[mention.place_id].kind in kinds:
-            return mention
+    return referent(ctx.recent + earlier, kinds, ctx.gazetteer, ctx.reference_points)
+
+
+def referent(
+    candidates: list[PlaceMention],
+    kinds: tuple[str, ...],
+    gazetteer: Gazetteer,
+    reference_points: set[int],
+) -> PlaceMention | None:
+    """The place 'the town' refers to among ``candidates`` (in the order read): a place of the
+    noun's own kind before one it may also name ('the town': a town before a city), and a
+    named target before a reference point ('east of the capital X'), the latest first."""
+    ordered = [m for m in candidates if m.start in reference_points] + [
+        m for m in candidates if m.start not in reference_points
+    ]
+    for allowed in (kinds[:1], kinds):
+        for mention in reversed(ordered):
+            if gazetteer.by_id[mention.place_id].kind in allowed:
+                return mention
     return None
 
 
@@ -1570,6 +1588,7 @@ def events_in_sentence(
     if not matches and not (mentions and _may_state_holder(tokens, ctx)):
         return []
     sentence = read_sentence(span, mentions, ctx, tokens, actors, matches)
+    ctx.reference_points.update(p.mention.start for p in sentence.places if p.locator)
     if not matches and not sentence.places:
         return []
     if dates is None:
