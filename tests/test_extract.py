@@ -1539,3 +1539,14 @@ def test_the_town_refers_to_a_town_before_a_city_and_to_a_target_before_a_refere
         " said the town had fallen."
     )
     assert ("al_susah", "captured") in [f[:2] for f in facts(text)]
+
+
+def test_a_region_s_name_the_gazetteer_lacks_may_stand_in_the_object(facts):
+    text = "SDF fighters took the Euphrates Valley province towns of Hajin and Sousa on Friday."
+    found = [f[:3] for f in facts(text)]
+    assert ("hajin", "captured", "SDF") in found and ("al_susah", "captured", "SDF") in found
+
+
+def test_another_town_named_after_a_comma_is_the_object(facts):
+    text = "SDF fighters took another town, Sousa, on Friday."
+    assert ("al_susah", "captured", "SDF", "2018-12-14") in facts(text)

@@ -766,6 +766,10 @@ def _target_after(
         if _nested_locative(tokens, i):
             i += 2  # 'its last stand in Syria in the town of X': the country says where
             continue
+        region_end = _region_name_end(tokens, i)
+        if region_end > i:
+            i = region_end  # 'the Nord-Kivu province towns of X': the region's name
+            continue
         if _coordinated_compass(tokens, i) or _coordinated_part(sentence, ctx, i, partial_words):
             i += 1  # 'areas of northern and western X', 'tunnels and the edges of X'
             continue
@@ -780,6 +784,18 @@ def _target_after(
     if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
         return _enumerated(sentence, i, False)  # the villages named after it, whole
     return None
+
+
+REGION_NOUNS = _words("region_nouns")
+
+
+def _region_name_end(tokens: list[Tok], i: int) -> int:
+    """After 'Nord Kivu province' when token ``i`` opens a name (capitalised words) that a
+    region's noun closes; else ``i``."""
+    j = i
+    while j < len(tokens) and j - i < 3 and tokens[j].text[:1].isupper():
+        j += 1
+    return j + 1 if j > i and j < len(tokens) and tokens[j].lower in REGION_NOUNS else i
 
 
 def _nested_locative(tokens: list[Tok], i: int) -> bool:
