@@ -1550,3 +1550,15 @@ def test_a_region_s_name_the_gazetteer_lacks_may_stand_in_the_object(facts):
 def test_another_town_named_after_a_comma_is_the_object(facts):
     text = "SDF fighters took another town, Sousa, on Friday."
     assert ("al_susah", "captured", "SDF", "2018-12-14") in facts(text)
+
+
+def test_a_back_reference_may_carry_adjectives_but_not_a_name_after_it(facts):
+    text = "ISIS fighters fled Hajin on Thursday. The SDF captured the strategic town on Friday."
+    assert ("hajin", "captured", "SDF", "2018-12-14") in facts(text)
+    text = "SDF fighters reached Hajin. They later captured the northern town of Qamishli."
+    assert [f for f in facts(text) if f[0] == "hajin" and f[1] == "captured"] == []
+
+
+def test_people_driven_out_of_a_place_are_not_a_side_losing_it(facts):
+    text = "ISIS fighters seized buildings in Hajin, driving officials out of the town."
+    assert [f for f in facts(text) if f[1] == "captured"] == []

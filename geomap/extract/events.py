@@ -640,10 +640,17 @@ def _anaphor(
     noun = sentence.tokens[i].lemma
     kinds = ctx.rules.anaphors.get(noun)
     j = i - 1
-    while j > 0 and (_actor_adjective(sentence, ctx, j) or _is_held_suffix(sentence, ctx, j)):
-        j -= 1  # 'the rebel-held town'
+    while j > 0 and (
+        _actor_adjective(sentence, ctx, j)
+        or _is_held_suffix(sentence, ctx, j)
+        or (sentence.tokens[j].lower in ANAPHOR_MODIFIERS and i - j <= 3)
+    ):
+        j -= 1  # 'the rebel-held town', 'the strategic town'
     if not kinds or j < 0 or sentence.tokens[j].lower not in ctx.rules.determiners:
         return None  # 'the town' refers back; 'the last town held by X' describes
+    following = sentence.tokens[i + 1 : i + 3]
+    if len(following) == 2 and following[0].lower == "of" and following[1].text[:1].isupper():
+        return None  # 'the northern city of X' names the place that follows
     if j != trigger_end and sentence.cue_ending_at("locator", ctx, j):
         return None  # 'south of the city': a reference point, not the place
     before = [p for p in sentence.places if p.end <= end_before]
@@ -787,6 +794,7 @@ def _target_after(
 
 
 REGION_NOUNS = _words("region_nouns")
+ANAPHOR_MODIFIERS = _words("anaphor_modifiers")
 
 
 def _region_name_end(tokens: list[Tok], i: int) -> int:
@@ -1142,6 +1150,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'refugees fleeing X': people left, not a side
     if rule.kind == "held" and sentence.cue_ending_at("captives", ctx, start):
         return "drop"  # 'hostages held in X': people are held, not the place
+    if rule.kind == "captured" and sentence.has("captives", ctx, start + 1, end):
+        return "drop"  # 'driving officials out of X': people driven out, not a side
     if rule.voice == "noun" and _fight_ended(sentence, ctx, end, last):
         return "drop"  # 'combat operations in X are over'
     scope_end = last if rule.voice in ("nominal", "participle") else start
