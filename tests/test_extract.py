@@ -1562,3 +1562,10 @@ def test_a_back_reference_may_carry_adjectives_but_not_a_name_after_it(facts):
 def test_people_driven_out_of_a_place_are_not_a_side_losing_it(facts):
     text = "ISIS fighters seized buildings in Hajin, driving officials out of the town."
     assert [f for f in facts(text) if f[1] == "captured"] == []
+
+
+def test_a_withdrawal_s_destination_is_not_the_place_left(facts):
+    text = "ISIS fighters retreated with their heavy equipment from the capital to Sousa."
+    assert [f for f in facts(text) if f[0] == "al_susah" and f[1] == "withdrew"] == []
+    text = "ISIS fighters withdrew from Hajin to Sousa on Friday."
+    assert ("hajin", "withdrew", "SDF", "2018-12-14") in facts(text)

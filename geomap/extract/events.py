@@ -1090,6 +1090,7 @@ def _participle(tok: Tok) -> bool:
 
 
 PREPOSITION_WORDS = _words("preposition_words")
+DESTINATIONS = _words("destinations")
 NOUN_PREPOSITIONS = _words("noun_prepositions")
 PASSIVE_AUX = _words("passive_aux")
 NOUN_MARKS = _words("noun_marks")
@@ -1110,6 +1111,9 @@ def find_target(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: in
         if target is not None and rule.direct and not target.before and not target.anaphor:
             crossed = {t.lower for t in sentence.tokens[end : target.group[0].start]}
             target = None if crossed & PREPOSITION_WORDS else target
+        if target is not None and rule.kind == "withdrew" and not target.anaphor:
+            crossed = {t.lower for t in sentence.tokens[end : target.group[0].start]}
+            target = None if crossed & DESTINATIONS else target  # '... from the capital to X'
         if target is None and rule.voice in ("active", "participle", "nominal", "noun", "held_in"):
             target = _relative_antecedent(sentence, start)
     if target is None and rule.place in ("before", "either"):
