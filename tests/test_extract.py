@@ -1569,3 +1569,21 @@ def test_a_withdrawal_s_destination_is_not_the_place_left(facts):
     assert [f for f in facts(text) if f[0] == "al_susah" and f[1] == "withdrew"] == []
     text = "ISIS fighters withdrew from Hajin to Sousa on Friday."
     assert ("hajin", "withdrew", "SDF", "2018-12-14") in facts(text)
+
+
+def test_a_side_named_by_its_leader_s_possessive_after_titles_is_the_agent(gazetteer):
+    from geomap.campaign import parse_profile
+
+    profile = parse_profile(
+        '[[side]]\nid = "NORTH"\naliases = ["Northern Army", "Haftar\'s {force,army}"]\n'
+        'opponents = ["SOUTH"]\n'
+        '[[side]]\nid = "SOUTH"\naliases = ["Southern League"]\nopponents = ["NORTH"]\n'
+    )
+    body = (
+        "The Southern League lost Sousa on Thursday. Hajin came under the control of Field"
+        " Marshal Khalifa Haftar's forces on Friday."
+    )
+    article = Article(name="t.txt", published=FRI, body=body, outlet="Test")
+    events = extract_article(article, gazetteer, profile=profile).events
+    found = [(e.place_id, e.kind, e.controller, e.doubts) for e in events]
+    assert ("hajin", "captured", "NORTH", ()) in found

@@ -1391,13 +1391,18 @@ def _after(sentence: _Sentence, end: int, words: tuple[str, ...], reach: int = 4
 
 
 AFFILIATIONS = _words("affiliations")
+PERSON_TITLES = _words("person_titles")
 MEMBERS = _words("members")
 
 
 def _before_actor_phrase(tokens: list[Tok], end: int, j: int) -> int:
     """The word before the noun phrase that ends with an actor's name at token ``j + 1``:
     back over determiners, an affiliation ('the al-Qaida-linked X': 'al Qaida linked') and
-    a members' noun ('fighters from the X')."""
+    a members' noun ('fighters from the X'), and the person whose forces they are ('of Field
+    Marshal Khalifa Haftar's forces')."""
+    if tokens[j + 1].lower.endswith(("'s", "’s")):
+        while j >= end and (tokens[j].lower in PERSON_TITLES or tokens[j].text[:1].isupper()):
+            j -= 1
     while j >= end and tokens[j].lower in DETERMINERS:
         j -= 1
     if j >= end and tokens[j].lower in AFFILIATIONS:
