@@ -119,6 +119,18 @@ def _referred_back(
 DATELINE_REACH = 40  # characters before a dateline's place: '[Jan. 11, 2013] BAMAKO, Mali'
 
 
+def _filed_on(date: DateMention, sentence: Span, published: dt.date) -> bool:
+    """The publication day written out in full (with its year) where a sentence opens
+    ('November 21, 2023 (EL DAEIN) -', 'date 2020-11-30 ...'): when the report was filed,
+    not when the events it tells of happened."""
+    return (
+        date.precision == "day"
+        and date.first_day == published
+        and str(published.year) in date.text
+        and date.start - sentence.start <= DATELINE_REACH
+    )
+
+
 def _dateline(mention: PlaceMention, sentence: Span, body: str) -> bool:
     """A place in capitals opening a sentence ('BAGHDAD, Dec. 27 (UPI) — Iraqi forces took X')
     is where the report was filed, not a place the sentence tells of."""
@@ -215,6 +227,7 @@ def extract_article(
         # a day after publication told in the past is the page's furniture ('Saturday July 27
         # 2024' above a 2020 story): no event's date, no anchor
         dates = [d for d in dates if d.future or d.first_day <= article.published]
+        dates = [d for d in dates if not _filed_on(d, sentence, article.published)]
         if narrative is not None and number - narrative[0] > NARRATIVE_REACH:
             narrative = None
         ctx.narrative = narrative[1] if narrative else None
