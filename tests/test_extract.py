@@ -1587,3 +1587,20 @@ def test_a_side_named_by_its_leader_s_possessive_after_titles_is_the_agent(gazet
     events = extract_article(article, gazetteer, profile=profile).events
     found = [(e.place_id, e.kind, e.controller, e.doubts) for e in events]
     assert ("hajin", "captured", "NORTH", ()) in found
+
+
+@pytest.mark.parametrize(
+    "text,kinds",
+    [
+        ("The SDF sent reinforcements to retake Hajin.", {"contested"}),
+        ("The SDF moved fighters to Sousa to capture Hajin.", {"contested"}),
+        ("The SDF managed to retake Hajin on Friday.", {"captured"}),
+        ("The SDF managed earlier this week to retake Hajin.", {"captured"}),
+        ("The SDF went on to capture Hajin on Friday.", {"captured"}),
+        ("The SDF claimed on Friday to have full control of Hajin.", {"captured"}),
+        ('The SDF said on Thursday it was preparing for "war" to retake Hajin.', set()),
+        ("The coalition called on the SDF to retake Hajin.", set()),
+    ],
+)
+def test_a_capture_in_an_infinitive_of_purpose_is_a_fight_not_its_outcome(facts, text, kinds):
+    assert {f[1] for f in facts(text) if f[0] == "hajin"} == kinds

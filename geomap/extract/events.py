@@ -1167,7 +1167,18 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"
     if sentence.cue_ending_at("attempt", ctx, start, reach=6):
         return "contested"
+    if rule.kind == "captured" and _purpose(sentence, ctx, start):
+        return "contested"  # 'sent reinforcements to retake X': an operation, not its outcome
     return "plain"
+
+
+def _purpose(sentence: _Sentence, ctx: _Context, start: int) -> bool:
+    """The trigger at ``start`` is an infinitive of purpose ('... to retake X'), not one of a
+    done deed ('managed (earlier this week) to retake X', 'went on to capture X')."""
+    tokens = sentence.tokens
+    if start == 0 or tokens[start - 1].lower != "to" or tokens[start].lower == "have":
+        return False  # 'claimed to have taken X': done
+    return not sentence.cue_at("achieved", ctx, max(0, start - 6), start - 1)
 
 
 def _fight_ended(sentence: _Sentence, ctx: _Context, end: int, last: int) -> bool:
