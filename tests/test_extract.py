@@ -1604,3 +1604,16 @@ def test_a_side_named_by_its_leader_s_possessive_after_titles_is_the_agent(gazet
 )
 def test_a_capture_in_an_infinitive_of_purpose_is_a_fight_not_its_outcome(facts, text, kinds):
     assert {f[1] for f in facts(text) if f[0] == "hajin"} == kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Had the SDF captured Hajin earlier, fewer civilians would have died.",
+        "The former ISIS stronghold of Hajin was quiet on Friday.",
+        "The SDF is still far from capturing Hajin.",
+        "The SDF stopped short of entering Hajin.",
+    ],
+)
+def test_counterfactuals_former_holders_and_near_misses_colour_nothing(facts, text):
+    assert facts(text) == []

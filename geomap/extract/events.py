@@ -1146,6 +1146,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
     near = max(first, start - 5)
     if sentence.has("negation", ctx, near, end):
         return "drop"
+    if sentence.clause_of[start] == 0 and sentence.tokens[0].lower == "had":
+        return "drop"  # 'Had the army taken X earlier, ...': it did not
     if sentence.has("denial", ctx, end, len(sentence.tokens)):
         return "drop"  # 'Reports that the army took X are false'
     if sentence.has("disputed", ctx, first, start):
@@ -1451,9 +1453,16 @@ def _possessor(sentence: _Sentence, ctx: _Context, start: int) -> str:
         j -= 1
     for actor in sentence.actors:
         if actor.end == j or (actor.end == j - 1 and sentence.tokens[j - 1].text in QUOTES):
-            return actor.side
+            return "" if _former(sentence, actor.start) else actor.side
     found = ctx.sides.adjective_matcher.find(sentence.tokens[max(0, j - 3) : j])
-    return ctx.sides.adjective_sides[found[-1].rule] if found else ""
+    if not found or _former(sentence, max(0, j - 3) + found[-1].start):
+        return ""
+    return ctx.sides.adjective_sides[found[-1].rule]
+
+
+def _former(sentence: _Sentence, i: int) -> bool:
+    """'the former rebel stronghold', 'once a rebel bastion': the word before the side."""
+    return i > 0 and sentence.tokens[i - 1].lower in ("former", "once", "erstwhile", "onetime")
 
 
 def _inside(sentence: _Sentence, start: int, end: int) -> str:
