@@ -1617,3 +1617,16 @@ def test_a_capture_in_an_infinitive_of_purpose_is_a_fight_not_its_outcome(facts,
 )
 def test_counterfactuals_former_holders_and_near_misses_colour_nothing(facts, text):
     assert facts(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF fighters reached the centre of Hajin on Friday.",
+        "The SDF controls all but a few streets of Hajin.",
+        "ISIS still holds a small pocket in Hajin.",
+        "Fighting raged on the outskirts of Hajin on Friday.",
+    ],
+)
+def test_partial_holdings_and_fights_at_a_place_s_edge_are_contested(facts, text):
+    assert [f[:2] for f in facts(text)] == [("hajin", "contested")]
