@@ -1630,3 +1630,9 @@ def test_counterfactuals_former_holders_and_near_misses_colour_nothing(facts, te
 )
 def test_partial_holdings_and_fights_at_a_place_s_edge_are_contested(facts, text):
     assert [f[:2] for f in facts(text)] == [("hajin", "contested")]
+
+
+def test_a_side_before_a_holding_verb_is_its_subject_not_a_held_adjective(facts):
+    # 'ISIS-held' is an adjective; 'the caliphate ruled over X' is a holding by its subject
+    text = "In 2014 the Islamic State's self-styled caliphate ruled over Hajin."
+    assert ("hajin", "held", "ISIS", "2014") in facts(text)

@@ -907,6 +907,16 @@ def _names_kind(words: list[str], place: PlaceRef, ctx: _Context) -> bool:
     return any(kind in ctx.rules.anaphors.get(lemma_of(w), ()) for w in words)
 
 
+def _hyphenated(sentence: _Sentence, i: int) -> bool:
+    """Token ``i`` is joined to the one before by a hyphen ('rebel-held'), not a space."""
+    tokens, offset = sentence.tokens, sentence.span.start
+    return i > 0 and sentence.span.text[tokens[i - 1].end - offset : tokens[i].start - offset] in (
+        "-",
+        "‐",
+        "–",
+    )
+
+
 def _is_held_suffix(sentence: _Sentence, ctx: _Context, i: int) -> bool:
     return (
         i > 0
@@ -1521,7 +1531,13 @@ def roles(
         return _after(sentence, after_place, ("to",)), subject.side if subject else ""
     if rule.voice == "nominal":
         subject = _subject(sentence, ctx, start)  # 'the army announced the liberation of X'
-        by_agent = _after(sentence, after_place, ("by", "to"), reach=6)  # 'the fall of X to Y'
+        by_agent = _after(sentence, after_place, ("by",), reach=6)
+        if (
+            not by_agent
+            and sentence.tokens[after_place : after_place + 1]
+            and (sentence.tokens[after_place].lower == "to")
+        ):
+            by_agent = _after(sentence, after_place + 1, ("",), reach=3)  # 'the fall of X to Y'
         named = min((a.start for a in sentence.actors if a.start >= after_place), default=0)
         if any(after_place <= m.start < named for m in sentence.matches):
             by_agent = ""  # 'the besieged town of X is held by the rebels': another verb's agent
@@ -1668,7 +1684,11 @@ def events_in_sentence(
             and before in NOUN_PREPOSITIONS | NOUN_MARKS
         ):
             continue  # 'battled for control of X', 'the occupied city of X': no holder named
-        if rule.kind == "held" and _is_held_suffix(sentence, ctx, m.start):
+        if (
+            rule.kind == "held"
+            and _hyphenated(sentence, m.start)
+            and _is_held_suffix(sentence, ctx, m.start)
+        ):
             continue  # 'rebel-held X': the adjective names its holder (_held_adjectives)
         if rule.voice == "active" and gerund and before == ",":
             rule = replace(rule, voice="participle")  # 'the army pushed in, seizing X': its subject
