@@ -1636,3 +1636,11 @@ def test_a_side_before_a_holding_verb_is_its_subject_not_a_held_adjective(facts)
     # 'ISIS-held' is an adjective; 'the caliphate ruled over X' is a holding by its subject
     text = "In 2014 the Islamic State's self-styled caliphate ruled over Hajin."
     assert ("hajin", "held", "ISIS", "2014") in facts(text)
+
+
+def test_a_side_s_stronghold_set_beside_a_place_is_held_by_that_side(facts):
+    assert facts("Coalition jets struck Hajin, an ISIS stronghold, on Friday.") == [
+        ("hajin", "held", "ISIS", "2018-12-14")
+    ]
+    text = "The town and its fields, which lie 40 km west of ISIS-stronghold Hajin, were freed."
+    assert [f for f in facts(text) if f[1] == "held" and f[0] != "hajin"] == []

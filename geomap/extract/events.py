@@ -955,6 +955,10 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
         if tok.text in QUOTES or tok.lower in ctx.rules.subject_words:
             i -= 1
             continue
+        owner = next((a for a in sentence.actors if a.end == i + 1 == start), None)
+        if owner is not None:
+            i = owner.start - 1  # 'X, a rebel stronghold': the side says whose
+            continue
         if i >= 2 and tok.text[:1].isupper() and tokens[i - 1].lower == "of":
             if i - 2 in sentence.place_at:
                 i -= 2  # 'Gardez of Paktia fell': Paktia says where Gardez is
@@ -1101,6 +1105,7 @@ def _participle(tok: Tok) -> bool:
 
 PREPOSITION_WORDS = _words("preposition_words")
 DESTINATIONS = _words("destinations")
+APPOSITION = 5  # tokens from a place to the noun set beside it: 'X, a rebel stronghold'
 NOUN_PREPOSITIONS = _words("noun_prepositions")
 PASSIVE_AUX = _words("passive_aux")
 NOUN_MARKS = _words("noun_marks")
@@ -1128,6 +1133,8 @@ def find_target(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: in
             target = _relative_antecedent(sentence, start)
     if target is None and rule.place in ("before", "either"):
         target = _target_before(sentence, ctx, start) or _relative_antecedent(sentence, start)
+        if target is not None and rule.voice == "possessed" and target.distance > APPOSITION:
+            target = None  # 'X, a rebel stronghold': the noun stands right beside its place
     if target is None and rule.voice == "noun":
         target = _target_after(sentence, ctx, start, end, near_ok=True)
     if target is None and rule.kind in SCENE_KINDS:
