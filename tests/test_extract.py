@@ -1644,3 +1644,9 @@ def test_a_side_s_stronghold_set_beside_a_place_is_held_by_that_side(facts):
     ]
     text = "The town and its fields, which lie 40 km west of ISIS-stronghold Hajin, were freed."
     assert [f for f in facts(text) if f[1] == "held" and f[0] != "hajin"] == []
+
+
+def test_a_capture_someone_prevents_without_from_did_not_happen(facts):
+    assert facts("Rebels used all their resources to prevent the troops capturing Hajin.") == []
+    found = facts("The SDF captured Hajin, preventing ISIS from regrouping.")
+    assert ("hajin", "captured", "SDF", "2018-12-14") in found
