@@ -47,6 +47,7 @@ PREFIXES = {
     "anbar": "an",
     "congo": "cd",
     "libya": "ly",
+    "srilanka": "lk",
 }
 
 

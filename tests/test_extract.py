@@ -1527,3 +1527,126 @@ def test_a_capture_someone_prevents_or_whose_chances_are_weighed_did_not_happen(
 def test_a_date_between_the_verb_and_control_keeps_the_capture(facts):
     text = "SDF forces seized Friday morning control of Hajin after attacking it."
     assert ("hajin", "captured", "SDF", "2018-12-14") in facts(text)
+
+
+def test_the_town_refers_to_a_town_before_a_city_and_to_a_target_before_a_reference(facts):
+    # Deir ez-Zor is a city, Hajin a town: 'the town' is Hajin though the city came last
+    text = "ISIS fighters fled Hajin for Deir ez-Zor. On Friday the SDF said the town had fallen."
+    assert ("hajin", "captured") in [f[:2] for f in facts(text)]
+    # Sousa lies 'south of' Hajin in the sentence before: Hajin is the reference point
+    text = (
+        "Sousa, 10 kilometres south of Hajin, came under attack on Thursday. On Friday the SDF"
+        " said the town had fallen."
+    )
+    assert ("al_susah", "captured") in [f[:2] for f in facts(text)]
+
+
+def test_a_region_s_name_the_gazetteer_lacks_may_stand_in_the_object(facts):
+    text = "SDF fighters took the Euphrates Valley province towns of Hajin and Sousa on Friday."
+    found = [f[:3] for f in facts(text)]
+    assert ("hajin", "captured", "SDF") in found and ("al_susah", "captured", "SDF") in found
+
+
+def test_another_town_named_after_a_comma_is_the_object(facts):
+    text = "SDF fighters took another town, Sousa, on Friday."
+    assert ("al_susah", "captured", "SDF", "2018-12-14") in facts(text)
+
+
+def test_a_back_reference_may_carry_adjectives_but_not_a_name_after_it(facts):
+    text = "ISIS fighters fled Hajin on Thursday. The SDF captured the strategic town on Friday."
+    assert ("hajin", "captured", "SDF", "2018-12-14") in facts(text)
+    text = "SDF fighters reached Hajin. They later captured the northern town of Qamishli."
+    assert [f for f in facts(text) if f[0] == "hajin" and f[1] == "captured"] == []
+
+
+def test_people_driven_out_of_a_place_are_not_a_side_losing_it(facts):
+    text = "ISIS fighters seized buildings in Hajin, driving officials out of the town."
+    assert [f for f in facts(text) if f[1] == "captured"] == []
+
+
+def test_a_withdrawal_s_destination_is_not_the_place_left(facts):
+    text = "ISIS fighters retreated with their heavy equipment from the capital to Sousa."
+    assert [f for f in facts(text) if f[0] == "al_susah" and f[1] == "withdrew"] == []
+    text = "ISIS fighters withdrew from Hajin to Sousa on Friday."
+    assert ("hajin", "withdrew", "SDF", "2018-12-14") in facts(text)
+
+
+def test_a_side_named_by_its_leader_s_possessive_after_titles_is_the_agent(gazetteer):
+    from geomap.campaign import parse_profile
+
+    profile = parse_profile(
+        '[[side]]\nid = "NORTH"\naliases = ["Northern Army", "Haftar\'s {force,army}"]\n'
+        'opponents = ["SOUTH"]\n'
+        '[[side]]\nid = "SOUTH"\naliases = ["Southern League"]\nopponents = ["NORTH"]\n'
+    )
+    body = (
+        "The Southern League lost Sousa on Thursday. Hajin came under the control of Field"
+        " Marshal Khalifa Haftar's forces on Friday."
+    )
+    article = Article(name="t.txt", published=FRI, body=body, outlet="Test")
+    events = extract_article(article, gazetteer, profile=profile).events
+    found = [(e.place_id, e.kind, e.controller, e.doubts) for e in events]
+    assert ("hajin", "captured", "NORTH", ()) in found
+
+
+@pytest.mark.parametrize(
+    "text,kinds",
+    [
+        ("The SDF sent reinforcements to retake Hajin.", {"contested"}),
+        ("The SDF moved fighters to Sousa to capture Hajin.", {"contested"}),
+        ("The SDF managed to retake Hajin on Friday.", {"captured"}),
+        ("The SDF managed earlier this week to retake Hajin.", {"captured"}),
+        ("The SDF went on to capture Hajin on Friday.", {"captured"}),
+        ("The SDF claimed on Friday to have full control of Hajin.", {"captured"}),
+        ('The SDF said on Thursday it was preparing for "war" to retake Hajin.', set()),
+        ("The coalition called on the SDF to retake Hajin.", set()),
+    ],
+)
+def test_a_capture_in_an_infinitive_of_purpose_is_a_fight_not_its_outcome(facts, text, kinds):
+    assert {f[1] for f in facts(text) if f[0] == "hajin"} == kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Had the SDF captured Hajin earlier, fewer civilians would have died.",
+        "The former ISIS stronghold of Hajin was quiet on Friday.",
+        "The SDF is still far from capturing Hajin.",
+        "The SDF stopped short of entering Hajin.",
+    ],
+)
+def test_counterfactuals_former_holders_and_near_misses_colour_nothing(facts, text):
+    assert facts(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF fighters reached the centre of Hajin on Friday.",
+        "The SDF controls all but a few streets of Hajin.",
+        "ISIS still holds a small pocket in Hajin.",
+        "Fighting raged on the outskirts of Hajin on Friday.",
+    ],
+)
+def test_partial_holdings_and_fights_at_a_place_s_edge_are_contested(facts, text):
+    assert [f[:2] for f in facts(text)] == [("hajin", "contested")]
+
+
+def test_a_side_before_a_holding_verb_is_its_subject_not_a_held_adjective(facts):
+    # 'ISIS-held' is an adjective; 'the caliphate ruled over X' is a holding by its subject
+    text = "In 2014 the Islamic State's self-styled caliphate ruled over Hajin."
+    assert ("hajin", "held", "ISIS", "2014") in facts(text)
+
+
+def test_a_side_s_stronghold_set_beside_a_place_is_held_by_that_side(facts):
+    assert facts("Coalition jets struck Hajin, an ISIS stronghold, on Friday.") == [
+        ("hajin", "held", "ISIS", "2018-12-14")
+    ]
+    text = "The town and its fields, which lie 40 km west of ISIS-stronghold Hajin, were freed."
+    assert [f for f in facts(text) if f[1] == "held" and f[0] != "hajin"] == []
+
+
+def test_a_capture_someone_prevents_without_from_did_not_happen(facts):
+    assert facts("Rebels used all their resources to prevent the troops capturing Hajin.") == []
+    found = facts("The SDF captured Hajin, preventing ISIS from regrouping.")
+    assert ("hajin", "captured", "SDF", "2018-12-14") in found
