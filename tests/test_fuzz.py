@@ -17,6 +17,7 @@ from fuzz_articles import articles
 from geomap.articles import Article
 from geomap.campaign import load_campaign
 from geomap.extract import extract_article
+from geomap.extract.text import split_sentences
 
 MALI = ROOT / "eval" / "campaigns" / "mali"
 SMALL_RUN = settings(
@@ -64,3 +65,17 @@ def test_a_number_too_long_for_a_float_is_no_figure(campaigns):
     """A run of 400 digits beside a place raised OverflowError (float infinity to int)."""
     found = _read(campaigns[DATA], f"Hajin sheltered {'9' * 400} people and 2,000 fighters.")
     assert [(f.value, f.label) for f in found.mentions[0].figures] == [(2000, "fighters")]
+
+
+def test_a_run_of_dots_and_of_abbreviations_splits_as_before():
+    """A sentence end may only begin where a run of end marks begins, and an abbreviation is
+    read from the word before it alone (both were quadratic in a long line: BENCHMARKS.md)."""
+    body = "The SDF took Hajin.... Then Sousa fell!?! Gen. Mahmoud said so. E.g. A and U.S. B."
+    assert [s.text for s in split_sentences(body)] == [
+        "The SDF took Hajin....",
+        "Then Sousa fell!?!",
+        "Gen. Mahmoud said so.",
+        "E.g. A and U.S. B.",
+    ]
+    dots = split_sentences("Hajin" + "." * 500 + " Sousa fell.")
+    assert [(s.start, s.end) for s in dots] == [(0, 505), (506, 517)]
