@@ -1650,3 +1650,22 @@ def test_a_capture_someone_prevents_without_from_did_not_happen(facts):
     assert facts("Rebels used all their resources to prevent the troops capturing Hajin.") == []
     found = facts("The SDF captured Hajin, preventing ISIS from regrouping.")
     assert ("hajin", "captured", "SDF", "2018-12-14") in found
+
+
+def test_part_of_a_place_is_contested_and_took_part_in_is_not_an_object(facts):
+    assert [f[:2] for f in facts("SDF troops captured part of the highly strategic Hajin.")] == [
+        ("hajin", "contested")
+    ]
+    assert ("hajin", "contested") in [
+        f[:2] for f in facts("They took part in the assault on Hajin.")
+    ]
+
+
+def test_a_passive_relative_clause_without_a_side_tells_of_its_antecedent(facts):
+    text = "The SDF advanced on Sousa from Hajin which was seized on Thursday."
+    assert ("hajin", "captured", "SDF", "2018-12-13") in facts(text)
+
+
+def test_the_crossroads_at_a_town_is_the_town(facts):
+    text = "The capture of the crossroads at Hajin by the SDF on Friday was a blow to ISIS."
+    assert ("hajin", "captured", "SDF", "2018-12-14") in facts(text)

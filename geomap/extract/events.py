@@ -1064,15 +1064,17 @@ def _has_trigger(sentence: _Sentence, ctx: _Context, start: int, end: int) -> bo
     )
 
 
-def _relative_antecedent(sentence: _Sentence, start: int) -> _Target | None:
+def _relative_antecedent(sentence: _Sentence, start: int, passive: bool = False) -> _Target | None:
     """'Alba, which the army captured': the trigger's clause opens with a relative pronoun
-    right after a place."""
+    right after a place. ``passive``: the clause needs no side ('X, which was seized on
+    Friday'); an active one does ('al-Hol, which takes six hours' is no control)."""
     first = _clause_first(sentence, sentence.clause_of[start])
     if sentence.tokens[first].lower not in RELATIVES:
         return None
     clause = sentence.clause_of[start]
     where = sentence.tokens[first].lower == "where"
-    if not where and not any(sentence.clause_of[a.start] == clause for a in sentence.actors):
+    named = any(sentence.clause_of[a.start] == clause for a in sentence.actors)
+    if not (where or named or passive):
         return None  # 'al-Hol, which takes six hours': no side, no control
     j = first - 1
     while j >= 0 and sentence.tokens[j].text == ",":
@@ -1132,7 +1134,9 @@ def find_target(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: in
         if target is None and rule.voice in ("active", "participle", "nominal", "noun", "held_in"):
             target = _relative_antecedent(sentence, start)
     if target is None and rule.place in ("before", "either"):
-        target = _target_before(sentence, ctx, start) or _relative_antecedent(sentence, start)
+        target = _target_before(sentence, ctx, start) or _relative_antecedent(
+            sentence, start, passive=rule.voice == "passive"
+        )
         if target is not None and rule.voice == "possessed" and target.distance > APPOSITION:
             target = None  # 'X, a rebel stronghold': the noun stands right beside its place
     if target is None and rule.voice == "noun":
