@@ -1669,3 +1669,12 @@ def test_a_passive_relative_clause_without_a_side_tells_of_its_antecedent(facts)
 def test_the_crossroads_at_a_town_is_the_town(facts):
     text = "The capture of the crossroads at Hajin by the SDF on Friday was a blow to ISIS."
     assert ("hajin", "captured", "SDF", "2018-12-14") in facts(text)
+
+
+def test_an_agentless_capture_takes_the_taker_its_own_sentence_names(facts):
+    text = (
+        "ISIS fighters seized Baghouz in a raid on Monday. On Friday Sousa fell to SDF troops"
+        " advancing from Hajin which was seized on Thursday."
+    )
+    found = [f[:3] for f in facts(text)]
+    assert ("hajin", "captured", "SDF") in found and ("hajin", "captured", "ISIS") not in found

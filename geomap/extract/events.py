@@ -257,6 +257,7 @@ class _Context:
     recent: list[PlaceMention] = field(default_factory=list)  # earlier sentences' places
     # where the places read as reference points ('east of the capital X') begin in the body
     reference_points: set[int] = field(default_factory=set)
+    sentence_attacker: str = ""  # the side this sentence has take or attack a place
     narrative: DateMention | None = None  # the day the sentences just before named
     published_iso: str = field(init=False)
 
@@ -1617,8 +1618,9 @@ def decide(
         agent = ""  # air support never holds a place: the ground side is another
     if kind == "captured":
         actor = agent or opponent(patient)
-        if not actor:  # the side the article says takes places, else the one it names most
-            attacker = (sides.attackers.most_common(1) or [("", 0)])[0][0]
+        if not actor:  # the side this sentence or the article has take places, else the
+            # one the article names most ('X fell to troops from Y, which was seized on Friday')
+            attacker = ctx.sentence_attacker or (sides.attackers.most_common(1) or [("", 0)])[0][0]
             actor = attacker or sides.main(profile)
             if sides.sole_attacker() == attacker != "":
                 told = True  # the article has this side alone take places: no guess
@@ -1683,6 +1685,7 @@ def events_in_sentence(
     qualified = False  # '..., but militants still held out': the capture is not complete
     # '..., but the rebels said the town remained under their control': place -> holder
     countered: dict[str, str] = {}
+    ctx.sentence_attacker = ""
     for m in matches:
         rule = ctx.rules.triggers[m.rule]
         before = sentence.tokens[m.start - 1].lower if m.start else ""
@@ -1741,6 +1744,7 @@ def events_in_sentence(
             countered.update((p.mention.place_id, claim.controller) for p in target.group)
         if agent and claim.kind in ("captured", "contested", "besieged") and agent == claim.actor:
             ctx.article_sides.attackers[agent] += 1
+            ctx.sentence_attacker = agent
         for place in target.group:
             anchor = place.mention
             date = _date_for(anchor, span, clauses, dates, ctx, sentence, m.start)
