@@ -1678,3 +1678,19 @@ def test_an_agentless_capture_takes_the_taker_its_own_sentence_names(facts):
     )
     found = [f[:3] for f in facts(text)]
     assert ("hajin", "captured", "SDF") in found and ("hajin", "captured", "ISIS") not in found
+
+
+@pytest.mark.parametrize(
+    "text,places",
+    [
+        ("Control of Hajin passed to the SDF on Friday.", {"hajin"}),
+        ("Hajin was among several villages captured by the SDF on Friday.", {"hajin"}),
+        ("Villages captured by the SDF on Friday include Hajin and Sousa.", {"hajin", "al_susah"}),
+        ("Among the towns retaken by the SDF on Friday was Hajin.", {"hajin"}),
+        ("Hajin is the latest town to fall to the SDF.", {"hajin"}),
+        ("Hajin became the latest town to be retaken by the SDF.", {"hajin"}),
+    ],
+)
+def test_captures_told_through_lists_inversions_and_the_latest_town_to_fall(facts, text, places):
+    found = {f[0] for f in facts(text) if f[1:3] == ("captured", "SDF")}
+    assert found == places

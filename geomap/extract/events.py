@@ -956,6 +956,9 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
         if tok.text in QUOTES or tok.lower in ctx.rules.subject_words:
             i -= 1
             continue
+        if tok.lower == "to" and i == start - 1 and i > 0 and tokens[i - 1].lower in HEAD_NOUNS:
+            i -= 1  # 'X is the latest town to fall to the rebels'
+            continue
         owner = next((a for a in sentence.actors if a.end == i + 1 == start), None)
         if owner is not None:
             i = owner.start - 1  # 'X, a rebel stronghold': the side says whose
