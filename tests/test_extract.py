@@ -1694,3 +1694,10 @@ def test_an_agentless_capture_takes_the_taker_its_own_sentence_names(facts):
 def test_captures_told_through_lists_inversions_and_the_latest_town_to_fall(facts, text, places):
     found = {f[0] for f in facts(text) if f[1:3] == ("captured", "SDF")}
     assert found == places
+
+
+def test_we_in_a_quote_is_the_side_of_its_speaker(facts):
+    text = '"We have liberated Hajin," said an SDF commander.'
+    assert facts(text) == [("hajin", "captured", "SDF", "2018-12-14")]
+    text = 'ISIS fighters took Sousa. "We have retaken Hajin," a Kurdish commander told AFP.'
+    assert ("hajin", "captured", "SDF", "2018-12-14") in facts(text)

@@ -1312,11 +1312,32 @@ def _speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
     for j in range(start - 1, max(-1, start - 8), -1):
         if tokens[j].lower in PRONOUNS:
             said = sentence.cue_at("attribution", ctx, j - 5, j)
+            if not said and tokens[j].lower in FIRST_PERSON:
+                return _quoted_speaker(sentence, ctx, start)
             if not said:
                 return None
             before = [a for a in sentence.actors if a.end <= said[-1][0]]
             return before[-1] if before else _speaker_adjective(sentence, ctx, said[-1][0])
     return None
+
+
+FIRST_PERSON = _words("first_person")
+
+
+def _quoted_speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
+    """'"We have liberated X," said a rebel commander': 'we' in a quote is the side of the one
+    who says it after the quote closes."""
+    tokens = sentence.tokens
+    close = next((k for k in range(start, len(tokens)) if tokens[k].text in QUOTES), -1)
+    if close < 0 or not sentence.cue_at("attribution", ctx, close, close + 6):
+        return None
+    near = [a for a in sentence.actors if close < a.start <= close + 6]
+    if near:
+        return near[0]
+    said = sentence.cue_at("attribution", ctx, close, close + 6)[0][0]
+    return _speaker_adjective(sentence, ctx, said) or _speaker_adjective(
+        sentence, ctx, min(said + 5, len(tokens))
+    )
 
 
 def _speaker_adjective(sentence: _Sentence, ctx: _Context, said: int) -> ActorRef | None:
