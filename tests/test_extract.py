@@ -1701,3 +1701,14 @@ def test_we_in_a_quote_is_the_side_of_its_speaker(facts):
     assert facts(text) == [("hajin", "captured", "SDF", "2018-12-14")]
     text = 'ISIS fighters took Sousa. "We have retaken Hajin," a Kurdish commander told AFP.'
     assert ("hajin", "captured", "SDF", "2018-12-14") in facts(text)
+
+
+def test_a_hedge_inside_an_aside_does_not_hedge_the_claim(run):
+    text = (
+        "Some 300 ISIS militants, with hundreds of civilians believed to be their families,"
+        " have been under siege in Hajin for a week."
+    )
+    events = [e for e in run(text).events if e.place_id == "hajin"]
+    assert events and all("hedged" not in e.doubts for e in events)
+    events = run("ISIS fighters have reportedly been under siege in Hajin for a week.").events
+    assert all("hedged" in e.doubts for e in events if e.place_id == "hajin")

@@ -1937,9 +1937,22 @@ def _doubts(sentence: _Sentence, ctx: _Context, target: _Target, start: int) -> 
         "far from its trigger": 0.1 * (target.distance > 6),
         # run-on text (a caption glued to a headline): attachment is less sure
         "run-on sentence": 0.1 * (len(sentence.tokens) > LONG_SENTENCE),
-        "hedged": 0.15 * sentence.has("hedge", ctx, 0, start),
+        "hedged": 0.15 * _hedged(sentence, ctx, start),
     }
     return {reason: cost for reason, cost in doubts.items() if cost}
+
+
+def _hedged(sentence: _Sentence, ctx: _Context, start: int) -> bool:
+    """A hedge before the trigger ('reportedly', 'claimed'), unless it stands in an aside set
+    off by commas that closes before the trigger ('300 militants, with civilians believed to
+    be their families, are besieged in X')."""
+    commas = [k for k in range(start) if sentence.tokens[k].text == ","]
+    for h, _end in sentence.cue_at("hedge", ctx, 0, start):
+        opened = any(k < h for k in commas)
+        closed = any(h < k for k in commas)
+        if not (opened and closed):
+            return True
+    return False
 
 
 def _region_cost(ctx: _Context, target: _Target) -> float:
