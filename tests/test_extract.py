@@ -1712,3 +1712,12 @@ def test_a_hedge_inside_an_aside_does_not_hedge_the_claim(run):
     assert events and all("hedged" not in e.doubts for e in events)
     events = run("ISIS fighters have reportedly been under siege in Hajin for a week.").events
     assert all("hedged" in e.doubts for e in events if e.place_id == "hajin")
+
+
+def test_a_site_named_after_its_town_is_a_part_of_it_and_rumours_are_hedged(run, facts):
+    text = "Iraqi forces took full control of the Islamic State's Hajin headquarters."
+    assert [f[:2] for f in facts(text)] == [("hajin", "contested")]
+    text = "After driving ISIS from its headquarters at Hajin in October, the SDF moved south."
+    assert ("hajin", "captured") in [f[:2] for f in facts(text)]
+    events = run("Social media pages shared news saying the SDF captured Hajin.").events
+    assert events and all("hedged" in e.doubts for e in events)

@@ -734,7 +734,10 @@ def _target_after(
             partial = any(not _names_kind(w, place, ctx) for w in partial_words)
             partial = partial or _possessive_partial(sentence, ctx, place)
             after = _group_of(sentence, place)[-1].end
-            after_end = sentence.cue_starting_at("partial", ctx, after, 2)
+            after_end = max(
+                sentence.cue_starting_at("partial", ctx, after, 2),
+                sentence.cue_starting_at("site_after", ctx, after, 1),
+            )
             if after_end > 0:  # 'the Alba hospital': a part of the place, unless it is one
                 words = [t.lower for t in tokens[after:after_end]]
                 partial = partial or not _names_kind(words, place, ctx)
