@@ -1721,3 +1721,17 @@ def test_a_site_named_after_its_town_is_a_part_of_it_and_rumours_are_hedged(run,
     assert ("hajin", "captured") in [f[:2] for f in facts(text)]
     events = run("Social media pages shared news saying the SDF captured Hajin.").events
     assert events and all("hedged" in e.doubts for e in events)
+
+
+def test_de_occupied_and_into_side_hands_are_captures(facts):
+    assert ("hajin", "captured") in [
+        f[:2] for f in facts("Hajin has been de-occupied, the SDF said.")
+    ]
+    assert ("hajin", "captured", "SDF", "2018-12-14") in facts(
+        "Hajin fell into SDF hands on Friday."
+    )
+
+
+def test_the_first_neighbourhood_of_a_town_to_fall_is_a_part_of_it(facts):
+    text = "Baqqara was the first Hajin neighbourhood to fall to the SDF, in 2017."
+    assert [f for f in facts(text) if f[0] == "hajin" and f[1] == "captured"] == []

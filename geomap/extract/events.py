@@ -952,6 +952,10 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
         if place is not None and not place.locator:
             j = _phrase_start(tokens, place.start)  # 'half of the X town'
             partial = sentence.cue_ending_at("partial", ctx, j)
+            part_end = sentence.cue_starting_at("partial", ctx, place.end, 2)
+            if part_end > 0:  # 'the first X neighbourhood to fall': a part of X
+                words = [t.lower for t in tokens[place.end : part_end]]
+                partial = partial or not _names_kind(words, place, ctx)
             return _Target(
                 _group_of(sentence, place), True, partial, aside=aside, distance=start - i
             )
@@ -959,7 +963,12 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
         if tok.text in QUOTES or tok.lower in ctx.rules.subject_words:
             i -= 1
             continue
-        if tok.lower == "to" and i == start - 1 and i > 0 and tokens[i - 1].lower in HEAD_NOUNS:
+        if (
+            tok.lower == "to"
+            and i == start - 1
+            and i > 0
+            and tokens[i - 1].lemma in ctx.rules.sites.towns  # not 'the first X district to'
+        ):
             i -= 1  # 'X is the latest town to fall to the rebels'
             continue
         owner = next((a for a in sentence.actors if a.end == i + 1 == start), None)
