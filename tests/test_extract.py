@@ -1746,3 +1746,11 @@ def test_a_side_inside_the_main_verb_s_object_is_not_a_participle_s_subject(run)
 def test_declaring_victory_in_a_place_is_its_capture(facts):
     text = "The SDF declared victory in Hajin on Friday."
     assert facts(text) == [("hajin", "captured", "SDF", "2018-12-14")]
+
+
+def test_a_side_announcing_an_agentless_capture_is_its_taker(run):
+    text = "ISIS fighters held Sousa. The SDF announced on Friday that Hajin had been captured."
+    found = [(e.place_id, e.kind, e.controller, e.doubts) for e in run(text).events]
+    assert ("hajin", "captured", "SDF", ()) in found
+    text = 'The SDF said: "Hajin has been captured."'  # a quote: the side may be telling of a loss
+    assert [e for e in run(text).events if e.kind == "captured" and not e.doubts] == []

@@ -1352,6 +1352,20 @@ def _quoted_speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef 
     )
 
 
+def _announcer(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
+    """'The army announced that X had been recaptured': a side that says a place was taken,
+    naming no taker, says it took it. The side must open the sentence's report (before a
+    verb of saying that comes before the trigger)."""
+    said = sentence.cue_at("attribution", ctx, 0, start)
+    if not said:
+        return None
+    first_said = said[0][0]
+    before = [a for a in sentence.actors if a.end <= first_said]
+    if not before or any(t.text in QUOTES for t in sentence.tokens[:start]):
+        return None
+    return before[-1] if before[-1].end >= first_said - 1 else None
+
+
 def _speaker_adjective(sentence: _Sentence, ctx: _Context, said: int) -> ActorRef | None:
     """'Malian officials said they ...': a side's adjective in the few words that speak."""
     low = max(0, said - 4)
@@ -1543,6 +1557,9 @@ def roles(
         agent = agent or _after(sentence, after_place, by)
         agent = agent or _adjective_in(sentence, ctx, start, end)  # 'under Ukrainian attack'
         loser = _after(sentence, end, ("from",)) or _after(sentence, after_place, ("from",))
+        if not agent and not loser and rule.kind == "captured":
+            announcer = _announcer(sentence, ctx, start)
+            agent = announcer.side if announcer else ""
         return agent, (loser if loser != agent else "")  # 'X was retaken from the rebels'
     if rule.voice == "status":  # 'X remains under the rebels control', 'under Russian occupation'
         agent = _inside(sentence, start, end) or _after(sentence, end, ("of", "the"))
