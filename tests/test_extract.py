@@ -1754,3 +1754,10 @@ def test_a_side_announcing_an_agentless_capture_is_its_taker(run):
     assert ("hajin", "captured", "SDF", ()) in found
     text = 'The SDF said: "Hajin has been captured."'  # a quote: the side may be telling of a loss
     assert [e for e in run(text).events if e.kind == "captured" and not e.doubts] == []
+
+
+def test_the_last_area_held_by_a_side_in_a_place_is_a_part_of_it(facts):
+    text = "SDF fighters stormed Baghouz, the final area held by ISIS in eastern Hajin."
+    assert ("hajin", "held", "ISIS", "2018-12-14") not in facts(text)
+    text = "With troops advancing into Hajin the area held by ISIS had shrunk to 5 square km."
+    assert [f for f in facts(text) if f[0] == "hajin" and f[1] == "held"] == []

@@ -843,6 +843,7 @@ def _coordinated_part(
 HEAD_NOUNS = _words("head_nouns")
 PLURAL_PLACES = _words("plural_places")
 PARTS = _words("parts")
+HELD_PARTS = _words("held_parts")
 ENUMERATORS = _words("enumerators")
 
 
@@ -949,6 +950,12 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
             i = place.start - 1  # 'X in Y region is the first town seized by': Y says where X is
             i -= tokens[i].lower in LOCATIVES or tokens[i].text == ","
             continue
+        if (
+            place is not None
+            and not place.locator
+            and tokens[place.end].lower in ("the", "a", "an")
+        ):
+            return None  # 'advancing into X the area held by': a new noun phrase is the subject
         if place is not None and not place.locator:
             j = _phrase_start(tokens, place.start)  # 'half of the X town'
             partial = sentence.cue_ending_at("partial", ctx, j)
@@ -1149,6 +1156,14 @@ def find_target(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: in
             target = None if crossed & DESTINATIONS else target  # '... from the capital to X'
         if target is None and rule.voice in ("active", "participle", "nominal", "noun", "held_in"):
             target = _relative_antecedent(sentence, start)
+    if (
+        target is not None
+        and rule.kind == "held"
+        and not target.before
+        and start > 0
+        and sentence.tokens[start - 1].lower in HELD_PARTS
+    ):
+        target.partial = True  # 'the final area held by X in Y': a part of Y
     if target is None and rule.place in ("before", "either"):
         target = _target_before(sentence, ctx, start) or _relative_antecedent(
             sentence, start, passive=rule.voice == "passive"
