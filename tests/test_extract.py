@@ -1761,3 +1761,9 @@ def test_the_last_area_held_by_a_side_in_a_place_is_a_part_of_it(facts):
     assert ("hajin", "held", "ISIS", "2018-12-14") not in facts(text)
     text = "With troops advancing into Hajin the area held by ISIS had shrunk to 5 square km."
     assert [f for f in facts(text) if f[0] == "hajin" and f[1] == "held"] == []
+
+
+def test_places_a_region_lists_after_including_are_what_was_taken(facts):
+    text = "SDF fighters secured most of Deir ez-Zor province, including Hajin and Sousa."
+    found = [f[:3] for f in facts(text)]
+    assert ("hajin", "captured", "SDF") in found and ("al_susah", "captured", "SDF") in found

@@ -548,6 +548,21 @@ def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
     return groups
 
 
+def _included(sentence: _Sentence, ctx: _Context, group: list[PlaceRef]) -> list[PlaceRef] | None:
+    """The places a region's name lists right after it ('X region, including A and B'): what
+    was done to the region was done to them, and they are named."""
+    head = group[-1]
+    if ctx.gazetteer.by_id[head.mention.place_id].kind != "region":
+        return None
+    following = next((g for g in sentence.groups if g[0].start >= head.end), None)
+    if following is None:
+        return None
+    gap = _list_gap(sentence, head.end, following[0].start)
+    if ("including" in gap or "such" in gap) and _contains(ctx, head, following[0]):
+        return following
+    return None
+
+
 def _contains(ctx: _Context, outer: PlaceRef, inner: PlaceRef) -> bool:
     """``outer`` is of a kind that holds places of ``inner``'s kind: a region holds any
     place, a city or a town its districts and sites."""
@@ -731,6 +746,9 @@ def _target_after(
             if _inside_region(sentence, ctx, end, i, place):
                 # 'captured towns in the province', unless it names them: 'including X'
                 return _enumerated(sentence, place.end, False)
+            included = _included(sentence, ctx, _group_of(sentence, place))
+            if included is not None:  # 'secured most of southern X, including A and B'
+                return _Target(included, False, False, distance=i - end)
             partial = any(not _names_kind(w, place, ctx) for w in partial_words)
             partial = partial or _possessive_partial(sentence, ctx, place)
             after = _group_of(sentence, place)[-1].end
