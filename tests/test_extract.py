@@ -1767,3 +1767,11 @@ def test_places_a_region_lists_after_including_are_what_was_taken(facts):
     text = "SDF fighters secured most of Deir ez-Zor province, including Hajin and Sousa."
     found = [f[:3] for f in facts(text)]
     assert ("hajin", "captured", "SDF") in found and ("al_susah", "captured", "SDF") in found
+
+
+def test_fighting_near_a_place_is_a_fight_for_it_but_a_capture_near_it_is_not(facts):
+    assert [f[:2] for f in facts("Intense fighting is now taking place near Hajin.")] == [
+        ("hajin", "contested")
+    ]
+    found = facts("SDF fighters took Sousa, near Hajin, on Friday.")
+    assert [f for f in found if f[0] == "hajin"] == []
