@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import glob as globbing
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -215,19 +215,29 @@ def _jsonl_ranges(path: Path, size: int) -> Iterator[tuple[int, int, int, int]]:
         yield start, offset, first_line, lines
 
 
-def read_batch(batch: Batch, *, today: dt.date | None = None) -> Iterator[Article | ArticleError]:
+def read_batch(
+    batch: Batch, *, today: dt.date | None = None, skip: Collection[int] = ()
+) -> Iterator[Article | ArticleError | None]:
     """The batch's articles in order, each an :class:`Article` or the :class:`ArticleError`
-    that reading it raised (exactly ``batch.count`` items)."""
+    that reading it raised (exactly ``batch.count`` items); ``None`` for those whose sequence
+    number is in ``skip`` (a file among them is not read)."""
     if batch.kind == "files":
-        for path in batch.paths:
+        for number, path in enumerate(batch.paths, batch.first):
+            if number in skip:
+                yield None
+                continue
             try:
                 yield read_article(path, today=today)
             except ArticleError as error:
                 yield error
-    elif batch.kind == "parquet":
-        yield from _parquet_articles(batch, today)
-    else:
-        yield from _jsonl_articles(batch, today)
+        return
+    rows = (
+        _parquet_articles(batch, today)
+        if batch.kind == "parquet"
+        else _jsonl_articles(batch, today)
+    )
+    for number, row in enumerate(rows, batch.first):
+        yield None if number in skip else row
 
 
 def _parquet_articles(batch: Batch, today: dt.date | None) -> Iterator[Article | ArticleError]:
