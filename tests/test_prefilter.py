@@ -7,9 +7,100 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from conftest import DATA
 from geomap import articles, sources
+from geomap.extract import mentions
+from geomap.extract.mentions import _NAMED_PLACE, MentionFinder, raw_token_key
+from geomap.extract.text import words
+from geomap.gazetteer import load_gazetteer
 from geomap.pipeline import extract
+
+FINDER = MentionFinder(load_gazetteer(DATA / "gazetteer.csv"))
+SPELLINGS = sorted({s for place in FINDER.gazetteer for s in FINDER.gazetteer.spellings_of(place)})
+OTHER_WORDS = st.sampled_from(
+    [
+        "the",
+        "said",
+        "downtown",
+        "village of",
+        "TOWNS OF",
+        "city of ",
+        "district of\tA",
+        "camp",
+        "of",
+        "Zorvath",  # a name the gazetteer lacks
+        "zorvath",
+        "al-",
+        "’s",
+        "'",
+        "-",
+        ",",
+        ".",
+        "7",
+        "\u017f",  # long s: the regex engine takes it for 's'
+        "\u0130",  # dotted capital I: for 'i'
+        "\u0131",  # dotless i
+        "\u212a",  # the Kelvin sign: for 'k'
+        "\u00e9",
+        "\u0627\u0644",  # the Arabic article
+    ]
+)
+PIECES = st.one_of(OTHER_WORDS, OTHER_WORDS, OTHER_WORDS, st.sampled_from(SPELLINGS))
+GAPS = st.sampled_from([" ", "", "  ", "\n", "\t", "\u00a0", "\u2028", "\u3000", "\x1f"])
+
+
+def reference(finder: MentionFinder, text: str) -> bool:
+    """The prefilter as first written: the named-place pattern, or any word of the whole
+    text whose key begins a spelling."""
+    if _NAMED_PLACE.search(text):
+        return True
+    return not finder.first_keys.isdisjoint(map(raw_token_key, words(text)))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    parts=st.lists(
+        st.tuples(PIECES, GAPS, st.sampled_from([str, str.upper, str.lower, str.title])),
+        max_size=8,
+    )
+)
+def test_may_mention_answers_what_a_scan_of_every_word_answers(parts):
+    text = "".join(case(piece) + gap for piece, gap, case in parts)
+    assert FINDER.may_mention(text) == reference(FINDER, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They reached the village of Zorvath.",
+        "towns of zorvath",
+        "In the CITY OF\tZorvath",
+        "camps of\u00a0Zorvath",
+        "a camp of Zorvath",
+        "VILLAGES of Zorvath",
+        "the District of Zorvath",
+        "the \u0130own of Zorvath",  # not ASCII: the regex decides
+        "the town \u017fof Zorvath",
+        "the town ofZorvath, a town of 7",
+        "downtown of Zorvath",
+        "a capacity of Zorvath",
+    ],
+)
+def test_may_mention_finds_a_name_after_the_village_of(text):
+    assert FINDER.may_mention(text) == reference(FINDER, text)
+
+
+def test_the_remembered_pieces_stay_bounded(monkeypatch):
+    monkeypatch.setattr(mentions, "PIECES_REMEMBERED", 5)
+    finder = MentionFinder(FINDER.gazetteer)
+    for n in range(50):
+        assert finder.may_mention(f"word{n} said{n} Hajin") is True
+        assert finder.may_mention(f"word{n} said{n}") is False
+        assert len(finder._piece_begins) <= 5
 
 
 def test_an_article_that_names_no_place_is_read_once_and_counted(tmp_path, monkeypatch):
