@@ -24,7 +24,7 @@ from geomap import stream
 from geomap.articles import (
     Article,
     ReadReport,
-    article_files,
+    folder_entries,
 )
 from geomap.campaign import ARTICLES_NAME, GAZETTEER_NAME, Campaign, Profile, load_campaign
 from geomap.exc import ArticleError, EventsFileError, GeomapError, UsageError
@@ -304,8 +304,10 @@ class _Run:
         use_reviews, reviewed_only, keep_claims = reviewing
         size = BATCH_ARTICLES
         self.workers = self.jobs
+        listing = None  # the folder's entries, listed once
         if self.dask is None and Path(self.source).is_dir():
-            files = article_files(self.source)
+            listing = list(folder_entries(self.source))
+            files = [path for path, why in listing if not why]
             if not files:
                 raise ArticleError(
                     "no articles yet",
@@ -320,7 +322,7 @@ class _Run:
         source = self.source
         if self.dask is not None:  # a worker elsewhere resolves no path against our folder
             source = os.path.abspath(source)
-        batches = plan_batches(source, self.report, size)
+        batches = plan_batches(source, self.report, size, listing)
         count = sum(batch.count for batch in batches)
         reviews = None
         if use_reviews or reviewed_only:

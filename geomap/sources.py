@@ -68,10 +68,16 @@ def is_glob(text: str) -> bool:
     return any(char in text for char in "*?[")
 
 
-def plan_batches(source: str | Path, report: ReadReport, size: int = BATCH_ARTICLES) -> list[Batch]:
+def plan_batches(
+    source: str | Path,
+    report: ReadReport,
+    size: int = BATCH_ARTICLES,
+    listing: list[tuple[Path, str]] | None = None,
+) -> list[Batch]:
     """The input's articles in batches of at most ``size``, in order (a folder: by name; a
     glob: the matches by name). What is not an article (folders, FIFOs, a stray
-    ``photo.jpg``) goes into ``report``; a missing column is an :class:`ArticleError`."""
+    ``photo.jpg``) goes into ``report``; a missing column is an :class:`ArticleError`.
+    ``listing``: a folder's :func:`~geomap.articles.folder_entries`, if already listed."""
     text = str(source)
     planner = _Planner(size)
     if is_glob(text):
@@ -87,7 +93,7 @@ def plan_batches(source: str | Path, report: ReadReport, size: int = BATCH_ARTIC
     else:
         path = Path(text)
         if path.is_dir():
-            for file in article_paths(path, report):
+            for file in article_paths(path, report, listing):
                 planner.add(file, report, listed=True)
         elif path.exists() or path.is_symlink():
             planner.add(path, report)
