@@ -5,6 +5,7 @@ never loses a mention or an event."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import DATA
 from geomap import articles, sources
-from geomap.extract import mentions
+from geomap.extract import Extractor, mentions
 from geomap.extract.mentions import _NAMED_PLACE, MentionFinder, raw_token_key
 from geomap.extract.text import words
 from geomap.gazetteer import load_gazetteer
@@ -130,3 +131,20 @@ def test_an_article_that_names_no_place_is_read_once_and_counted(tmp_path, monke
     assert result.counts()["articles"] == len(seeds) + 5
     assert result.events == reference_out.events
     assert result.mentions == reference_out.mentions
+
+
+def test_an_article_that_names_no_place_needs_no_compiled_rules(monkeypatch):
+    """The side words (and the lemmatizer's dictionary, ~0.3 s to read) wait for the first
+    article that may name a place."""
+    extraction = sys.modules[Extractor.__module__]  # geomap.extract (the name is a function)
+
+    def refused(_profile):
+        raise AssertionError("compiled for an article that names no place")
+
+    monkeypatch.setattr(extraction, "_side_finder", refused)
+    extractor = Extractor(FINDER.gazetteer, unknown_names=False)
+    article = articles.parse_article(
+        "---\npublished: 2019-01-01\n---\nOfficials said the talks would resume.\n", "a.txt"
+    )
+    assert extractor.skips(article)
+    assert extractor(article).events == []

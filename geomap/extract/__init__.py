@@ -69,9 +69,10 @@ class Extractor:
         self.gazetteer = gazetteer
         self.profile = profile or _GENERIC
         self.finder = MentionFinder(gazetteer)
-        self.sides = _side_finder(self.profile)
         self.unknown_names = unknown_names
         self.calibrated = calibrated
+        # the profile's side words are compiled (and the lemmatizer's dictionary read) when
+        # the first article that may name a place needs them (:func:`_side_finder`)
 
     def skips(self, article: Article) -> bool:
         """Whether calling this on ``article`` yields nothing, found without reading it
@@ -84,7 +85,6 @@ class Extractor:
             self.gazetteer,
             self.finder,
             profile=self.profile,
-            sides=self.sides,
             unknown_names=self.unknown_names,
             calibrated=self.calibrated,
         )
