@@ -29,8 +29,6 @@ from geomap.articles import (
 from geomap.campaign import ARTICLES_NAME, GAZETTEER_NAME, Campaign, Profile, load_campaign
 from geomap.exc import ArticleError, EventsFileError, GeomapError, UsageError
 from geomap.gazetteer import Gazetteer
-from geomap.mapping import MapOptions, article_table, build_map, draws_areas, render_map
-from geomap.mapping.basemap import read_user_layers
 from geomap.outputs import check_out_dir, output_set
 from geomap.records import (
     EVENT_COLUMNS,
@@ -48,6 +46,7 @@ from geomap.timeline import Timeline, split_confirmed
 
 if TYPE_CHECKING:
     from geomap.event_table import EventTable
+    from geomap.mapping import MapOptions
 
 GAZETTEER = GAZETTEER_NAME
 ARTICLES = ARTICLES_NAME
@@ -575,6 +574,8 @@ def read_events(
             file=events_file,
             hint="remove the reject rows, or put them in data/events.csv",
         )
+    from geomap.mapping import article_table  # the map's modules (numpy, shapely): when drawn
+
     in_order = sorted(events, key=lambda e: (e.first_day, e.place_id))
     drawn, unconfirmed = split_confirmed(in_order, min_confidence)
     timeline = Timeline(
@@ -718,6 +719,7 @@ def _build_bulk(
     the row-by-row reader (which then reports its errors by line and field). The campaign is
     read (if not given) while pyarrow parses the file."""
     from geomap.event_table import NotBulk, parse_csv, read_event_table
+    from geomap.mapping import draws_areas, render_map
 
     if options.areas:  # asked for: no need to parse the file as columns to find that out
         return None, campaign or load_campaign(data_dir)
@@ -766,6 +768,9 @@ def _build(
     in_memory=True,
 ) -> BuildResult:
     """Compute every output first, then write them as one set: a failure leaves the old set."""
+    from geomap.mapping import MapOptions, build_map
+    from geomap.mapping.basemap import read_user_layers
+
     out_dir = Path(out_dir)
     options = options or MapOptions()
     user_layers = read_user_layers(data_dir)  # first: a bad layer fails before the long work
