@@ -45,6 +45,9 @@ PREFIXES = {
     "aleppo": "al",
     "mali": "ml",
     "anbar": "an",
+    "congo": "cd",
+    "libya": "ly",
+    "srilanka": "lk",
 }
 
 

@@ -37,7 +37,10 @@ def one(text, published):
         ("earlier this week", FRI, "2018-12-10/2018-12-13", "range"),
         ("earlier this week", dt.date(2018, 12, 11), "2018-12-10", "day"),
         ("last week", FRI, "2018-12-03", "week"),
-        ("earlier this month", dt.date(2019, 2, 11), "2019-02", "month"),
+        ("earlier this month", dt.date(2019, 2, 11), "2019-02-01/2019-02-10", "range"),
+        ("this month", dt.date(2019, 2, 11), "2019-02-01/2019-02-11", "range"),
+        ("earlier this year", dt.date(2019, 2, 11), "2019-01-01/2019-02-10", "range"),
+        ("earlier this month", dt.date(2019, 2, 1), "2019-02-01", "day"),
         ("last month", FRI, "2018-11", "month"),
         ("in mid-January", dt.date(2019, 2, 11), "2019-01", "month"),
         ("in October 2017", FRI, "2017-10", "month"),
@@ -149,3 +152,20 @@ def test_a_day_after_publication_told_in_the_past_is_no_event_s_date(gazetteer, 
     article = Article(name="t.txt", published=dt.date(2018, 12, 14), body=body, outlet="x")
     events = extract_article(article, gazetteer, profile=profile).events
     assert [(e.place_id, e.date) for e in events] == [("hajin", "2018-12-14")]
+
+
+def test_the_publication_day_opening_a_sentence_files_the_report_it_dates_no_event():
+    import datetime as dt
+
+    from geomap.articles import Article
+    from geomap.campaign import load_profile
+    from geomap.extract import extract_article
+    from geomap.gazetteer import load_gazetteer
+
+    gazetteer, profile = load_gazetteer("data/gazetteer.csv"), load_profile("data")
+    for opening in ("December 14, 2018 (DEIR EZ-ZOR) - ", "date 2018-12-14 "):
+        body = opening + "The SDF has seized Sousa. SDF fighters took Sousa on Thursday."
+        article = Article(name="t.txt", published=dt.date(2018, 12, 14), body=body, outlet="T")
+        events = extract_article(article, gazetteer, profile=profile).events
+        dates = {e.date for e in events if e.place_id == "al_susah" and e.kind == "captured"}
+        assert dates == {"2018-12-13"}, opening  # the undated claim is Thursday's capture

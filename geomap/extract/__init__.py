@@ -23,11 +23,13 @@ from geomap.extract.events import (
     date_repeats,
     events_in_sentence,
     load_rules,
+    referent,
 )
 from geomap.extract.figures import find_figures
 from geomap.extract.lexicon import Tok, tokens_of, word_tokens
 from geomap.extract.mentions import MentionFinder, PlaceMention
-from geomap.extract.text import split_sentences
+from geomap.extract.sites import site_mentions
+from geomap.extract.text import Span, split_sentences
 from geomap.gazetteer import Gazetteer
 from geomap.records import Event, Mention
 
@@ -100,20 +102,51 @@ def _referred_back(
     number: int,
     rules: Rules,
     gazetteer: Gazetteer,
+    reference_points: set[int],
 ) -> list[PlaceMention]:
-    """A sentence opening with 'The town …' names the last place of that kind of the two
-    sentences before (the kinds each noun refers to are rules/en/anaphors.toml's)."""
+    """A sentence opening with 'The town …' names the place of that kind of the two sentences
+    before that it refers to (``referent``; the kinds each noun refers to are
+    rules/en/anaphors.toml's)."""
     words = [t for t in toks if t.text[:1].isalnum()]
     if len(words) < 2 or words[0].lower not in rules.determiners:
         return []
     kinds = rules.anaphors.get(words[1].lemma)
     if not kinds:
         return []
-    for _n, earlier in reversed([r for r in recent if number - r[0] <= 2]):
-        if gazetteer.by_id[earlier.place_id].kind in kinds:
-            surface = " ".join(t.text for t in words[:2])
-            return [PlaceMention(earlier.place_id, words[0].start, words[1].end, surface)]
-    return []
+    candidates = [m for n, m in recent if number - n <= 2]
+    earlier = referent(candidates, kinds, gazetteer, reference_points)
+    if earlier is None:
+        return []
+    surface = " ".join(t.text for t in words[:2])
+    return [PlaceMention(earlier.place_id, words[0].start, words[1].end, surface)]
+
+
+DATELINE_REACH = 40  # characters before a dateline's place: '[Jan. 11, 2013] BAMAKO, Mali'
+
+
+def _filed_on(date: DateMention, sentence: Span, published: dt.date) -> bool:
+    """The publication day written out in full (with its year) where a sentence opens
+    ('November 21, 2023 (EL DAEIN) -', 'date 2020-11-30 ...'): when the report was filed,
+    not when the events it tells of happened."""
+    return (
+        date.precision == "day"
+        and date.first_day == published
+        and str(published.year) in date.text
+        and date.start - sentence.start <= DATELINE_REACH
+    )
+
+
+def _dateline(mention: PlaceMention, sentence: Span, body: str) -> bool:
+    """A place in capitals opening a sentence ('BAGHDAD, Dec. 27 (UPI) — Iraqi forces took X')
+    is where the report was filed, not a place the sentence tells of."""
+    before = body[sentence.start : mention.start]
+    letters = [c for c in mention.surface if c.isalpha()]
+    return (
+        len(before) <= DATELINE_REACH
+        and len(letters) >= 4
+        and all(c.isupper() for c in letters)
+        and not any(w.isalpha() and w.islower() and len(w) > 4 for w in before.split())
+    )
 
 
 def _refers_back(toks: list[Tok], rules: Rules) -> bool:
@@ -190,10 +223,22 @@ def extract_article(
             )
         recent = [(n, m) for n, m in recent if number - n <= 2]  # kept short: linear cost
         ctx.recent = [m for _n, m in recent]
+        if mentions or ctx.recent:  # "X's airport", "the city's stadium"
+            mentions = site_mentions(tokens[number], mentions, ctx.recent, rules.sites, gazetteer)
+        filed = [m for m in mentions if _dateline(m, sentence, body)]
+        if filed:  # the dateline is neither a place the sentence tells of nor a side
+            mentions = [m for m in mentions if m not in filed]
+            toks = tokens[number]
+            actors[number] = [
+                a
+                for a in actors[number]
+                if not any(m.start <= toks[a.start].start < m.end for m in filed)
+            ]
         dates = find_dates(sentence.text, article.published, sentence.start, anchor)
         # a day after publication told in the past is the page's furniture ('Saturday July 27
         # 2024' above a 2020 story): no event's date, no anchor
         dates = [d for d in dates if d.future or d.first_day <= article.published]
+        dates = [d for d in dates if not _filed_on(d, sentence, article.published)]
         if narrative is not None and number - narrative[0] > NARRATIVE_REACH:
             narrative = None
         ctx.narrative = narrative[1] if narrative else None
@@ -207,7 +252,9 @@ def extract_article(
         )
         referred = list(mentions)
         if not mentions:
-            referred = _referred_back(tokens[number], recent, number, rules, gazetteer)
+            referred = _referred_back(
+                tokens[number], recent, number, rules, gazetteer, ctx.reference_points
+            )
         if referred:
             past = [d for d in dates if not d.future]
             date = past[0] if past else publication_date(article.published)

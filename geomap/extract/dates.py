@@ -314,9 +314,13 @@ def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int)
             year, month = published.year, published.month
             if g["which"].lower() in ("last", "previous"):
                 year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+            elif not future:  # 'earlier this month': from the 1st to the report, no later
+                return _so_far(m, dt.date(year, month, 1), published, g["which"], offset)
             return _mention(m, dt.date(year, month, 1), "month", offset=offset)
         if kind == "rel_year":
             year = published.year - (g["which"].lower() in ("last", "previous"))
+            if year == published.year and not future:  # 'earlier this year'
+                return _so_far(m, dt.date(year, 1, 1), published, g["which"], offset)
             return _mention(m, dt.date(year, 1, 1), "year", offset=offset)
         if kind == "month_only":
             if not g["month"][0].isupper():
@@ -340,6 +344,17 @@ def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int)
     except (ValueError, KeyError, OverflowError):  # not a date, or none geomap handles
         return None
     return None
+
+
+def _so_far(
+    m: re.Match, first: dt.date, published: dt.date, which: str, offset: int
+) -> DateMention:
+    """'this month', 'earlier this year' told in the past: from ``first`` to the report's day
+    (the day before it, for 'earlier')."""
+    last = published - dt.timedelta(days=which.lower() == "earlier this")
+    if last > first:
+        return _mention(m, first, "range", last=last, offset=offset)
+    return _mention(m, first, "day", offset=offset)
 
 
 _CUE = re.compile(  # (?=...): the letters a match begins with, tried before the alternatives

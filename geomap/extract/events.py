@@ -42,6 +42,7 @@ from geomap.extract.lexicon import (
     tokens_of,
 )
 from geomap.extract.mentions import PlaceMention
+from geomap.extract.sites import SiteRules
 from geomap.extract.text import Span, split_clauses
 from geomap.gazetteer import Gazetteer
 from geomap.records import CHANGE_KINDS, Event, Exclusivity
@@ -94,6 +95,7 @@ class Rules:
     determiners: frozenset[str]
     object_words: frozenset[str]
     subject_words: frozenset[str]
+    sites: SiteRules
 
 
 @cache
@@ -120,6 +122,21 @@ def load_rules(language: str = "en") -> Rules:
         determiners=frozenset(anaphor_data["determiners"]["patterns"]),
         object_words=_single_words(raw_cues["object"]["patterns"]),
         subject_words=_single_words(raw_cues["subject"]["patterns"]),
+        sites=_site_rules(anaphor_data),
+    )
+
+
+def _site_rules(anaphor_data: dict) -> SiteRules:
+    """The ``[sites]`` section of anaphors.toml, with the back-references that name a site."""
+    data, anaphors = anaphor_data["sites"], anaphor_data["anaphors"]
+    return SiteRules(
+        nouns={k: tuple(v) for k, v in anaphors.items() if "site" in v}
+        | {noun: ("site",) for noun in data["nouns"]},
+        towns={k: tuple(anaphors[k]) for k in data["towns"]},
+        determiners=frozenset(data["determiners"]),
+        links=frozenset(data["links"]),
+        modifiers=int(data["modifiers"]),
+        reach_km=float(data["reach_km"]),
     )
 
 
@@ -238,6 +255,8 @@ class _Context:
     sides: SideFinder
     article_sides: ArticleSides
     recent: list[PlaceMention] = field(default_factory=list)  # earlier sentences' places
+    # where the places read as reference points ('east of the capital X') begin in the body
+    reference_points: set[int] = field(default_factory=set)
     narrative: DateMention | None = None  # the day the sentences just before named
     published_iso: str = field(init=False)
 
@@ -345,15 +364,19 @@ def read_sentence(
 
 
 def _split_at_new_subjects(tokens: list[Tok], clause_of: list[int], actors: list[ActorRef]):
-    """', and the army have recaptured X': 'and' before a side opens a new clause."""
-    starts = {a.start for a in actors}
+    """', and the army have recaptured X': 'and' before a side opens a new clause (without the
+    comma when the side speaks: 'and the army said')."""
+    ends = {a.start: a.end for a in actors}
     for i, tok in enumerate(tokens):
         if tok.lower != "and":
             continue
         j = i + 1
         while j < len(tokens) and tokens[j].lower in DETERMINERS:
             j += 1
-        if j in starts and (i == 0 or tokens[i - 1].text == ","):
+        if j not in ends:
+            continue
+        says = ends[j] < len(tokens) and tokens[ends[j]].lower in SAYING_VERBS
+        if i == 0 or tokens[i - 1].text == "," or says:  # '... and the army said it held X'
             for k in range(i, len(clause_of)):
                 clause_of[k] += 1
 
@@ -617,19 +640,42 @@ def _anaphor(
     noun = sentence.tokens[i].lemma
     kinds = ctx.rules.anaphors.get(noun)
     j = i - 1
-    while j > 0 and (_actor_adjective(sentence, ctx, j) or _is_held_suffix(sentence, ctx, j)):
-        j -= 1  # 'the rebel-held town'
+    while j > 0 and (
+        _actor_adjective(sentence, ctx, j)
+        or _is_held_suffix(sentence, ctx, j)
+        or (sentence.tokens[j].lower in ANAPHOR_MODIFIERS and i - j <= 3)
+    ):
+        j -= 1  # 'the rebel-held town', 'the strategic town'
     if not kinds or j < 0 or sentence.tokens[j].lower not in ctx.rules.determiners:
         return None  # 'the town' refers back; 'the last town held by X' describes
+    following = sentence.tokens[i + 1 : i + 3]
+    if len(following) == 2 and following[0].lower == "of" and following[1].text[:1].isupper():
+        return None  # 'the northern city of X' names the place that follows
     if j != trigger_end and sentence.cue_ending_at("locator", ctx, j):
         return None  # 'south of the city': a reference point, not the place
     before = [p for p in sentence.places if p.end <= end_before]
     earlier = [p.mention for p in before if p.locator] + [
         p.mention for p in before if not p.locator
     ]
-    for mention in reversed(ctx.recent + earlier):  # a named target first, a reference point last
-        if ctx.gazetteer.by_id[mention.place_id].kind in kinds:
-            return mention
+    return referent(ctx.recent + earlier, kinds, ctx.gazetteer, ctx.reference_points)
+
+
+def referent(
+    candidates: list[PlaceMention],
+    kinds: tuple[str, ...],
+    gazetteer: Gazetteer,
+    reference_points: set[int],
+) -> PlaceMention | None:
+    """The place 'the town' refers to among ``candidates`` (in the order read): a place of the
+    noun's own kind before one it may also name ('the town': a town before a city), and a
+    named target before a reference point ('east of the capital X'), the latest first."""
+    ordered = [m for m in candidates if m.start in reference_points] + [
+        m for m in candidates if m.start not in reference_points
+    ]
+    for allowed in (kinds[:1], kinds):
+        for mention in reversed(ordered):
+            if gazetteer.by_id[mention.place_id].kind in allowed:
+                return mention
     return None
 
 
@@ -727,6 +773,10 @@ def _target_after(
         if _nested_locative(tokens, i):
             i += 2  # 'its last stand in Syria in the town of X': the country says where
             continue
+        region_end = _region_name_end(tokens, i)
+        if region_end > i:
+            i = region_end  # 'the Nord-Kivu province towns of X': the region's name
+            continue
         if _coordinated_compass(tokens, i) or _coordinated_part(sentence, ctx, i, partial_words):
             i += 1  # 'areas of northern and western X', 'tunnels and the edges of X'
             continue
@@ -741,6 +791,19 @@ def _target_after(
     if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
         return _enumerated(sentence, i, False)  # the villages named after it, whole
     return None
+
+
+REGION_NOUNS = _words("region_nouns")
+ANAPHOR_MODIFIERS = _words("anaphor_modifiers")
+
+
+def _region_name_end(tokens: list[Tok], i: int) -> int:
+    """After 'Nord Kivu province' when token ``i`` opens a name (capitalised words) that a
+    region's noun closes; else ``i``."""
+    j = i
+    while j < len(tokens) and j - i < 3 and tokens[j].text[:1].isupper():
+        j += 1
+    return j + 1 if j > i and j < len(tokens) and tokens[j].lower in REGION_NOUNS else i
 
 
 def _nested_locative(tokens: list[Tok], i: int) -> bool:
@@ -844,6 +907,16 @@ def _names_kind(words: list[str], place: PlaceRef, ctx: _Context) -> bool:
     return any(kind in ctx.rules.anaphors.get(lemma_of(w), ()) for w in words)
 
 
+def _hyphenated(sentence: _Sentence, i: int) -> bool:
+    """Token ``i`` is joined to the one before by a hyphen ('rebel-held'), not a space."""
+    tokens, offset = sentence.tokens, sentence.span.start
+    return i > 0 and sentence.span.text[tokens[i - 1].end - offset : tokens[i].start - offset] in (
+        "-",
+        "‐",
+        "–",
+    )
+
+
 def _is_held_suffix(sentence: _Sentence, ctx: _Context, i: int) -> bool:
     return (
         i > 0
@@ -881,6 +954,10 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
         tok = tokens[i]
         if tok.text in QUOTES or tok.lower in ctx.rules.subject_words:
             i -= 1
+            continue
+        owner = next((a for a in sentence.actors if a.end == i + 1 == start), None)
+        if owner is not None:
+            i = owner.start - 1  # 'X, a rebel stronghold': the side says whose
             continue
         if i >= 2 and tok.text[:1].isupper() and tokens[i - 1].lower == "of":
             if i - 2 in sentence.place_at:
@@ -987,15 +1064,17 @@ def _has_trigger(sentence: _Sentence, ctx: _Context, start: int, end: int) -> bo
     )
 
 
-def _relative_antecedent(sentence: _Sentence, start: int) -> _Target | None:
+def _relative_antecedent(sentence: _Sentence, start: int, passive: bool = False) -> _Target | None:
     """'Alba, which the army captured': the trigger's clause opens with a relative pronoun
-    right after a place."""
+    right after a place. ``passive``: the clause needs no side ('X, which was seized on
+    Friday'); an active one does ('al-Hol, which takes six hours' is no control)."""
     first = _clause_first(sentence, sentence.clause_of[start])
     if sentence.tokens[first].lower not in RELATIVES:
         return None
     clause = sentence.clause_of[start]
     where = sentence.tokens[first].lower == "where"
-    if not where and not any(sentence.clause_of[a.start] == clause for a in sentence.actors):
+    named = any(sentence.clause_of[a.start] == clause for a in sentence.actors)
+    if not (where or named or passive):
         return None  # 'al-Hol, which takes six hours': no side, no control
     j = first - 1
     while j >= 0 and sentence.tokens[j].text == ",":
@@ -1027,6 +1106,8 @@ def _participle(tok: Tok) -> bool:
 
 
 PREPOSITION_WORDS = _words("preposition_words")
+DESTINATIONS = _words("destinations")
+APPOSITION = 5  # tokens from a place to the noun set beside it: 'X, a rebel stronghold'
 NOUN_PREPOSITIONS = _words("noun_prepositions")
 PASSIVE_AUX = _words("passive_aux")
 NOUN_MARKS = _words("noun_marks")
@@ -1047,10 +1128,17 @@ def find_target(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: in
         if target is not None and rule.direct and not target.before and not target.anaphor:
             crossed = {t.lower for t in sentence.tokens[end : target.group[0].start]}
             target = None if crossed & PREPOSITION_WORDS else target
+        if target is not None and rule.kind == "withdrew" and not target.anaphor:
+            crossed = {t.lower for t in sentence.tokens[end : target.group[0].start]}
+            target = None if crossed & DESTINATIONS else target  # '... from the capital to X'
         if target is None and rule.voice in ("active", "participle", "nominal", "noun", "held_in"):
             target = _relative_antecedent(sentence, start)
     if target is None and rule.place in ("before", "either"):
-        target = _target_before(sentence, ctx, start) or _relative_antecedent(sentence, start)
+        target = _target_before(sentence, ctx, start) or _relative_antecedent(
+            sentence, start, passive=rule.voice == "passive"
+        )
+        if target is not None and rule.voice == "possessed" and target.distance > APPOSITION:
+            target = None  # 'X, a rebel stronghold': the noun stands right beside its place
     if target is None and rule.voice == "noun":
         target = _target_after(sentence, ctx, start, end, near_ok=True)
     if target is None and rule.kind in SCENE_KINDS:
@@ -1079,12 +1167,18 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
     near = max(first, start - 5)
     if sentence.has("negation", ctx, near, end):
         return "drop"
+    if sentence.clause_of[start] == 0 and sentence.tokens[0].lower == "had":
+        return "drop"  # 'Had the army taken X earlier, ...': it did not
     if sentence.has("denial", ctx, end, len(sentence.tokens)):
         return "drop"  # 'Reports that the army took X are false'
     if sentence.has("disputed", ctx, first, start):
         return "drop"  # 'Armenia denied its forces had lost control of X'
     if rule.kind == "withdrew" and sentence.cue_ending_at("civilians", ctx, start):
         return "drop"  # 'refugees fleeing X': people left, not a side
+    if rule.kind == "held" and sentence.cue_ending_at("captives", ctx, start):
+        return "drop"  # 'hostages held in X': people are held, not the place
+    if rule.kind == "captured" and sentence.has("captives", ctx, start + 1, end):
+        return "drop"  # 'driving officials out of X': people driven out, not a side
     if rule.voice == "noun" and _fight_ended(sentence, ctx, end, last):
         return "drop"  # 'combat operations in X are over'
     scope_end = last if rule.voice in ("nominal", "participle") else start
@@ -1096,7 +1190,18 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"
     if sentence.cue_ending_at("attempt", ctx, start, reach=6):
         return "contested"
+    if rule.kind == "captured" and _purpose(sentence, ctx, start):
+        return "contested"  # 'sent reinforcements to retake X': an operation, not its outcome
     return "plain"
+
+
+def _purpose(sentence: _Sentence, ctx: _Context, start: int) -> bool:
+    """The trigger at ``start`` is an infinitive of purpose ('... to retake X'), not one of a
+    done deed ('managed (earlier this week) to retake X', 'went on to capture X')."""
+    tokens = sentence.tokens
+    if start == 0 or tokens[start - 1].lower != "to" or tokens[start].lower == "have":
+        return False  # 'claimed to have taken X': done
+    return not sentence.cue_at("achieved", ctx, max(0, start - 6), start - 1)
 
 
 def _fight_ended(sentence: _Sentence, ctx: _Context, end: int, last: int) -> bool:
@@ -1206,8 +1311,18 @@ def _speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
             if not said:
                 return None
             before = [a for a in sentence.actors if a.end <= said[-1][0]]
-            return before[-1] if before else None
+            return before[-1] if before else _speaker_adjective(sentence, ctx, said[-1][0])
     return None
+
+
+def _speaker_adjective(sentence: _Sentence, ctx: _Context, said: int) -> ActorRef | None:
+    """'Malian officials said they ...': a side's adjective in the few words that speak."""
+    low = max(0, said - 4)
+    found = ctx.sides.adjective_matcher.find(sentence.tokens[low:said])
+    if not found:
+        return None
+    last = found[-1]
+    return ActorRef(ctx.sides.adjective_sides[last.rule], low + last.start, low + last.end)
 
 
 def _attempt_agent(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
@@ -1287,6 +1402,7 @@ def _in_attribution(sentence: _Sentence, ctx: _Context, actor: ActorRef) -> bool
 
 
 DETERMINERS = _words("determiners")
+SAYING_VERBS = _words("saying_verbs")
 
 
 def _after(sentence: _Sentence, end: int, words: tuple[str, ...], reach: int = 4) -> str:
@@ -1309,13 +1425,18 @@ def _after(sentence: _Sentence, end: int, words: tuple[str, ...], reach: int = 4
 
 
 AFFILIATIONS = _words("affiliations")
+PERSON_TITLES = _words("person_titles")
 MEMBERS = _words("members")
 
 
 def _before_actor_phrase(tokens: list[Tok], end: int, j: int) -> int:
     """The word before the noun phrase that ends with an actor's name at token ``j + 1``:
     back over determiners, an affiliation ('the al-Qaida-linked X': 'al Qaida linked') and
-    a members' noun ('fighters from the X')."""
+    a members' noun ('fighters from the X'), and the person whose forces they are ('of Field
+    Marshal Khalifa Haftar's forces')."""
+    if tokens[j + 1].lower.endswith(("'s", "’s")):
+        while j >= end and (tokens[j].lower in PERSON_TITLES or tokens[j].text[:1].isupper()):
+            j -= 1
     while j >= end and tokens[j].lower in DETERMINERS:
         j -= 1
     if j >= end and tokens[j].lower in AFFILIATIONS:
@@ -1353,9 +1474,16 @@ def _possessor(sentence: _Sentence, ctx: _Context, start: int) -> str:
         j -= 1
     for actor in sentence.actors:
         if actor.end == j or (actor.end == j - 1 and sentence.tokens[j - 1].text in QUOTES):
-            return actor.side
+            return "" if _former(sentence, actor.start) else actor.side
     found = ctx.sides.adjective_matcher.find(sentence.tokens[max(0, j - 3) : j])
-    return ctx.sides.adjective_sides[found[-1].rule] if found else ""
+    if not found or _former(sentence, max(0, j - 3) + found[-1].start):
+        return ""
+    return ctx.sides.adjective_sides[found[-1].rule]
+
+
+def _former(sentence: _Sentence, i: int) -> bool:
+    """'the former rebel stronghold', 'once a rebel bastion': the word before the side."""
+    return i > 0 and sentence.tokens[i - 1].lower in ("former", "once", "erstwhile", "onetime")
 
 
 def _inside(sentence: _Sentence, start: int, end: int) -> str:
@@ -1415,7 +1543,14 @@ def roles(
     if rule.voice == "nominal":
         subject = _subject(sentence, ctx, start)  # 'the army announced the liberation of X'
         by_agent = _after(sentence, after_place, ("by",), reach=6)
-        if any(after_place <= m.start < after_place + 6 for m in sentence.matches):
+        if (
+            not by_agent
+            and sentence.tokens[after_place : after_place + 1]
+            and (sentence.tokens[after_place].lower == "to")
+        ):
+            by_agent = _after(sentence, after_place + 1, ("",), reach=3)  # 'the fall of X to Y'
+        named = min((a.start for a in sentence.actors if a.start >= after_place), default=0)
+        if any(after_place <= m.start < named for m in sentence.matches):
             by_agent = ""  # 'the besieged town of X is held by the rebels': another verb's agent
         agent = by_agent or (subject.side if subject else "")
         if not agent and start > 0:
@@ -1535,6 +1670,7 @@ def events_in_sentence(
     if not matches and not (mentions and _may_state_holder(tokens, ctx)):
         return []
     sentence = read_sentence(span, mentions, ctx, tokens, actors, matches)
+    ctx.reference_points.update(p.mention.start for p in sentence.places if p.locator)
     if not matches and not sentence.places:
         return []
     if dates is None:
@@ -1559,6 +1695,12 @@ def events_in_sentence(
             and before in NOUN_PREPOSITIONS | NOUN_MARKS
         ):
             continue  # 'battled for control of X', 'the occupied city of X': no holder named
+        if (
+            rule.kind == "held"
+            and _hyphenated(sentence, m.start)
+            and _is_held_suffix(sentence, ctx, m.start)
+        ):
+            continue  # 'rebel-held X': the adjective names its holder (_held_adjectives)
         if rule.voice == "active" and gerund and before == ",":
             rule = replace(rule, voice="participle")  # 'the army pushed in, seizing X': its subject
         elif rule.voice == "passive" and rule.kind == "captured" and _progressive(sentence, m):
@@ -1664,7 +1806,8 @@ def _hypothetical_gerund(sentence: _Sentence, ctx: _Context, start: int, target:
     tokens = sentence.tokens
     if start != 0 or not tokens[0].lower.endswith("ing") or target.before:
         return False
-    j = max(p.end for p in target.group if p.start >= 0) if target.group else start + 1
+    # the object's end; a place referred back to ('the airport') stands nowhere in the sentence
+    j = max((p.end for p in target.group if p.start >= 0), default=start + 1)
     if j + 1 < len(tokens) and tokens[j].text == "," and tokens[j + 1].lower in RELATIVES:
         j = next((k + 1 for k in range(j + 1, len(tokens)) if tokens[k].text == ","), j)
     return sentence.cue_starting_at("hypothetical", ctx, j) > j
@@ -1675,10 +1818,13 @@ def _qualifies(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int
     or fights, naming no place: it takes back the completeness of the sentence's capture."""
     if rule.kind not in ("held", "contested"):
         return False
-    first = _clause_first(sentence, sentence.clause_of[start])
-    if first == 0:
-        return False  # 'But rebels retreated from what they held': about the sentence before
-    return sentence.cue_starting_at("contrast", ctx, first, reach=1) > 0
+    for clause in range(sentence.clause_of[start], 0, -1):  # '..., but A, and B said it held'
+        first = _clause_first(sentence, clause)
+        if sentence.cue_starting_at("contrast", ctx, first, reach=1) > 0:
+            return True
+        if sentence.tokens[first].lower != "and":
+            return False
+    return False  # 'But rebels retreated from what they held': about the sentence before
 
 
 def _not_complete(events: list[Event], ctx: _Context) -> None:
