@@ -1669,3 +1669,69 @@ def test_a_passive_relative_clause_without_a_side_tells_of_its_antecedent(facts)
 def test_the_crossroads_at_a_town_is_the_town(facts):
     text = "The capture of the crossroads at Hajin by the SDF on Friday was a blow to ISIS."
     assert ("hajin", "captured", "SDF", "2018-12-14") in facts(text)
+
+
+def test_an_agentless_capture_takes_the_taker_its_own_sentence_names(facts):
+    text = (
+        "ISIS fighters seized Baghouz in a raid on Monday. On Friday Sousa fell to SDF troops"
+        " advancing from Hajin which was seized on Thursday."
+    )
+    found = [f[:3] for f in facts(text)]
+    assert ("hajin", "captured", "SDF") in found and ("hajin", "captured", "ISIS") not in found
+
+
+@pytest.mark.parametrize(
+    "text,places",
+    [
+        ("Control of Hajin passed to the SDF on Friday.", {"hajin"}),
+        ("Hajin was among several villages captured by the SDF on Friday.", {"hajin"}),
+        ("Villages captured by the SDF on Friday include Hajin and Sousa.", {"hajin", "al_susah"}),
+        ("Among the towns retaken by the SDF on Friday was Hajin.", {"hajin"}),
+        ("Hajin is the latest town to fall to the SDF.", {"hajin"}),
+        ("Hajin became the latest town to be retaken by the SDF.", {"hajin"}),
+    ],
+)
+def test_captures_told_through_lists_inversions_and_the_latest_town_to_fall(facts, text, places):
+    found = {f[0] for f in facts(text) if f[1:3] == ("captured", "SDF")}
+    assert found == places
+
+
+def test_we_in_a_quote_is_the_side_of_its_speaker(facts):
+    text = '"We have liberated Hajin," said an SDF commander.'
+    assert facts(text) == [("hajin", "captured", "SDF", "2018-12-14")]
+    text = 'ISIS fighters took Sousa. "We have retaken Hajin," a Kurdish commander told AFP.'
+    assert ("hajin", "captured", "SDF", "2018-12-14") in facts(text)
+
+
+def test_a_hedge_inside_an_aside_does_not_hedge_the_claim(run):
+    text = (
+        "Some 300 ISIS militants, with hundreds of civilians believed to be their families,"
+        " have been under siege in Hajin for a week."
+    )
+    events = [e for e in run(text).events if e.place_id == "hajin"]
+    assert events and all("hedged" not in e.doubts for e in events)
+    events = run("ISIS fighters have reportedly been under siege in Hajin for a week.").events
+    assert all("hedged" in e.doubts for e in events if e.place_id == "hajin")
+
+
+def test_a_site_named_after_its_town_is_a_part_of_it_and_rumours_are_hedged(run, facts):
+    text = "Iraqi forces took full control of the Islamic State's Hajin headquarters."
+    assert [f[:2] for f in facts(text)] == [("hajin", "contested")]
+    text = "After driving ISIS from its headquarters at Hajin in October, the SDF moved south."
+    assert ("hajin", "captured") in [f[:2] for f in facts(text)]
+    events = run("Social media pages shared news saying the SDF captured Hajin.").events
+    assert events and all("hedged" in e.doubts for e in events)
+
+
+def test_de_occupied_and_into_side_hands_are_captures(facts):
+    assert ("hajin", "captured") in [
+        f[:2] for f in facts("Hajin has been de-occupied, the SDF said.")
+    ]
+    assert ("hajin", "captured", "SDF", "2018-12-14") in facts(
+        "Hajin fell into SDF hands on Friday."
+    )
+
+
+def test_the_first_neighbourhood_of_a_town_to_fall_is_a_part_of_it(facts):
+    text = "Baqqara was the first Hajin neighbourhood to fall to the SDF, in 2017."
+    assert [f for f in facts(text) if f[0] == "hajin" and f[1] == "captured"] == []

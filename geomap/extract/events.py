@@ -257,6 +257,7 @@ class _Context:
     recent: list[PlaceMention] = field(default_factory=list)  # earlier sentences' places
     # where the places read as reference points ('east of the capital X') begin in the body
     reference_points: set[int] = field(default_factory=set)
+    sentence_attacker: str = ""  # the side this sentence has take or attack a place
     narrative: DateMention | None = None  # the day the sentences just before named
     published_iso: str = field(init=False)
 
@@ -733,7 +734,10 @@ def _target_after(
             partial = any(not _names_kind(w, place, ctx) for w in partial_words)
             partial = partial or _possessive_partial(sentence, ctx, place)
             after = _group_of(sentence, place)[-1].end
-            after_end = sentence.cue_starting_at("partial", ctx, after, 2)
+            after_end = max(
+                sentence.cue_starting_at("partial", ctx, after, 2),
+                sentence.cue_starting_at("site_after", ctx, after, 1),
+            )
             if after_end > 0:  # 'the Alba hospital': a part of the place, unless it is one
                 words = [t.lower for t in tokens[after:after_end]]
                 partial = partial or not _names_kind(words, place, ctx)
@@ -948,12 +952,24 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
         if place is not None and not place.locator:
             j = _phrase_start(tokens, place.start)  # 'half of the X town'
             partial = sentence.cue_ending_at("partial", ctx, j)
+            part_end = sentence.cue_starting_at("partial", ctx, place.end, 2)
+            if part_end > 0:  # 'the first X neighbourhood to fall': a part of X
+                words = [t.lower for t in tokens[place.end : part_end]]
+                partial = partial or not _names_kind(words, place, ctx)
             return _Target(
                 _group_of(sentence, place), True, partial, aside=aside, distance=start - i
             )
         tok = tokens[i]
         if tok.text in QUOTES or tok.lower in ctx.rules.subject_words:
             i -= 1
+            continue
+        if (
+            tok.lower == "to"
+            and i == start - 1
+            and i > 0
+            and tokens[i - 1].lemma in ctx.rules.sites.towns  # not 'the first X district to'
+        ):
+            i -= 1  # 'X is the latest town to fall to the rebels'
             continue
         owner = next((a for a in sentence.actors if a.end == i + 1 == start), None)
         if owner is not None:
@@ -1308,11 +1324,32 @@ def _speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
     for j in range(start - 1, max(-1, start - 8), -1):
         if tokens[j].lower in PRONOUNS:
             said = sentence.cue_at("attribution", ctx, j - 5, j)
+            if not said and tokens[j].lower in FIRST_PERSON:
+                return _quoted_speaker(sentence, ctx, start)
             if not said:
                 return None
             before = [a for a in sentence.actors if a.end <= said[-1][0]]
             return before[-1] if before else _speaker_adjective(sentence, ctx, said[-1][0])
     return None
+
+
+FIRST_PERSON = _words("first_person")
+
+
+def _quoted_speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
+    """'"We have liberated X," said a rebel commander': 'we' in a quote is the side of the one
+    who says it after the quote closes."""
+    tokens = sentence.tokens
+    close = next((k for k in range(start, len(tokens)) if tokens[k].text in QUOTES), -1)
+    if close < 0 or not sentence.cue_at("attribution", ctx, close, close + 6):
+        return None
+    near = [a for a in sentence.actors if close < a.start <= close + 6]
+    if near:
+        return near[0]
+    said = sentence.cue_at("attribution", ctx, close, close + 6)[0][0]
+    return _speaker_adjective(sentence, ctx, said) or _speaker_adjective(
+        sentence, ctx, min(said + 5, len(tokens))
+    )
 
 
 def _speaker_adjective(sentence: _Sentence, ctx: _Context, said: int) -> ActorRef | None:
@@ -1617,8 +1654,9 @@ def decide(
         agent = ""  # air support never holds a place: the ground side is another
     if kind == "captured":
         actor = agent or opponent(patient)
-        if not actor:  # the side the article says takes places, else the one it names most
-            attacker = (sides.attackers.most_common(1) or [("", 0)])[0][0]
+        if not actor:  # the side this sentence or the article has take places, else the
+            # one the article names most ('X fell to troops from Y, which was seized on Friday')
+            attacker = ctx.sentence_attacker or (sides.attackers.most_common(1) or [("", 0)])[0][0]
             actor = attacker or sides.main(profile)
             if sides.sole_attacker() == attacker != "":
                 told = True  # the article has this side alone take places: no guess
@@ -1683,6 +1721,7 @@ def events_in_sentence(
     qualified = False  # '..., but militants still held out': the capture is not complete
     # '..., but the rebels said the town remained under their control': place -> holder
     countered: dict[str, str] = {}
+    ctx.sentence_attacker = ""
     for m in matches:
         rule = ctx.rules.triggers[m.rule]
         before = sentence.tokens[m.start - 1].lower if m.start else ""
@@ -1741,6 +1780,7 @@ def events_in_sentence(
             countered.update((p.mention.place_id, claim.controller) for p in target.group)
         if agent and claim.kind in ("captured", "contested", "besieged") and agent == claim.actor:
             ctx.article_sides.attackers[agent] += 1
+            ctx.sentence_attacker = agent
         for place in target.group:
             anchor = place.mention
             date = _date_for(anchor, span, clauses, dates, ctx, sentence, m.start)
@@ -1909,9 +1949,22 @@ def _doubts(sentence: _Sentence, ctx: _Context, target: _Target, start: int) -> 
         "far from its trigger": 0.1 * (target.distance > 6),
         # run-on text (a caption glued to a headline): attachment is less sure
         "run-on sentence": 0.1 * (len(sentence.tokens) > LONG_SENTENCE),
-        "hedged": 0.15 * sentence.has("hedge", ctx, 0, start),
+        "hedged": 0.15 * _hedged(sentence, ctx, start),
     }
     return {reason: cost for reason, cost in doubts.items() if cost}
+
+
+def _hedged(sentence: _Sentence, ctx: _Context, start: int) -> bool:
+    """A hedge before the trigger ('reportedly', 'claimed'), unless it stands in an aside set
+    off by commas that closes before the trigger ('300 militants, with civilians believed to
+    be their families, are besieged in X')."""
+    commas = [k for k in range(start) if sentence.tokens[k].text == ","]
+    for h, _end in sentence.cue_at("hedge", ctx, 0, start):
+        opened = any(k < h for k in commas)
+        closed = any(h < k for k in commas)
+        if not (opened and closed):
+            return True
+    return False
 
 
 def _region_cost(ctx: _Context, target: _Target) -> float:
