@@ -1735,3 +1735,9 @@ def test_de_occupied_and_into_side_hands_are_captures(facts):
 def test_the_first_neighbourhood_of_a_town_to_fall_is_a_part_of_it(facts):
     text = "Baqqara was the first Hajin neighbourhood to fall to the SDF, in 2017."
     assert [f for f in facts(text) if f[0] == "hajin" and f[1] == "captured"] == []
+
+
+def test_a_side_inside_the_main_verb_s_object_is_not_a_participle_s_subject(run):
+    text = "Fighters overran the last ISIS positions in Hajin, taking full control of the town."
+    captures = [e for e in run(text).events if e.kind == "captured"]
+    assert captures and all("side assumed" in e.doubts for e in captures)  # the taker is not told

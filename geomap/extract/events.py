@@ -1596,8 +1596,11 @@ def roles(
         return agent, ""
     subject = _subject(sentence, ctx, start)
     if rule.voice == "participle":  # the main clause's subject: the first side not governed
-        free = [a for a in sentence.actors if a.end <= start and not _governed(sentence, ctx, a)]
-        subject = free[0] if free else subject
+        first_verb = min((m.start for m in sentence.matches), default=start)
+        free = [  # before the main verb: 'overran the junta's posts, taking X' is not the junta's
+            a for a in sentence.actors if a.end <= first_verb and not _governed(sentence, ctx, a)
+        ]
+        subject = free[0] if free else None
     agent = subject.side if subject else ""
     patient = (
         _inside(sentence, start + 1, end)

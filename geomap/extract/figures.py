@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from geomap.extract.gate import PatternGate
@@ -49,14 +50,17 @@ LABELS: list[tuple[str, re.Pattern]] = [
 ]
 
 
-def _value(text: str) -> int:
+def _value(text: str) -> int | None:
+    """The number written in ``text``; None when it is too long for a float ('99…9' of 400
+    digits), which counts no people."""
     text = text.lower().replace(",", "").strip()
     factor = 1
     if text.endswith("million"):
         factor, text = 1_000_000, text[: -len("million")]
     elif text.endswith("thousand"):
         factor, text = 1000, text[: -len("thousand")]
-    return int(float(text.strip()) * factor)
+    value = float(text.strip()) * factor
+    return int(value) if math.isfinite(value) else None
 
 
 def find_figures(sentence: str) -> list[Figure]:
@@ -67,6 +71,8 @@ def find_figures(sentence: str) -> list[Figure]:
     for _index, m in _NUMBERS.scan(sentence):
         raw = m.group("num")
         value = _value(raw)
+        if value is None:
+            continue
         if 1900 <= value <= 2100 and "," not in raw and not m.group("noun"):
             continue  # a year
         tail = sentence[m.end() : m.end() + 3]

@@ -11,7 +11,9 @@ ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e a.m p.m jr sr gov sen rep
     pres prof co corp inc ltd dept approx est fig""".split()
 )
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u0600-\u06FF])")
+# A sentence end. It begins only where a run of end marks begins: tried inside a run of
+# thousands of dots ('.......x'), each start would read the run to its end again (quadratic).
+_BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u0600-\u06FF])")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # Where a sentence breaks into clauses that carry their own time and subject. Every
 # alternative begins with ';', ',' or a space: the lookahead rules out other characters at
@@ -64,8 +66,7 @@ def split_sentences(body: str) -> list[Span]:
     for line in unwrapped(body).split("\n"):
         start = 0
         for match in _BOUNDARY.finditer(line):
-            before = line[start : match.start()].rsplit(None, 1)
-            last_word = before[-1].lower().strip("\"'“‘(") if before else ""
+            last_word = _last_word(line, start, match.start()).lower().strip("\"'“‘(")
             if last_word in ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word):
                 continue
             if re.fullmatch(r"(?:[a-z]\.)+[a-z]", last_word):
@@ -76,6 +77,19 @@ def split_sentences(body: str) -> list[Span]:
         _add(spans, line, start, len(line), offset)
         offset += len(line) + 1
     return spans
+
+
+def _last_word(line: str, start: int, end: int) -> str:
+    """The last word of ``line[start:end]`` (split at white space), read backwards from
+    ``end``: a line of thousands of abbreviations ('Gen. Gen. …') never begins a sentence,
+    and slicing from the sentence's start at each of them would be quadratic."""
+    j = end
+    while j > start and line[j - 1].isspace():
+        j -= 1
+    i = j
+    while i > start and not line[i - 1].isspace():
+        i -= 1
+    return line[i:j]
 
 
 # A line break inside a sentence: a line ending in a word or a comma, the next line going on
