@@ -1741,3 +1741,8 @@ def test_a_side_inside_the_main_verb_s_object_is_not_a_participle_s_subject(run)
     text = "Fighters overran the last ISIS positions in Hajin, taking full control of the town."
     captures = [e for e in run(text).events if e.kind == "captured"]
     assert captures and all("side assumed" in e.doubts for e in captures)  # the taker is not told
+
+
+def test_declaring_victory_in_a_place_is_its_capture(facts):
+    text = "The SDF declared victory in Hajin on Friday."
+    assert facts(text) == [("hajin", "captured", "SDF", "2018-12-14")]
