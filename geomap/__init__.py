@@ -14,7 +14,6 @@ from geomap.articles import Article, iter_articles, read_article
 from geomap.campaign import Campaign, Profile, load_campaign, load_profile
 from geomap.exc import GeomapError
 from geomap.gazetteer import Gazetteer, load_gazetteer, normalise_name
-from geomap.mapping import MapOptions, build_map
 from geomap.pipeline import BuildResult, ExtractResult, build, extract
 from geomap.records import EVENT_COLUMNS, Event, Mention
 from geomap.timeline import Timeline, build_timeline
@@ -24,7 +23,11 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str):
     # geopy is imported only when the geocoder is asked for (PEP 562); the web server only
-    # when the review app is
+    # when the review app is; the map's modules (numpy, shapely) only when a map is drawn
+    if name in ("MapOptions", "build_map"):
+        from geomap import mapping
+
+        return getattr(mapping, name)
     if name == "GazetteerGeocoder":
         from geomap.geocoder import GazetteerGeocoder
 

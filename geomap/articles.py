@@ -286,7 +286,7 @@ def read_article(path: str | Path, *, today: dt.date | None = None) -> Article:
             file=path,
             hint="check that it exists and that you may read it",
         ) from None
-    with os.fdopen(descriptor, "rb") as handle:
+    try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             raise ArticleError(
@@ -302,15 +302,30 @@ def read_article(path: str | Path, *, today: dt.date | None = None) -> Article:
                 hint="split it into the separate articles it holds",
             )
         try:
-            raw = handle.read(MAX_ARTICLE_BYTES + 1)
+            raw = _read_all(descriptor, MAX_ARTICLE_BYTES + 1)
         except OSError as error:
             raise ArticleError(
                 f"cannot be read ({error.strerror or error})",
                 file=path,
                 hint="check the file and the disk it is on",
             ) from None
+    finally:
+        os.close(descriptor)
     text = _decode(raw, str(path))
     return parse_article(text, path.name, str(path), today=today)
+
+
+def _read_all(descriptor: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes of an open file, to its end (no buffered file object: one
+    ``read`` call is all a small file takes)."""
+    chunks = []
+    while limit > 0:
+        chunk = os.read(descriptor, limit)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        limit -= len(chunk)
+    return b"".join(chunks)
 
 
 def _file_kind(mode: int) -> str:
@@ -335,8 +350,16 @@ def folder_entries(folder: str | Path) -> Iterator[tuple[Path, str]]:
         raise ArticleError(
             "articles folder not found", file=folder, hint="pass --data DIR holding articles/"
         )
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "_")):
+    with os.scandir(folder) as listing:  # by name: the paths' order, in one folder
+        entries = sorted(
+            (entry.name, entry.is_file(follow_symlinks=False))  # from the listing: no stat
+            for entry in listing
+            if not entry.name.startswith((".", "_"))
+        )
+    for name, regular in entries:
+        path = folder / name
+        if regular:
+            yield path, ""
             continue
         try:
             mode = path.stat().st_mode
@@ -347,16 +370,14 @@ def folder_entries(folder: str | Path) -> Iterator[tuple[Path, str]]:
         yield path, "" if stat.S_ISREG(mode) else f"{_file_kind(mode)}, not an article file"
 
 
-def article_files(folder: str | Path) -> list[Path]:
-    """The candidate article files of a folder, sorted by name (hidden files left out)."""
-    return [path for path, why in folder_entries(folder) if not why]
-
-
-def article_paths(folder: str | Path, report: ReadReport) -> Iterator[Path]:
+def article_paths(
+    folder: str | Path, report: ReadReport, listing: list[tuple[Path, str]] | None = None
+) -> Iterator[Path]:
     """The files of the folder to read as articles, in name order; everything else is listed
     in ``report`` as it comes (one choice for one process and many): entries that are not
-    regular files, and files of another kind (``photo.jpg``) without front matter."""
-    for path, why in folder_entries(folder):
+    regular files, and files of another kind (``photo.jpg``) without front matter.
+    ``listing``: the folder's :func:`folder_entries`, if already listed."""
+    for path, why in folder_entries(folder) if listing is None else listing:
         if why:
             report.skipped.append((str(path), why))
             continue

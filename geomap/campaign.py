@@ -22,6 +22,7 @@ from geomap.gazetteer import COLUMNS, Gazetteer, load_gazetteer
 PROFILE_NAME = "campaign.toml"
 GAZETTEER_NAME = "gazetteer.csv"
 ARTICLES_NAME = "articles"
+BASEMAP_NAME = "basemap"  # the user's layers, one GeoJSON file each
 TEMPLATE = Path(__file__).with_name("templates") / PROFILE_NAME  # what `geomap init` writes
 MARKERS = ("circle", "square", "diamond", "triangle", "hexagon")
 MAX_SIDES = 7  # the page packs a side in 3 bits of each state and event code (0: unknown)

@@ -19,8 +19,8 @@ from geomap.campaign import (
     load_campaign,
     no_profile_notice,
 )
+from geomap.defaults import WEBGL_ABOVE
 from geomap.exc import GeomapError, UnknownPlace, UsageError, printable
-from geomap.mapping import WEBGL_ABOVE, MapOptions
 from geomap.records import MIN_CONFIDENCE
 from geomap.sources import count_articles
 
@@ -338,6 +338,8 @@ def build(
 
     The analyst's decisions in data/reviews.csv apply: rejected claims never colour the map,
     corrected ones colour as corrected."""
+    from geomap.mapping import MapOptions
+
     outputs.check_out_dir(out_dir, data_dir)
     # the pipeline reads the campaign (once), from an events file while pyarrow parses it
     _notice(data_dir, quiet)

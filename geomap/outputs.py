@@ -25,12 +25,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from geomap.campaign import ARTICLES_NAME, GAZETTEER_NAME, PROFILE_NAME
+from geomap.campaign import ARTICLES_NAME, BASEMAP_NAME, GAZETTEER_NAME, PROFILE_NAME
 from geomap.exc import GeomapError, UsageError
-from geomap.mapping.basemap import USER_FOLDER
 
 # what a command reads from the data folder (events.csv: the analyst's curation)
-INPUT_NAMES = (PROFILE_NAME, GAZETTEER_NAME, "events.csv", ARTICLES_NAME, USER_FOLDER)
+INPUT_NAMES = (PROFILE_NAME, GAZETTEER_NAME, "events.csv", ARTICLES_NAME, BASEMAP_NAME)
 # temporaries of single-file writes (``pipeline.atomic_write``, the GeoPackage's) that a killed
 # run of an earlier version left inside the output folder: never carried over
 _LEFTOVER = re.compile(r"\..+\.tmp|\.campaign\.partial\.gpkg")

@@ -24,13 +24,11 @@ from geomap import stream
 from geomap.articles import (
     Article,
     ReadReport,
-    article_files,
+    folder_entries,
 )
 from geomap.campaign import ARTICLES_NAME, GAZETTEER_NAME, Campaign, Profile, load_campaign
 from geomap.exc import ArticleError, EventsFileError, GeomapError, UsageError
 from geomap.gazetteer import Gazetteer
-from geomap.mapping import MapOptions, article_table, build_map, draws_areas, render_map
-from geomap.mapping.basemap import read_user_layers
 from geomap.outputs import check_out_dir, output_set
 from geomap.records import (
     EVENT_COLUMNS,
@@ -48,6 +46,7 @@ from geomap.timeline import Timeline, split_confirmed
 
 if TYPE_CHECKING:
     from geomap.event_table import EventTable
+    from geomap.mapping import MapOptions
 
 GAZETTEER = GAZETTEER_NAME
 ARTICLES = ARTICLES_NAME
@@ -304,8 +303,10 @@ class _Run:
         use_reviews, reviewed_only, keep_claims = reviewing
         size = BATCH_ARTICLES
         self.workers = self.jobs
+        listing = None  # the folder's entries, listed once
         if self.dask is None and Path(self.source).is_dir():
-            files = article_files(self.source)
+            listing = list(folder_entries(self.source))
+            files = [path for path, why in listing if not why]
             if not files:
                 raise ArticleError(
                     "no articles yet",
@@ -320,7 +321,7 @@ class _Run:
         source = self.source
         if self.dask is not None:  # a worker elsewhere resolves no path against our folder
             source = os.path.abspath(source)
-        batches = plan_batches(source, self.report, size)
+        batches = plan_batches(source, self.report, size, listing)
         count = sum(batch.count for batch in batches)
         reviews = None
         if use_reviews or reviewed_only:
@@ -573,6 +574,8 @@ def read_events(
             file=events_file,
             hint="remove the reject rows, or put them in data/events.csv",
         )
+    from geomap.mapping import article_table  # the map's modules (numpy, shapely): when drawn
+
     in_order = sorted(events, key=lambda e: (e.first_day, e.place_id))
     drawn, unconfirmed = split_confirmed(in_order, min_confidence)
     timeline = Timeline(
@@ -716,6 +719,7 @@ def _build_bulk(
     the row-by-row reader (which then reports its errors by line and field). The campaign is
     read (if not given) while pyarrow parses the file."""
     from geomap.event_table import NotBulk, parse_csv, read_event_table
+    from geomap.mapping import draws_areas, render_map
 
     if options.areas:  # asked for: no need to parse the file as columns to find that out
         return None, campaign or load_campaign(data_dir)
@@ -764,6 +768,9 @@ def _build(
     in_memory=True,
 ) -> BuildResult:
     """Compute every output first, then write them as one set: a failure leaves the old set."""
+    from geomap.mapping import MapOptions, build_map
+    from geomap.mapping.basemap import read_user_layers
+
     out_dir = Path(out_dir)
     options = options or MapOptions()
     user_layers = read_user_layers(data_dir)  # first: a bad layer fails before the long work

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import glob as globbing
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,10 +68,16 @@ def is_glob(text: str) -> bool:
     return any(char in text for char in "*?[")
 
 
-def plan_batches(source: str | Path, report: ReadReport, size: int = BATCH_ARTICLES) -> list[Batch]:
+def plan_batches(
+    source: str | Path,
+    report: ReadReport,
+    size: int = BATCH_ARTICLES,
+    listing: list[tuple[Path, str]] | None = None,
+) -> list[Batch]:
     """The input's articles in batches of at most ``size``, in order (a folder: by name; a
     glob: the matches by name). What is not an article (folders, FIFOs, a stray
-    ``photo.jpg``) goes into ``report``; a missing column is an :class:`ArticleError`."""
+    ``photo.jpg``) goes into ``report``; a missing column is an :class:`ArticleError`.
+    ``listing``: a folder's :func:`~geomap.articles.folder_entries`, if already listed."""
     text = str(source)
     planner = _Planner(size)
     if is_glob(text):
@@ -87,7 +93,7 @@ def plan_batches(source: str | Path, report: ReadReport, size: int = BATCH_ARTIC
     else:
         path = Path(text)
         if path.is_dir():
-            for file in article_paths(path, report):
+            for file in article_paths(path, report, listing):
                 planner.add(file, report, listed=True)
         elif path.exists() or path.is_symlink():
             planner.add(path, report)
@@ -215,19 +221,29 @@ def _jsonl_ranges(path: Path, size: int) -> Iterator[tuple[int, int, int, int]]:
         yield start, offset, first_line, lines
 
 
-def read_batch(batch: Batch, *, today: dt.date | None = None) -> Iterator[Article | ArticleError]:
+def read_batch(
+    batch: Batch, *, today: dt.date | None = None, skip: Collection[int] = ()
+) -> Iterator[Article | ArticleError | None]:
     """The batch's articles in order, each an :class:`Article` or the :class:`ArticleError`
-    that reading it raised (exactly ``batch.count`` items)."""
+    that reading it raised (exactly ``batch.count`` items); ``None`` for those whose sequence
+    number is in ``skip`` (a file among them is not read)."""
     if batch.kind == "files":
-        for path in batch.paths:
+        for number, path in enumerate(batch.paths, batch.first):
+            if number in skip:
+                yield None
+                continue
             try:
                 yield read_article(path, today=today)
             except ArticleError as error:
                 yield error
-    elif batch.kind == "parquet":
-        yield from _parquet_articles(batch, today)
-    else:
-        yield from _jsonl_articles(batch, today)
+        return
+    rows = (
+        _parquet_articles(batch, today)
+        if batch.kind == "parquet"
+        else _jsonl_articles(batch, today)
+    )
+    for number, row in enumerate(rows, batch.first):
+        yield None if number in skip else row
 
 
 def _parquet_articles(batch: Batch, today: dt.date | None) -> Iterator[Article | ArticleError]:

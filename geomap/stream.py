@@ -3,9 +3,11 @@
 One design for one process, a process pool and a Dask cluster (only the :class:`Runner`
 differs), with byte-identical outputs:
 
-1. *scan*: each batch's articles are read for their metadata and digest; the driver drops
-   repeated texts (the first copy in input order is kept) and stops at an unreadable one.
-2. *extract*: each batch is extracted, the analyst's reviews applied, and its raw events
+1. *scan*: each batch's articles are read for their metadata and digest, and whether a
+   place may be named in them (the extractor's own prefilter); the driver drops repeated
+   texts (the first copy in input order is kept) and stops at an unreadable one.
+2. *extract*: each batch is extracted (but the articles in which no place can be named: they
+   yield nothing, and are not read again), the analyst's reviews applied, and its raw events
    written to Parquet, one file per bucket of places (a stable hash of ``place_id``), and
    its mentions to one Parquet file, in article order.
 3. *settle*: each bucket's raw events are merged, curated, split at the confidence
@@ -133,11 +135,14 @@ class ArticleInfo:
     title: str
     outlet: str
     url: str
+    quiet: bool = False  # no word of it can begin a place: extracting it yields nothing
 
 
 def scan_batch(context: Context, batch: Batch) -> list[ArticleInfo | ArticleError]:
-    """Step 1: each article's metadata and digest, or why it cannot be read."""
+    """Step 1: each article's metadata and digest, or why it cannot be read; and whether
+    extracting it can yield anything (``quiet`` when not: :meth:`Extractor.skips`)."""
     out: list[ArticleInfo | ArticleError] = []
+    skips = _extractor(context).skips
     for item in read_batch(batch, today=context.today):
         if isinstance(item, ArticleError):
             out.append(item)
@@ -152,6 +157,7 @@ def scan_batch(context: Context, batch: Batch) -> list[ArticleInfo | ArticleErro
                 item.title,
                 item.outlet,
                 item.url,
+                skips(item),
             )
         )
     return out
@@ -187,15 +193,19 @@ def _extractor(context: Context):
     return kept[1]
 
 
-def extract_batch(context: Context, batch: Batch, skip: frozenset[int]) -> BatchDone:
-    """Step 2: extract the batch's articles (but ``skip``, the unreadable and repeated ones),
-    apply the reviews, and spill the raw events by bucket and the mentions."""
+def extract_batch(
+    context: Context, batch: Batch, skip: frozenset[int], quiet: int = 0
+) -> BatchDone:
+    """Step 2: extract the batch's articles (but ``skip``, the unreadable and repeated ones,
+    and those the scan found quiet: bit ``offset`` of ``quiet`` set, not read again), apply
+    the reviews, and spill the raw events by bucket and the mentions."""
     extractor = _extractor(context)
-    done = BatchDone()
+    done = BatchDone(articles=quiet.bit_count())  # extracting a quiet article yields nothing
     raw: list[Event] = []
     mentions: list[Mention] = []
-    for offset, article in enumerate(read_batch(batch, today=context.today)):
-        if isinstance(article, ArticleError) or batch.first + offset in skip:
+    unread = {batch.first + offset for offset in range(batch.count) if quiet >> offset & 1}
+    for article in read_batch(batch, today=context.today, skip=skip | unread):
+        if article is None or isinstance(article, ArticleError):
             continue
         result = extractor(article)
         raw.extend(result.events)
@@ -752,7 +762,7 @@ def run(
     progress: Callable[[int], None] | None = None,
 ) -> Streamed:
     """Steps 1 to 4 over the batches; the events and mentions stay in the spill folder."""
-    skip, rows, warnings = _scan(context, batches, runner, report, keep_going)
+    skip, quiet, rows, warnings = _scan(context, batches, runner, report, keep_going)
     streamed = Streamed(context.spill, context.buckets, [], warnings)
     review = [0, 0, 0, 0, 0]
 
@@ -769,7 +779,7 @@ def run(
         if progress and done.articles:
             progress(done.articles)
 
-    arguments = [(b, frozenset(skip.get(b.index, ()))) for b in batches]
+    arguments = [(b, frozenset(skip.get(b.index, ())), quiet.get(b.index, 0)) for b in batches]
     runner.map(extract_batch, arguments, extracted, progress=moved, keep=False)
     if context.reviews is not None:
         streamed.review_counts = tuple(review)
@@ -808,12 +818,14 @@ def _scan(
     runner: Runner,
     report: ReadReport,
     keep_going: bool,
-) -> tuple[dict[int, set[int]], dict[str, dict], list[str]]:
-    """Step 1: the articles to skip per batch (unreadable, or a text read before), the
-    sources panel's rows and the warnings of dates far outside the campaign's window."""
+) -> tuple[dict[int, set[int]], dict[int, int], dict[str, dict], list[str]]:
+    """Step 1: the articles to skip per batch (unreadable, or a text read before), the quiet
+    ones per batch (a bit per offset: bounded memory for a feed of them), the sources panel's
+    rows and the warnings of dates far outside the campaign's window."""
     profile = context.campaign.profile
     seen: dict[str, str] = {}
     skip: dict[int, set[int]] = {}
+    quiet: dict[int, int] = {}
     rows: dict[str, dict | None] = {}
     warnings: list[str] = []
     extra = context.extra_sources
@@ -835,6 +847,8 @@ def _scan(
                 skip.setdefault(batch.index, set()).add(batch.first + offset)
                 continue
             seen[info.digest] = info.name
+            if info.quiet:
+                quiet[batch.index] = quiet.get(batch.index, 0) | 1 << offset
             if keep_rows or info.name in extra:
                 rows[info.name] = {
                     "name": info.name,
@@ -850,7 +864,7 @@ def _scan(
                 warnings.append(warning)
 
     runner.map(scan_batch, [(b,) for b in batches], scanned, keep=False)
-    return skip, rows, warnings
+    return skip, quiet, rows, warnings
 
 
 def _outside_window(info: ArticleInfo, profile) -> str:

@@ -274,7 +274,7 @@ def test_a_failed_build_leaves_the_previous_outputs_intact(monkeypatch, tmp_path
     def explode(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("geomap.pipeline.build_map", explode)
+    monkeypatch.setattr("geomap.mapping.build_map", explode)  # imported when a map is drawn
     result = cli("build", "--data", DATA, "--out", tmp_path, "--title", "changed")
     assert result.exit_code == 1 and "No space left on device" in result.output
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}

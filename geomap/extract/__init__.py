@@ -71,9 +71,15 @@ class Extractor:
         self.gazetteer = gazetteer
         self.profile = profile or _GENERIC
         self.finder = MentionFinder(gazetteer)
-        self.sides = _side_finder(self.profile)
         self.unknown_names = unknown_names
         self.calibrated = calibrated
+        # the profile's side words are compiled (and the lemmatizer's dictionary read) when
+        # the first article that may name a place needs them (:func:`_side_finder`)
+
+    def skips(self, article: Article) -> bool:
+        """Whether calling this on ``article`` yields nothing, found without reading it
+        further (:func:`yields_nothing`)."""
+        return yields_nothing(article.body, self.finder, self.unknown_names)
 
     def __call__(self, article: Article) -> ArticleExtraction:
         return extract_article(
@@ -81,7 +87,6 @@ class Extractor:
             self.gazetteer,
             self.finder,
             profile=self.profile,
-            sides=self.sides,
             unknown_names=self.unknown_names,
             calibrated=self.calibrated,
         )
@@ -157,6 +162,12 @@ def _anchors(date: DateMention) -> bool:
     return date.precision == "day" and not date.future
 
 
+def yields_nothing(body: str, finder: MentionFinder, unknown_names: bool) -> bool:
+    """The article prefilter: no word of ``body`` can begin a place, so that it yields no
+    mention and no event (unless the names the gazetteer lacks are asked for)."""
+    return not unknown_names and not finder.may_mention(body)
+
+
 def extract_article(
     article: Article,
     gazetteer: Gazetteer,
@@ -174,8 +185,8 @@ def extract_article(
     finder = finder or MentionFinder(gazetteer)
     profile = profile or _GENERIC
     body = article.body
-    if not unknown_names and not finder.may_mention(body):
-        return ArticleExtraction(article)  # no word can begin a place: nothing to find
+    if yields_nothing(body, finder, unknown_names):
+        return ArticleExtraction(article)
     rules = load_rules(profile.language)
     sides = sides or _side_finder(profile)
     sentences = split_sentences(body)

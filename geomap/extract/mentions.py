@@ -51,6 +51,43 @@ _NAMED_PLACE = re.compile(r"\b(?=[vtcd])(?:village|town|city|camp|district)s? of
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or)\s*$")
 
 
+# What every match of _NAMED_PLACE begins with: in ASCII text, where case folds only within
+# ASCII, a text that holds none of them (in any case) has no match.
+_NAMED_HEADS = tuple(
+    f"{word}{plural} of"
+    for word in ("village", "town", "city", "camp", "district")
+    for plural in ("", "s")
+)
+
+
+def _may_name_place(text: str) -> bool:
+    """``_NAMED_PLACE.search(text)``, skipped for ASCII text that holds none of its heads."""
+    if text.isascii():
+        lowered = text.lower()
+        if not any(head in lowered for head in _NAMED_HEADS):
+            return False
+    return _NAMED_PLACE.search(text) is not None
+
+
+PIECES_REMEMBERED = 100_000  # a finder's remembered pieces of text, at most
+
+
+class _Remembered(dict):
+    """``function(key)``, worked out once per key (the whole memory dropped when it holds
+    ``size`` keys: bounded, whatever the input)."""
+
+    def __init__(self, function, size: int) -> None:
+        super().__init__()
+        self.function = function
+        self.size = size
+
+    def __missing__(self, key):
+        if len(self) >= self.size:
+            self.clear()
+        value = self[key] = self.function(key)
+        return value
+
+
 @lru_cache(maxsize=200_000)
 def raw_token_key(text: str) -> str:
     """The folded key of one word as it stands in the text (cached: words repeat)."""
@@ -66,13 +103,20 @@ class MentionFinder:
         self.max_len = max((len(k) for k in self.index), default=1)
         self.first_keys = {k[0] for k in self.index}
         self.one_word = {k[0]: pid for k, pid in self.index.items() if len(k) == 1}
+        self._piece_begins = _Remembered(self._begins, PIECES_REMEMBERED)
 
     def may_mention(self, text: str) -> bool:
         """False when no word of ``text`` can begin a gazetteer spelling (then :meth:`find`
-        finds nothing), without making tokens."""
-        if _NAMED_PLACE.search(text):  # 'the village of Shajilah': maybe a near spelling
+        finds nothing), without making tokens. A word never holds a space, so the words of
+        ``text`` are those of its space-separated pieces, and a piece's answer is remembered
+        (pieces repeat: 'the', 'said,')."""
+        if any(map(self._piece_begins.__getitem__, text.split())):
             return True
-        return not self.first_keys.isdisjoint(map(raw_token_key, words(text)))
+        return _may_name_place(text)  # 'the village of Shajilah': maybe a near spelling
+
+    def _begins(self, piece: str) -> bool:
+        """Whether a word of ``piece`` can begin a gazetteer spelling."""
+        return not self.first_keys.isdisjoint(map(raw_token_key, words(piece)))
 
     def _content_tokens(self, tokens: list[Token], body: str) -> list[tuple[Token, int, str]]:
         """Tokens with Arabic articles folded into the next word: (token, start, key)."""

@@ -22,6 +22,7 @@ import numpy as np
 
 from geomap.articles import Article
 from geomap.campaign import Profile, Side
+from geomap.defaults import WEBGL_ABOVE
 from geomap.mapping.areas import BUFFER_KM, CLOSE_KM, MAX_PLACES, shaded_areas
 from geomap.mapping.assets import assemble, html_text, placeholder, script_safe_json
 from geomap.mapping.basemap import page_basemap
@@ -49,9 +50,6 @@ RADIUS = {
 DEFAULT_SUBTITLE = "Who held each place on the chosen date, from dated news reports"
 NO_SIDE_COLOUR = "#999999"  # the legend's examples when the profile has too few sides
 EPOCH = dt.date(1970, 1, 1)
-# above this many places the page draws them with WebGL: in software rendering a canvas
-# frame of 20,000 outlined markers takes ~0.5 s to rasterise (BENCHMARKS.md)
-WEBGL_ABOVE = 20_000
 
 
 def actor_table(profile: Profile) -> list[str]:

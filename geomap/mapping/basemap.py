@@ -11,11 +11,12 @@ from pathlib import Path
 import numpy as np
 from shapely.geometry import shape
 
+from geomap.campaign import BASEMAP_NAME
 from geomap.exc import BasemapError
 from geomap.gazetteer import EARTH_RADIUS_KM
 from geomap.mapping import world
 
-USER_FOLDER = "basemap"  # beside gazetteer.csv: the user's layers, one GeoJSON file each
+USER_FOLDER = BASEMAP_NAME  # beside gazetteer.csv: the user's layers, one GeoJSON file each
 STYLED = {"river", "border", "city", "region"}  # layers the page and figures style by name
 USER_LAYER = "user"  # any other feature: a generic line, area or labelled point
 GEOMETRY_TYPES = {
