@@ -1775,3 +1775,14 @@ def test_fighting_near_a_place_is_a_fight_for_it_but_a_capture_near_it_is_not(fa
     ]
     found = facts("SDF fighters took Sousa, near Hajin, on Friday.")
     assert [f for f in found if f[0] == "hajin"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The SDF asserted control over Hajin on Friday.",
+        "The SDF extended its control to Hajin on Friday.",
+    ],
+)
+def test_asserting_or_extending_control_to_a_place_is_its_capture(facts, text):
+    assert facts(text) == [("hajin", "captured", "SDF", "2018-12-14")]
