@@ -1786,3 +1786,15 @@ def test_fighting_near_a_place_is_a_fight_for_it_but_a_capture_near_it_is_not(fa
 )
 def test_asserting_or_extending_control_to_a_place_is_its_capture(facts, text):
     assert facts(text) == [("hajin", "captured", "SDF", "2018-12-14")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ISIS ousted from Hajin",
+        "Hajin retaken from ISIS by SDF",
+        "ISIS fighters driven out of Hajin",
+    ],
+)
+def test_headline_passives_without_an_auxiliary_name_the_loser_as_loser(facts, text):
+    assert [f[:3] for f in facts(text)] == [("hajin", "captured", "SDF")]

@@ -1132,11 +1132,15 @@ def _progressive(sentence: _Sentence, m: Match) -> bool:
 
 
 def _reduced_passive(sentence: _Sentence, m) -> bool:
-    """'the first capital seized by the rebels': a one-word participle after a noun, then
-    'by' and a side."""
+    """'the first capital seized by the rebels', 'X retaken from the rebels': a one-word
+    participle after a noun, then 'by' or 'from' and a side."""
     tokens = sentence.tokens
-    if m.end - m.start != 1 or m.end + 1 >= len(tokens) or tokens[m.end].lower != "by":
-        return False
+    if (
+        m.end - m.start != 1
+        or m.end + 1 >= len(tokens)
+        or tokens[m.end].lower not in ("by", "from")
+    ):
+        return False  # '... seized by the rebels', 'X retaken from the rebels (by Y)'
     by_side = any(a.start in (m.end + 1, m.end + 2) for a in sentence.actors)
     return by_side and _participle(tokens[m.start]) and tokens[m.start - 1].text.isalpha()
 
