@@ -1798,3 +1798,8 @@ def test_asserting_or_extending_control_to_a_place_is_its_capture(facts, text):
 )
 def test_headline_passives_without_an_auxiliary_name_the_loser_as_loser(facts, text):
     assert [f[:3] for f in facts(text)] == [("hajin", "captured", "SDF")]
+
+
+def test_a_number_s_thousands_comma_does_not_end_an_aside(facts):
+    text = "Hajin, a town of 60,000 people on the river, fell to the SDF on Friday."
+    assert facts(text) == [("hajin", "captured", "SDF", "2018-12-14")]

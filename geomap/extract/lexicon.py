@@ -31,7 +31,10 @@ import simplemma
 
 from geomap.extract.text import Span, Token, tokenize
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,;:()\[\]\"“”‘’'—–%]|\.(?=\s|$)")
+# A number with thousands separators ('60,000') is one word: its comma bounds no phrase.
+_TOKEN = re.compile(
+    r"\d{1,3}(?:,\d{3})+(?![\d])|[^\W_]+(?:['’][^\W_]+)*|[,;:()\[\]\"“”‘’'—–%]|\.(?=\s|$)"
+)
 QUOTES = frozenset("\"“”‘’'[]")  # and an editor's brackets: "the settlement of [Lyman]"
 BARRIERS = frozenset(",;:()—–.")
 _ACRONYM = re.compile(r"\b(?=[A-Z]\.)(?:(?:[A-Z]\.){2,}(?![A-Za-z])|(?:[A-Z]\.)+[A-Z]\b)")
