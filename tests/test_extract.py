@@ -1803,3 +1803,12 @@ def test_headline_passives_without_an_auxiliary_name_the_loser_as_loser(facts, t
 def test_a_number_s_thousands_comma_does_not_end_an_aside(facts):
     text = "Hajin, a town of 60,000 people on the river, fell to the SDF on Friday."
     assert facts(text) == [("hajin", "captured", "SDF", "2018-12-14")]
+
+
+def test_entering_a_place_unopposed_is_taking_it(facts):
+    assert facts("SDF fighters entered Hajin unopposed on Friday.") == [
+        ("hajin", "captured", "SDF", "2018-12-14")
+    ]
+    assert [f[:2] for f in facts("SDF fighters entered Hajin on Friday.")] == [
+        ("hajin", "contested")
+    ]
