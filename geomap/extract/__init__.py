@@ -16,6 +16,7 @@ from geomap.campaign import Profile
 from geomap.extract.calibration import calibrate, load_calibration
 from geomap.extract.dates import DateMention, find_dates, publication_date
 from geomap.extract.events import (
+    ActorRef,
     ArticleSides,
     Rules,
     SideFinder,
@@ -149,6 +150,24 @@ def _dateline(mention: PlaceMention, sentence: Span, body: str) -> bool:
     )
 
 
+def _without_dateline(
+    mentions: list[PlaceMention],
+    actors: list[ActorRef],
+    toks: list[Tok],
+    sentence: Span,
+    body: str,
+) -> tuple[list[PlaceMention], list[ActorRef]]:
+    """The sentence's mentions and actors but its dateline: neither a place the sentence tells
+    of nor a side (:func:`_dateline`)."""
+    filed = [m for m in mentions if _dateline(m, sentence, body)]
+    if not filed:
+        return mentions, actors
+    kept = [m for m in mentions if m not in filed]
+    return kept, [
+        a for a in actors if not any(m.start <= toks[a.start].start < m.end for m in filed)
+    ]
+
+
 def _refers_back(toks: list[Tok], rules: Rules) -> bool:
     """A word of the sentence may refer back to a place named before ('the town')."""
     return any(rules.anaphors.get(t.lemma) for t in toks)
@@ -225,15 +244,9 @@ def extract_article(
         ctx.recent = [m for _n, m in recent]
         if mentions or ctx.recent:  # "X's airport", "the city's stadium"
             mentions = site_mentions(tokens[number], mentions, ctx.recent, rules.sites, gazetteer)
-        filed = [m for m in mentions if _dateline(m, sentence, body)]
-        if filed:  # the dateline is neither a place the sentence tells of nor a side
-            mentions = [m for m in mentions if m not in filed]
-            toks = tokens[number]
-            actors[number] = [
-                a
-                for a in actors[number]
-                if not any(m.start <= toks[a.start].start < m.end for m in filed)
-            ]
+        mentions, actors[number] = _without_dateline(
+            mentions, actors[number], tokens[number], sentence, body
+        )
         dates = find_dates(sentence.text, article.published, sentence.start, anchor)
         # a day after publication told in the past is the page's furniture ('Saturday July 27
         # 2024' above a 2020 story): no event's date, no anchor

@@ -1378,12 +1378,13 @@ def _quoted_speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef 
     who says it after the quote closes."""
     tokens = sentence.tokens
     close = next((k for k in range(start, len(tokens)) if tokens[k].text in QUOTES), -1)
-    if close < 0 or not sentence.cue_at("attribution", ctx, close, close + 6):
+    saying = sentence.cue_at("attribution", ctx, close, close + 6) if close >= 0 else []
+    if not saying:
         return None
     near = [a for a in sentence.actors if close < a.start <= close + 6]
     if near:
         return near[0]
-    said = sentence.cue_at("attribution", ctx, close, close + 6)[0][0]
+    said = saying[0][0]
     return _speaker_adjective(sentence, ctx, said) or _speaker_adjective(
         sentence, ctx, min(said + 5, len(tokens))
     )
@@ -1557,7 +1558,7 @@ def _possessor(sentence: _Sentence, ctx: _Context, start: int) -> str:
     "the militants' last bastion"); a former stronghold is nobody's now."""
     j = start
     while j > 0 and (sentence.tokens[j - 1].lower in POSSESSOR_GAP):
-        if sentence.tokens[j - 1].lower in ("former", "once"):
+        if sentence.tokens[j - 1].lower in FORMER:
             return ""
         j -= 1
     for actor in sentence.actors:
@@ -1569,9 +1570,12 @@ def _possessor(sentence: _Sentence, ctx: _Context, start: int) -> str:
     return ctx.sides.adjective_sides[found[-1].rule]
 
 
+FORMER = _words("former")
+
+
 def _former(sentence: _Sentence, i: int) -> bool:
     """'the former rebel stronghold', 'once a rebel bastion': the word before the side."""
-    return i > 0 and sentence.tokens[i - 1].lower in ("former", "once", "erstwhile", "onetime")
+    return i > 0 and sentence.tokens[i - 1].lower in FORMER
 
 
 def _inside(sentence: _Sentence, start: int, end: int) -> str:

@@ -62,22 +62,17 @@ def _site_at(
     gazetteer: Gazetteer,
 ) -> PlaceMention | None:
     """The site the noun at ``i`` names, from its owner before it or its town after it."""
-    owner, start = _owner_before(toks, i, mentions, recent, rules, gazetteer)
+    owner, first = _owner_before(toks, i, mentions, recent, rules, gazetteer)
     if owner is None:
-        owner, start = _town_after(toks, i, mentions, rules)
+        owner, first = _town_after(toks, i, mentions, rules)
     if owner is None:
         return None
     noun = toks[i].lemma
     site = _site_near(gazetteer, gazetteer.by_id[owner], noun, rules.nouns[noun], rules.reach_km)
     if site is None:
         return None
-    return PlaceMention(
-        site.id, start, toks[i].end, " ".join(t.text for t in toks[_index(toks, start) : i + 1])
-    )
-
-
-def _index(toks: Sequence[Tok], start: int) -> int:
-    return next(k for k, t in enumerate(toks) if t.start == start)
+    surface = " ".join(t.text for t in toks[first : i + 1])
+    return PlaceMention(site.id, toks[first].start, toks[i].end, surface)
 
 
 def _owner_before(
@@ -88,22 +83,23 @@ def _owner_before(
     rules: SiteRules,
     gazetteer: Gazetteer,
 ) -> tuple[str | None, int]:
-    """The place owning the noun at ``i``: "X's", "the city's", "its" before it."""
+    """The place owning the noun at ``i`` ("X's", "the city's", "its" before it) and the
+    token its phrase begins at."""
     for j in range(i - 1, max(-1, i - 2 - rules.modifiers), -1):
         tok = toks[j]
-        if tok.lower in ("its",):
+        if tok.lower == "its":
             earlier = [m for m in mentions if m.end <= tok.start] or list(recent)
             towns = [m for m in earlier if gazetteer.by_id[m.place_id].kind in _town_kinds(rules)]
-            return (towns[-1].place_id, tok.start) if towns else (None, 0)
+            return (towns[-1].place_id, j) if towns else (None, 0)
         if tok.lower.endswith(("'s", "’s")):
             named = next((m for m in mentions if m.start == tok.start), None)
             if named is not None:
-                return named.place_id, tok.start
+                return named.place_id, j
             kinds = rules.towns.get(tok.lemma)
             if kinds and j > 0 and toks[j - 1].lower in rules.determiners:
-                earlier = [m for m in mentions if m.end <= tok.start] + []
+                earlier = [m for m in mentions if m.end <= tok.start]
                 back = [m for m in [*recent, *earlier] if gazetteer.by_id[m.place_id].kind in kinds]
-                return (back[-1].place_id, toks[j - 1].start) if back else (None, 0)
+                return (back[-1].place_id, j - 1) if back else (None, 0)
             return None, 0
         if not _modifier(tok):
             return None, 0
@@ -114,7 +110,7 @@ def _town_after(
     toks: Sequence[Tok], i: int, mentions: list[PlaceMention], rules: SiteRules
 ) -> tuple[str | None, int]:
     """'the airport of X', 'a government complex in the city of X': the town named
-    just after the noun, which opens a phrase with a determiner."""
+    just after the noun, which opens a phrase with a determiner (the token it begins at)."""
     j = i - 1
     while j >= 0 and i - j <= rules.modifiers and _modifier(toks[j]):
         j -= 1
@@ -130,7 +126,7 @@ def _town_after(
     between = {t.lower for t in toks[k + 1 :] if after <= t.start < town.start}
     if not between <= {"the", "of", *rules.towns}:
         return None, 0  # 'in the city of X', not 'in the north of X'
-    return town.place_id, toks[j].start
+    return town.place_id, j
 
 
 def _modifier(tok: Tok) -> bool:
