@@ -1147,10 +1147,18 @@ def test_withdrew_from_the_town_refers_back_the_preposition_is_the_trigger_s_own
     assert facts("Fighting raged south of the town.") == []
 
 
-def _with_districts(profile, text):
-    """Events of ``text`` read with a gazetteer in which Hajin has two districts."""
+def _read_with(rows, profile, text):
+    """(place, kind, holder) of the non-inferred events of ``text`` read with the gazetteer
+    ``rows`` (a CSV text)."""
     from geomap.gazetteer import parse_gazetteer
 
+    article = Article(name="t.txt", published=FRI, body=text, outlet="Test")
+    events = extract_article(article, parse_gazetteer(rows, "g.csv"), profile=profile).events
+    return sorted((e.place_id, e.kind, e.controller) for e in events if not e.inferred)
+
+
+def _with_districts(profile, text):
+    """Events of ``text`` read with a gazetteer in which Hajin has two districts."""
     rows = (
         "id,name,alt_names,lat,lon,kind,admin1,country,source\n"
         "hajin,Hajin,,34.68944,40.83083,town,Deir ez-Zor,SY,test\n"
@@ -1158,9 +1166,7 @@ def _with_districts(profile, text):
         "jazra,Jazra,,34.68,40.82,neighbourhood,Deir ez-Zor,SY,test\n"
         "sousa,Sousa,,34.47,40.89,town,Deir ez-Zor,SY,test\n"
     )
-    article = Article(name="t.txt", published=FRI, body=text, outlet="Test")
-    events = extract_article(article, parse_gazetteer(rows, "g.csv"), profile=profile).events
-    return sorted((e.place_id, e.kind, e.controller) for e in events if not e.inferred)
+    return _read_with(rows, profile, text)
 
 
 def test_districts_included_in_a_town_s_parts_are_taken_the_town_is_not(profile):
@@ -1388,8 +1394,6 @@ def test_an_undated_repeat_of_a_change_dated_in_the_article_takes_that_date(fact
 def _with_sites(profile, text):
     """Events of ``text`` read with a gazetteer in which Hajin has an airport and a stadium
     (and Sousa, 25 km away, a stadium of its own)."""
-    from geomap.gazetteer import parse_gazetteer
-
     rows = (
         "id,name,alt_names,lat,lon,kind,admin1,country,source\n"
         "hajin,Hajin,,34.68944,40.83083,town,Deir ez-Zor,SY,test\n"
@@ -1399,9 +1403,7 @@ def _with_sites(profile, text):
         "sousa,Sousa,,34.47,40.89,town,Deir ez-Zor,SY,test\n"
         "sousa_stadium,Sousa stadium,,34.471,40.891,site,Deir ez-Zor,SY,test\n"
     )
-    article = Article(name="t.txt", published=FRI, body=text, outlet="Test")
-    events = extract_article(article, parse_gazetteer(rows, "g.csv"), profile=profile).events
-    return sorted((e.place_id, e.kind, e.controller) for e in events if not e.inferred)
+    return _read_with(rows, profile, text)
 
 
 @pytest.mark.parametrize(
