@@ -305,10 +305,7 @@ def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int)
             if g["which"].lower() in ("last", "previous"):
                 monday -= dt.timedelta(days=7)
             elif not future:  # 'earlier this week': from Monday to the report, no later
-                last = published - dt.timedelta(days=g["which"].lower() == "earlier this")
-                if last > monday:
-                    return _mention(m, monday, "range", last=last, offset=offset)
-                return _mention(m, monday, "day", offset=offset)
+                return _so_far(m, monday, published, g["which"], offset)
             return _mention(m, monday, "week", offset=offset)
         if kind == "rel_month":
             year, month = published.year, published.month
@@ -349,7 +346,7 @@ def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int)
 def _so_far(
     m: re.Match, first: dt.date, published: dt.date, which: str, offset: int
 ) -> DateMention:
-    """'this month', 'earlier this year' told in the past: from ``first`` to the report's day
+    """'this week', 'earlier this month' told in the past: from ``first`` to the report's day
     (the day before it, for 'earlier')."""
     last = published - dt.timedelta(days=which.lower() == "earlier this")
     if last > first:
