@@ -1814,3 +1814,43 @@ def test_entering_a_place_unopposed_is_taking_it(facts):
     assert [f[:2] for f in facts("SDF fighters entered Hajin on Friday.")] == [
         ("hajin", "contested")
     ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "The SDF pushed into Shaafah on Wednesday, two days after it seized Sousa.",
+            [("al_shaafah", "contested", "2018-12-12"), ("al_susah", "captured", "2018-12-10")],
+        ),
+        (
+            "Fighting raged in Shaafah, a day after the SDF captured Sousa.",
+            [("al_susah", "captured", "2018-12-13")],
+        ),
+        (
+            "The advance comes a week after the SDF took Hajin.",
+            [("hajin", "captured", "2018-12-07")],
+        ),
+        (
+            "The SDF took Sousa on Monday, a day after capturing Shaafah.",
+            [("al_shaafah", "captured", "2018-12-09"), ("al_susah", "captured", "2018-12-10")],
+        ),
+        (
+            "ISIS regrouped in Shaafah hours after losing Sousa to the SDF on Tuesday.",
+            [("al_susah", "captured", "2018-12-11")],
+        ),
+    ],
+)
+def test_a_count_back_before_after_dates_the_clause_it_opens(facts, text, expected):
+    found = [(p, k, d) for p, k, _c, d in facts(text)]
+    assert all(e in found for e in expected), found
+
+
+def test_a_count_back_does_not_date_its_own_clause_nor_the_next_sentence(facts):
+    text = "The SDF took Sousa on Monday, two days after ISIS left Hajin. The SDF took Shaafah."
+    found = [(p, d) for p, _k, _c, d in facts(text)]
+    assert ("al_susah", "2018-12-10") in found and ("hajin", "2018-12-08") in found
+    assert ("al_shaafah", "2018-12-10") in found  # the day the narrative named, not Saturday
+    assert [(p, d) for p, _k, _c, d in facts("The SDF took Sousa two days after ISIS fled.")] == [
+        ("al_susah", "2018-12-14")
+    ]

@@ -136,6 +136,14 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         re.compile(rf"\b{_NUM}\s+(?P<unit>day|week|month|year)s?\s+(?:ago|back|earlier)\b", re.I),
     ),
     (
+        "after",  # counted back from the clause before: 'X fell, two days after Y was taken'
+        re.compile(
+            rf"\b(?:{_NUM}\s+(?P<unit>day|week)s?|(?P<the>the)\s+day|(?P<few>days|hours))"
+            r"(?=\s+after\b(?!\s+that\b))",
+            re.I,
+        ),
+    ),
+    (
         "later",  # counted from the date the text gave before: 'Five days later, X fell'
         re.compile(
             rf"\b{_NUM}\s+(?P<unit>day|week)s?\s+(?:later|afterwards|after that)\b|"
@@ -179,6 +187,8 @@ class DateMention:
     last_day: dt.date
     future: bool = False
     later: bool = False  # counted from a day named before it: 'a day later', 'the next day'
+    # dates the clause 'after' opens, not its own: 'X fell two days after rebels took Y'
+    ahead: bool = False
 
 
 def _month_number(text: str) -> int:
@@ -235,6 +245,38 @@ def _later(m: re.Match, published: dt.date, anchor: dt.date | None, offset: int)
     except OverflowError:  # '99999999 days later': no date at all
         return None
     return _mention(m, day, "day", offset=offset) if days and day <= published else None
+
+
+# Words that may stand before 'two days after' without telling of an event of their own.
+_LEAD_INS = frozenset(("on", "in", "at", "by", "just", "only", "barely", "nearly", "almost"))
+_LEAD_INS |= frozenset(("about", "some", "and", "but", "then", "less", "more", "than"))
+
+
+def _after(m: re.Match, text: str, named: list[DateMention], published: dt.date, offset: int):
+    """'X fell on Monday, two days after Y was taken': the clause 'after' opens is that many
+    days before the day of the clause before it (its day named, else the report's); none
+    when no clause stands before it ('Two days after Y was taken, X fell')."""
+    before = [d for d in named if d.start < offset + m.start()]
+    told = text[: m.start()]
+    for date in reversed(before):
+        told = told[: date.start - offset] + told[date.end - offset :]
+    if len([w for w in re.findall(r"[^\W\d_]+", told) if w.lower() not in _LEAD_INS]) < 2:
+        return None
+    if before and (before[-1].precision != "day" or before[-1].future):
+        return None  # 'in March, days after ...': no day to count from
+    anchor = before[-1].first_day if before else published
+    g = m.groupdict()
+    if g.get("few"):
+        if g["few"].lower() == "hours":
+            return replace(_mention(m, anchor, "day", offset=offset), ahead=True)
+        first, last = anchor - dt.timedelta(days=6), anchor - dt.timedelta(days=1)
+        return replace(_mention(m, first, "range", last=last, offset=offset), ahead=True)
+    if g.get("the"):
+        days = 1
+    else:
+        number = NUMBER_WORDS.get(g["num"].lower()) or int(g["num"])
+        days = number * (7 if g["unit"].lower() == "week" else 1)
+    return replace(_mention(m, anchor - dt.timedelta(days=days), "day", offset=offset), ahead=True)
 
 
 def _resolve(kind: str, m: re.Match, text: str, published: dt.date, offset: int):
@@ -355,7 +397,7 @@ def _so_far(
 
 
 _CUE = re.compile(  # (?=...): the letters a match begins with, tried before the alternatives
-    r"(?=[\ddljfmasonwyt])(?:\d|day|later|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
+    r"(?=[\ddljfmasonwyth])(?:\d|day|hour|later|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
     r"week|month|year|tonight|tomorrow|morning|overnight|night))",
     re.I,
 )
@@ -374,12 +416,13 @@ def find_dates(
     found: list[DateMention] = []
     taken = Taken()
     later: list[re.Match] = []
+    ahead: list[re.Match] = []
     for index, m in _GATE.scan(text):
         kind = PATTERNS[index][0]
         if taken.overlaps(m):
             continue
-        if kind == "later":  # resolved last, from the day named just before it
-            later.append(m)
+        if kind in ("later", "after"):  # resolved last, from the day named just before it
+            (later if kind == "later" else ahead).append(m)
             taken.add(m)
             continue
         mention = _resolve(kind, m, text, published, offset)
@@ -418,6 +461,13 @@ def find_dates(
         mention = _later(m, published, before[-1].first_day if before else anchor, offset)
         if mention is not None:
             found.append(replace(mention, later=True))
+    for m in ahead:
+        try:
+            mention = _after(m, text, named, published, offset)
+        except (ValueError, OverflowError):  # '99999 days after': no date geomap handles
+            mention = None
+        if mention is not None:
+            found.append(mention)
     return sorted(found, key=lambda d: d.start)
 
 

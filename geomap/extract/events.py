@@ -1987,7 +1987,8 @@ def _background(sentence: _Sentence, ctx: _Context, start: int, dates: list[Date
         return 0.0
     begin, end = sentence.clause_bounds[clause]
     low, high = sentence.tokens[begin].start, sentence.tokens[end - 1].end
-    return 0.0 if any(low <= d.start < high for d in dates) else 0.3
+    dated = any(low <= d.start < high for d in dates) or _counted_back(ctx, dates, low)
+    return 0.0 if dated else 0.3
 
 
 def _held_adjectives(sentence: _Sentence, ctx: _Context) -> list[tuple[str, int, int]]:
@@ -2151,6 +2152,9 @@ def _date_for(
         return after[0]  # 'took A on May 3 and B on May 9', 'took B a day later'
     if before:
         return before[-1]  # 'On Friday they took A, and a day later B': A's is Friday
+    counted = _counted_back(ctx, dates, clauses[index].start)
+    if counted and not re.search(r",\s+and\b|;", ctx.body[counted.end : mention.start]):
+        return counted  # 'X fell on Monday, two days after rebels took Y': Y's is Saturday
     if _opener(clauses[index]) in RELATIVES:
         return publication_date(ctx.published)
     if index and _opener(clauses[index]) == "when":  # 'since May, when its forces overran X'
@@ -2207,8 +2211,18 @@ def _since(ctx: _Context, date: DateMention) -> bool:
 
 
 def _past_dates_in(dates: list[DateMention], clause: Span) -> list[DateMention]:
-    """The dates inside a clause that are not in the future tense."""
-    return [d for d in dates if clause.start <= d.start < clause.end and not d.future]
+    """The dates inside a clause that are not in the future tense (nor a count back that
+    dates the next clause: 'took X two days after ...')."""
+    return [d for d in dates if clause.start <= d.start < clause.end and not (d.future or d.ahead)]
+
+
+def _counted_back(ctx: _Context, dates: list[DateMention], start: int) -> DateMention | None:
+    """The date of the clause beginning at ``start`` that the words right before it count
+    back ('two days' in 'X fell two days after rebels took Y' dates the taking of Y)."""
+    for date in dates:
+        if date.ahead and date.end <= start and not ctx.body[date.end : start].strip(" ,"):
+            return date
+    return None
 
 
 def _opener(clause: Span) -> str:
