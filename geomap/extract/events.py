@@ -79,6 +79,7 @@ class TriggerRule:
     place: str
     weight: float
     direct: bool = False  # the place must be the direct object
+    verb: bool = False  # a verb only: after 'the' or in 'rebel-occupied' an adjective, no act
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,12 @@ def load_rules(language: str = "en") -> Rules:
     data = rule_file("triggers", language)["trigger"]
     triggers = tuple(
         TriggerRule(
-            t["kind"], t["voice"], t["place"], float(t.get("weight", 0.8)), t.get("direct", False)
+            t["kind"],
+            t["voice"],
+            t["place"],
+            float(t.get("weight", 0.8)),
+            t.get("direct", False),
+            t.get("verb", False),
         )
         for t in data
     )
@@ -1021,6 +1027,13 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
             i -= 1  # 'X and its surroundings have been freed'
             continue
         if tok.text == "," and not aside:
+            beside = sentence.place_at.get(i - 1) if i == start - 1 else None
+            verb = tokens[start]
+            by = start + 1 < len(tokens) and tokens[start + 1].lower == "by"
+            participle = by and _participle(verb) and verb.lower not in PASSIVE_AUX
+            if beside is not None and not beside.locator and participle:
+                group = _group_of(sentence, beside)  # 'X, held by the rebels since 2014,'
+                return _Target(group, True, distance=1)
             named = _appositive_head(sentence, ctx, i)
             if named is not None:  # 'X, the last town held by', 'the capital, X, as the last'
                 return _Target(_group_of(sentence, named), True, distance=start - i)
@@ -1795,6 +1808,10 @@ def events_in_sentence(
             and before in NOUN_PREPOSITIONS | NOUN_MARKS
         ):
             continue  # 'battled for control of X', 'the occupied city of X': no holder named
+        if rule.verb and (
+            before in NOUN_PREPOSITIONS | NOUN_MARKS or _hyphenated(sentence, m.start)
+        ):
+            continue  # 'the occupied city of X', 'rebel-occupied X': an adjective
         if (
             rule.kind == "held"
             and _hyphenated(sentence, m.start)
@@ -1845,9 +1862,12 @@ def events_in_sentence(
         for place in target.group:
             anchor = place.mention
             date = _date_for(anchor, span, clauses, dates, ctx, sentence, m.start)
-            since = claim.kind in STATES and _since(ctx, date)
-            if since:
-                date = publication_date(ctx.published)  # 'still held by X since 2014': now
+            since = _since(ctx, date) and (
+                claim.kind in STATES
+                or (claim.kind in CHANGE_KINDS and date.start > sentence.tokens[m.end - 1].end)
+            )
+            if since:  # 'still held by X since 2014': now; 'took X, held by Y since 2014': now
+                date = publication_date(ctx.published)
             told = not date.text and ctx.narrative is not None and not since
             date = ctx.narrative if told else date  # 'On Friday, … . The rebels took X.'
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
