@@ -248,7 +248,7 @@ def extract_article(
         mentions, actors[number] = _without_dateline(
             mentions, actors[number], tokens[number], sentence, body
         )
-        dates = find_dates(sentence.text, article.published, sentence.start, anchor)
+        dates = find_dates(sentence.text, article.published, sentence.start, anchor, rules.language)
         # a day after publication told in the past is the page's furniture ('Saturday July 27
         # 2024' above a 2020 story): no event's date, no anchor
         dates = [d for d in dates if d.future or d.first_day <= article.published]

@@ -1786,7 +1786,7 @@ def events_in_sentence(
     if not matches and not sentence.places:
         return []
     if dates is None:
-        dates = find_dates(span.text, ctx.published, span.start)
+        dates = find_dates(span.text, ctx.published, span.start, language=ctx.rules.language)
     clauses = _clause_spans(sentence, span)
     exclusive = _exclusivity(sentence, ctx)
     events: list[Event] = []
