@@ -286,7 +286,7 @@ class DateRules:
         except (ValueError, KeyError, OverflowError):  # not a date, or none geomap handles
             return None
 
-    def _resolved(  # one branch per kind, as PATTERNS lists them
+    def _resolved(  # one branch per kind of _grammar
         self, kind: str, m: re.Match, g: dict, published: dt.date, future: bool, offset: int
     ) -> DateMention | None:
         if kind == "iso":
@@ -458,7 +458,12 @@ def date_rules(language: str = "en") -> DateRules:
     return DateRules.read(resources.files("geomap.rules").joinpath(language, "dates.toml"))
 
 
-PATTERNS: list[tuple[str, re.Pattern]] = date_rules().patterns  # English's, in the order tried
+def __getattr__(name: str) -> Any:
+    """``PATTERNS``: English's (kind, pattern) pairs in the order tried, read when first asked
+    for (a bad dates.toml is then a command's one-line error, not a failed import)."""
+    if name == "PATTERNS":
+        return date_rules().patterns
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _recent(published: dt.date, month: int, day: int | None = None, future: bool = False) -> int:
