@@ -166,7 +166,7 @@ class DateRules:
         self.numbers, self.units = words["numbers"], words["units"]
         self.days_before, self.days_after = words["days_before"], words["days_after"]
         self.few = _meanings(words["after"], ("same_day", "days"))
-        self.lead_ins = _known(words["after"]["lead_ins"])
+        self.lead_ins = frozenset(word.lower() for word in words["after"]["lead_ins"])
         self.weekday_rel = _meanings(words["weekday"], ("last", "since", "next"))
         self.weekend_rel = _meanings(words["weekend"], ("this", "last"))
         self.relative = {
@@ -175,11 +175,13 @@ class DateRules:
         }
         alone, year_alone = words["month_alone"], words["year_alone"]
         self.month_rel = _meanings(alone, ("last", "this"))
-        self.not_after = {month: _known(w) for month, w in alone["not_after"].items()}
+        self.not_after = {
+            month: frozenset(word.lower() for word in words)
+            for month, words in alone["not_after"].items()
+        }
         # the words before a month or year alone that are the date's too ('early March')
-        self.kept = _known(
-            words["parts"]["words"] + alone["last"] + alone["this"] + year_alone["seasons"]
-        )
+        kept = words["parts"]["words"] + alone["last"] + alone["this"] + year_alone["seasons"]
+        self.kept = frozenset(word.lower() for word in kept)
 
     @classmethod
     def read(cls, path: str | Path | Traversable) -> DateRules:
@@ -208,7 +210,7 @@ class DateRules:
             mention = self._resolve(kind, m, text, published, offset)
             if mention is None or self.named_after.match(text, m.end()):
                 continue  # 'the 17 July neighbourhood' is a name, not a date
-            if kind in ("month_only", "year_only") and not _meaning(self.kept, m.group("prep")):
+            if kind in ("month_only", "year_only") and m.group("prep").lower() not in self.kept:
                 # keep the preposition out of the date's words: 'in 2014' -> '2014'
                 cut = len(m.group("prep")) + 1
                 mention = replace(mention, text=m.group(0)[cut:], start=mention.start + cut)
@@ -260,7 +262,7 @@ class DateRules:
         for date in reversed(before):
             told = told[: date.start - offset] + told[date.end - offset :]
         words = re.findall(r"[^\W\d_]+", told)
-        if len([w for w in words if not _meaning(self.lead_ins, w)]) < 2:
+        if len([w for w in words if w.lower() not in self.lead_ins]) < 2:
             return None
         if before and (before[-1].precision != "day" or before[-1].future):
             return None  # 'in March, days after ...': no day to count from
@@ -368,7 +370,7 @@ class DateRules:
                 return _so_far(m, dt.date(year, 1, 1), published, which, offset)
             return _mention(m, dt.date(year, 1, 1), "year", offset=offset)
         if kind == "month_only":
-            if _meaning(self.not_after.get(g["month"], {}), g["prep"]):
+            if g["prep"].lower() in self.not_after.get(g["month"], ()):
                 return None  # 'backed by May'
             month = self.months[g["month"]]
             prep = _meaning(self.month_rel, g["prep"])
@@ -390,11 +392,6 @@ class DateRules:
 def _meanings(table: dict[str, Words], meanings: Iterable[str]) -> dict[str, str]:
     """{lower-case word: meaning} for the lists of ``table`` that say what a word means."""
     return {word.lower(): meaning for meaning in meanings for word in table[meaning]}
-
-
-def _known(words: Iterable[str]) -> dict[str, bool]:
-    """A list of words as a table :func:`_meaning` reads ('is it one of them?')."""
-    return {word.lower(): True for word in words}
 
 
 def _meaning(table: dict[str, Any], words: str) -> Any:
