@@ -133,7 +133,10 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("tomorrow", re.compile(r"\btomorrow\b", re.I)),
     (
         "ago",
-        re.compile(rf"\b{_NUM}\s+(?P<unit>day|week|month|year)s?\s+(?:ago|back|earlier)\b", re.I),
+        re.compile(
+            rf"\b{_NUM}\s+(?P<unit>day|week|month|year)s?\s+(?:ago|back|(?P<earlier>earlier))\b",
+            re.I,
+        ),
     ),
     (
         "after",  # counted back from the clause before: 'X fell, two days after Y was taken'
@@ -229,17 +232,27 @@ def _is_future(text: str, position: int) -> bool:
     return bool(_FUTURE.search(before))
 
 
+def _counted_from_a_day(kind: str, m: re.Match) -> bool:
+    """'a day earlier', 'two weeks earlier': counted back from the day the text tells of, not
+    from the report's ('two days ago')."""
+    return kind == "ago" and bool(m.group("earlier")) and m.group("unit").lower() in ("day", "week")
+
+
 def _later(m: re.Match, published: dt.date, anchor: dt.date | None, offset: int):
     """'Five days later', 'the next day': from ``anchor``, the last date the text gave before
-    (none: unresolved); never past the publication day."""
+    (none: unresolved); never past the publication day. 'A day earlier': back from
+    ``anchor`` (none: from the publication day)."""
     g = m.groupdict()
+    back = bool(g.get("earlier"))
+    if anchor is None and back:
+        anchor = published
     if anchor is None:
         return None
     if g.get("next"):
         days = 1
     else:
         number = NUMBER_WORDS.get(g["num"].lower()) or (int(g["num"]) if g["num"].isdigit() else 0)
-        days = number * (7 if g["unit"].lower() == "week" else 1)
+        days = number * (7 if g["unit"].lower() == "week" else 1) * (-1 if back else 1)
     try:
         day = anchor + dt.timedelta(days=days)
     except OverflowError:  # '99999999 days later': no date at all
@@ -421,8 +434,8 @@ def find_dates(
         kind = PATTERNS[index][0]
         if taken.overlaps(m):
             continue
-        if kind in ("later", "after"):  # resolved last, from the day named just before it
-            (later if kind == "later" else ahead).append(m)
+        if kind in ("later", "after") or _counted_from_a_day(kind, m):
+            (ahead if kind == "after" else later).append(m)  # resolved last, from a day named
             taken.add(m)
             continue
         mention = _resolve(kind, m, text, published, offset)
