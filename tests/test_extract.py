@@ -1895,3 +1895,27 @@ def test_a_participle_after_a_place_and_its_comma_tells_of_that_place(facts, tex
 def test_a_verb_after_a_region_s_comma_is_not_the_region_s(facts):
     text = "Hajin, the main town of Deir ez-Zor province, fell to the SDF on Wednesday."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "captured")]
+
+
+def test_a_hyphened_holder_is_the_place_s_not_the_clause_subject_s(facts):
+    # 'Kurdish' is an adjective of the SDF, not an alias: the suffix still makes it an adjective
+    text = "ISIS mortars shelled Kurdish-held Hajin on Wednesday."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [("hajin", "held", "SDF")]
+    text = "The coalition shelled Kremlin-held Hajin on Wednesday."  # an unknown holder
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == []
+
+
+def test_a_profile_adjective_written_with_its_suffix_is_read(gazetteer, profile):
+    from dataclasses import replace
+
+    sides = tuple(
+        replace(s, adjectives=("ISIS-held", "jihadist-controlled")) if s.id == "ISIS" else s
+        for s in profile.sides
+    )
+    text = "Kurdish artillery shelled jihadist-held Hajin and ISIS-controlled Sousa."
+    article = Article(name="t.txt", published=FRI, body=text, outlet="Test")
+    events = extract_article(article, gazetteer, profile=replace(profile, sides=sides)).events
+    assert sorted((e.place_id, e.kind, e.controller) for e in events) == [
+        ("al_susah", "held", "ISIS"),
+        ("hajin", "held", "ISIS"),
+    ]

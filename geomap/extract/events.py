@@ -163,7 +163,10 @@ class SideFinder:
     @classmethod
     def of(cls, profile: Profile, language: str = "en") -> SideFinder:
         phrases = tuple(profile.phrases())
-        adjectives = tuple((a, s.id) for s in profile.sides for a in s.adjectives)
+        suffixes = _held_suffixes(language)
+        adjectives = tuple(
+            dict.fromkeys((_bare(a, suffixes), s.id) for s in profile.sides for a in s.adjectives)
+        )
         alias_matcher, adjective_matcher = _side_matchers(phrases, adjectives, language)
         return cls(
             profile,
@@ -178,6 +181,19 @@ class SideFinder:
             ActorRef(self.alias_sides[m.rule], m.start, m.end)
             for m in self.alias_matcher.find(tokens)
         ]
+
+
+@cache
+def _held_suffixes(language: str) -> frozenset[str]:
+    """The words of the 'held' suffix ('held', 'controlled'), from the cue file."""
+    patterns = rule_file("cues", language)["held_suffix"]["patterns"]
+    return frozenset(p.lstrip("=").lower() for p in patterns)
+
+
+def _bare(adjective: str, suffixes: frozenset[str]) -> str:
+    """A profile's adjective without the suffix geomap reads itself: 'rebel-held' -> 'rebel'."""
+    head, _, last = adjective.rpartition("-")
+    return head if head and last.lower() in suffixes else adjective
 
 
 @lru_cache(maxsize=16)
@@ -905,12 +921,22 @@ def _actor_at(sentence: _Sentence, i: int) -> ActorRef | None:
 
 
 def _actor_adjective(sentence: _Sentence, ctx: _Context, i: int) -> bool:
-    """Token ``i`` belongs to an 'rebel-held' adjective (the actor words or the suffix)."""
+    """Token ``i`` belongs to an 'rebel-held' adjective: a side's words before the suffix, or
+    any word joined to it by a hyphen ('Kremlin-held': the holder unknown, an adjective still)."""
     tokens = sentence.tokens
     for actor in sentence.actors:
         if actor.start <= i < actor.end and actor.end < len(tokens):
             return sentence.has("held_suffix", ctx, actor.end, actor.end + 1)
-    return False
+    return _hyphen_suffix(sentence, ctx, i + 1)
+
+
+def _hyphen_suffix(sentence: _Sentence, ctx: _Context, i: int) -> bool:
+    """Token ``i`` is a held suffix joined by a hyphen to the word before ('-held')."""
+    return (
+        0 < i < len(sentence.tokens)
+        and _hyphenated(sentence, i)
+        and sentence.has("held_suffix", ctx, i, i + 1)
+    )
 
 
 CONTAINERS = _words("containers")
@@ -947,7 +973,7 @@ def _hyphenated(sentence: _Sentence, i: int) -> bool:
 
 
 def _is_held_suffix(sentence: _Sentence, ctx: _Context, i: int) -> bool:
-    return (
+    return _hyphen_suffix(sentence, ctx, i) or (
         i > 0
         and sentence.has("held_suffix", ctx, i, i + 1)
         and _actor_adjective(sentence, ctx, i - 1)
