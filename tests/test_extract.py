@@ -1919,3 +1919,24 @@ def test_a_profile_adjective_written_with_its_suffix_is_read(gazetteer, profile)
         ("al_susah", "held", "ISIS"),
         ("hajin", "held", "ISIS"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("SDF fighters seized the riverside farming town of Hajin.", [("hajin", "captured")]),
+        ("SDF fighters seized the oil-rich desert town of Hajin.", [("hajin", "captured")]),
+        ("SDF fighters stormed the dusty market hub of Hajin.", [("hajin", "contested")]),
+        # a preposition, a place or a side among the words: not a description of the noun
+        ("SDF fighters seized the bridge near the town of Hajin.", []),
+    ],
+)
+def test_words_that_describe_a_noun_of_places_lead_to_the_place_of_names(facts, text, expected):
+    assert [(p, k) for p, k, _c, _d in facts(text)] == expected
+
+
+def test_a_place_before_a_noun_of_places_and_of_says_where_the_next_is(facts):
+    text = "SDF fighters took the Hajin district village of al-Sha'fah on Monday."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("al_shaafah", "captured")]
+    text = "SDF fighters took a hospital in the town of Hajin on Monday."  # in X: not a modifier
+    assert "al_shaafah" not in [p for p, _k, _c, _d in facts(text)]
