@@ -1940,3 +1940,21 @@ def test_a_place_before_a_noun_of_places_and_of_says_where_the_next_is(facts):
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("al_shaafah", "captured")]
     text = "SDF fighters took a hospital in the town of Hajin on Monday."  # in X: not a modifier
     assert "al_shaafah" not in [p for p, _k, _c, _d in facts(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The SDF said it had captured Hajin, but ISIS fighters still held out in the town's"
+        " eastern neighbourhoods late on Friday.",
+        "The SDF captured Hajin, but ISIS fighters were still holding out in the eastern part"
+        " of the town.",
+    ],
+)
+def test_a_capture_answered_by_a_fight_in_part_of_the_place_is_not_complete(facts, text):
+    assert {(p, k, c) for p, k, c, _d in facts(text)} == {("hajin", "contested", "ISIS")}
+
+
+def test_a_fight_elsewhere_after_but_leaves_the_capture_whole(facts):
+    text = "The SDF captured Hajin, but fighting continued in Sousa."
+    assert ("hajin", "captured", "SDF") in [(p, k, c) for p, k, c, _d in facts(text)]

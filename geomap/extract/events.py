@@ -1867,6 +1867,7 @@ def events_in_sentence(
     seen: dict[tuple[str, str, str], int] = {}  # (place, kind, date) -> index in events
     weak: list[Event] = []
     qualified = False  # '..., but militants still held out': the capture is not complete
+    held_out: set[str] = set()  # '..., but they still held out in the town's east': of X only
     # '..., but the rebels said the town remained under their control': place -> holder
     countered: dict[str, str] = {}
     ctx.sentence_attacker = ""
@@ -1915,6 +1916,10 @@ def events_in_sentence(
         if target is None:
             qualified = qualified or _qualifies(sentence, ctx, rule, m.start)
             continue
+        fight = rule.kind == "contested" or target.partial  # a holding answers: _dispute
+        if fight and not target.before and _qualifies(sentence, ctx, rule, m.start):
+            # '..., but fighters still held out in the town's east': that place is not taken
+            held_out.update(p.mention.place_id for p in target.group)
         mood = modality(sentence, ctx, rule, m.start, m.end)
         if mood == "drop" or _hypothetical_gerund(sentence, ctx, m.start, target):
             continue
@@ -1963,6 +1968,7 @@ def events_in_sentence(
             _add(events, seen, _event(ctx, span, place.mention.place_id, claim, date, None))
     if qualified:
         _not_complete(events, ctx)
+    _not_complete([e for e in events if e.place_id in held_out], ctx)
     _dispute(events, countered)
     said = {e.place_id for e in events}
     for event in weak:
