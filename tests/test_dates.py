@@ -152,6 +152,24 @@ def test_days_later_count_from_the_day_named_before(text, value):
     assert [(d.value, d.precision) for d in found] == [(value, "day")]
 
 
+@pytest.mark.parametrize(
+    "text,anchor,value",
+    [
+        (
+            "The army retook it on Tuesday; the rebels had seized it a day earlier.",
+            None,
+            "2018-12-10",
+        ),
+        ("The rebels had seized it two days earlier.", dt.date(2018, 12, 11), "2018-12-09"),
+        ("The rebels had seized it two days earlier.", None, "2018-12-12"),  # the report's day
+        ("The rebels had seized it two days ago.", dt.date(2018, 12, 1), "2018-12-12"),
+    ],
+)
+def test_days_earlier_count_back_from_the_day_told_of_days_ago_from_the_report(text, anchor, value):
+    found = find_dates(text, FRI, anchor=anchor)
+    assert found[-1].value == value
+
+
 def test_days_later_without_a_day_before_or_past_publication_is_no_date():
     assert find_dates("Five days later, the town fell.", FRI) == []
     assert find_dates("Five days later, it fell.", FRI, anchor=dt.date(2018, 12, 12)) == []

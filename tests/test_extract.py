@@ -1895,3 +1895,66 @@ def test_a_participle_after_a_place_and_its_comma_tells_of_that_place(facts, tex
 def test_a_verb_after_a_region_s_comma_is_not_the_region_s(facts):
     text = "Hajin, the main town of Deir ez-Zor province, fell to the SDF on Wednesday."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "captured")]
+
+
+def test_a_hyphened_holder_is_the_place_s_not_the_clause_subject_s(facts):
+    # 'Kurdish' is an adjective of the SDF, not an alias: the suffix still makes it an adjective
+    text = "ISIS mortars shelled Kurdish-held Hajin on Wednesday."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [("hajin", "held", "SDF")]
+    text = "The coalition shelled Kremlin-held Hajin on Wednesday."  # an unknown holder
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == []
+
+
+def test_a_profile_adjective_written_with_its_suffix_is_read(gazetteer, profile):
+    from dataclasses import replace
+
+    sides = tuple(
+        replace(s, adjectives=("ISIS-held", "jihadist-controlled")) if s.id == "ISIS" else s
+        for s in profile.sides
+    )
+    text = "Kurdish artillery shelled jihadist-held Hajin and ISIS-controlled Sousa."
+    article = Article(name="t.txt", published=FRI, body=text, outlet="Test")
+    events = extract_article(article, gazetteer, profile=replace(profile, sides=sides)).events
+    assert sorted((e.place_id, e.kind, e.controller) for e in events) == [
+        ("al_susah", "held", "ISIS"),
+        ("hajin", "held", "ISIS"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("SDF fighters seized the riverside farming town of Hajin.", [("hajin", "captured")]),
+        ("SDF fighters seized the oil-rich desert town of Hajin.", [("hajin", "captured")]),
+        ("SDF fighters stormed the dusty market hub of Hajin.", [("hajin", "contested")]),
+        # a preposition, a place or a side among the words: not a description of the noun
+        ("SDF fighters seized the bridge near the town of Hajin.", []),
+    ],
+)
+def test_words_that_describe_a_noun_of_places_lead_to_the_place_of_names(facts, text, expected):
+    assert [(p, k) for p, k, _c, _d in facts(text)] == expected
+
+
+def test_a_place_before_a_noun_of_places_and_of_says_where_the_next_is(facts):
+    text = "SDF fighters took the Hajin district village of al-Sha'fah on Monday."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("al_shaafah", "captured")]
+    text = "SDF fighters took a hospital in the town of Hajin on Monday."  # in X: not a modifier
+    assert "al_shaafah" not in [p for p, _k, _c, _d in facts(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The SDF said it had captured Hajin, but ISIS fighters still held out in the town's"
+        " eastern neighbourhoods late on Friday.",
+        "The SDF captured Hajin, but ISIS fighters were still holding out in the eastern part"
+        " of the town.",
+    ],
+)
+def test_a_capture_answered_by_a_fight_in_part_of_the_place_is_not_complete(facts, text):
+    assert {(p, k, c) for p, k, c, _d in facts(text)} == {("hajin", "contested", "ISIS")}
+
+
+def test_a_fight_elsewhere_after_but_leaves_the_capture_whole(facts):
+    text = "The SDF captured Hajin, but fighting continued in Sousa."
+    assert ("hajin", "captured", "SDF") in [(p, k, c) for p, k, c, _d in facts(text)]

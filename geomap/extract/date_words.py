@@ -36,7 +36,7 @@ _SCHEMA: dict[str, Any] = {
         ("before", "last", "since", "next", "parts", "parts_then", "times"), "words"
     ),
     "weekend": dict.fromkeys(("nouns", "before_the", "before", "this", "last"), "words"),
-    "ago": {"words": "words"},
+    "ago": {"words": "words", "earlier": "words"},
     "after": dict.fromkeys(("words", "not_before", "day", "same_day", "days", "lead_ins"), "words"),
     "later": dict.fromkeys(("words", "next", "day"), "words"),
     "relative": {

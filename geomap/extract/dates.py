@@ -79,7 +79,12 @@ def _grammar(w: dict[str, Any]) -> list[tuple[str, str, int]]:
         ("yesterday", rf"\b(?:{_any(w['days_before'])})\b", re.I),
         ("today", rf"\b(?:{_any(w['today']['words'])})\b", re.I),
         ("tomorrow", rf"\b(?:{_any(w['days_after'])})\b", re.I),
-        ("ago", rf"\b{num}\s+(?P<unit>{_any(units)})\s+(?:{_any(w['ago']['words'])})\b", re.I),
+        (
+            "ago",
+            rf"\b{num}\s+(?P<unit>{_any(units)})\s+"
+            rf"(?:{_any(w['ago']['words'])}|(?P<earlier>{_any(w['ago']['earlier'])}))\b",
+            re.I,
+        ),
         (
             "after",  # counted back from the clause before: 'X fell, two days after Y was taken'
             rf"\b(?:{num}\s+(?P<unit>{_any(short_units)})|(?P<the>{the})\s+(?:{_any(after['day'])})|"
@@ -203,8 +208,8 @@ class DateRules:
             kind = self.patterns[index][0]
             if taken.overlaps(m):
                 continue
-            if kind in ("later", "after"):  # resolved last, from the day named just before it
-                (later if kind == "later" else ahead).append(m)
+            if kind in ("later", "after") or self._counted_from_a_day(kind, m):
+                (ahead if kind == "after" else later).append(m)  # resolved last, from a day named
                 taken.add(m)
                 continue
             mention = self._resolve(kind, m, text, published, offset)
@@ -235,16 +240,30 @@ class DateRules:
         """A count in words ('a few') or digits; 0 for neither."""
         return _meaning(self.numbers, number) or (int(number) if number.isdigit() else 0)
 
+    def _counted_from_a_day(self, kind: str, m: re.Match) -> bool:
+        """'a day earlier', 'two weeks earlier': counted back from the day the text tells of,
+        not from the report's ('two days ago')."""
+        return (
+            kind == "ago"
+            and bool(m.group("earlier"))
+            and _meaning(self.units, m.group("unit")) in ("day", "week")
+        )
+
     def _later(self, m: re.Match, published: dt.date, anchor: dt.date | None, offset: int):
         """'Five days later', 'the next day': from ``anchor``, the last date the text gave
-        before (none: unresolved); never past the publication day."""
+        before (none: unresolved); never past the publication day. 'A day earlier': back from
+        ``anchor`` (none: from the publication day)."""
         g = m.groupdict()
+        back = bool(g.get("earlier"))
+        if anchor is None and back:
+            anchor = published
         if anchor is None:
             return None
         if g.get("next"):
             days = 1
         else:
-            days = self._count(g["num"]) * (7 if _meaning(self.units, g["unit"]) == "week" else 1)
+            unit = _meaning(self.units, g["unit"])
+            days = self._count(g["num"]) * (7 if unit == "week" else 1) * (-1 if back else 1)
         try:
             day = anchor + dt.timedelta(days=days)
         except OverflowError:  # '99999999 days later': no date at all

@@ -163,7 +163,10 @@ class SideFinder:
     @classmethod
     def of(cls, profile: Profile, language: str = "en") -> SideFinder:
         phrases = tuple(profile.phrases())
-        adjectives = tuple((a, s.id) for s in profile.sides for a in s.adjectives)
+        suffixes = _held_suffixes(language)
+        adjectives = tuple(
+            dict.fromkeys((_bare(a, suffixes), s.id) for s in profile.sides for a in s.adjectives)
+        )
         alias_matcher, adjective_matcher = _side_matchers(phrases, adjectives, language)
         return cls(
             profile,
@@ -178,6 +181,19 @@ class SideFinder:
             ActorRef(self.alias_sides[m.rule], m.start, m.end)
             for m in self.alias_matcher.find(tokens)
         ]
+
+
+@cache
+def _held_suffixes(language: str) -> frozenset[str]:
+    """The words of the 'held' suffix ('held', 'controlled'), from the cue file."""
+    patterns = rule_file("cues", language)["held_suffix"]["patterns"]
+    return frozenset(p.lstrip("=").lower() for p in patterns)
+
+
+def _bare(adjective: str, suffixes: frozenset[str]) -> str:
+    """A profile's adjective without the suffix geomap reads itself: 'rebel-held' -> 'rebel'."""
+    head, _, last = adjective.rpartition("-")
+    return head if head and last.lower() in suffixes else adjective
 
 
 @lru_cache(maxsize=16)
@@ -491,10 +507,28 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
             if following[1:2] in (["of"], [":"], [","]) and not _shares_head(sentence, place):
                 place.locator = place.modifier = True  # 'three Raqqa districts of A, B'
             continue
+        if _suburb_of(sentence, ctx, place):
+            place.locator = place.modifier = True  # 'the X suburb of Y'
+            continue
         head = next((n for n, w in enumerate(following) if w in HEAD_NOUNS), None)
         if head is not None and ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
             if all(w in ctx.rules.object_words for w in following[:head]):
                 place.locator = place.modifier = True
+
+
+def _suburb_of(sentence: _Sentence, ctx: _Context, place: PlaceRef) -> bool:
+    """'the Tripoli suburb of Ain Zara', 'the Mullaitivu district town of X': a noun of
+    places after the place, then 'of' and another place: the place says where that one is."""
+    tokens = sentence.tokens
+    for k in range(place.end, min(place.end + 3, len(tokens) - 2)):
+        word = tokens[k].lower
+        if word in SUBURB_NOUNS and tokens[k + 1].lower == "of":
+            return k + 2 in sentence.place_at
+        if word in PREPOSITION_WORDS or word in DETERMINERS:
+            return False  # 'a complex in the city of X': the complex is in X, not a modifier
+        if word not in ctx.rules.object_words and word not in SUBURB_NOUNS:
+            return False
+    return False
 
 
 def _shares_head(sentence: _Sentence, place: PlaceRef) -> bool:
@@ -736,6 +770,8 @@ def _target_after(
         if place is not None:
             if place.modifier:
                 i = place.end  # 'the Tigray regional capital X': read on to the town
+                while i < len(tokens) and tokens[i].lower in SUBURB_NOUNS:
+                    i += 1  # 'the X district town of Y': nouns of where Y is
                 continue
             near = near_ok and any(t.lower in NEAR for t in tokens[max(end, i - 4) : i])
             if near:  # 'fighting continues in the vicinity of X': fought over, around X
@@ -801,9 +837,9 @@ def _target_after(
         if _nested_locative(tokens, i):
             i += 2  # 'its last stand in Syria in the town of X': the country says where
             continue
-        region_end = _region_name_end(tokens, i)
+        region_end = max(_region_name_end(tokens, i), _described_place(sentence, ctx, i))
         if region_end > i:
-            i = region_end  # 'the Nord-Kivu province towns of X': the region's name
+            i = region_end  # 'the Nord-Kivu province towns of X', 'the lakeside city of X'
             continue
         if _coordinated_compass(tokens, i) or _coordinated_part(sentence, ctx, i, partial_words):
             i += 1  # 'areas of northern and western X', 'tunnels and the edges of X'
@@ -832,6 +868,32 @@ def _region_name_end(tokens: list[Tok], i: int) -> int:
     while j < len(tokens) and j - i < 3 and tokens[j].text[:1].isupper():
         j += 1
     return j + 1 if j > i and j < len(tokens) and tokens[j].lower in REGION_NOUNS else i
+
+
+DESCRIPTOR_REACH = 4  # words that may describe a place's noun: 'the coltan mining town of X'
+
+
+def _described_place(sentence: _Sentence, ctx: _Context, i: int) -> int:
+    """Where the place begins when the words from token ``i`` describe a noun of places that
+    'of' and the place follow ('the lakeside city of X', 'the rail hub of X'); else 0. The
+    describing words are plain words: no preposition, place, side or trigger among them."""
+    tokens = sentence.tokens
+    triggers = {k for m in sentence.matches for k in range(m.start, m.end)}
+    for k in range(i, min(i + DESCRIPTOR_REACH + 1, len(tokens) - 2)):
+        tok = tokens[k]
+        noun = tok.lemma in ctx.rules.anaphors or tok.lower in DESCRIBED_NOUNS
+        if noun and tokens[k + 1].lower == "of" and k + 2 in sentence.place_at:
+            return k + 2
+        place = sentence.place_at.get(k)
+        if (
+            not tok.text[:1].isalnum()
+            or tok.lower in PREPOSITION_WORDS
+            or (place is not None and not place.modifier)
+            or (_actor_at(sentence, k) is not None and not _actor_adjective(sentence, ctx, k))
+            or k in triggers
+        ):
+            return 0
+    return 0
 
 
 def _nested_locative(tokens: list[Tok], i: int) -> bool:
@@ -865,6 +927,8 @@ def _coordinated_part(
 
 
 HEAD_NOUNS = _words("head_nouns")
+SUBURB_NOUNS = _words("suburb_nouns")
+DESCRIBED_NOUNS = SUBURB_NOUNS | HEAD_NOUNS | _words("described_nouns")
 PLURAL_PLACES = _words("plural_places")
 PARTS = _words("parts")
 HELD_PARTS = _words("held_parts")
@@ -905,12 +969,22 @@ def _actor_at(sentence: _Sentence, i: int) -> ActorRef | None:
 
 
 def _actor_adjective(sentence: _Sentence, ctx: _Context, i: int) -> bool:
-    """Token ``i`` belongs to an 'rebel-held' adjective (the actor words or the suffix)."""
+    """Token ``i`` belongs to an 'rebel-held' adjective: a side's words before the suffix, or
+    any word joined to it by a hyphen ('Kremlin-held': the holder unknown, an adjective still)."""
     tokens = sentence.tokens
     for actor in sentence.actors:
         if actor.start <= i < actor.end and actor.end < len(tokens):
             return sentence.has("held_suffix", ctx, actor.end, actor.end + 1)
-    return False
+    return _hyphen_suffix(sentence, ctx, i + 1)
+
+
+def _hyphen_suffix(sentence: _Sentence, ctx: _Context, i: int) -> bool:
+    """Token ``i`` is a held suffix joined by a hyphen to the word before ('-held')."""
+    return (
+        0 < i < len(sentence.tokens)
+        and _hyphenated(sentence, i)
+        and sentence.has("held_suffix", ctx, i, i + 1)
+    )
 
 
 CONTAINERS = _words("containers")
@@ -947,7 +1021,7 @@ def _hyphenated(sentence: _Sentence, i: int) -> bool:
 
 
 def _is_held_suffix(sentence: _Sentence, ctx: _Context, i: int) -> bool:
-    return (
+    return _hyphen_suffix(sentence, ctx, i) or (
         i > 0
         and sentence.has("held_suffix", ctx, i, i + 1)
         and _actor_adjective(sentence, ctx, i - 1)
@@ -1793,6 +1867,7 @@ def events_in_sentence(
     seen: dict[tuple[str, str, str], int] = {}  # (place, kind, date) -> index in events
     weak: list[Event] = []
     qualified = False  # '..., but militants still held out': the capture is not complete
+    held_out: set[str] = set()  # '..., but they still held out in the town's east': of X only
     # '..., but the rebels said the town remained under their control': place -> holder
     countered: dict[str, str] = {}
     ctx.sentence_attacker = ""
@@ -1841,6 +1916,10 @@ def events_in_sentence(
         if target is None:
             qualified = qualified or _qualifies(sentence, ctx, rule, m.start)
             continue
+        fight = rule.kind == "contested" or target.partial  # a holding answers: _dispute
+        if fight and not target.before and _qualifies(sentence, ctx, rule, m.start):
+            # '..., but fighters still held out in the town's east': that place is not taken
+            held_out.update(p.mention.place_id for p in target.group)
         mood = modality(sentence, ctx, rule, m.start, m.end)
         if mood == "drop" or _hypothetical_gerund(sentence, ctx, m.start, target):
             continue
@@ -1889,6 +1968,7 @@ def events_in_sentence(
             _add(events, seen, _event(ctx, span, place.mention.place_id, claim, date, None))
     if qualified:
         _not_complete(events, ctx)
+    _not_complete([e for e in events if e.place_id in held_out], ctx)
     _dispute(events, countered)
     said = {e.place_id for e in events}
     for event in weak:
