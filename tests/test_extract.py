@@ -1958,3 +1958,27 @@ def test_a_capture_answered_by_a_fight_in_part_of_the_place_is_not_complete(fact
 def test_a_fight_elsewhere_after_but_leaves_the_capture_whole(facts):
     text = "The SDF captured Hajin, but fighting continued in Sousa."
     assert ("hajin", "captured", "SDF") in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("SDF fighters fought their way into Hajin on Monday.", ("hajin", "contested", "ISIS")),
+        ("SDF fighters walked into the centre of Hajin on Monday.", ("hajin", "contested", "ISIS")),
+        ("SDF fighters breached ISIS defences at Hajin on Monday.", ("hajin", "contested", "ISIS")),
+        ("Hajin was wrested from ISIS by the SDF on Monday.", ("hajin", "captured", "SDF")),
+        ("SDF columns marched into Hajin on Monday.", ("hajin", "captured", "SDF")),
+        (
+            "SDF fighters rolled into Hajin without meeting any resistance.",
+            ("hajin", "captured", "SDF"),
+        ),
+    ],
+)
+def test_ways_of_getting_into_a_place(facts, text, expected):
+    assert expected in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_without_a_fight_denies_nothing_but_did_not_still_does(facts):
+    text = "SDF fighters entered Hajin without a fight on Monday."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [("hajin", "captured", "SDF")]
+    assert facts("SDF fighters did not enter Hajin without a fight.") == []

@@ -1305,8 +1305,9 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
     """'drop' (negated or not real), 'contested' (near, attempted), or 'plain'."""
     first, last = sentence.clause_bounds[sentence.clause_of[start]]
     near = max(first, start - 5)
-    if sentence.has("negation", ctx, near, end):
-        return "drop"
+    unopposed = {k for s, e in sentence.cue_at("unopposed", ctx, near, end) for k in range(s, e)}
+    if any(s not in unopposed for s, _e in sentence.cue_at("negation", ctx, near, end)):
+        return "drop"  # 'did not take X'; not 'rolled into X without any resistance'
     if sentence.clause_of[start] == 0 and sentence.tokens[0].lower == "had":
         return "drop"  # 'Had the army taken X earlier, ...': it did not
     if sentence.has("denial", ctx, end, len(sentence.tokens)):
