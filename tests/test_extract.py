@@ -1982,3 +1982,21 @@ def test_without_a_fight_denies_nothing_but_did_not_still_does(facts):
     text = "SDF fighters entered Hajin without a fight on Monday."
     assert [(p, k, c) for p, k, c, _d in facts(text)] == [("hajin", "captured", "SDF")]
     assert facts("SDF fighters did not enter Hajin without a fight.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hajin, now under SDF control, was calm.",
+        "Hajin, which is now in the hands of the SDF, was calm.",
+        "Hajin, firmly under SDF control, was calm.",
+    ],
+)
+def test_a_present_holding_beside_a_place_is_read_and_is_no_background(run, text):
+    events = [e for e in run(text).events if not e.inferred]
+    assert [(e.place_id, e.kind, e.controller) for e in events] == [("hajin", "held", "SDF")]
+    assert "background" not in events[0].doubts
+
+
+def test_a_place_s_aside_without_a_holding_says_nothing(facts):
+    assert facts("Sousa, in eastern Syria, was bombed.") == []

@@ -1100,11 +1100,16 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
         ):
             i -= 1  # 'X and its surroundings have been freed'
             continue
+        if tok.lower in CURRENT and all(t.lower in CURRENT for t in tokens[i:start]):
+            i -= 1  # 'X, now under Y control': the adverb before the holding
+            continue
         if tok.text == "," and not aside:
-            beside = sentence.place_at.get(i - 1) if i == start - 1 else None
+            adverbs = all(t.lower in CURRENT for t in tokens[i + 1 : start])
+            beside = sentence.place_at.get(i - 1) if adverbs else None
             verb = tokens[start]
             by = start + 1 < len(tokens) and tokens[start + 1].lower == "by"
             participle = by and _participle(verb) and verb.lower not in PASSIVE_AUX
+            participle = participle or verb.lower in PREDICATE_PREPOSITIONS  # 'X, under Y control'
             if beside is not None and not beside.locator and participle:
                 group = _group_of(sentence, beside)  # 'X, held by the rebels since 2014,'
                 return _Target(group, True, distance=1)
@@ -2075,6 +2080,8 @@ def _share_holders(events: list[Event]) -> None:
 
 
 BACKGROUND_OPENERS = _words("background_openers")
+CURRENT = _words("current")
+PREDICATE_PREPOSITIONS = frozenset(("under", "in"))  # 'X, under Y control', 'X, in Y hands'
 
 
 def _background(sentence: _Sentence, ctx: _Context, start: int, dates: list[DateMention]) -> float:
@@ -2087,6 +2094,8 @@ def _background(sentence: _Sentence, ctx: _Context, start: int, dates: list[Date
     if clause == 0 or sentence.tokens[first].lower not in BACKGROUND_OPENERS:
         return 0.0
     begin, end = sentence.clause_bounds[clause]
+    if any(t.lower in CURRENT for t in sentence.tokens[begin:end]):
+        return 0.0  # 'X, which is now under Y control': the present, not background
     low, high = sentence.tokens[begin].start, sentence.tokens[end - 1].end
     dated = any(low <= d.start < high for d in dates) or _counted_back(ctx, dates, low)
     return 0.0 if dated else 0.3
