@@ -43,13 +43,11 @@ def _grammar(w: dict[str, Any]) -> list[tuple[str, str, int]]:
     num = rf"(?P<num>\d+|{_any(w['numbers'])})"
     of = rf"(?:{_any(w['of'])}\s+)?"
     the, parts = f"(?:{_any(w['the'])})", _any(w["parts"]["words"])
-    wd, we, later, alone = w["weekday"], w["weekend"], w["later"], w["month_alone"]
-    after = w["after"]
-    rel = {unit: w["relative"][unit] for unit in ("week", "month", "year")}
+    wd, we, after, later, rel = w["weekday"], w["weekend"], w["after"], w["later"], w["relative"]
+    alone, year_alone = w["month_alone"], w["year_alone"]
     units = w["units"]
-    short_units = [word for word, unit in units.items() if unit in ("day", "week")]
+    short_units = [word for word, unit in units.items() if unit in ("day", "week")]  # 'later'
     month_rel = _any(alone["last"] + alone["this"])
-    ayear = w["year_alone"]
     return [
         ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b", 0),
         ("mdy", rf"\b{weekday},?\s+{month}\s+{day},?\s+{year}\b", 0),
@@ -121,7 +119,7 @@ def _grammar(w: dict[str, Any]) -> list[tuple[str, str, int]]:
         ),
         (
             "year_only",
-            rf"\b(?P<prep>{_any(ayear['before'] + w['parts']['words'] + ayear['seasons'])})"
+            rf"\b(?P<prep>{_any(year_alone['before'] + w['parts']['words'] + year_alone['seasons'])})"
             rf"[- ](?:(?:{parts})[- ])?{year}\b(?![,.]?\d)",
             re.I,
         ),
