@@ -2000,3 +2000,18 @@ def test_a_present_holding_beside_a_place_is_read_and_is_no_background(run, text
 
 def test_a_place_s_aside_without_a_holding_says_nothing(facts):
     assert facts("Sousa, in eastern Syria, was bombed.") == []
+
+
+def test_a_holding_since_an_event_is_told_of_the_report_s_day(facts):
+    assert facts("ISIS has held Hajin since taking it in 2014.") == [
+        ("hajin", "held", "ISIS", "2018-12-14")
+    ]
+
+
+def test_a_fronted_clause_of_its_own_event_keeps_its_day_to_itself(facts):
+    text = "Since taking Sousa on Saturday, the SDF has entered Hajin."
+    assert ("hajin", "contested", "ISIS", "2018-12-14") in facts(text)
+    # a fronted time with no event of its own dates the sentence
+    assert facts("Before dawn on Monday, the SDF entered Hajin.") == [
+        ("hajin", "contested", "ISIS", "2018-12-10")
+    ]

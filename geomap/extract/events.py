@@ -377,6 +377,7 @@ def read_sentence(
     ]
     _split_at_new_subjects(tokens, clause_of, actors)
     _close_relative_clauses(tokens, clause_of)
+    _split_fronted(tokens, clause_of)
     for place in places:
         place.mention = _same_name_place(tokens, place, ctx)
     place_at = {i: p for p in places for i in range(p.start, p.end)}
@@ -414,6 +415,20 @@ def _clause_spans(sentence: _Sentence, span: Span) -> list[Span]:
         low, high = tokens[first].start, tokens[end - 1].end
         spans.append(Span(low, high, span.text[low - offset : high - offset]))
     return spans
+
+
+FRONTED = _words("fronted")
+
+
+def _split_fronted(tokens: list[Tok], clause_of: list[int]) -> None:
+    """'Since taking X on Saturday, the army has …': a sentence that opens with a clause of
+    time ends it at the first comma; the main clause begins there."""
+    if not tokens or tokens[0].lower not in FRONTED:
+        return
+    comma = next((k for k, t in enumerate(tokens) if t.text == ","), None)
+    if comma is not None and clause_of[comma] == clause_of[0]:
+        for k in range(comma, len(clause_of)):
+            clause_of[k] += 1
 
 
 def _close_relative_clauses(tokens: list[Tok], clause_of: list[int]) -> None:
@@ -1949,7 +1964,10 @@ def events_in_sentence(
             date = _date_for(anchor, span, clauses, dates, ctx, sentence, m.start)
             since = _since(ctx, date) and (
                 claim.kind in STATES
-                or (claim.kind in CHANGE_KINDS and date.start > sentence.tokens[m.end - 1].end)
+                or (
+                    claim.kind in CHANGE_KINDS
+                    and _since_after(ctx, date, sentence.tokens[m.end - 1])
+                )
             )
             if since:  # 'still held by X since 2014': now; 'took X, held by Y since 2014': now
                 date = publication_date(ctx.published)
@@ -2276,6 +2294,12 @@ def _date_for(
         opener = _opener(clauses[earlier])
         if earlier and (opener in RELATIVES or opener == "since"):
             continue  # 'who had held it since August': another time than the event's
+        if (
+            not earlier
+            and opener in FRONTED
+            and _has_trigger(sentence, ctx, *sentence.clause_bounds[0])
+        ):
+            continue  # 'Since taking X on Saturday, the army has …': another event's day
         found = _past_dates_in(dates, clauses[earlier])
         if found:
             return found[-1]
@@ -2313,11 +2337,20 @@ def _next_conjunct(ctx: _Context, mention: PlaceMention, date: DateMention) -> b
 STATES = ("held", "besieged")  # kinds that last: 'held since X' is said of the report's day
 
 
+def _since_after(ctx: _Context, date: DateMention, last: Tok) -> bool:
+    """'took X, held by Y since 2014': the 'since' stands after the change's words."""
+    return date.start > last.end and "since" in ctx.body[last.end : date.start].lower()
+
+
+_SINCE = re.compile(r"\bsince(?:\s+[\w'’]+){0,3}\s+(?:in|on|at)\s*$|\bsince\s*$")
+
+
 def _since(ctx: _Context, date: DateMention) -> bool:
-    """Is the date the start of a state ('since 2014', 'since May 23')?"""
-    return bool(date.text) and ctx.body[
-        max(0, date.start - 7) : date.start
-    ].lower().rstrip().endswith("since")
+    """Is the date the start of a state ('since 2014', 'since May 23', 'since taking it in
+    2014')?"""
+    return bool(date.text) and bool(
+        _SINCE.search(ctx.body[max(0, date.start - 40) : date.start].lower())
+    )
 
 
 def _past_dates_in(dates: list[DateMention], clause: Span) -> list[DateMention]:
