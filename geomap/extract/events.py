@@ -546,6 +546,23 @@ def _suburb_of(sentence: _Sentence, ctx: _Context, place: PlaceRef) -> bool:
     return False
 
 
+def _part_after(sentence: _Sentence, ctx: _Context, i: int) -> bool:
+    """Words of a part or a site at token ``i``, after a back-reference: 'the town centre',
+    "the city's main base" (up to two describing words between)."""
+    for k in range(i, min(i + 3, len(sentence.tokens))):
+        if (
+            max(
+                sentence.cue_starting_at("partial", ctx, k, 2),
+                sentence.cue_starting_at("site_after", ctx, k, 1),
+            )
+            > 0
+        ):
+            return True
+        if sentence.tokens[k].lower not in ctx.rules.object_words:
+            return False
+    return False
+
+
 def _shares_head(sentence: _Sentence, place: PlaceRef) -> bool:
     """The last of a list before a plural noun it shares: 'the A and B districts, as well
     as', where B is a district, not the place that says where others are."""
@@ -777,6 +794,7 @@ def _target_after(
     tokens = sentence.tokens
     partial = False
     partial_words: list[list[str]] = []  # the partial cues read before the place
+    part = False  # 'the town centre', "the city's army base": a part of the place referred to
     comma_crossed = False
     anaphor: PlaceMention | None = None
     i = end
@@ -831,6 +849,7 @@ def _target_after(
             continue
         if anaphor is None and ctx.rules.anaphors.get(tok.lemma):
             anaphor = _anaphor(sentence, ctx, i, start, trigger_end=end)
+            part = anaphor is not None and _part_after(sentence, ctx, i + 1)  # 'the town centre'
         if _actor_adjective(sentence, ctx, i):
             i += 1
             continue
@@ -866,7 +885,7 @@ def _target_after(
         break
     if anaphor is not None:
         ref = PlaceRef(anaphor, -1, -1)
-        return _Target([ref], False, partial, anaphor=True, distance=i - end)
+        return _Target([ref], False, partial or part, anaphor=True, distance=i - end)
     if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
         return _enumerated(sentence, i, False)  # the villages named after it, whole
     return None
@@ -1334,6 +1353,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'Reports that the army took X are false'
     if sentence.has("disputed", ctx, first, start):
         return "drop"  # 'Armenia denied its forces had lost control of X'
+    if sentence.cue_ending_at("arranged", ctx, start, reach=3):
+        return "drop"  # 'X is to be handed over on Nov. 25': not yet done
     if rule.kind == "withdrew" and sentence.cue_ending_at("civilians", ctx, start):
         return "drop"  # 'refugees fleeing X': people left, not a side
     if rule.kind == "held" and sentence.cue_ending_at("captives", ctx, start):
@@ -1513,9 +1534,15 @@ def _announcer(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | Non
 
 
 def _speaker_adjective(sentence: _Sentence, ctx: _Context, said: int) -> ActorRef | None:
-    """'Malian officials said they ...': a side's adjective in the few words that speak."""
+    """'Malian officials said they ...': a side's adjective in the few words that speak (an
+    adjective: a noun follows it; in 'an ethnic minority army said' the word is the noun)."""
     low = max(0, said - 4)
-    found = ctx.sides.adjective_matcher.find(sentence.tokens[low:said])
+    tokens = sentence.tokens
+    found = [
+        m
+        for m in ctx.sides.adjective_matcher.find(tokens[low:said])
+        if low + m.end < len(tokens) and tokens[low + m.end].lower not in SAYING_VERBS
+    ]
     if not found:
         return None
     last = found[-1]
