@@ -2055,3 +2055,10 @@ def test_a_back_reference_s_part_is_a_part(facts):
     assert ("hajin", "captured", "SDF", "2018-12-12") not in facts(text)
     text = "The SDF entered Hajin on Monday. SDF fighters took the town on Wednesday."
     assert ("hajin", "captured", "SDF", "2018-12-12") in facts(text)
+
+
+def test_a_holding_of_the_present_is_not_dated_by_the_sentence_before(facts):
+    text = "The SDF entered Sousa on Monday. A commander said ISIS still held Hajin."
+    assert ("hajin", "held", "ISIS", "2018-12-14") in facts(text)
+    text = "The SDF entered Sousa on Monday. The SDF now had full control of Hajin."
+    assert ("hajin", "captured", "SDF", "2018-12-10") in facts(text)  # news of a change

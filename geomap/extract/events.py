@@ -1999,6 +1999,8 @@ def events_in_sentence(
             if since:  # 'still held by X since 2014': now; 'took X, held by Y since 2014': now
                 date = publication_date(ctx.published)
             told = not date.text and ctx.narrative is not None and not since
+            # 'the army now controlled X': a holding of the report's day
+            told = told and not (claim.kind in STATES and _of_the_present(sentence, m.start))
             date = ctx.narrative if told else date  # 'On Friday, … . The rebels took X.'
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
             event = _event(ctx, span, anchor.place_id, claim, date, scope)
@@ -2362,6 +2364,13 @@ def _next_conjunct(ctx: _Context, mention: PlaceMention, date: DateMention) -> b
 
 
 STATES = ("held", "besieged")  # kinds that last: 'held since X' is said of the report's day
+
+
+def _of_the_present(sentence: _Sentence, start: int) -> bool:
+    """The trigger's clause tells of the report's present ('the army now controlled X', 'the
+    rebels still hold X'): the day the sentences before named is not its day."""
+    first, end = sentence.clause_bounds[sentence.clause_of[start]]
+    return any(t.lower in CURRENT for t in sentence.tokens[first:end])
 
 
 def _since_after(ctx: _Context, date: DateMention, last: Tok) -> bool:
