@@ -2062,3 +2062,21 @@ def test_a_holding_of_the_present_is_not_dated_by_the_sentence_before(facts):
     assert ("hajin", "held", "ISIS", "2018-12-14") in facts(text)
     text = "The SDF entered Sousa on Monday. The SDF now had full control of Hajin."
     assert ("hajin", "captured", "SDF", "2018-12-10") in facts(text)  # news of a change
+
+
+def test_the_town_is_not_where_the_speakers_are(facts):
+    text = (
+        "SDF fighters captured Sousa on Wednesday. Residents of Hajin, across the river, said"
+        " the SDF flag was flying over the town."
+    )
+    assert "hajin" not in [p for p, _k, _c, _d in facts(text)]
+    text = "Residents of Hajin said SDF fighters had entered the town."  # no other: that one
+    assert [p for p, _k, _c, _d in facts(text)] == ["hajin"]
+
+
+def test_the_city_s_appositive_region_only_says_where_it_is(facts):
+    text = "The SDF took Hajin on Tuesday. SDF fighters entered the town, the main town of Deir ez-Zor province, on Monday."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [
+        ("hajin", "captured"),
+        ("hajin", "contested"),
+    ]

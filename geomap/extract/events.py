@@ -801,6 +801,9 @@ def _target_after(
     while i < len(tokens) and i - end <= MAX_REACH:
         place = sentence.place_at.get(i)
         if place is not None:
+            region = ctx.gazetteer.by_id[place.mention.place_id].kind == "region"
+            if comma_crossed and anaphor is not None and region:
+                break  # 'entered the city, the capital of X state': the city, X says where
             if place.modifier:
                 i = place.end  # 'the Tigray regional capital X': read on to the town
                 while i < len(tokens) and tokens[i].lower in SUBURB_NOUNS:
@@ -1905,6 +1908,11 @@ def events_in_sentence(
         return []
     sentence = read_sentence(span, mentions, ctx, tokens, actors, matches)
     ctx.reference_points.update(p.mention.start for p in sentence.places if p.locator)
+    ctx.reference_points.update(  # 'traders in X said …': where the speakers are
+        p.mention.start
+        for p in sentence.places
+        if sentence.cue_ending_at("people_at", ctx, p.start)
+    )
     if not matches and not sentence.places:
         return []
     if dates is None:
