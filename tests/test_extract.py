@@ -2075,7 +2075,10 @@ def test_the_town_is_not_where_the_speakers_are(facts):
 
 
 def test_the_city_s_appositive_region_only_says_where_it_is(facts):
-    text = "The SDF took Hajin on Tuesday. SDF fighters entered the town, the main town of Deir ez-Zor province, on Monday."
+    text = (
+        "The SDF took Hajin on Tuesday. SDF fighters entered the town, the main town of"
+        " Deir ez-Zor province, on Monday."
+    )
     assert [(p, k) for p, k, _c, _d in facts(text)] == [
         ("hajin", "captured"),
         ("hajin", "contested"),
