@@ -2083,3 +2083,11 @@ def test_the_city_s_appositive_region_only_says_where_it_is(facts):
         ("hajin", "captured"),
         ("hajin", "contested"),
     ]
+
+
+def test_the_month_of_may_is_no_modal(facts):
+    assert facts("On May 17, ISIS seized Hajin.") == [("hajin", "captured", "ISIS", "2018-05-17")]
+    assert facts("BAGHDAD, May 18 (Reuters) - ISIS fighters seized Hajin on Sunday.") == [
+        ("hajin", "captured", "ISIS", "2018-12-09")
+    ]
+    assert facts("The SDF may take Hajin.") == []

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
 
 from geomap.campaign import Profile
-from geomap.extract.dates import DateMention, find_dates, publication_date
+from geomap.extract.dates import DateMention, date_rules, find_dates, publication_date
 from geomap.extract.lexicon import (
     BARRIERS,
     QUOTES,
@@ -314,8 +314,10 @@ class _Sentence:
         if self.cue_spans is None:
             spans: dict[str, set[tuple[int, int]]] = {}
             names = ctx.rules.cue_names
+            months = _months(self.tokens, ctx.rules.language)
             for m in ctx.rules.cue_matcher.all(self.tokens):
-                spans.setdefault(names[m.rule], set()).add((m.start, m.end))
+                if m.start not in months:  # 'On May 17, rebels seized X': a month, not 'may'
+                    spans.setdefault(names[m.rule], set()).add((m.start, m.end))
             self.cue_spans = {n: sorted(found) for n, found in spans.items()}
         return self.cue_spans.get(name, [])
 
@@ -342,6 +344,17 @@ class _Sentence:
         """The end of the longest cue of class ``name`` that starts at token ``start``."""
         ends = [e for s, e in self.cues(name, ctx) if s == start and e - s <= reach]
         return max(ends, default=-1)
+
+
+def _months(tokens: list[Tok], language: str) -> set[int]:
+    """The tokens that name a month as written ('May', 'March'), past the sentence's first
+    word unless a day's number follows it: never the modal 'may' nor the verb 'march'."""
+    names = date_rules(language).months
+    return {
+        i
+        for i, t in enumerate(tokens)
+        if t.text in names and (i > 0 or (i + 1 < len(tokens) and tokens[i + 1].text.isdigit()))
+    }
 
 
 def read_sentence(
