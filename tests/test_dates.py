@@ -215,3 +215,20 @@ def test_the_publication_day_opening_a_sentence_files_the_report_it_dates_no_eve
         events = extract_article(article, gazetteer, profile=profile).events
         dates = {e.date for e in events if e.place_id == "al_susah" and e.kind == "captured"}
         assert dates == {"2018-12-13"}, opening  # the undated claim is Thursday's capture
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rebels seized the town in the biggest defeat for the army this year.",
+        "It was the first town to fall to the rebels this month.",
+    ],
+)
+def test_this_year_after_a_superlative_bounds_it_and_dates_nothing(text):
+    assert find_dates(text, FRI) == []
+
+
+def test_this_year_alone_still_dates():
+    assert [d.value for d in find_dates("The rebels took it earlier this year.", FRI)] == [
+        "2018-01-01/2018-12-13"
+    ]

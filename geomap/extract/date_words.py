@@ -47,6 +47,7 @@ _SCHEMA: dict[str, Any] = {
     | {"not_after": "lists"},
     "year_alone": {"before": "words", "seasons": "words"},
     "future": {"words": "words"},
+    "scope": {"words": "words"},
     "names": {"nouns": "words"},
 }
 UNITS = ("day", "week", "month", "year")

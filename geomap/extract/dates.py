@@ -163,6 +163,7 @@ class DateRules:
         self.gate = PatternGate([pattern for _kind, pattern in self.patterns])
         self.cue = _cue(words)
         self.future = re.compile(rf"\b(?:{_any(words['future']['words'])})\b[^.;]*$", re.I)
+        self.scope = re.compile(rf"\b(?:{_any(words['scope']['words'])})\b[^.;,]*$", re.I)
         # nouns that make a date before them part of a name ('the 17 July neighbourhood')
         self.named_after = re.compile(rf"\s+(?:{_any(words['names']['nouns'])})\b", re.I)
         self.months, self.weekdays = words["months"], words["weekdays"]
@@ -185,6 +186,10 @@ class DateRules:
         # the words before a month or year alone that are the date's too ('early March')
         kept = words["parts"]["words"] + alone["last"] + alone["this"] + year_alone["seasons"]
         self.kept = frozenset(word.lower() for word in kept)
+
+    def _bounds_a_comparison(self, text: str, m: re.Match) -> bool:
+        """'The biggest defeat for Iraq this year': a superlative a few words before."""
+        return bool(self.scope.search(text[max(0, m.start() - 40) : m.start()]))
 
     @classmethod
     def read(cls, path: str | Path | Traversable) -> DateRules:
@@ -299,6 +304,8 @@ class DateRules:
         return replace(_mention(m, day, "day", offset=offset), ahead=True)
 
     def _resolve(self, kind: str, m: re.Match, text: str, published: dt.date, offset: int):
+        if kind in ("rel_week", "rel_month", "rel_year") and self._bounds_a_comparison(text, m):
+            return None  # 'the biggest defeat for Iraq this year'
         future = _is_future(self.future, text, m.start())
         try:
             return self._resolved(kind, m, m.groupdict(), published, future, offset)
