@@ -2007,7 +2007,9 @@ def _background(sentence: _Sentence, ctx: _Context, start: int, dates: list[Date
 
 def _held_adjectives(sentence: _Sentence, ctx: _Context) -> list[tuple[str, int, int]]:
     """(side, start, end) of 'rebel-held', 'Russian-occupied', 'government-controlled'."""
-    found = []
+    found: list[tuple[str, int, int]] = []
+    if not sentence.cues("held_suffix", ctx):
+        return found  # most sentences: no 'held' to follow a side's name
     for m in ctx.sides.adjective_matcher.find(sentence.tokens):
         if sentence.has("held_suffix", ctx, m.end, m.end + 1):
             found.append((ctx.sides.adjective_sides[m.rule], m.start, m.end + 1))
