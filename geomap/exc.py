@@ -79,6 +79,10 @@ class BasemapError(GeomapError):
     """A user basemap layer (``data/basemap/*.geojson``) is unusable."""
 
 
+class RulesError(GeomapError):
+    """A reading-rule file (``geomap/rules/<language>/*.toml``) is unusable."""
+
+
 class GoldFileError(GeomapError):
     """A row of a gold annotation CSV is unusable."""
 

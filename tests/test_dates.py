@@ -111,6 +111,34 @@ def test_date_matching_at_gold_precision():
 
 
 @pytest.mark.parametrize(
+    "text,value,precision",
+    [
+        ("The town fell on Monday, two days after the siege began.", "2018-12-08", "day"),
+        ("The town fell, a week after the siege began.", "2018-12-07", "day"),
+        ("The town fell on Tuesday, the day after the army left.", "2018-12-10", "day"),
+        ("The town fell on Tuesday, hours after the army left.", "2018-12-11", "day"),
+        ("The town fell just days after the army left.", "2018-12-08/2018-12-13", "range"),
+    ],
+)
+def test_a_count_back_before_after_counts_from_the_clause_before(text, value, precision):
+    found = [d for d in find_dates(text, FRI) if d.ahead]
+    assert [(d.value, d.precision) for d in found] == [(value, precision)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two days after the siege began, the town fell.",  # no clause before it
+        "In March, days after the siege began, the town fell.",  # no day to count from
+        "The town fell two days after that.",  # 'after that': two days later
+        "It fell 99999999 days after the army left.",  # past the calendar
+    ],
+)
+def test_a_count_back_with_nothing_to_count_from_is_no_date(text):
+    assert not [d for d in find_dates(text, FRI) if d.ahead]
+
+
+@pytest.mark.parametrize(
     "text,value",
     [
         ("Five days later, the town fell.", "2018-12-07"),
@@ -122,6 +150,24 @@ def test_days_later_count_from_the_day_named_before(text, value):
     anchor = dt.date(2018, 12, 2)
     found = find_dates(text, dt.date(2018, 12, 20), anchor=anchor)
     assert [(d.value, d.precision) for d in found] == [(value, "day")]
+
+
+@pytest.mark.parametrize(
+    "text,anchor,value",
+    [
+        (
+            "The army retook it on Tuesday; the rebels had seized it a day earlier.",
+            None,
+            "2018-12-10",
+        ),
+        ("The rebels had seized it two days earlier.", dt.date(2018, 12, 11), "2018-12-09"),
+        ("The rebels had seized it two days earlier.", None, "2018-12-12"),  # the report's day
+        ("The rebels had seized it two days ago.", dt.date(2018, 12, 1), "2018-12-12"),
+    ],
+)
+def test_days_earlier_count_back_from_the_day_told_of_days_ago_from_the_report(text, anchor, value):
+    found = find_dates(text, FRI, anchor=anchor)
+    assert found[-1].value == value
 
 
 def test_days_later_without_a_day_before_or_past_publication_is_no_date():

@@ -1814,3 +1814,204 @@ def test_entering_a_place_unopposed_is_taking_it(facts):
     assert [f[:2] for f in facts("SDF fighters entered Hajin on Friday.")] == [
         ("hajin", "contested")
     ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "The SDF pushed into Shaafah on Wednesday, two days after it seized Sousa.",
+            [("al_shaafah", "contested", "2018-12-12"), ("al_susah", "captured", "2018-12-10")],
+        ),
+        (
+            "Fighting raged in Shaafah, a day after the SDF captured Sousa.",
+            [("al_susah", "captured", "2018-12-13")],
+        ),
+        (
+            "The advance comes a week after the SDF took Hajin.",
+            [("hajin", "captured", "2018-12-07")],
+        ),
+        (
+            "The SDF took Sousa on Monday, a day after capturing Shaafah.",
+            [("al_shaafah", "captured", "2018-12-09"), ("al_susah", "captured", "2018-12-10")],
+        ),
+        (
+            "ISIS regrouped in Shaafah hours after losing Sousa to the SDF on Tuesday.",
+            [("al_susah", "captured", "2018-12-11")],
+        ),
+    ],
+)
+def test_a_count_back_before_after_dates_the_clause_it_opens(facts, text, expected):
+    found = [(p, k, d) for p, k, _c, d in facts(text)]
+    assert all(e in found for e in expected), found
+
+
+def test_a_count_back_does_not_date_its_own_clause_nor_the_next_sentence(facts):
+    text = "The SDF took Sousa on Monday, two days after ISIS left Hajin. The SDF took Shaafah."
+    found = [(p, d) for p, _k, _c, d in facts(text)]
+    assert ("al_susah", "2018-12-10") in found and ("hajin", "2018-12-08") in found
+    assert ("al_shaafah", "2018-12-10") in found  # the day the narrative named, not Saturday
+    assert [(p, d) for p, _k, _c, d in facts("The SDF took Sousa two days after ISIS fled.")] == [
+        ("al_susah", "2018-12-14")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("ISIS occupied Sousa on Monday.", [("al_susah", "captured", "ISIS", "2018-12-10")]),
+        (
+            "Hundreds have died since ISIS occupied Sousa on December 3.",
+            [("al_susah", "captured", "ISIS", "2018-12-03")],
+        ),
+        ("ISIS has occupied Hajin for four years.", [("hajin", "held", "ISIS", "2018-12-14")]),
+        ("The ISIS-occupied town of Hajin was bombed.", [("hajin", "held", "ISIS", "2018-12-14")]),
+        ("The occupied town of Hajin was bombed.", []),
+    ],
+)
+def test_occupied_as_a_verb_is_the_day_taken_as_an_adjective_a_holding(facts, text, expected):
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Hajin, held by ISIS since 2014, was bombed.", [("hajin", "held", "ISIS", "2018-12-14")]),
+        (
+            "The town of Hajin, controlled by ISIS, was shelled.",
+            [("hajin", "held", "ISIS", "2018-12-14")],
+        ),
+        # the holding before the change is not told; 'since 2014' dates the holding, not the taking
+        (
+            "The SDF took Hajin, held by ISIS since 2014.",
+            [("hajin", "captured", "SDF", "2018-12-14")],
+        ),
+    ],
+)
+def test_a_participle_after_a_place_and_its_comma_tells_of_that_place(facts, text, expected):
+    assert facts(text) == expected
+
+
+def test_a_verb_after_a_region_s_comma_is_not_the_region_s(facts):
+    text = "Hajin, the main town of Deir ez-Zor province, fell to the SDF on Wednesday."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "captured")]
+
+
+def test_a_hyphened_holder_is_the_place_s_not_the_clause_subject_s(facts):
+    # 'Kurdish' is an adjective of the SDF, not an alias: the suffix still makes it an adjective
+    text = "ISIS mortars shelled Kurdish-held Hajin on Wednesday."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [("hajin", "held", "SDF")]
+    text = "The coalition shelled Kremlin-held Hajin on Wednesday."  # an unknown holder
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == []
+
+
+def test_a_profile_adjective_written_with_its_suffix_is_read(gazetteer, profile):
+    from dataclasses import replace
+
+    sides = tuple(
+        replace(s, adjectives=("ISIS-held", "jihadist-controlled")) if s.id == "ISIS" else s
+        for s in profile.sides
+    )
+    text = "Kurdish artillery shelled jihadist-held Hajin and ISIS-controlled Sousa."
+    article = Article(name="t.txt", published=FRI, body=text, outlet="Test")
+    events = extract_article(article, gazetteer, profile=replace(profile, sides=sides)).events
+    assert sorted((e.place_id, e.kind, e.controller) for e in events) == [
+        ("al_susah", "held", "ISIS"),
+        ("hajin", "held", "ISIS"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("SDF fighters seized the riverside farming town of Hajin.", [("hajin", "captured")]),
+        ("SDF fighters seized the oil-rich desert town of Hajin.", [("hajin", "captured")]),
+        ("SDF fighters stormed the dusty market hub of Hajin.", [("hajin", "contested")]),
+        # a preposition, a place or a side among the words: not a description of the noun
+        ("SDF fighters seized the bridge near the town of Hajin.", []),
+    ],
+)
+def test_words_that_describe_a_noun_of_places_lead_to_the_place_of_names(facts, text, expected):
+    assert [(p, k) for p, k, _c, _d in facts(text)] == expected
+
+
+def test_a_place_before_a_noun_of_places_and_of_says_where_the_next_is(facts):
+    text = "SDF fighters took the Hajin district village of al-Sha'fah on Monday."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("al_shaafah", "captured")]
+    text = "SDF fighters took a hospital in the town of Hajin on Monday."  # in X: not a modifier
+    assert "al_shaafah" not in [p for p, _k, _c, _d in facts(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The SDF said it had captured Hajin, but ISIS fighters still held out in the town's"
+        " eastern neighbourhoods late on Friday.",
+        "The SDF captured Hajin, but ISIS fighters were still holding out in the eastern part"
+        " of the town.",
+    ],
+)
+def test_a_capture_answered_by_a_fight_in_part_of_the_place_is_not_complete(facts, text):
+    assert {(p, k, c) for p, k, c, _d in facts(text)} == {("hajin", "contested", "ISIS")}
+
+
+def test_a_fight_elsewhere_after_but_leaves_the_capture_whole(facts):
+    text = "The SDF captured Hajin, but fighting continued in Sousa."
+    assert ("hajin", "captured", "SDF") in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("SDF fighters fought their way into Hajin on Monday.", ("hajin", "contested", "ISIS")),
+        ("SDF fighters walked into the centre of Hajin on Monday.", ("hajin", "contested", "ISIS")),
+        ("SDF fighters breached ISIS defences at Hajin on Monday.", ("hajin", "contested", "ISIS")),
+        ("Hajin was wrested from ISIS by the SDF on Monday.", ("hajin", "captured", "SDF")),
+        ("SDF columns marched into Hajin on Monday.", ("hajin", "captured", "SDF")),
+        (
+            "SDF fighters rolled into Hajin without meeting any resistance.",
+            ("hajin", "captured", "SDF"),
+        ),
+    ],
+)
+def test_ways_of_getting_into_a_place(facts, text, expected):
+    assert expected in [(p, k, c) for p, k, c, _d in facts(text)]
+
+
+def test_without_a_fight_denies_nothing_but_did_not_still_does(facts):
+    text = "SDF fighters entered Hajin without a fight on Monday."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [("hajin", "captured", "SDF")]
+    assert facts("SDF fighters did not enter Hajin without a fight.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hajin, now under SDF control, was calm.",
+        "Hajin, which is now in the hands of the SDF, was calm.",
+        "Hajin, firmly under SDF control, was calm.",
+    ],
+)
+def test_a_present_holding_beside_a_place_is_read_and_is_no_background(run, text):
+    events = [e for e in run(text).events if not e.inferred]
+    assert [(e.place_id, e.kind, e.controller) for e in events] == [("hajin", "held", "SDF")]
+    assert "background" not in events[0].doubts
+
+
+def test_a_place_s_aside_without_a_holding_says_nothing(facts):
+    assert facts("Sousa, in eastern Syria, was bombed.") == []
+
+
+def test_a_holding_since_an_event_is_told_of_the_report_s_day(facts):
+    assert facts("ISIS has held Hajin since taking it in 2014.") == [
+        ("hajin", "held", "ISIS", "2018-12-14")
+    ]
+
+
+def test_a_fronted_clause_of_its_own_event_keeps_its_day_to_itself(facts):
+    text = "Since taking Sousa on Saturday, the SDF has entered Hajin."
+    assert ("hajin", "contested", "ISIS", "2018-12-14") in facts(text)
+    # a fronted time with no event of its own dates the sentence
+    assert facts("Before dawn on Monday, the SDF entered Hajin.") == [
+        ("hajin", "contested", "ISIS", "2018-12-10")
+    ]

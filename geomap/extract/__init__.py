@@ -177,8 +177,9 @@ NARRATIVE_REACH = 1  # sentences an undated sentence looks back for the day it t
 
 
 def _anchors(date: DateMention) -> bool:
-    """A date 'N days later' may count from: a past day the text names."""
-    return date.precision == "day" and not date.future
+    """A date 'N days later' may count from: a past day the text names (not one counted
+    back for the clause after it: 'two days after …')."""
+    return date.precision == "day" and not (date.future or date.ahead)
 
 
 def yields_nothing(body: str, finder: MentionFinder, unknown_names: bool) -> bool:
@@ -247,7 +248,7 @@ def extract_article(
         mentions, actors[number] = _without_dateline(
             mentions, actors[number], tokens[number], sentence, body
         )
-        dates = find_dates(sentence.text, article.published, sentence.start, anchor)
+        dates = find_dates(sentence.text, article.published, sentence.start, anchor, rules.language)
         # a day after publication told in the past is the page's furniture ('Saturday July 27
         # 2024' above a 2020 story): no event's date, no anchor
         dates = [d for d in dates if d.future or d.first_day <= article.published]
@@ -269,7 +270,7 @@ def extract_article(
                 tokens[number], recent, number, rules, gazetteer, ctx.reference_points
             )
         if referred:
-            past = [d for d in dates if not d.future]
+            past = [d for d in dates if not (d.future or d.ahead)]
             date = past[0] if past else publication_date(article.published)
             figures = find_figures(sentence.text)
             for mention in {m.place_id: m for m in referred}.values():

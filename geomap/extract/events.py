@@ -79,6 +79,7 @@ class TriggerRule:
     place: str
     weight: float
     direct: bool = False  # the place must be the direct object
+    verb: bool = False  # a verb only: after 'the' or in 'rebel-occupied' an adjective, no act
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,12 @@ def load_rules(language: str = "en") -> Rules:
     data = rule_file("triggers", language)["trigger"]
     triggers = tuple(
         TriggerRule(
-            t["kind"], t["voice"], t["place"], float(t.get("weight", 0.8)), t.get("direct", False)
+            t["kind"],
+            t["voice"],
+            t["place"],
+            float(t.get("weight", 0.8)),
+            t.get("direct", False),
+            t.get("verb", False),
         )
         for t in data
     )
@@ -157,7 +163,10 @@ class SideFinder:
     @classmethod
     def of(cls, profile: Profile, language: str = "en") -> SideFinder:
         phrases = tuple(profile.phrases())
-        adjectives = tuple((a, s.id) for s in profile.sides for a in s.adjectives)
+        suffixes = _held_suffixes(language)
+        adjectives = tuple(
+            dict.fromkeys((_bare(a, suffixes), s.id) for s in profile.sides for a in s.adjectives)
+        )
         alias_matcher, adjective_matcher = _side_matchers(phrases, adjectives, language)
         return cls(
             profile,
@@ -172,6 +181,19 @@ class SideFinder:
             ActorRef(self.alias_sides[m.rule], m.start, m.end)
             for m in self.alias_matcher.find(tokens)
         ]
+
+
+@cache
+def _held_suffixes(language: str) -> frozenset[str]:
+    """The words of the 'held' suffix ('held', 'controlled'), from the cue file."""
+    patterns = rule_file("cues", language)["held_suffix"]["patterns"]
+    return frozenset(p.lstrip("=").lower() for p in patterns)
+
+
+def _bare(adjective: str, suffixes: frozenset[str]) -> str:
+    """A profile's adjective without the suffix geomap reads itself: 'rebel-held' -> 'rebel'."""
+    head, _, last = adjective.rpartition("-")
+    return head if head and last.lower() in suffixes else adjective
 
 
 @lru_cache(maxsize=16)
@@ -370,6 +392,7 @@ def read_sentence(
     ]
     _split_at_new_subjects(tokens, clause_of, actors)
     _close_relative_clauses(tokens, clause_of)
+    _split_fronted(tokens, clause_of)
     for place in places:
         place.mention = _same_name_place(tokens, place, ctx)
     place_at = {i: p for p in places for i in range(p.start, p.end)}
@@ -407,6 +430,20 @@ def _clause_spans(sentence: _Sentence, span: Span) -> list[Span]:
         low, high = tokens[first].start, tokens[end - 1].end
         spans.append(Span(low, high, span.text[low - offset : high - offset]))
     return spans
+
+
+FRONTED = _words("fronted")
+
+
+def _split_fronted(tokens: list[Tok], clause_of: list[int]) -> None:
+    """'Since taking X on Saturday, the army has …': a sentence that opens with a clause of
+    time ends it at the first comma; the main clause begins there."""
+    if not tokens or tokens[0].lower not in FRONTED:
+        return
+    comma = next((k for k, t in enumerate(tokens) if t.text == ","), None)
+    if comma is not None and clause_of[comma] == clause_of[0]:
+        for k in range(comma, len(clause_of)):
+            clause_of[k] += 1
 
 
 def _close_relative_clauses(tokens: list[Tok], clause_of: list[int]) -> None:
@@ -500,10 +537,28 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
             if following[1:2] in (["of"], [":"], [","]) and not _shares_head(sentence, place):
                 place.locator = place.modifier = True  # 'three Raqqa districts of A, B'
             continue
+        if _suburb_of(sentence, ctx, place):
+            place.locator = place.modifier = True  # 'the X suburb of Y'
+            continue
         head = next((n for n, w in enumerate(following) if w in HEAD_NOUNS), None)
         if head is not None and ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
             if all(w in ctx.rules.object_words for w in following[:head]):
                 place.locator = place.modifier = True
+
+
+def _suburb_of(sentence: _Sentence, ctx: _Context, place: PlaceRef) -> bool:
+    """'the Tripoli suburb of Ain Zara', 'the Mullaitivu district town of X': a noun of
+    places after the place, then 'of' and another place: the place says where that one is."""
+    tokens = sentence.tokens
+    for k in range(place.end, min(place.end + 3, len(tokens) - 2)):
+        word = tokens[k].lower
+        if word in SUBURB_NOUNS and tokens[k + 1].lower == "of":
+            return k + 2 in sentence.place_at
+        if word in PREPOSITION_WORDS or word in DETERMINERS:
+            return False  # 'a complex in the city of X': the complex is in X, not a modifier
+        if word not in ctx.rules.object_words and word not in SUBURB_NOUNS:
+            return False
+    return False
 
 
 def _shares_head(sentence: _Sentence, place: PlaceRef) -> bool:
@@ -745,6 +800,8 @@ def _target_after(
         if place is not None:
             if place.modifier:
                 i = place.end  # 'the Tigray regional capital X': read on to the town
+                while i < len(tokens) and tokens[i].lower in SUBURB_NOUNS:
+                    i += 1  # 'the X district town of Y': nouns of where Y is
                 continue
             near = near_ok and any(t.lower in NEAR for t in tokens[max(end, i - 4) : i])
             if near:  # 'fighting continues in the vicinity of X': fought over, around X
@@ -810,9 +867,9 @@ def _target_after(
         if _nested_locative(tokens, i):
             i += 2  # 'its last stand in Syria in the town of X': the country says where
             continue
-        region_end = _region_name_end(tokens, i)
+        region_end = max(_region_name_end(tokens, i), _described_place(sentence, ctx, i))
         if region_end > i:
-            i = region_end  # 'the Nord-Kivu province towns of X': the region's name
+            i = region_end  # 'the Nord-Kivu province towns of X', 'the lakeside city of X'
             continue
         if _coordinated_compass(tokens, i) or _coordinated_part(sentence, ctx, i, partial_words):
             i += 1  # 'areas of northern and western X', 'tunnels and the edges of X'
@@ -841,6 +898,32 @@ def _region_name_end(tokens: list[Tok], i: int) -> int:
     while j < len(tokens) and j - i < 3 and tokens[j].text[:1].isupper():
         j += 1
     return j + 1 if j > i and j < len(tokens) and tokens[j].lower in REGION_NOUNS else i
+
+
+DESCRIPTOR_REACH = 4  # words that may describe a place's noun: 'the coltan mining town of X'
+
+
+def _described_place(sentence: _Sentence, ctx: _Context, i: int) -> int:
+    """Where the place begins when the words from token ``i`` describe a noun of places that
+    'of' and the place follow ('the lakeside city of X', 'the rail hub of X'); else 0. The
+    describing words are plain words: no preposition, place, side or trigger among them."""
+    tokens = sentence.tokens
+    triggers = {k for m in sentence.matches for k in range(m.start, m.end)}
+    for k in range(i, min(i + DESCRIPTOR_REACH + 1, len(tokens) - 2)):
+        tok = tokens[k]
+        noun = tok.lemma in ctx.rules.anaphors or tok.lower in DESCRIBED_NOUNS
+        if noun and tokens[k + 1].lower == "of" and k + 2 in sentence.place_at:
+            return k + 2
+        place = sentence.place_at.get(k)
+        if (
+            not tok.text[:1].isalnum()
+            or tok.lower in PREPOSITION_WORDS
+            or (place is not None and not place.modifier)
+            or (_actor_at(sentence, k) is not None and not _actor_adjective(sentence, ctx, k))
+            or k in triggers
+        ):
+            return 0
+    return 0
 
 
 def _nested_locative(tokens: list[Tok], i: int) -> bool:
@@ -874,6 +957,8 @@ def _coordinated_part(
 
 
 HEAD_NOUNS = _words("head_nouns")
+SUBURB_NOUNS = _words("suburb_nouns")
+DESCRIBED_NOUNS = SUBURB_NOUNS | HEAD_NOUNS | _words("described_nouns")
 PLURAL_PLACES = _words("plural_places")
 PARTS = _words("parts")
 HELD_PARTS = _words("held_parts")
@@ -914,12 +999,22 @@ def _actor_at(sentence: _Sentence, i: int) -> ActorRef | None:
 
 
 def _actor_adjective(sentence: _Sentence, ctx: _Context, i: int) -> bool:
-    """Token ``i`` belongs to an 'rebel-held' adjective (the actor words or the suffix)."""
+    """Token ``i`` belongs to an 'rebel-held' adjective: a side's words before the suffix, or
+    any word joined to it by a hyphen ('Kremlin-held': the holder unknown, an adjective still)."""
     tokens = sentence.tokens
     for actor in sentence.actors:
         if actor.start <= i < actor.end and actor.end < len(tokens):
             return sentence.has("held_suffix", ctx, actor.end, actor.end + 1)
-    return False
+    return _hyphen_suffix(sentence, ctx, i + 1)
+
+
+def _hyphen_suffix(sentence: _Sentence, ctx: _Context, i: int) -> bool:
+    """Token ``i`` is a held suffix joined by a hyphen to the word before ('-held')."""
+    return (
+        0 < i < len(sentence.tokens)
+        and _hyphenated(sentence, i)
+        and sentence.has("held_suffix", ctx, i, i + 1)
+    )
 
 
 CONTAINERS = _words("containers")
@@ -956,7 +1051,7 @@ def _hyphenated(sentence: _Sentence, i: int) -> bool:
 
 
 def _is_held_suffix(sentence: _Sentence, ctx: _Context, i: int) -> bool:
-    return (
+    return _hyphen_suffix(sentence, ctx, i) or (
         i > 0
         and sentence.has("held_suffix", ctx, i, i + 1)
         and _actor_adjective(sentence, ctx, i - 1)
@@ -1035,7 +1130,19 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
         ):
             i -= 1  # 'X and its surroundings have been freed'
             continue
+        if tok.lower in CURRENT and all(t.lower in CURRENT for t in tokens[i:start]):
+            i -= 1  # 'X, now under Y control': the adverb before the holding
+            continue
         if tok.text == "," and not aside:
+            adverbs = all(t.lower in CURRENT for t in tokens[i + 1 : start])
+            beside = sentence.place_at.get(i - 1) if adverbs else None
+            verb = tokens[start]
+            by = start + 1 < len(tokens) and tokens[start + 1].lower == "by"
+            participle = by and _participle(verb) and verb.lower not in PASSIVE_AUX
+            participle = participle or verb.lower in PREDICATE_PREPOSITIONS  # 'X, under Y control'
+            if beside is not None and not beside.locator and participle:
+                group = _group_of(sentence, beside)  # 'X, held by the rebels since 2014,'
+                return _Target(group, True, distance=1)
             named = _appositive_head(sentence, ctx, i)
             if named is not None:  # 'X, the last town held by', 'the capital, X, as the last'
                 return _Target(_group_of(sentence, named), True, distance=start - i)
@@ -1233,8 +1340,9 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
     """'drop' (negated or not real), 'contested' (near, attempted), or 'plain'."""
     first, last = sentence.clause_bounds[sentence.clause_of[start]]
     near = max(first, start - 5)
-    if sentence.has("negation", ctx, near, end):
-        return "drop"
+    unopposed = {k for s, e in sentence.cue_at("unopposed", ctx, near, end) for k in range(s, e)}
+    if any(s not in unopposed for s, _e in sentence.cue_at("negation", ctx, near, end)):
+        return "drop"  # 'did not take X'; not 'rolled into X without any resistance'
     if sentence.clause_of[start] == 0 and sentence.tokens[0].lower == "had":
         return "drop"  # 'Had the army taken X earlier, ...': it did not
     if sentence.has("denial", ctx, end, len(sentence.tokens)):
@@ -1788,13 +1896,14 @@ def events_in_sentence(
     if not matches and not sentence.places:
         return []
     if dates is None:
-        dates = find_dates(span.text, ctx.published, span.start)
+        dates = find_dates(span.text, ctx.published, span.start, language=ctx.rules.language)
     clauses = _clause_spans(sentence, span)
     exclusive = _exclusivity(sentence, ctx)
     events: list[Event] = []
     seen: dict[tuple[str, str, str], int] = {}  # (place, kind, date) -> index in events
     weak: list[Event] = []
     qualified = False  # '..., but militants still held out': the capture is not complete
+    held_out: set[str] = set()  # '..., but they still held out in the town's east': of X only
     # '..., but the rebels said the town remained under their control': place -> holder
     countered: dict[str, str] = {}
     ctx.sentence_attacker = ""
@@ -1810,6 +1919,10 @@ def events_in_sentence(
             and before in NOUN_PREPOSITIONS | NOUN_MARKS
         ):
             continue  # 'battled for control of X', 'the occupied city of X': no holder named
+        if rule.verb and (
+            before in NOUN_PREPOSITIONS | NOUN_MARKS or _hyphenated(sentence, m.start)
+        ):
+            continue  # 'the occupied city of X', 'rebel-occupied X': an adjective
         if (
             rule.kind == "held"
             and _hyphenated(sentence, m.start)
@@ -1839,6 +1952,10 @@ def events_in_sentence(
         if target is None:
             qualified = qualified or _qualifies(sentence, ctx, rule, m.start)
             continue
+        fight = rule.kind == "contested" or target.partial  # a holding answers: _dispute
+        if fight and not target.before and _qualifies(sentence, ctx, rule, m.start):
+            # '..., but fighters still held out in the town's east': that place is not taken
+            held_out.update(p.mention.place_id for p in target.group)
         mood = modality(sentence, ctx, rule, m.start, m.end)
         if mood == "drop" or _hypothetical_gerund(sentence, ctx, m.start, target):
             continue
@@ -1860,9 +1977,15 @@ def events_in_sentence(
         for place in target.group:
             anchor = place.mention
             date = _date_for(anchor, span, clauses, dates, ctx, sentence, m.start)
-            since = claim.kind in STATES and _since(ctx, date)
-            if since:
-                date = publication_date(ctx.published)  # 'still held by X since 2014': now
+            since = _since(ctx, date) and (
+                claim.kind in STATES
+                or (
+                    claim.kind in CHANGE_KINDS
+                    and _since_after(ctx, date, sentence.tokens[m.end - 1])
+                )
+            )
+            if since:  # 'still held by X since 2014': now; 'took X, held by Y since 2014': now
+                date = publication_date(ctx.published)
             told = not date.text and ctx.narrative is not None and not since
             date = ctx.narrative if told else date  # 'On Friday, … . The rebels took X.'
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
@@ -1884,6 +2007,7 @@ def events_in_sentence(
             _add(events, seen, _event(ctx, span, place.mention.place_id, claim, date, None))
     if qualified:
         _not_complete(events, ctx)
+    _not_complete([e for e in events if e.place_id in held_out], ctx)
     _dispute(events, countered)
     said = {e.place_id for e in events}
     for event in weak:
@@ -1989,6 +2113,8 @@ def _share_holders(events: list[Event]) -> None:
 
 
 BACKGROUND_OPENERS = _words("background_openers")
+CURRENT = _words("current")
+PREDICATE_PREPOSITIONS = frozenset(("under", "in"))  # 'X, under Y control', 'X, in Y hands'
 
 
 def _background(sentence: _Sentence, ctx: _Context, start: int, dates: list[DateMention]) -> float:
@@ -2001,8 +2127,11 @@ def _background(sentence: _Sentence, ctx: _Context, start: int, dates: list[Date
     if clause == 0 or sentence.tokens[first].lower not in BACKGROUND_OPENERS:
         return 0.0
     begin, end = sentence.clause_bounds[clause]
+    if any(t.lower in CURRENT for t in sentence.tokens[begin:end]):
+        return 0.0  # 'X, which is now under Y control': the present, not background
     low, high = sentence.tokens[begin].start, sentence.tokens[end - 1].end
-    return 0.0 if any(low <= d.start < high for d in dates) else 0.3
+    dated = any(low <= d.start < high for d in dates) or _counted_back(ctx, dates, low)
+    return 0.0 if dated else 0.3
 
 
 def _held_adjectives(sentence: _Sentence, ctx: _Context) -> list[tuple[str, int, int]]:
@@ -2168,6 +2297,9 @@ def _date_for(
         return after[0]  # 'took A on May 3 and B on May 9', 'took B a day later'
     if before:
         return before[-1]  # 'On Friday they took A, and a day later B': A's is Friday
+    counted = _counted_back(ctx, dates, clauses[index].start)
+    if counted and not re.search(r",\s+and\b|;", ctx.body[counted.end : mention.start]):
+        return counted  # 'X fell on Monday, two days after rebels took Y': Y's is Saturday
     if _opener(clauses[index]) in RELATIVES:
         return publication_date(ctx.published)
     if index and _opener(clauses[index]) == "when":  # 'since May, when its forces overran X'
@@ -2179,6 +2311,12 @@ def _date_for(
         opener = _opener(clauses[earlier])
         if earlier and (opener in RELATIVES or opener == "since"):
             continue  # 'who had held it since August': another time than the event's
+        if (
+            not earlier
+            and opener in FRONTED
+            and _has_trigger(sentence, ctx, *sentence.clause_bounds[0])
+        ):
+            continue  # 'Since taking X on Saturday, the army has …': another event's day
         found = _past_dates_in(dates, clauses[earlier])
         if found:
             return found[-1]
@@ -2216,16 +2354,35 @@ def _next_conjunct(ctx: _Context, mention: PlaceMention, date: DateMention) -> b
 STATES = ("held", "besieged")  # kinds that last: 'held since X' is said of the report's day
 
 
+def _since_after(ctx: _Context, date: DateMention, last: Tok) -> bool:
+    """'took X, held by Y since 2014': the 'since' stands after the change's words."""
+    return date.start > last.end and "since" in ctx.body[last.end : date.start].lower()
+
+
+_SINCE = re.compile(r"\bsince(?:\s+[\w'’]+){0,3}\s+(?:in|on|at)\s*$|\bsince\s*$")
+
+
 def _since(ctx: _Context, date: DateMention) -> bool:
-    """Is the date the start of a state ('since 2014', 'since May 23')?"""
-    return bool(date.text) and ctx.body[
-        max(0, date.start - 7) : date.start
-    ].lower().rstrip().endswith("since")
+    """Is the date the start of a state ('since 2014', 'since May 23', 'since taking it in
+    2014')?"""
+    return bool(date.text) and bool(
+        _SINCE.search(ctx.body[max(0, date.start - 40) : date.start].lower())
+    )
 
 
 def _past_dates_in(dates: list[DateMention], clause: Span) -> list[DateMention]:
-    """The dates inside a clause that are not in the future tense."""
-    return [d for d in dates if clause.start <= d.start < clause.end and not d.future]
+    """The dates inside a clause that are not in the future tense (nor a count back that
+    dates the next clause: 'took X two days after ...')."""
+    return [d for d in dates if clause.start <= d.start < clause.end and not (d.future or d.ahead)]
+
+
+def _counted_back(ctx: _Context, dates: list[DateMention], start: int) -> DateMention | None:
+    """The date of the clause beginning at ``start`` that the words right before it count
+    back ('two days' in 'X fell two days after rebels took Y' dates the taking of Y)."""
+    for date in dates:
+        if date.ahead and date.end <= start and not ctx.body[date.end : start].strip(" ,"):
+            return date
+    return None
 
 
 def _opener(clause: Span) -> str:
