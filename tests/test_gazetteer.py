@@ -277,3 +277,13 @@ def test_a_possessive_in_capitals_is_a_possessive():
 def test_a_number_in_a_name_may_be_spelled_out():
     assert normalise_name("District Three") == normalise_name("district 3")
     assert normalise_name("Sector Twelve") == normalise_name("Sector 12")
+
+
+def test_a_common_word_is_no_mention_of_a_place_whose_key_it_shares():
+    from geomap.extract.mentions import MentionFinder
+    from geomap.extract.text import Span
+
+    finder = MentionFinder(parse_gazetteer(HEADER + row(id="ann", name="Ann"), "g.csv"))
+    text = "An ethnic army said it had entered Ann."
+    found = finder.find(Span(0, len(text), text), text)
+    assert [(m.place_id, m.surface) for m in found] == [("ann", "Ann")]

@@ -561,6 +561,23 @@ def _suburb_of(sentence: _Sentence, ctx: _Context, place: PlaceRef) -> bool:
     return False
 
 
+def _part_after(sentence: _Sentence, ctx: _Context, i: int) -> bool:
+    """Words of a part or a site at token ``i``, after a back-reference: 'the town centre',
+    "the city's main base" (up to two describing words between)."""
+    for k in range(i, min(i + 3, len(sentence.tokens))):
+        if (
+            max(
+                sentence.cue_starting_at("partial", ctx, k, 2),
+                sentence.cue_starting_at("site_after", ctx, k, 1),
+            )
+            > 0
+        ):
+            return True
+        if sentence.tokens[k].lower not in ctx.rules.object_words:
+            return False
+    return False
+
+
 def _shares_head(sentence: _Sentence, place: PlaceRef) -> bool:
     """The last of a list before a plural noun it shares: 'the A and B districts, as well
     as', where B is a district, not the place that says where others are."""
@@ -792,12 +809,16 @@ def _target_after(
     tokens = sentence.tokens
     partial = False
     partial_words: list[list[str]] = []  # the partial cues read before the place
+    part = False  # 'the town centre', "the city's army base": a part of the place referred to
     comma_crossed = False
     anaphor: PlaceMention | None = None
     i = end
     while i < len(tokens) and i - end <= MAX_REACH:
         place = sentence.place_at.get(i)
         if place is not None:
+            region = ctx.gazetteer.by_id[place.mention.place_id].kind == "region"
+            if comma_crossed and anaphor is not None and region:
+                break  # 'entered the city, the capital of X state': the city, X says where
             if place.modifier:
                 i = place.end  # 'the Tigray regional capital X': read on to the town
                 while i < len(tokens) and tokens[i].lower in SUBURB_NOUNS:
@@ -846,6 +867,7 @@ def _target_after(
             continue
         if anaphor is None and ctx.rules.anaphors.get(tok.lemma):
             anaphor = _anaphor(sentence, ctx, i, start, trigger_end=end)
+            part = anaphor is not None and _part_after(sentence, ctx, i + 1)  # 'the town centre'
         if _actor_adjective(sentence, ctx, i):
             i += 1
             continue
@@ -881,7 +903,7 @@ def _target_after(
         break
     if anaphor is not None:
         ref = PlaceRef(anaphor, -1, -1)
-        return _Target([ref], False, partial, anaphor=True, distance=i - end)
+        return _Target([ref], False, partial or part, anaphor=True, distance=i - end)
     if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
         return _enumerated(sentence, i, False)  # the villages named after it, whole
     return None
@@ -1349,6 +1371,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'Reports that the army took X are false'
     if sentence.has("disputed", ctx, first, start):
         return "drop"  # 'Armenia denied its forces had lost control of X'
+    if sentence.cue_ending_at("arranged", ctx, start, reach=3):
+        return "drop"  # 'X is to be handed over on Nov. 25': not yet done
     if rule.kind == "withdrew" and sentence.cue_ending_at("civilians", ctx, start):
         return "drop"  # 'refugees fleeing X': people left, not a side
     if rule.kind == "held" and sentence.cue_ending_at("captives", ctx, start):
@@ -1528,9 +1552,15 @@ def _announcer(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | Non
 
 
 def _speaker_adjective(sentence: _Sentence, ctx: _Context, said: int) -> ActorRef | None:
-    """'Malian officials said they ...': a side's adjective in the few words that speak."""
+    """'Malian officials said they ...': a side's adjective in the few words that speak (an
+    adjective: a noun follows it; in 'an ethnic minority army said' the word is the noun)."""
     low = max(0, said - 4)
-    found = ctx.sides.adjective_matcher.find(sentence.tokens[low:said])
+    tokens = sentence.tokens
+    found = [
+        m
+        for m in ctx.sides.adjective_matcher.find(tokens[low:said])
+        if low + m.end < len(tokens) and tokens[low + m.end].lower not in SAYING_VERBS
+    ]
     if not found:
         return None
     last = found[-1]
@@ -1893,6 +1923,11 @@ def events_in_sentence(
         return []
     sentence = read_sentence(span, mentions, ctx, tokens, actors, matches)
     ctx.reference_points.update(p.mention.start for p in sentence.places if p.locator)
+    ctx.reference_points.update(  # 'traders in X said …': where the speakers are
+        p.mention.start
+        for p in sentence.places
+        if sentence.cue_ending_at("people_at", ctx, p.start)
+    )
     if not matches and not sentence.places:
         return []
     if dates is None:
@@ -1987,6 +2022,8 @@ def events_in_sentence(
             if since:  # 'still held by X since 2014': now; 'took X, held by Y since 2014': now
                 date = publication_date(ctx.published)
             told = not date.text and ctx.narrative is not None and not since
+            # 'the army now controlled X': a holding of the report's day
+            told = told and not (claim.kind in STATES and _of_the_present(sentence, m.start))
             date = ctx.narrative if told else date  # 'On Friday, … . The rebels took X.'
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
             event = _event(ctx, span, anchor.place_id, claim, date, scope)
@@ -2352,6 +2389,13 @@ def _next_conjunct(ctx: _Context, mention: PlaceMention, date: DateMention) -> b
 
 
 STATES = ("held", "besieged")  # kinds that last: 'held since X' is said of the report's day
+
+
+def _of_the_present(sentence: _Sentence, start: int) -> bool:
+    """The trigger's clause tells of the report's present ('the army now controlled X', 'the
+    rebels still hold X'): the day the sentences before named is not its day."""
+    first, end = sentence.clause_bounds[sentence.clause_of[start]]
+    return any(t.lower in CURRENT for t in sentence.tokens[first:end])
 
 
 def _since_after(ctx: _Context, date: DateMention, last: Tok) -> bool:

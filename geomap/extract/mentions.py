@@ -18,6 +18,9 @@ from geomap.gazetteer import (
 
 # Capitalised words that are never unknown places (for `geomap check`): rules/<lang>/not_places.
 NOT_PLACES = frozenset(rule_file("not_places")["words"].split())
+# Words that are never a place's one-word mention, however close a spelling's folded key
+# ('An' opening a sentence is not the town of Ann).
+COMMON_WORDS = frozenset(rule_file("not_places").get("common_words", "").split())
 _PLACE_CUE = re.compile(
     r"\b(?:village|town|city|camp|province|governorate|district|region|area|enclave|"
     r"outskirts|suburb|neighbou?rhood)s?\s+of\s+$|\b(?:in|near|outside|towards?|into|around|"
@@ -165,6 +168,8 @@ class MentionFinder:
                     continue
                 if length == 1 and not window[0][0].is_capitalised:
                     continue
+                if length == 1 and normalise_token(window[0][0].text) in COMMON_WORDS:
+                    continue  # 'An ethnic army said': a word, not the town of Ann
                 # adjacent tokens only: a name does not run across punctuation
                 if any(
                     body[window[j][0].end : window[j + 1][1]].strip(" -") for j in range(length - 1)
