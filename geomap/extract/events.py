@@ -310,24 +310,32 @@ class _Sentence:
         return bounds
 
     def cues(self, name: str, ctx: _Context) -> list[tuple[int, int]]:
-        """Every (start, end) of a cue of class ``name`` in the sentence (found once)."""
-        if self.cue_spans is None:
-            spans: dict[str, set[tuple[int, int]]] = {}
+        """Every (start, end) of a cue of class ``name`` in the sentence, in order (found
+        once, for every class, by one pass of the cue matcher)."""
+        spans = self.cue_spans
+        if spans is None:
+            found: dict[str, set[tuple[int, int]]] = {}
             names = ctx.rules.cue_names
             months = _months(self.tokens, ctx.rules.language)
             for m in ctx.rules.cue_matcher.all(self.tokens):
                 if m.start not in months:  # 'On May 17, rebels seized X': a month, not 'may'
-                    spans.setdefault(names[m.rule], set()).add((m.start, m.end))
-            self.cue_spans = {n: sorted(found) for n, found in spans.items()}
-        return self.cue_spans.get(name, [])
+                    found.setdefault(names[m.rule], set()).add((m.start, m.end))
+            spans = self.cue_spans = {n: sorted(found) for n, found in found.items()}
+        return spans.get(name, _NO_CUES)
+
+    # The questions below are asked many times a sentence, most often of a class that has no
+    # cue in it: each reads the class's spans once, building no list.
 
     def cue_at(self, name: str, ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
         """The cues of class ``name`` lying inside tokens[start:end]."""
-        low = max(0, start)
-        return [(s, e) for s, e in self.cues(name, ctx) if s >= low and e <= end]
+        return [(s, e) for s, e in self.cues(name, ctx) if s >= start and e <= end]
 
     def has(self, name: str, ctx: _Context, start: int, end: int) -> bool:
-        return bool(self.cue_at(name, ctx, start, end))
+        """A cue of class ``name`` lies inside tokens[start:end]."""
+        for s, e in self.cues(name, ctx):
+            if s >= start and e <= end:
+                return True
+        return False
 
     def cue_ending_at(self, name: str, ctx: _Context, end: int, reach: int = 6) -> bool:
         """A cue of class ``name`` ends right before token ``end``."""
@@ -336,14 +344,21 @@ class _Sentence:
     def cue_start_ending_at(self, name: str, ctx: _Context, end: int, reach: int = 6) -> int:
         """Where the longest cue of class ``name`` ending right before token ``end`` starts;
         -1 when none does."""
-        return min(
-            (s for s, e in self.cues(name, ctx) if e == end and s >= end - reach), default=-1
-        )
+        for s, e in self.cues(name, ctx):  # in order: the first is the longest
+            if e == end and s >= end - reach:
+                return s
+        return -1
 
     def cue_starting_at(self, name: str, ctx: _Context, start: int, reach: int = 3) -> int:
         """The end of the longest cue of class ``name`` that starts at token ``start``."""
-        ends = [e for s, e in self.cues(name, ctx) if s == start and e - s <= reach]
-        return max(ends, default=-1)
+        longest = -1
+        for s, e in self.cues(name, ctx):
+            if s == start and e - s <= reach:
+                longest = e  # in order: each is longer than the one before
+        return longest
+
+
+_NO_CUES: list[tuple[int, int]] = []  # a class with no cue in the sentence (read, never changed)
 
 
 def _months(tokens: list[Tok], language: str) -> set[int]:
@@ -2171,7 +2186,9 @@ def _background(sentence: _Sentence, ctx: _Context, start: int, dates: list[Date
 
 def _held_adjectives(sentence: _Sentence, ctx: _Context) -> list[tuple[str, int, int]]:
     """(side, start, end) of 'rebel-held', 'Russian-occupied', 'government-controlled'."""
-    found = []
+    found: list[tuple[str, int, int]] = []
+    if not sentence.cues("held_suffix", ctx):
+        return found  # most sentences: no 'held' to follow a side's name
     for m in ctx.sides.adjective_matcher.find(sentence.tokens):
         if sentence.has("held_suffix", ctx, m.end, m.end + 1):
             found.append((ctx.sides.adjective_sides[m.rule], m.start, m.end + 1))
