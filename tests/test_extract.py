@@ -2091,3 +2091,8 @@ def test_the_month_of_may_is_no_modal(facts):
         ("hajin", "captured", "ISIS", "2018-12-09")
     ]
     assert facts("The SDF may take Hajin.") == []
+
+
+def test_a_headline_s_bare_army_is_a_subject_not_the_other_clause_s_side(run):
+    events = run("ISIS near defeat as army takes Hajin").events
+    assert not [e for e in events if e.controller == "ISIS" and e.confidence >= 0.6]
