@@ -2096,3 +2096,9 @@ def test_the_month_of_may_is_no_modal(facts):
 def test_a_headline_s_bare_army_is_a_subject_not_the_other_clause_s_side(run):
     events = run("ISIS near defeat as army takes Hajin").events
     assert not [e for e in events if e.controller == "ISIS" and e.confidence >= 0.6]
+
+
+def test_earlier_in_the_offensive_is_a_vague_date(run):
+    text = "The SDF took Sousa on Monday. The SDF took Hajin earlier in the offensive."
+    hajin = [e for e in run(text).events if e.place_id == "hajin"]
+    assert hajin and all("vague date" in e.doubts and e.confidence < 0.6 for e in hajin)

@@ -48,6 +48,7 @@ _SCHEMA: dict[str, Any] = {
     "year_alone": {"before": "words", "seasons": "words"},
     "future": {"words": "words"},
     "scope": {"words": "words"},
+    "vague": {"words": "words"},
     "names": {"nouns": "words"},
 }
 UNITS = ("day", "week", "month", "year")

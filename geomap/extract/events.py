@@ -47,11 +47,6 @@ from geomap.extract.text import Span, split_clauses
 from geomap.gazetteer import Gazetteer
 from geomap.records import CHANGE_KINDS, Event, Exclusivity
 
-VAGUE_DATE = re.compile(
-    r"\bthat (?:day|week|month|year)\b|\bthe (?:same|following) |"
-    r"\b(?:\w+ (?:days|weeks|months)|a (?:day|week|month)) later\b",
-    re.I,
-)
 MAX_REACH = 14  # tokens between a trigger and its place, at most
 LONG_SENTENCE = 60  # tokens
 SETTLEMENT_KINDS = ("city", "town", "village", "neighbourhood", "district")
@@ -2288,7 +2283,7 @@ def _event(
     place = ctx.gazetteer.by_id[place_id]
     confidence = claim.confidence - (0.05 if not date.text else 0.0)  # the report's day
     doubts = claim.doubts
-    if _vague_date(span.text):
+    if _vague_date(span.text, ctx.rules.language):
         confidence -= 0.3  # 'later that month': a month the sentence does not name
         doubts += ("vague date",)
     return Event(
@@ -2314,9 +2309,9 @@ def _event(
 
 
 @lru_cache(maxsize=64)  # a sentence's events ask in turn
-def _vague_date(text: str) -> bool:
+def _vague_date(text: str, language: str) -> bool:
     """'later that month': the sentence tells of a time it does not name."""
-    return bool(VAGUE_DATE.search(text))
+    return bool(date_rules(language).vague.search(text))
 
 
 def _date_for(
