@@ -2102,3 +2102,12 @@ def test_earlier_in_the_offensive_is_a_vague_date(run):
     text = "The SDF took Sousa on Monday. The SDF took Hajin earlier in the offensive."
     hajin = [e for e in run(text).events if e.place_id == "hajin"]
     assert hajin and all("vague date" in e.doubts and e.confidence < 0.6 for e in hajin)
+
+
+def test_a_holdout_in_a_site_leaves_the_town_taken_a_holdout_anywhere_does_not(facts):
+    text = (
+        "SDF fighters captured Hajin on Sunday, but ISIS fighters were still holding the hospital."
+    )
+    assert ("hajin", "captured", "SDF", "2018-12-09") in facts(text)
+    text = "SDF fighters captured Hajin on Sunday, but ISIS fighters were still holding out."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]

@@ -1993,7 +1993,9 @@ def events_in_sentence(
             rule = replace(rule, voice="passive", place="before")  # 'the first town seized by Y'
         target = find_target(sentence, ctx, rule, m.start, m.end)
         if target is None:
-            qualified = qualified or _qualifies(sentence, ctx, rule, m.start)
+            # '…, but militants still held out' (not '… still held the airport': a site)
+            thing = m.end < len(sentence.tokens) and sentence.tokens[m.end].lower in DETERMINERS
+            qualified = qualified or (_qualifies(sentence, ctx, rule, m.start) and not thing)
             continue
         fight = rule.kind == "contested" or target.partial  # a holding answers: _dispute
         if fight and not target.before and _qualifies(sentence, ctx, rule, m.start):
