@@ -2111,3 +2111,19 @@ def test_a_holdout_in_a_site_leaves_the_town_taken_a_holdout_anywhere_does_not(f
     assert ("hajin", "captured", "SDF", "2018-12-09") in facts(text)
     text = "SDF fighters captured Hajin on Sunday, but ISIS fighters were still holding out."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+
+
+@pytest.mark.parametrize(
+    "text,date",
+    [
+        (
+            "BEIRUT, Dec 15 (Reuters) - SDF fighters captured Hajin from Islamic State on"
+            " Thursday.",
+            "2018-12-13",
+        ),
+        ("SDF fighters took Hajin, in Deir ez-Zor state, on Thursday.", "2018-12-13"),
+        ("SDF fighters took Hajin, a commander said on Wednesday.", "2018-12-12"),
+    ],
+)
+def test_state_in_a_name_is_no_verb_of_saying(facts, text, date):
+    assert [(p, d) for p, _k, _c, d in facts(text)] == [("hajin", date)]

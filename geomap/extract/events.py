@@ -2458,7 +2458,17 @@ def _report_date(
 def _said_on(sentence: _Sentence, ctx: _Context, date: DateMention) -> bool:
     """The date is a saying's: an attribution word right before it ('said on Sunday')."""
     at = sum(1 for t in sentence.tokens if t.end <= date.start)  # the date's first token
-    return sentence.has("attribution", ctx, max(0, at - 3), at)
+    return any(
+        not _names_word(sentence, s, e) for s, e in sentence.cue_at("attribution", ctx, at - 3, at)
+    )
+
+
+def _names_word(sentence: _Sentence, start: int, end: int) -> bool:
+    """Tokens start..end belong to a name: a side's ('Islamic State') or a region's after its
+    place ('Sennar state'), not a verb of saying."""
+    if any(a.start <= start and end <= a.end for a in sentence.actors):
+        return True
+    return start > 0 and start - 1 in sentence.place_at
 
 
 # --- 'the last town held by X' ---------------------------------------------------------------
