@@ -2127,3 +2127,11 @@ def test_a_holdout_in_a_site_leaves_the_town_taken_a_holdout_anywhere_does_not(f
 )
 def test_state_in_a_name_is_no_verb_of_saying(facts, text, date):
     assert [(p, d) for p, _k, _c, d in facts(text)] == [("hajin", date)]
+
+
+def test_a_date_in_an_aside_after_the_subject_is_the_aside_s(facts):
+    text = "The SDF, in disarray after an ISIS raid on December 3, withdrew from Sousa."
+    assert [(p, d) for p, _k, _c, d in facts(text)] == [("al_susah", "2018-12-14")]
+    assert [(p, d) for p, _k, _c, d in facts("The SDF, on Monday, took Hajin.")] == [
+        ("hajin", "2018-12-10")
+    ]

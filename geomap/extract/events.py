@@ -2332,7 +2332,11 @@ def _date_for(
     offset = max(offset, mention.start)  # 'took A on May 3; B on May 9': B's own clause
     index = next((i for i, c in enumerate(clauses) if c.start <= offset < c.end), 0)
     inside = _past_dates_in(dates, clauses[index])
-    before = [d for d in inside if d.end <= mention.start]
+    before = [
+        d
+        for d in inside
+        if d.end <= mention.start and not _in_aside(ctx, span.start, d, trigger_at=offset)
+    ]
     after = [  # 'On Sunday they took X, and Y said Tuesday...': Tuesday dates the saying
         d
         for d in inside
@@ -2369,6 +2373,19 @@ def _date_for(
             return found[-1]
     reported = _report_date(sentence, ctx, dates, clauses[index].end)
     return reported or publication_date(ctx.published)
+
+
+def _in_aside(ctx: _Context, sentence_start: int, date: DateMention, trigger_at: int) -> bool:
+    """The date stands in an aside set off by commas before the trigger, with words of its own
+    ('The army, in disarray after a coup on March 22, withdrew to X'): the aside's time, not
+    the event's ('The army, on Friday, took X' is the event's)."""
+    opened = ctx.body.rfind(",", sentence_start, date.start)
+    closed = ctx.body.find(",", date.end, trigger_at)
+    if opened < 0 or closed < 0:
+        return False
+    aside = ctx.body[opened + 1 : date.start] + ctx.body[date.end : closed]
+    words = aside.split()
+    return len(words) >= 2 and words[0][:1].islower()  # not 'X, November 1 – Since …'
 
 
 def _nearer_place(
