@@ -2135,3 +2135,10 @@ def test_a_date_in_an_aside_after_the_subject_is_the_aside_s(facts):
     assert [(p, d) for p, _k, _c, d in facts("The SDF, on Monday, took Hajin.")] == [
         ("hajin", "2018-12-10")
     ]
+
+
+def test_a_site_in_a_town_is_a_part_of_it_a_site_at_a_town_names_it(facts):
+    text = "The SDF captured the ISIS headquarters in Hajin on Wednesday."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+    text = "The SDF captured the ISIS headquarters at Hajin on Wednesday."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "captured")]

@@ -868,6 +868,9 @@ def _target_after(
         if i == end and sentence.has("not_object", ctx, i, i + 1):
             return None
         partial_end = sentence.cue_starting_at("partial", ctx, i)
+        site_end = sentence.cue_starting_at("site_after", ctx, i, 1)
+        if site_end > 0 and site_end < len(tokens) and tokens[site_end].lower == "in":
+            partial_end = site_end  # 'the Islamic State headquarters in X': a part of X
         if partial_end > 0:
             if tokens[i - 1].lower not in REMAINDER:  # 'the last parts of X': all that was left
                 partial_words.append([t.lower for t in tokens[i:partial_end]])
