@@ -2142,3 +2142,8 @@ def test_a_site_in_a_town_is_a_part_of_it_a_site_at_a_town_names_it(facts):
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
     text = "The SDF captured the ISIS headquarters at Hajin on Wednesday."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "captured")]
+
+
+def test_the_parts_of_a_place_held_by_a_side_are_a_part(facts):
+    text = "The last two neighbourhoods of Hajin held by ISIS were shelled."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]

@@ -1120,6 +1120,8 @@ def _target_before(sentence: _Sentence, ctx: _Context, start: int) -> _Target | 
         if place is not None and not place.locator:
             j = _phrase_start(tokens, place.start)  # 'half of the X town'
             partial = sentence.cue_ending_at("partial", ctx, j)
+            if j > 0 and tokens[j - 1].lower == "of":  # 'the last neighbourhoods of X held by'
+                partial = partial or sentence.cue_ending_at("partial", ctx, j - 1)
             part_end = sentence.cue_starting_at("partial", ctx, place.end, 2)
             if part_end > 0:  # 'the first X neighbourhood to fall': a part of X
                 words = [t.lower for t in tokens[place.end : part_end]]
