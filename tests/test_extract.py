@@ -2147,3 +2147,11 @@ def test_a_site_in_a_town_is_a_part_of_it_a_site_at_a_town_names_it(facts):
 def test_the_parts_of_a_place_held_by_a_side_are_a_part(facts):
     text = "The last two neighbourhoods of Hajin held by ISIS were shelled."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+
+
+def test_a_fight_ended_or_called_off_is_no_fight(facts):
+    assert facts("The fall of Sousa ends the SDF's long offensive against Hajin.") == [
+        ("al_susah", "captured", "SDF", "2018-12-14")
+    ]
+    assert facts("The SDF called off its assault on Hajin.") == []
+    assert [p for p, *_ in facts("The SDF resumed its assault on Hajin.")] == ["hajin"]

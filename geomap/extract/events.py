@@ -1394,6 +1394,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'driving officials out of X': people driven out, not a side
     if rule.voice == "noun" and _fight_ended(sentence, ctx, end, last):
         return "drop"  # 'combat operations in X are over'
+    if rule.kind == "contested" and sentence.has("ends", ctx, max(first, start - 5), start):
+        return "drop"  # 'ends Haftar's 14-month offensive against Tripoli'
     scope_end = last if rule.voice in ("nominal", "participle") else start
     if sentence.has("proximity", ctx, max(first, start - 6), scope_end):
         return "contested"
