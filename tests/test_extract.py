@@ -2155,3 +2155,11 @@ def test_a_fight_ended_or_called_off_is_no_fight(facts):
     ]
     assert facts("The SDF called off its assault on Hajin.") == []
     assert [p for p, *_ in facts("The SDF resumed its assault on Hajin.")] == ["hajin"]
+
+
+def test_a_retaking_by_an_assumed_side_is_not_by_the_side_that_took_it_before(facts):
+    text = (
+        "Kurdish officials said on Thursday the town had been recaptured. ISIS fighters seized"
+        " Hajin on Monday. The SDF shelled Sousa."
+    )
+    assert ("hajin", "captured", "ISIS", "2018-12-13") not in facts(text)

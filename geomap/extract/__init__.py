@@ -25,6 +25,7 @@ from geomap.extract.events import (
     events_in_sentence,
     load_rules,
     referent,
+    retakes,
 )
 from geomap.extract.figures import find_figures
 from geomap.extract.lexicon import Tok, tokens_of, word_tokens
@@ -293,6 +294,7 @@ def extract_article(
                 )
         recent.extend((number, m) for m in mentions)
     result.events = date_repeats(result.events)
+    result.events = retakes(result.events, lambda side: ctx.article_sides.opponent(side, profile))
     if calibrated:
         calibrate(result.events, gazetteer, load_calibration(rules.language))
     return result

@@ -26,6 +26,7 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
 
@@ -2277,6 +2278,37 @@ def date_repeats(events: list[Event]) -> list[Event]:
                 event_id="",
             )
         )
+    return out
+
+
+RETAKE = _words("retake")
+
+
+def retakes(events: list[Event], opponent: Callable[[str], str]) -> list[Event]:
+    """A retaking whose taker had to be assumed cannot be by the side the same article names as
+    having taken the place on an earlier day ('… had recaptured X. The jihadists had overrun X
+    on May 5.'): it is that side's opponent's, if the article tells which."""
+    taken: dict[str, list[Event]] = {}
+    for event in events:
+        named = event.kind == "captured" and not {"side assumed", "side from the article"} & set(
+            event.doubts
+        )
+        if named and not event.inferred:
+            taken.setdefault(event.place_id, []).append(event)
+    out = []
+    for event in events:
+        before = [
+            e
+            for e in taken.get(event.place_id, [])
+            if e.controller == event.controller and e.last_day < event.first_day
+        ]
+        other = opponent(event.controller) if before else ""
+        retaken = not RETAKE.isdisjoint(w.lower() for w in event.evidence.split())
+        if event.kind == "captured" and "side assumed" in event.doubts and other and retaken:
+            event = replace(
+                event, actor=other, controller=other, claims=[], sources=[], event_id=""
+            )
+        out.append(event)
     return out
 
 
