@@ -48,6 +48,7 @@ PREFIXES = {
     "congo": "cd",
     "libya": "ly",
     "srilanka": "lk",
+    "cabo": "cb",
 }
 
 
