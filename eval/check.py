@@ -49,6 +49,7 @@ PREFIXES = {
     "libya": "ly",
     "srilanka": "lk",
     "idlib": "id",
+    "cabo": "cb",
 }
 
 
