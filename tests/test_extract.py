@@ -2163,3 +2163,21 @@ def test_a_retaking_by_an_assumed_side_is_not_by_the_side_that_took_it_before(fa
         " Hajin on Monday. The SDF shelled Sousa."
     )
     assert ("hajin", "captured", "ISIS", "2018-12-13") not in facts(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The SDF captured Hajin and two nearby villages – Sousa and Shaafah.",
+        "The SDF captured Hajin and two nearby villages: Sousa and Shaafah.",
+        "The SDF captured two nearby villages – Sousa and Shaafah – on Friday.",
+    ],
+)
+def test_a_plural_noun_s_list_after_a_dash_or_a_second_conjunct_names_the_places(facts, text):
+    assert {"al_susah", "al_shaafah"} <= {p for p, _k, _c, _d in facts(text)}
+
+
+def test_a_plural_noun_near_a_place_lists_nothing(facts):
+    assert [p for p, *_ in facts("The SDF captured Hajin and two villages near Sousa.")] == [
+        "hajin"
+    ]

@@ -861,7 +861,9 @@ def _target_after(
             if after_end > 0:  # 'the Alba hospital': a part of the place, unless it is one
                 words = [t.lower for t in tokens[after:after_end]]
                 partial = partial or not _names_kind(words, place, ctx)
-            return _Target(_group_of(sentence, place), False, partial, distance=i - end)
+            group = _group_of(sentence, place)
+            group = group + _and_listed(sentence, group[-1].end)
+            return _Target(group, False, partial, distance=i - end)
         tok = tokens[i]
         if tok.text in QUOTES:
             i += 1
@@ -1013,6 +1015,21 @@ def _enumerated(sentence: _Sentence, i: int, partial: bool) -> _Target | None:
         if tokens[j].text in (";", "."):
             return None
     return None
+
+
+def _and_listed(sentence: _Sentence, end: int) -> list[PlaceRef]:
+    """'captured X and two nearby villages – A and B': the places a second conjunct's plural
+    noun lists."""
+    tokens = sentence.tokens
+    if end >= len(tokens) or tokens[end].lower != "and":
+        return []
+    for k in range(end + 1, min(len(tokens), end + 5)):
+        if k in sentence.place_at or tokens[k].text in BARRIERS:
+            return []
+        if tokens[k].lower in PLURAL_PLACES:
+            listed = _enumerated(sentence, k + 1, False)
+            return listed.group if listed is not None else []
+    return []
 
 
 def _noun_phrase_word(tok: Tok, ctx: _Context, following: Tok | None = None) -> bool:
