@@ -232,3 +232,8 @@ def test_this_year_alone_still_dates():
     assert [d.value for d in find_dates("The rebels took it earlier this year.", FRI)] == [
         "2018-01-01/2018-12-13"
     ]
+
+
+def test_a_day_glossed_in_brackets_is_the_bracket_s():
+    found = find_dates("It was taken this morning (Monday 10 December).", FRI)
+    assert {d.value for d in found} == {"2018-12-10"}

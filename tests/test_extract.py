@@ -2181,3 +2181,12 @@ def test_a_plural_noun_near_a_place_lists_nothing(facts):
     assert [p for p, *_ in facts("The SDF captured Hajin and two villages near Sousa.")] == [
         "hajin"
     ]
+
+
+def test_was_occupied_by_is_a_taking_occupied_by_since_a_holding(facts):
+    assert facts("Hajin was occupied by ISIS on Monday.") == [
+        ("hajin", "captured", "ISIS", "2018-12-10")
+    ]
+    assert facts("Hajin, occupied by ISIS since 2014, was bombed.") == [
+        ("hajin", "held", "ISIS", "2018-12-14")
+    ]

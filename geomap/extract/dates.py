@@ -126,6 +126,13 @@ def _grammar(w: dict[str, Any]) -> list[tuple[str, str, int]]:
     ]
 
 
+def _glossed(text: str, offset: int, date: DateMention, nxt: DateMention | None) -> bool:
+    """'this morning (Monday 23 March)': a day the brackets right after it name exactly."""
+    if nxt is None or date.precision != "day" or nxt.precision != "day":
+        return False
+    return text[date.end - offset : nxt.start - offset].strip() == "("
+
+
 def _any(words: Iterable[str]) -> str:
     """The words as alternatives of a pattern, the longest first (a phrase never loses to its
     own beginning: 'the day before yesterday', not 'the day before'); none matches nothing."""
@@ -238,7 +245,12 @@ class DateRules:
                 mention = None
             if mention is not None:
                 found.append(mention)
-        return sorted(found, key=lambda d: d.start)
+        found.sort(key=lambda d: d.start)
+        return [
+            d
+            for d, nxt in zip(found, found[1:] + [None], strict=True)
+            if not _glossed(text, offset, d, nxt)
+        ]
 
     def _count(self, number: str) -> int:
         """A count in words ('a few') or digits; 0 for neither."""
