@@ -246,10 +246,9 @@ class DateRules:
             if mention is not None:
                 found.append(mention)
         found.sort(key=lambda d: d.start)
+        following: list[DateMention | None] = [*found[1:], None] if found else []
         return [
-            d
-            for d, nxt in zip(found, found[1:] + [None], strict=True)
-            if not _glossed(text, offset, d, nxt)
+            d for d, nxt in zip(found, following, strict=True) if not _glossed(text, offset, d, nxt)
         ]
 
     def _count(self, number: str) -> int:
