@@ -2190,3 +2190,9 @@ def test_was_occupied_by_is_a_taking_occupied_by_since_a_holding(facts):
     assert facts("Hajin, occupied by ISIS since 2014, was bombed.") == [
         ("hajin", "held", "ISIS", "2018-12-14")
     ]
+
+
+def test_a_headline_s_capture_takes_the_day_its_lead_gives_the_same_side_in_the_place(facts):
+    text = "SDF takes Hajin\nSDF fighters entered Hajin on Wednesday, a commander said."
+    assert ("hajin", "captured", "SDF", "2018-12-12") in facts(text)
+    assert ("hajin", "captured", "SDF", "2018-12-14") not in facts(text)

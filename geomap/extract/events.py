@@ -2273,9 +2273,12 @@ def date_repeats(events: list[Event]) -> list[Event]:
         recent = event.date_precision == "day" and _days_before(event) <= REPEAT_REACH
         if event.date_text and recent and not event.inferred and event.kind in CHANGE_KINDS:
             dated[key] = max(dated.get(key, event), event, key=_surest_earliest)
+    led = _lead_days(events)
     out = []
     for event in events:
         source = dated.get((event.place_id, event.kind, event.controller))
+        if source is None and event.evidence_start == 0 and event.kind in CHANGE_KINDS:
+            source = led.get((event.place_id, event.actor))  # the headline tells the lead
         if (
             event.date_text
             or event.inferred
@@ -2299,6 +2302,24 @@ def date_repeats(events: list[Event]) -> list[Event]:
 
 
 RETAKE = _words("retake")
+
+
+LEAD_REACH = 800  # characters of the body after the headline that are its lead
+
+
+def _lead_days(events: list[Event]) -> dict[tuple[str, str], Event]:
+    """(place, actor) -> the first dated change or fight the lead tells of: the day a
+    headline's 'Army takes X' stands for when its lead says 'troops entered X on Saturday'."""
+    led: dict[tuple[str, str], Event] = {}
+    for event in events:
+        recent = event.date_precision == "day" and _days_before(event) <= REPEAT_REACH
+        lead = 0 < event.evidence_start <= LEAD_REACH and event.kind in CHANGE_KINDS + (
+            "contested",
+        )
+        if event.date_text and recent and lead and not event.inferred and event.actor:
+            key = (event.place_id, event.actor)
+            led.setdefault(key, event)  # the first the lead dates
+    return led
 
 
 def retakes(events: list[Event], opponent: Callable[[str], str]) -> list[Event]:
