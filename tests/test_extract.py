@@ -2196,3 +2196,10 @@ def test_a_headline_s_capture_takes_the_day_its_lead_gives_the_same_side_in_the_
     text = "SDF takes Hajin\nSDF fighters entered Hajin on Wednesday, a commander said."
     assert ("hajin", "captured", "SDF", "2018-12-12") in facts(text)
     assert ("hajin", "captured", "SDF", "2018-12-14") not in facts(text)
+
+
+def test_a_date_in_a_relative_clause_after_the_place_is_the_clause_s(facts):
+    text = "The capture of Hajin is a success for the SDF force that arrived last month."
+    assert [(p, d) for p, _k, _c, d in facts(text)] == [("hajin", "2018-12-14")]
+    text = "ISIS raided Sousa, which the SDF captured on Monday."  # the clause's own event
+    assert ("al_susah", "captured", "SDF", "2018-12-10") in facts(text)

@@ -2406,6 +2406,7 @@ def _date_for(
     the clauses before it (not across a relative clause), else the day of a report that
     follows ('…, an official said on Sunday'), else the publication day."""
     offset = sentence.tokens[trigger_start].start if sentence.tokens else span.start
+    trigger_at = offset
     offset = max(offset, mention.start)  # 'took A on May 3; B on May 9': B's own clause
     index = next((i for i, c in enumerate(clauses) if c.start <= offset < c.end), 0)
     inside = _past_dates_in(dates, clauses[index])
@@ -2420,6 +2421,7 @@ def _date_for(
         if d.start >= mention.end
         and not (before and _said_on(sentence, ctx, d))
         and not _nearer_place(sentence, ctx, mention, d)
+        and not _relative_between(ctx, max(mention.end, trigger_at), d.start)
     ]
     if after and not (before and _next_conjunct(ctx, mention, after[0])):
         return after[0]  # 'took A on May 3 and B on May 9', 'took B a day later'
@@ -2450,6 +2452,15 @@ def _date_for(
             return found[-1]
     reported = _report_date(sentence, ctx, dates, clauses[index].end)
     return reported or publication_date(ctx.published)
+
+
+_RELATIVE_WORD = re.compile(r"\b(?:that|which|who|whom|whose)\b", re.I)
+
+
+def _relative_between(ctx: _Context, start: int, end: int) -> bool:
+    """A relative clause opens between the place and a date after it ('… of X is a success for
+    the force that deployed last month'): the date is that clause's."""
+    return bool(_RELATIVE_WORD.search(ctx.body, start, end))
 
 
 def _in_aside(ctx: _Context, sentence_start: int, date: DateMention, trigger_at: int) -> bool:
