@@ -2203,3 +2203,10 @@ def test_a_date_in_a_relative_clause_after_the_place_is_the_clause_s(facts):
     assert [(p, d) for p, _k, _c, d in facts(text)] == [("hajin", "2018-12-14")]
     text = "ISIS raided Sousa, which the SDF captured on Monday."  # the clause's own event
     assert ("al_susah", "captured", "SDF", "2018-12-10") in facts(text)
+
+
+def test_an_auxiliary_after_a_relative_clause_s_own_change_opens_the_main_clause(facts):
+    text = "ISIS fighters who captured Sousa last week have left the town."
+    found = [(p, k, d) for p, k, _c, d in facts(text)]
+    assert ("al_susah", "withdrew", "2018-12-14") in found
+    assert ("al_susah", "captured", "2018-12-03") in found  # the week before's Monday

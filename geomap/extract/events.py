@@ -402,6 +402,7 @@ def read_sentence(
     _split_at_new_subjects(tokens, clause_of, actors)
     _close_relative_clauses(tokens, clause_of)
     _split_fronted(tokens, clause_of)
+    _close_restrictive_relatives(tokens, clause_of, matches)
     for place in places:
         place.mention = _same_name_place(tokens, place, ctx)
     place_at = {i: p for p in places for i in range(p.start, p.end)}
@@ -442,6 +443,7 @@ def _clause_spans(sentence: _Sentence, span: Span) -> list[Span]:
 
 
 FRONTED = _words("fronted")
+MAIN_AUXILIARIES = _words("main_auxiliaries")
 
 
 def _split_fronted(tokens: list[Tok], clause_of: list[int]) -> None:
@@ -453,6 +455,26 @@ def _split_fronted(tokens: list[Tok], clause_of: list[int]) -> None:
     if comma is not None and clause_of[comma] == clause_of[0]:
         for k in range(comma, len(clause_of)):
             clause_of[k] += 1
+
+
+def _close_restrictive_relatives(
+    tokens: list[Tok], clause_of: list[int], matches: list[Match]
+) -> None:
+    """'Militants who captured X last week have left the town': after a relative clause
+    without commas has told its own change, an auxiliary opens the main clause again."""
+    for i, tok in enumerate(tokens):
+        if tok.lower not in ("who", "which") or (i and tokens[i - 1].text == ","):
+            continue
+        own = next((m for m in matches if m.start > i and clause_of[m.start] == clause_of[i]), None)
+        if own is None:
+            continue
+        for k in range(own.end, len(tokens)):
+            if clause_of[k] != clause_of[i] or tokens[k].text in BARRIERS:
+                break
+            if tokens[k].lower in MAIN_AUXILIARIES:
+                for j in range(k, len(clause_of)):
+                    clause_of[j] += 1
+                break
 
 
 def _close_relative_clauses(tokens: list[Tok], clause_of: list[int]) -> None:
