@@ -2210,3 +2210,14 @@ def test_an_auxiliary_after_a_relative_clause_s_own_change_opens_the_main_clause
     found = [(p, k, d) for p, k, _c, d in facts(text)]
     assert ("al_susah", "withdrew", "2018-12-14") in found
     assert ("al_susah", "captured", "2018-12-03") in found  # the week before's Monday
+
+
+def test_a_month_after_a_capitalised_in_opens_a_sentence_and_dates_it(facts):
+    assert facts("In June, ISIS seized Hajin.") == [("hajin", "captured", "ISIS", "2018-06")]
+
+
+def test_a_dateline_s_day_is_the_filing_day_not_the_event_s(facts):
+    text = (
+        "BEIRUT, Dec 14 (Reuters) - SDF fighters have captured Hajin, officials said on Thursday."
+    )
+    assert facts(text) == [("hajin", "captured", "SDF", "2018-12-13")]

@@ -7,6 +7,7 @@ at a time, optionally over several processes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -130,12 +131,15 @@ def _filed_on(date: DateMention, sentence: Span, published: dt.date) -> bool:
     """The publication day written out in full (with its year) where a sentence opens
     ('November 21, 2023 (EL DAEIN) -', 'date 2020-11-30 ...'): when the report was filed,
     not when the events it tells of happened."""
-    return (
-        date.precision == "day"
-        and date.first_day == published
-        and str(published.year) in date.text
-        and date.start - sentence.start <= DATELINE_REACH
-    )
+    if date.precision != "day" or date.start - sentence.start > DATELINE_REACH:
+        return False
+    if _DATELINE_PLACE.match(sentence.text[: date.start - sentence.start]):
+        return True  # 'KABUL, Aug 9 (Reuters) -': the day it was filed
+    return date.first_day == published and str(published.year) in date.text
+
+
+# A dateline's place in capitals and its comma, right before the filing day.
+_DATELINE_PLACE = re.compile(r"^\s*[A-Z][A-Z\s.'’-]{2,},\s*$")
 
 
 def _dateline(mention: PlaceMention, sentence: Span, body: str) -> bool:

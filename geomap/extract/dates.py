@@ -106,7 +106,8 @@ def _grammar(w: dict[str, Any]) -> list[tuple[str, str, int]]:
         ),
         (
             "month_only",
-            rf"\b(?P<prep>{_any(alone['before'] + w['parts']['words'] + alone['last'] + alone['this'])})"
+            # the word before in any case ('In June, …' opens a sentence), the month as written
+            rf"\b(?P<prep>(?i:{_any(alone['before'] + w['parts']['words'] + alone['last'] + alone['this'])}))"
             rf"[- ](?:(?P<part>{parts})[- ])?{month}"
             rf"(?:\s+{of}(?P<rel>{month_rel})\s+(?:{_any(alone['year'])}))?\b(?!\s+\d)",
             0,
