@@ -2221,3 +2221,8 @@ def test_a_dateline_s_day_is_the_filing_day_not_the_event_s(facts):
         "BEIRUT, Dec 14 (Reuters) - SDF fighters have captured Hajin, officials said on Thursday."
     )
     assert facts(text) == [("hajin", "captured", "SDF", "2018-12-13")]
+
+
+def test_a_subject_a_and_b_is_led_by_a(facts):
+    text = "SDF fighters and Iraqi troops took Hajin on Friday."
+    assert [(p, k, c) for p, k, c, _d in facts(text)] == [("hajin", "captured", "SDF")]

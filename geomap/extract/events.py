@@ -1524,7 +1524,7 @@ def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
     if _unnamed_subject(sentence, ctx, first, start):
         return None  # '... resisted before troops regained X': troops of no named side
     if in_clause:
-        return in_clause[-1]
+        return _first_conjunct(sentence, in_clause)
     speaker = _speaker(sentence, ctx, start)
     if speaker is not None:
         return speaker
@@ -1533,6 +1533,20 @@ def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
         earlier = [a for a in sentence.actors if a.end <= pronoun[-1]]
         return earlier[-1] if earlier else None
     return candidates[0] if candidates else None
+
+
+def _first_conjunct(sentence: _Sentence, candidates: list[ActorRef]) -> ActorRef:
+    """The last candidate, or the first of a subject 'A and B' it ends ('Iraqi troops and
+    Shi'ite militias recaptured X': the first named leads; the second may hold no ground)."""
+    last = candidates[-1]
+    j = last.start - 1
+    while j >= 0 and sentence.tokens[j].lower in DETERMINERS:
+        j -= 1
+    if j >= 1 and sentence.tokens[j].lower == "and":
+        earlier = [a for a in candidates if a.end == j]
+        if earlier:
+            return earlier[-1]
+    return last
 
 
 def _unnamed_subject(sentence: _Sentence, ctx: _Context, first: int, start: int) -> bool:
