@@ -1543,7 +1543,7 @@ def _first_conjunct(sentence: _Sentence, candidates: list[ActorRef]) -> ActorRef
     while j >= 0 and sentence.tokens[j].lower in DETERMINERS:
         j -= 1
     if j >= 1 and sentence.tokens[j].lower == "and":
-        earlier = [a for a in candidates if a.end == j]
+        earlier = [a for a in candidates if j - 1 <= a.end <= j]  # 'Kurdish fighters and …'
         if earlier:
             return earlier[-1]
     return last
