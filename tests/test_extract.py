@@ -2226,3 +2226,11 @@ def test_a_dateline_s_day_is_the_filing_day_not_the_event_s(facts):
 def test_a_subject_a_and_b_is_led_by_a(facts):
     text = "SDF fighters and Iraqi troops took Hajin on Friday."
     assert [(p, k, c) for p, k, c, _d in facts(text)] == [("hajin", "captured", "SDF")]
+
+
+def test_people_fleeing_to_a_place_make_nobody_its_holder(facts):
+    assert [p for p, *_ in facts("ISIS attacked Sousa, forcing thousands to flee to Hajin.")] == [
+        "al_susah"
+    ]
+    assert facts("Thousands of residents fled to Hajin.") == []
+    assert facts("ISIS fighters fled to Hajin.") == [("hajin", "held", "ISIS", "2018-12-14")]
