@@ -2234,3 +2234,14 @@ def test_people_fleeing_to_a_place_make_nobody_its_holder(facts):
     ]
     assert facts("Thousands of residents fled to Hajin.") == []
     assert facts("ISIS fighters fled to Hajin.") == [("hajin", "held", "ISIS", "2018-12-14")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ISIS seized Hajin, known as the gateway to the river, on Monday.",
+        "ISIS seized Hajin, which lies on the river, on Monday.",
+    ],
+)
+def test_a_date_that_ends_the_sentence_after_an_aside_is_the_event_s(facts, text):
+    assert facts(text) == [("hajin", "captured", "ISIS", "2018-12-10")]

@@ -2487,7 +2487,24 @@ def _date_for(
         if found:
             return found[-1]
     reported = _report_date(sentence, ctx, dates, clauses[index].end)
-    return reported or publication_date(ctx.published)
+    trailing = _trailing_date(ctx, span, dates, clauses[index].end)
+    return reported or trailing or publication_date(ctx.published)
+
+
+def _trailing_date(
+    ctx: _Context, span: Span, dates: list[DateMention], after: int
+) -> DateMention | None:
+    """'Rebels seized X, known as the gateway to Afar, on Saturday.': a date set off by a comma
+    that ends the sentence, after an aside that closed the trigger's clause, is the event's."""
+    for date in dates:
+        if date.start < after or date.future or date.ahead:
+            continue
+        rest = ctx.body[date.end : span.end].strip(" .\"'”’)")
+        before = ctx.body[span.start : date.start].rstrip()
+        before = re.sub(r"\s(?:on|in|at|by)$", "", before)
+        if not rest and before.endswith(","):
+            return date
+    return None
 
 
 _RELATIVE_WORD = re.compile(r"\b(?:that|which|who|whom|whose)\b", re.I)
