@@ -2245,3 +2245,8 @@ def test_people_fleeing_to_a_place_make_nobody_its_holder(facts):
 )
 def test_a_date_that_ends_the_sentence_after_an_aside_is_the_event_s(facts, text):
     assert facts(text) == [("hajin", "captured", "ISIS", "2018-12-10")]
+
+
+def test_a_foothold_still_held_is_of_the_report_s_day(facts):
+    text = "The SDF took Sousa on Monday. ISIS fighters still hold parts of Hajin."
+    assert ("hajin", "contested", "ISIS", "2018-12-14") in facts(text)

@@ -2094,7 +2094,8 @@ def events_in_sentence(
                 date = publication_date(ctx.published)
             told = not date.text and ctx.narrative is not None and not since
             # 'the army now controlled X': a holding of the report's day
-            told = told and not (claim.kind in STATES and _of_the_present(sentence, m.start))
+            holding = claim.kind in STATES or rule.kind in STATES  # "still hold parts of X"
+            told = told and not (holding and _of_the_present(sentence, m.start))
             date = ctx.narrative if told else date  # 'On Friday, … . The rebels took X.'
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
             event = _event(ctx, span, anchor.place_id, claim, date, scope)
