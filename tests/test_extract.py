@@ -2250,3 +2250,8 @@ def test_a_date_that_ends_the_sentence_after_an_aside_is_the_event_s(facts, text
 def test_a_foothold_still_held_is_of_the_report_s_day(facts):
     text = "The SDF took Sousa on Monday. ISIS fighters still hold parts of Hajin."
     assert ("hajin", "contested", "ISIS", "2018-12-14") in facts(text)
+
+
+def test_a_side_the_sentence_has_flee_is_not_the_guessed_taker(run):
+    events = run("ISIS was mentioned. The town of Hajin was taken after ISIS fighters fled.").events
+    assert not [e for e in events if e.kind == "captured" and e.controller == "ISIS"]

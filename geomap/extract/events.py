@@ -276,6 +276,7 @@ class _Context:
     # where the places read as reference points ('east of the capital X') begin in the body
     reference_points: set[int] = field(default_factory=set)
     sentence_attacker: str = ""  # the side this sentence has take or attack a place
+    sentence_losers: frozenset[str] = frozenset()  # sides this sentence has flee or surrender
     narrative: DateMention | None = None  # the day the sentences just before named
     published_iso: str = field(init=False)
 
@@ -1535,6 +1536,18 @@ def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
     return candidates[0] if candidates else None
 
 
+def _losers(sentence: _Sentence, ctx: _Context) -> frozenset[str]:
+    """The sides the sentence has flee, withdraw or surrender ('after junta soldiers fled'):
+    never the taker a capture must guess."""
+    found = set()
+    for m in sentence.matches:
+        if ctx.rules.triggers[m.rule].kind in ("withdrew", "surrendered"):
+            subject = next((a for a in sentence.actors if 0 <= m.start - a.end <= 2), None)
+            if subject is not None:
+                found.add(subject.side)
+    return frozenset(found)
+
+
 def _first_conjunct(sentence: _Sentence, candidates: list[ActorRef]) -> ActorRef:
     """The last candidate, or the first of a subject 'A and B' it ends ('Iraqi troops and
     Shi'ite militias recaptured X': the first named leads; the second may hold no ground)."""
@@ -1941,6 +1954,9 @@ def decide(
             # one the article names most ('X fell to troops from Y, which was seized on Friday')
             attacker = ctx.sentence_attacker or (sides.attackers.most_common(1) or [("", 0)])[0][0]
             actor = attacker or sides.main(profile)
+            if actor in ctx.sentence_losers:  # '… had taken X after junta soldiers fled'
+                actor = opponent(actor)
+                attacker = ""
             if sides.sole_attacker() == attacker != "":
                 told = True  # the article has this side alone take places: no guess
             else:
@@ -2011,6 +2027,7 @@ def events_in_sentence(
     # '..., but the rebels said the town remained under their control': place -> holder
     countered: dict[str, str] = {}
     ctx.sentence_attacker = ""
+    ctx.sentence_losers = _losers(sentence, ctx)
     for m in matches:
         rule = ctx.rules.triggers[m.rule]
         before = sentence.tokens[m.start - 1].lower if m.start else ""
