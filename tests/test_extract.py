@@ -2255,3 +2255,11 @@ def test_a_foothold_still_held_is_of_the_report_s_day(facts):
 def test_a_side_the_sentence_has_flee_is_not_the_guessed_taker(run):
     events = run("ISIS was mentioned. The town of Hajin was taken after ISIS fighters fled.").events
     assert not [e for e in events if e.kind == "captured" and e.controller == "ISIS"]
+
+
+def test_the_town_is_not_where_the_losers_went(facts):
+    text = (
+        "ISIS seized Hajin on Monday. The SDF fighters retreated towards Sousa. Officials said"
+        " fighting went on in the town."
+    )
+    assert "al_susah" not in [p for p, k, _c, _d in facts(text) if k == "contested"]

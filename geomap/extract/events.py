@@ -801,16 +801,17 @@ def referent(
     gazetteer: Gazetteer,
     reference_points: set[int],
 ) -> PlaceMention | None:
-    """The place 'the town' refers to among ``candidates`` (in the order read): a place of the
-    noun's own kind before one it may also name ('the town': a town before a city), and a
-    named target before a reference point ('east of the capital X'), the latest first."""
-    ordered = [m for m in candidates if m.start in reference_points] + [
-        m for m in candidates if m.start not in reference_points
-    ]
-    for allowed in (kinds[:1], kinds):
-        for mention in reversed(ordered):
-            if gazetteer.by_id[mention.place_id].kind in allowed:
-                return mention
+    """The place 'the town' refers to among ``candidates`` (in the order read): a named target
+    before a reference point or a destination ('east of the capital X', 'retreated towards
+    X'), then a place of the noun's own kind before one it may also name ('the town': a town
+    before a city), the latest first."""
+    targets = [m for m in candidates if m.start not in reference_points]
+    points = [m for m in candidates if m.start in reference_points]
+    for pool in (targets, points):
+        for allowed in (kinds[:1], kinds):
+            for mention in reversed(pool):
+                if gazetteer.by_id[mention.place_id].kind in allowed:
+                    return mention
     return None
 
 
@@ -2075,6 +2076,10 @@ def events_in_sentence(
             thing = m.end < len(sentence.tokens) and sentence.tokens[m.end].lower in DETERMINERS
             qualified = qualified or (_qualifies(sentence, ctx, rule, m.start) and not thing)
             continue
+        if rule.kind == "held" and sentence.tokens[m.end - 1].lower in DESTINATIONS:
+            # 'the garrison retreated towards X': where a side went, not what the next
+            # sentences' 'the town' is about
+            ctx.reference_points.update(p.mention.start for p in target.group)
         fight = rule.kind == "contested" or target.partial  # a holding answers: _dispute
         if fight and not target.before and _qualifies(sentence, ctx, rule, m.start):
             # '..., but fighters still held out in the town's east': that place is not taken
