@@ -2263,3 +2263,8 @@ def test_the_town_is_not_where_the_losers_went(facts):
         " fighting went on in the town."
     )
     assert "al_susah" not in [p for p, k, _c, _d in facts(text) if k == "contested"]
+
+
+def test_civilians_going_into_a_place_are_no_fight_for_it(facts):
+    assert facts("Civilians entered Hajin on Monday.") == []
+    assert [p for p, *_ in facts("SDF fighters entered Hajin on Monday.")] == ["hajin"]

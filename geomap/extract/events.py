@@ -1428,7 +1428,7 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'Armenia denied its forces had lost control of X'
     if sentence.cue_ending_at("arranged", ctx, start, reach=3):
         return "drop"  # 'X is to be handed over on Nov. 25': not yet done
-    if rule.kind in ("withdrew", "held") and sentence.cue_ending_at("civilians", ctx, start):
+    if rule.kind != "surrendered" and sentence.cue_ending_at("civilians", ctx, start):
         return "drop"  # 'refugees fleeing X', 'thousands fled to X': people, not a side
     if rule.kind == "held" and sentence.cue_ending_at("captives", ctx, start):
         return "drop"  # 'hostages held in X': people are held, not the place
