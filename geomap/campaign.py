@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from geomap.exc import CampaignError, UsageError
+from geomap.exc import CampaignError, UsageError, toml_line
 from geomap.gazetteer import COLUMNS, Gazetteer, load_gazetteer
 
 PROFILE_NAME = "campaign.toml"
@@ -207,11 +207,10 @@ def parse_profile(text: str, path: str | Path = "<memory>") -> Profile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = re.search(r"line (\d+)", str(error))
         raise CampaignError(
             f"not valid TOML: {error}",
             file=path,
-            line=int(line.group(1)) if line else None,
+            line=toml_line(error),
             hint="see the commented profile that `geomap init` writes",
         ) from None
     reader = _Reader(text, path)

@@ -20,6 +20,12 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def toml_line(error: Exception) -> int | None:
+    """The line a TOML parser's error names ('... (at line 3, column 7)'), if it names one."""
+    found = re.search(r"line (\d+)", str(error))
+    return int(found.group(1)) if found else None
+
+
 class GeomapError(Exception):
     """Base class: a problem with the user's input or environment, never a bug of ours."""
 

@@ -13,7 +13,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from geomap.exc import RulesError
+from geomap.exc import RulesError, toml_line
 
 Words = tuple[str, ...]
 
@@ -66,11 +66,10 @@ def read_date_words(path: str | Path | Traversable) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as error:
         raise RulesError(f"cannot read the date words: {error}", file=path) from None
     except tomllib.TOMLDecodeError as error:
-        line = re.search(r"line (\d+)", str(error))
         raise RulesError(
             f"not valid TOML: {error}",
             file=path,
-            line=int(line.group(1)) if line else None,
+            line=toml_line(error),
             hint="compare it with geomap/rules/en/dates.toml",
         ) from None
     return _Checker(text, path).table(data, _SCHEMA, ())
