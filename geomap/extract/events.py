@@ -968,7 +968,6 @@ def _described_place(sentence: _Sentence, ctx: _Context, i: int) -> int:
     'of' and the place follow ('the lakeside city of X', 'the rail hub of X'); else 0. The
     describing words are plain words: no preposition, place, side or trigger among them."""
     tokens = sentence.tokens
-    triggers = {k for m in sentence.matches for k in range(m.start, m.end)}
     for k in range(i, min(i + DESCRIPTOR_REACH + 1, len(tokens) - 2)):
         tok = tokens[k]
         noun = tok.lemma in ctx.rules.anaphors or tok.lower in DESCRIBED_NOUNS
@@ -980,7 +979,7 @@ def _described_place(sentence: _Sentence, ctx: _Context, i: int) -> int:
             or tok.lower in PREPOSITION_WORDS
             or (place is not None and not place.modifier)
             or (_actor_at(sentence, k) is not None and not _actor_adjective(sentence, ctx, k))
-            or k in triggers
+            or any(m.start <= k < m.end for m in sentence.matches)
         ):
             return 0
     return 0
@@ -2387,26 +2386,31 @@ def retakes(events: list[Event], opponent: Callable[[str], str]) -> list[Event]:
     on May 5.'): it is that side's opponent's, if the article tells which."""
     taken: dict[str, list[Event]] = {}
     for event in events:
-        named = event.kind == "captured" and not {"side assumed", "side from the article"} & set(
-            event.doubts
-        )
-        if named and not event.inferred:
+        guessed = {"side assumed", "side from the article"} & set(event.doubts)
+        if event.kind == "captured" and not guessed and not event.inferred:
             taken.setdefault(event.place_id, []).append(event)
     out = []
     for event in events:
-        before = [
-            e
+        if _assumed_retaking(event) and any(
+            e.controller == event.controller and e.last_day < event.first_day
             for e in taken.get(event.place_id, [])
-            if e.controller == event.controller and e.last_day < event.first_day
-        ]
-        other = opponent(event.controller) if before else ""
-        retaken = not RETAKE.isdisjoint(w.lower() for w in event.evidence.split())
-        if event.kind == "captured" and "side assumed" in event.doubts and other and retaken:
-            event = replace(
-                event, actor=other, controller=other, claims=[], sources=[], event_id=""
-            )
+        ):
+            other = opponent(event.controller)
+            if other:
+                event = replace(
+                    event, actor=other, controller=other, claims=[], sources=[], event_id=""
+                )
         out.append(event)
     return out
+
+
+def _assumed_retaking(event: Event) -> bool:
+    """A capture told with a word of taking back ('recaptured') whose taker was assumed."""
+    return (
+        event.kind == "captured"
+        and "side assumed" in event.doubts
+        and not RETAKE.isdisjoint(w.lower() for w in event.evidence.split())
+    )
 
 
 def _event(
@@ -2530,7 +2534,8 @@ def _trailing_date(
     return None
 
 
-_RELATIVE_WORD = re.compile(r"\b(?:that|which|who|whom|whose)\b", re.I)
+RELATIVE_WORDS = sorted(_words("relative_words"))  # 'that', 'which', 'who', 'whom', 'whose'
+_RELATIVE_WORD = re.compile(rf"\b(?:{'|'.join(map(re.escape, RELATIVE_WORDS))})\b", re.I)
 
 
 def _relative_between(ctx: _Context, start: int, end: int) -> bool:
