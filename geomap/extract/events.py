@@ -444,6 +444,7 @@ def _clause_spans(sentence: _Sentence, span: Span) -> list[Span]:
 
 
 FRONTED = _words("fronted")
+RESTRICTIVE_OPENERS = _words("restrictive_openers")
 MAIN_AUXILIARIES = _words("main_auxiliaries")
 
 
@@ -464,7 +465,7 @@ def _close_restrictive_relatives(
     """'Militants who captured X last week have left the town': after a relative clause
     without commas has told its own change, an auxiliary opens the main clause again."""
     for i, tok in enumerate(tokens):
-        if tok.lower not in ("who", "which") or (i and tokens[i - 1].text == ","):
+        if tok.lower not in RESTRICTIVE_OPENERS or (i and tokens[i - 1].text == ","):
             continue
         own = next((m for m in matches if m.start > i and clause_of[m.start] == clause_of[i]), None)
         if own is None:
@@ -2244,7 +2245,7 @@ def _share_holders(events: list[Event]) -> None:
 
 BACKGROUND_OPENERS = _words("background_openers")
 CURRENT = _words("current")
-PREDICATE_PREPOSITIONS = frozenset(("under", "in"))  # 'X, under Y control', 'X, in Y hands'
+PREDICATE_PREPOSITIONS = _words("predicate_prepositions")  # 'X, under Y control'
 
 
 def _background(sentence: _Sentence, ctx: _Context, start: int, dates: list[DateMention]) -> float:
@@ -2518,6 +2519,11 @@ def _date_for(
     return reported or trailing or publication_date(ctx.published)
 
 
+_DATE_PREPOSITION_END = re.compile(
+    rf"\s(?:{'|'.join(map(re.escape, sorted(_words('date_prepositions'))))})$"
+)
+
+
 def _trailing_date(
     ctx: _Context, span: Span, dates: list[DateMention], after: int
 ) -> DateMention | None:
@@ -2528,7 +2534,7 @@ def _trailing_date(
             continue
         rest = ctx.body[date.end : span.end].strip(" .\"'”’)")
         before = ctx.body[span.start : date.start].rstrip()
-        before = re.sub(r"\s(?:on|in|at|by)$", "", before)
+        before = _DATE_PREPOSITION_END.sub("", before)
         if not rest and before.endswith(","):
             return date
     return None
