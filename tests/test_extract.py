@@ -2268,3 +2268,42 @@ def test_the_town_is_not_where_the_losers_went(facts):
 def test_civilians_going_into_a_place_are_no_fight_for_it(facts):
     assert facts("Civilians entered Hajin on Monday.") == []
     assert [p for p, *_ in facts("SDF fighters entered Hajin on Monday.")] == ["hajin"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ISIS was beaten. Sousa was captured on November 20 and Hajin on November 25.",
+        "ISIS was beaten. Sousa was ceded on November 20, and Hajin on November 25.",
+    ],
+)
+def test_a_verbless_conjunct_after_a_passive_shares_its_trigger_with_its_own_date(facts, text):
+    found = [(p, k, d) for p, k, _c, d in facts(text)]
+    assert found == [("al_susah", "captured", "2018-11-20"), ("hajin", "captured", "2018-11-25")]
+
+
+def test_a_conjunct_with_a_verb_of_its_own_is_not_gapped(facts):
+    text = "ISIS was beaten. Sousa was captured on November 20 and Hajin was shelled."
+    assert [p for p, k, _c, _d in facts(text) if k == "captured"] == ["al_susah"]
+
+
+def test_broke_into_is_a_fight_for_the_place(facts):
+    assert facts("SDF fighters broke into Hajin on Wednesday.") == [
+        ("hajin", "contested", "ISIS", "2018-12-12")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF fighters broke the siege of Hajin on Wednesday.",
+        "The SDF lifted the three-year siege of Hajin on Wednesday.",
+    ],
+)
+def test_a_siege_broken_or_lifted_is_no_siege(facts, text):
+    assert [k for _p, k, _c, _d in facts(text)] == []
+
+
+def test_a_side_that_broke_lines_and_besieged_a_town_besieges_it(facts):
+    text = "SDF fighters broke the lines and besieged Hajin on Wednesday."
+    assert [k for _p, k, _c, _d in facts(text)] == ["besieged"]

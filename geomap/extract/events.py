@@ -1438,6 +1438,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'combat operations in X are over'
     if rule.kind == "contested" and sentence.has("ends", ctx, max(first, start - 5), start):
         return "drop"  # 'ends Haftar's 14-month offensive against Tripoli'
+    if rule.kind == "besieged" and _siege_lifted(sentence, ctx, start):
+        return "drop"  # 'the army broke the siege of X': no longer besieged
     scope_end = last if rule.voice in ("nominal", "participle") else start
     if sentence.has("proximity", ctx, max(first, start - 6), scope_end):
         return "contested"
@@ -1459,6 +1461,16 @@ def _purpose(sentence: _Sentence, ctx: _Context, start: int) -> bool:
     if start == 0 or tokens[start - 1].lower != "to" or tokens[start].lower == "have":
         return False  # 'claimed to have taken X': done
     return not sentence.cue_at("achieved", ctx, max(0, start - 6), start - 1)
+
+
+def _siege_lifted(sentence: _Sentence, ctx: _Context, start: int) -> bool:
+    """'broke the siege of X', 'lifted the months-long blockade of X': a cue of the siege's
+    end stands right before it, in the same phrase."""
+    for s, e in sentence.cues("lifted", ctx):
+        between = {t.text for t in sentence.tokens[e:start]}
+        if start - 4 <= s and e <= start and not between & {",", ";", "and"}:
+            return True
+    return False
 
 
 def _fight_ended(sentence: _Sentence, ctx: _Context, end: int, last: int) -> bool:
@@ -2076,6 +2088,8 @@ def events_in_sentence(
             thing = m.end < len(sentence.tokens) and sentence.tokens[m.end].lower in DETERMINERS
             qualified = qualified or (_qualifies(sentence, ctx, rule, m.start) and not thing)
             continue
+        if target.before and not target.anaphor:
+            target.group = target.group + _gapped(sentence, m.end, dates)
         if rule.kind == "held" and sentence.tokens[m.end - 1].lower in DESTINATIONS:
             # 'the garrison retreated towards X': where a side went, not what the next
             # sentences' 'the town' is about
@@ -2455,6 +2469,38 @@ def _event(
 def _vague_date(text: str, language: str) -> bool:
     """'later that month': the sentence tells of a time it does not name."""
     return bool(date_rules(language).vague.search(text))
+
+
+DATE_PREPOSITIONS = _words("date_prepositions")
+
+
+def _gapped(sentence: _Sentence, end: int, dates: list[DateMention]) -> list[PlaceRef]:
+    """'X was ceded on November 20 and Y on November 25': the place of a verbless conjunct
+    after a trigger (a date in each conjunct, nothing else but the date's prepositions)
+    shares the trigger, with its own date."""
+    tokens = sentence.tokens
+
+    def dated(i: int) -> bool:
+        return any(d.start <= tokens[i].start < d.end for d in dates)
+
+    i = end
+    while i < len(tokens) and (dated(i) or tokens[i].lower in DATE_PREPOSITIONS):
+        i += 1
+    i += i < len(tokens) and tokens[i].text == ","
+    if i == end or i + 1 >= len(tokens) or tokens[i].lower != "and":
+        return []
+    if not any(dated(k) for k in range(end, i)):
+        return []
+    place = sentence.place_at.get(i + 1)
+    if place is None or place.locator or place.start != i + 1:
+        return []
+    rest = range(place.end, len(tokens))
+    rest = [k for k in rest if tokens[k].text not in (".", "!")]
+    if not rest or tokens[rest[-1]].text == ";":
+        return []
+    if all(dated(k) or tokens[k].lower in DATE_PREPOSITIONS for k in rest):
+        return _group_of(sentence, place)
+    return []
 
 
 def _date_for(
