@@ -2307,3 +2307,9 @@ def test_a_siege_broken_or_lifted_is_no_siege(facts, text):
 def test_a_side_that_broke_lines_and_besieged_a_town_besieges_it(facts):
     text = "SDF fighters broke the lines and besieged Hajin on Wednesday."
     assert [k for _p, k, _c, _d in facts(text)] == ["besieged"]
+
+
+def test_won_control_is_a_capture(facts):
+    assert facts("The SDF won full control of Hajin on Wednesday.") == [
+        ("hajin", "captured", "SDF", "2018-12-12")
+    ]
