@@ -2198,6 +2198,16 @@ def test_a_headline_s_capture_takes_the_day_its_lead_gives_the_same_side_in_the_
     assert ("hajin", "captured", "SDF", "2018-12-14") not in facts(text)
 
 
+def test_a_headline_s_entry_takes_the_day_its_lead_gives_the_same_side_in_the_place(facts):
+    text = "SDF fighters enter Hajin\nSDF fighters entered Hajin on Wednesday amid resistance."
+    assert set(facts(text)) == {("hajin", "contested", "ISIS", "2018-12-12")}
+
+
+def test_a_headline_s_fight_with_no_side_keeps_the_report_s_day(facts):
+    text = "Fighting rages in Hajin\nSDF fighters attacked Hajin on Wednesday."
+    assert ("hajin", "contested", "", "2018-12-14") in facts(text)
+
+
 def test_a_date_in_a_relative_clause_after_the_place_is_the_clause_s(facts):
     text = "The capture of Hajin is a success for the SDF force that arrived last month."
     assert [(p, d) for p, _k, _c, d in facts(text)] == [("hajin", "2018-12-14")]
@@ -2313,3 +2323,10 @@ def test_won_control_is_a_capture(facts):
     assert facts("The SDF won full control of Hajin on Wednesday.") == [
         ("hajin", "captured", "SDF", "2018-12-12")
     ]
+
+
+def test_a_fight_told_in_the_present_with_now_is_of_the_report_s_day(facts):
+    text = "ISIS seized Sousa on Monday. The SDF says it has now advanced into Hajin."
+    assert ("hajin", "contested", "ISIS", "2018-12-14") in facts(text)
+    text = "ISIS seized Sousa on Monday. SDF fighters were now advancing into Hajin."
+    assert ("hajin", "contested", "ISIS", "2018-12-10") in facts(text)  # the narrative's day

@@ -2129,9 +2129,9 @@ def events_in_sentence(
             if since:  # 'still held by X since 2014': now; 'took X, held by Y since 2014': now
                 date = publication_date(ctx.published)
             told = not date.text and ctx.narrative is not None and not since
-            # 'the army now controlled X': a holding of the report's day
+            # 'the army now controlled X', 'says it has now advanced into X': the report's day
             holding = claim.kind in STATES or rule.kind in STATES  # "still hold parts of X"
-            told = told and not (holding and _of_the_present(sentence, m.start))
+            told = told and not _of_the_present(sentence, m.start, holding)
             date = ctx.narrative if told else date  # 'On Friday, … . The rebels took X.'
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
             event = _event(ctx, span, anchor.place_id, claim, date, scope)
@@ -2350,7 +2350,7 @@ def date_repeats(events: list[Event]) -> list[Event]:
     out = []
     for event in events:
         source = dated.get((event.place_id, event.kind, event.controller))
-        if source is None and event.evidence_start == 0 and event.kind in CHANGE_KINDS:
+        if source is None and event.evidence_start == 0 and event.kind in LEAD_KINDS:
             source = led.get((event.place_id, event.actor))  # the headline tells the lead
         if (
             event.date_text
@@ -2378,6 +2378,7 @@ RETAKE = _words("retake")
 
 
 LEAD_REACH = 800  # characters of the body after the headline that are its lead
+LEAD_KINDS = (*CHANGE_KINDS, "contested")  # what a headline and its lead tell alike
 
 
 def _lead_days(events: list[Event]) -> dict[tuple[str, str], Event]:
@@ -2386,9 +2387,7 @@ def _lead_days(events: list[Event]) -> dict[tuple[str, str], Event]:
     led: dict[tuple[str, str], Event] = {}
     for event in events:
         recent = event.date_precision == "day" and _days_before(event) <= REPEAT_REACH
-        lead = 0 < event.evidence_start <= LEAD_REACH and event.kind in CHANGE_KINDS + (
-            "contested",
-        )
+        lead = 0 < event.evidence_start <= LEAD_REACH and event.kind in LEAD_KINDS
         if event.date_text and recent and lead and not event.inferred and event.actor:
             key = (event.place_id, event.actor)
             led.setdefault(key, event)  # the first the lead dates
@@ -2639,11 +2638,19 @@ def _next_conjunct(ctx: _Context, mention: PlaceMention, date: DateMention) -> b
 STATES = ("held", "besieged")  # kinds that last: 'held since X' is said of the report's day
 
 
-def _of_the_present(sentence: _Sentence, start: int) -> bool:
+PRESENT_AUXILIARIES = _words("present_auxiliaries")
+
+
+def _of_the_present(sentence: _Sentence, start: int, holding: bool) -> bool:
     """The trigger's clause tells of the report's present ('the army now controlled X', 'the
-    rebels still hold X'): the day the sentences before named is not its day."""
+    rebels still hold X'; a change or a fight in the present tense: 'says it has now advanced
+    into X'): the day the sentences before named is not its day."""
     first, end = sentence.clause_bounds[sentence.clause_of[start]]
-    return any(t.lower in CURRENT for t in sentence.tokens[first:end])
+    words = {t.lower for t in sentence.tokens[first:end]}
+    if holding:
+        return not words.isdisjoint(CURRENT)
+    before = {t.lower for t in sentence.tokens[first:start]}
+    return not words.isdisjoint(CURRENT) and not before.isdisjoint(PRESENT_AUXILIARIES)
 
 
 def _since_after(ctx: _Context, date: DateMention, last: Tok) -> bool:
