@@ -2330,3 +2330,19 @@ def test_a_fight_told_in_the_present_with_now_is_of_the_report_s_day(facts):
     assert ("hajin", "contested", "ISIS", "2018-12-14") in facts(text)
     text = "ISIS seized Sousa on Monday. SDF fighters were now advancing into Hajin."
     assert ("hajin", "contested", "ISIS", "2018-12-10") in facts(text)  # the narrative's day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF fighters repelled an ISIS attack on Hajin on Sunday.",
+        "SDF fighters beat back an attack by ISIS on Hajin on Sunday.",
+        "SDF repel ISIS assault on Hajin",
+        "SDF fighters repelled an attack on Hajin on Sunday.",
+    ],
+)
+def test_the_side_that_repels_an_attack_on_a_place_holds_it(run, text):
+    events = [e for e in run(text).events if not e.inferred]
+    assert [(e.place_id, e.kind, e.actor, e.controller) for e in events] == [
+        ("hajin", "contested", "ISIS", "SDF")
+    ]
