@@ -2346,3 +2346,31 @@ def test_the_side_that_repels_an_attack_on_a_place_holds_it(run, text):
     assert [(e.place_id, e.kind, e.actor, e.controller) for e in events] == [
         ("hajin", "contested", "ISIS", "SDF")
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ISIS refused to withdraw from Hajin.",
+        "ISIS offered to withdraw from Hajin.",
+        "The SDF wants ISIS to withdraw from Hajin.",
+        "The SDF demanded an unconditional ISIS withdrawal from Hajin.",
+        "ISIS orders withdrawal from Hajin",
+        "ISIS announced the withdrawal of its forces from Hajin on Wednesday.",
+        "ISIS began withdrawing from Hajin on Wednesday.",
+    ],
+)
+def test_a_withdrawal_refused_offered_ordered_or_begun_is_not_done(facts, text):
+    assert facts(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ISIS announced that it withdrew from Hajin on Wednesday.",
+        "ISIS completed its withdrawal from Hajin on Wednesday.",
+        "ISIS fighters were forced to withdraw from Hajin on Wednesday.",
+    ],
+)
+def test_a_withdrawal_told_as_done_is_done(facts, text):
+    assert [(p, k, d) for p, k, _c, d in facts(text)] == [("hajin", "withdrew", "2018-12-12")]

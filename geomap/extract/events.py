@@ -1426,6 +1426,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'Reports that the army took X are false'
     if sentence.has("disputed", ctx, first, start):
         return "drop"  # 'Armenia denied its forces had lost control of X'
+    if rule.kind == "withdrew" and _intended(sentence, ctx, start):
+        return "drop"  # 'Russia orders withdrawal from X', 'began withdrawing from X'
     if sentence.cue_ending_at("arranged", ctx, start, reach=3):
         return "drop"  # 'X is to be handed over on Nov. 25': not yet done
     if rule.kind != "surrendered" and sentence.cue_ending_at("civilians", ctx, start):
@@ -1452,6 +1454,16 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
     if rule.kind == "captured" and _purpose(sentence, ctx, start):
         return "contested"  # 'sent reinforcements to retake X': an operation, not its outcome
     return "plain"
+
+
+def _intended(sentence: _Sentence, ctx: _Context, start: int) -> bool:
+    """A withdrawal ordered, announced, begun, asked for or refused: a cue of the class
+    ``intended`` ends right before it, in the same phrase."""
+    for s, e in sentence.cues("intended", ctx):
+        between = {t.text for t in sentence.tokens[e:start]}
+        if start - 6 <= s and e <= start and not between & {",", ";", "and"}:
+            return True
+    return False
 
 
 def _purpose(sentence: _Sentence, ctx: _Context, start: int) -> bool:
