@@ -2374,3 +2374,37 @@ def test_a_withdrawal_refused_offered_ordered_or_begun_is_not_done(facts, text):
 )
 def test_a_withdrawal_told_as_done_is_done(facts, text):
     assert [(p, k, d) for p, k, _c, d in facts(text)] == [("hajin", "withdrew", "2018-12-12")]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "The SDF denied the claim.",
+        "SDF officials rejected the claim as false.",
+        "The SDF dismissed the reports.",
+        "A commander denied this.",
+    ],
+)
+def test_a_claim_the_next_sentence_denies_is_disputed_never_a_colour(run, answer):
+    events = run(f"ISIS said on Tuesday that it had recaptured Hajin. {answer}").events
+    [event] = [e for e in events if not e.inferred]
+    assert event.confidence < 0.6 and "disputed" in event.doubts
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "ISIS denied the claim.",  # a side does not deny its own claim
+        "The SDF denied reports of heavy losses.",  # another matter
+    ],
+)
+def test_an_answer_that_denies_something_else_leaves_the_claim(run, answer):
+    events = run(f"ISIS said on Tuesday that it had recaptured Hajin. {answer}").events
+    [event] = [e for e in events if not e.inferred]
+    assert "disputed" not in event.doubts
+
+
+def test_a_claim_nobody_could_verify_is_hedged(run):
+    text = "ISIS said on Tuesday that it had recaptured Hajin. The claim could not be verified."
+    [event] = [e for e in run(text).events if not e.inferred]
+    assert "hedged" in event.doubts

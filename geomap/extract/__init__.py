@@ -22,6 +22,7 @@ from geomap.extract.events import (
     Rules,
     SideFinder,
     _Context,
+    answered,
     date_repeats,
     events_in_sentence,
     load_rules,
@@ -264,6 +265,15 @@ def extract_article(
         last_day = next((d for d in reversed(dates) if _anchors(d)), None)
         if last_day is not None:
             anchor, narrative = last_day.first_day, (number, last_day)
+        told = (
+            result.events
+            and number
+            and result.events[-1].evidence_start == sentences[number - 1].start
+        )
+        if told:  # 'Russia said it had taken X. Ukraine denied the claim.'
+            answered(
+                result.events, sentences[number - 1].start, tokens[number], actors[number], rules
+            )
         if not mentions and not (ctx.recent and _refers_back(tokens[number], rules)):
             continue  # no place named, none referred to: no event, no mention
         result.events.extend(

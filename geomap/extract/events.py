@@ -2249,6 +2249,40 @@ def _dispute(events: list[Event], countered: dict[str, str]) -> None:
             event.doubts += ("disputed",)
 
 
+NEW_TOPIC = _words("new_topic")
+DISPUTED = 0.5  # the most a claim the next sentence denies may keep: never a colour
+HEDGE_COST = 0.15
+
+
+def answered(
+    events: list[Event], told_at: int, tokens: list[Tok], actors: list[ActorRef], rules: Rules
+) -> None:
+    """The sentence ``tokens`` answers the one before it (which starts at ``told_at``):
+    'Russia said it had captured X. Ukraine denied the claim.' makes that sentence's claims
+    disputed (at most ``DISPUTED``); 'The claim could not be verified.' hedges them. A side
+    the answer names does not deny its own claims."""
+    found = {
+        rules.cue_names[m.rule]
+        for m in rules.cue_matcher.all(tokens)
+        if m.end >= len(tokens) or tokens[m.end].lower not in NEW_TOPIC
+    }  # not 'Russia denied reports of heavy losses': another matter
+    denied, doubted = "denies_before" in found, "unverified" in found
+    if not (denied or doubted):
+        return
+    deniers = {a.side for a in actors}
+    for event in reversed(events):
+        if event.evidence_start != told_at:
+            break  # the events of one sentence stand together, last
+        if event.inferred or event.actor in deniers:
+            continue
+        if denied:
+            event.confidence = min(event.confidence, DISPUTED)
+            event.doubts += ("disputed",)
+        elif "hedged" not in event.doubts:
+            event.confidence = round(event.confidence - HEDGE_COST, 4)
+            event.doubts += ("hedged",)
+
+
 def _add(events: list[Event], seen: dict, event: Event) -> None:
     """One event per place, kind and date in a sentence: the surest reading wins."""
     key = (event.place_id, event.kind, event.date)
@@ -2313,7 +2347,7 @@ def _doubts(sentence: _Sentence, ctx: _Context, target: _Target, start: int) -> 
         "far from its trigger": 0.1 * (target.distance > 6),
         # run-on text (a caption glued to a headline): attachment is less sure
         "run-on sentence": 0.1 * (len(sentence.tokens) > LONG_SENTENCE),
-        "hedged": 0.15 * _hedged(sentence, ctx, start),
+        "hedged": HEDGE_COST * _hedged(sentence, ctx, start),
     }
     return {reason: cost for reason, cost in doubts.items() if cost}
 
