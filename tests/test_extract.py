@@ -2408,3 +2408,28 @@ def test_a_claim_nobody_could_verify_is_hedged(run):
     text = "ISIS said on Tuesday that it had recaptured Hajin. The claim could not be verified."
     [event] = [e for e in run(text).events if not e.inferred]
     assert "hedged" in event.doubts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We will not stop until Hajin is freed," the commander said.',
+        "The SDF vowed to fight on until ISIS is driven out of Hajin.",
+        "The SDF will keep fighting until they take Hajin.",
+    ],
+)
+def test_a_change_in_a_clause_of_until_told_in_the_present_has_not_happened(facts, text):
+    assert facts(text) == []
+
+
+def test_a_change_in_a_clause_of_until_told_in_the_past_happened(facts):
+    text = "ISIS held out until the SDF captured Hajin on Monday."
+    assert facts(text) == [("hajin", "captured", "SDF", "2018-12-10")]
+    text = "ISIS held out until clashes broke out in Hajin on Monday."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+
+
+def test_forms_the_lemma_table_misreads_are_the_verbs_of_war():
+    from geomap.extract.lexicon import lemma_of
+
+    assert (lemma_of("broke"), lemma_of("won")) == ("break", "win")

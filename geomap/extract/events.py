@@ -1428,6 +1428,13 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'Armenia denied its forces had lost control of X'
     if rule.kind == "withdrew" and _intended(sentence, ctx, start):
         return "drop"  # 'Russia orders withdrawal from X', 'began withdrawing from X'
+    verb = rule.voice not in ("noun", "nominal")  # not 'until clashes broke out in X'
+    if (
+        verb
+        and sentence.tokens[first].lower in PENDING_OPENERS
+        and _present(sentence, first, start)
+    ):
+        return "drop"  # 'we will not stop until X is freed': not yet
     if sentence.cue_ending_at("arranged", ctx, start, reach=3):
         return "drop"  # 'X is to be handed over on Nov. 25': not yet done
     if rule.kind != "surrendered" and sentence.cue_ending_at("civilians", ctx, start):
@@ -1454,6 +1461,19 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
     if rule.kind == "captured" and _purpose(sentence, ctx, start):
         return "contested"  # 'sent reinforcements to retake X': an operation, not its outcome
     return "plain"
+
+
+PENDING_OPENERS = _words("pending_openers")
+
+
+def _present(sentence: _Sentence, first: int, start: int) -> bool:
+    """The clause from token ``first`` to the trigger at ``start`` is in the present tense:
+    an auxiliary of the present, or a trigger verb in its present form ('until we take X')."""
+    tokens = sentence.tokens
+    if any(t.lower in PRESENT_AUXILIARIES for t in tokens[first : start + 1]):
+        return True
+    verb = tokens[start]
+    return verb.lower in (verb.lemma, verb.lemma + "s", verb.lemma + "es")
 
 
 def _intended(sentence: _Sentence, ctx: _Context, start: int) -> bool:

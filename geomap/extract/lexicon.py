@@ -59,7 +59,15 @@ def lemma_of(lower: str, language: str = "en") -> str:
         lower = lower[:-2]
     if not lower[:1].isalpha():
         return lower
-    return simplemma.lemmatize(lower, lang=language).lower()
+    fixed = _lemma_fixes(language).get(lower)
+    return fixed or simplemma.lemmatize(lower, lang=language).lower()
+
+
+@cache
+def _lemma_fixes(language: str) -> dict[str, str]:
+    """Forms the lemma table reads as another word ('broke': penniless, 'won': a currency),
+    with the verb they are in news of war (``words.toml [lemmas]``)."""
+    return dict(rule_file("words", language).get("lemmas", {}))
 
 
 def _undot(text: str) -> str:
