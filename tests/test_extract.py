@@ -2433,3 +2433,22 @@ def test_forms_the_lemma_table_misreads_are_the_verbs_of_war():
     from geomap.extract.lexicon import lemma_of
 
     assert (lemma_of("broke"), lemma_of("won")) == ("break", "win")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF fighters retake villages on Hajin border",
+        "SDF fighters took two villages on the Hajin front on Monday.",
+        "ISIS fighters still occupy Hajin's neighbouring villages.",
+    ],
+)
+def test_a_town_naming_the_area_around_it_is_not_the_place(facts, text):
+    assert "hajin" not in [p for p, *_ in facts(text)]
+
+
+def test_a_province_named_after_a_town_after_another_place_says_where(facts):
+    text = "SDF fighters liberated Sousa, Hajin region, on Monday."
+    assert facts(text) == [("al_susah", "captured", "SDF", "2018-12-10")]
+    text = "SDF fighters recaptured the key Hajin region from ISIS."  # the town's area
+    assert [p for p, *_ in facts(text)] == ["hajin"]

@@ -573,10 +573,38 @@ def _mark_locators(sentence: _Sentence, ctx: _Context) -> None:
         if _suburb_of(sentence, ctx, place):
             place.locator = place.modifier = True  # 'the X suburb of Y'
             continue
+        if _names_area(sentence, ctx, place, following):
+            place.locator = place.modifier = True  # 'the X border', "X's neighbouring villages"
+            continue
         head = next((n for n, w in enumerate(following) if w in HEAD_NOUNS), None)
         if head is not None and ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
             if all(w in ctx.rules.object_words for w in following[:head]):
                 place.locator = place.modifier = True
+
+
+AREA_NOUNS = _words("area_nouns")
+PROVINCE_NOUNS = _words("province_nouns")
+AROUND = _words("around")
+
+
+def _names_area(sentence: _Sentence, ctx: _Context, place: PlaceRef, following: list[str]) -> bool:
+    """A town's name before a noun of the area around it or named after it ('villages on the
+    X border', 'Y, X region,', "X's neighbouring villages"): it says where, it is not the
+    place."""
+    if not following or ctx.gazetteer.by_id[place.mention.place_id].kind == "region":
+        return False
+    if following[0] in AREA_NOUNS:
+        return True
+    tokens = sentence.tokens
+    if following[0] in PROVINCE_NOUNS and place.start > 1 and tokens[place.start - 1].text == ",":
+        return place.start - 2 in sentence.place_at  # 'Y, X region,'
+    possessive = tokens[place.end - 1].lower.endswith(("'s", "’s"))
+    return (
+        possessive
+        and following[0] in AROUND
+        and following[1:2] != []
+        and following[1] in PLURAL_PLACES
+    )
 
 
 def _suburb_of(sentence: _Sentence, ctx: _Context, place: PlaceRef) -> bool:
