@@ -2452,3 +2452,13 @@ def test_a_province_named_after_a_town_after_another_place_says_where(facts):
     assert facts(text) == [("al_susah", "captured", "SDF", "2018-12-10")]
     text = "SDF fighters recaptured the key Hajin region from ISIS."  # the town's area
     assert [p for p, *_ in facts(text)] == ["hajin"]
+
+
+def test_the_last_village_on_the_way_somewhere_is_no_last_holding(run):
+    text = "SDF fighters took Sousa, the last village on the road to Hajin, on Thursday."
+    assert not any(e.exclusive for e in run(text).events)
+
+
+def test_the_last_village_held_by_a_side_is_that_side_s_last_holding(run):
+    text = "SDF fighters took Sousa, the last village on the river held by ISIS, on Thursday."
+    assert [e.exclusive.holder for e in run(text).events if e.exclusive] == ["ISIS"]

@@ -2831,6 +2831,8 @@ def _exclusivity(sentence: _Sentence, ctx: _Context) -> tuple[str, Exclusivity] 
         noun = words[-1]
         if noun in PLURALS:
             continue  # 'the last villages held by X are A and B' names a set
+        if _on_the_way(tokens, m.end):
+            continue  # 'the last village on the road to X': geography
         nearest = _nearest_place(sentence, m.start, m.end)
         if nearest is None:
             continue
@@ -2853,6 +2855,17 @@ def _exclusivity(sentence: _Sentence, ctx: _Context) -> tuple[str, Exclusivity] 
     return None
 
 
+ON_THE_WAY = _words("on_the_way")
+HOLDING_WORDS = _words("holding_words")
+
+
+def _on_the_way(tokens: list[Tok], end: int) -> bool:
+    """'the last village on the road to X', not '... on the river held by Y'."""
+    if end >= len(tokens) or tokens[end].lower not in ON_THE_WAY:
+        return False
+    return not any(t.lower in HOLDING_WORDS for t in tokens[end : end + 8])
+
+
 def _nearest_place(sentence: _Sentence, start: int, end: int) -> PlaceRef | None:
     best, best_gap = None, 9
     for place in sentence.places:
@@ -2873,7 +2886,13 @@ def _nearest_place(sentence: _Sentence, start: int, end: int) -> PlaceRef | None
 
 
 def _exclusive_holder(sentence: _Sentence, ctx: _Context, start: int, end: int) -> str:
-    """The side that holds the last town: named within a few words of the phrase."""
+    """The side that holds the last town: the agent of 'held by' after the phrase, else one
+    named within a few words of it."""
+    tokens = sentence.tokens
+    by = next((k for k in range(end, min(end + 8, len(tokens))) if tokens[k].lower == "by"), -1)
+    agent = next((a for a in sentence.actors if by >= 0 and a.start in (by + 1, by + 2)), None)
+    if agent is not None and ctx.profile.holds_ground(agent.side):
+        return agent.side  # 'the last village on the river held by the rebels'
     near = [
         a
         for a in sentence.actors
