@@ -760,6 +760,8 @@ def test_a_neighbourhood_named_with_its_kind_is_taken_whole(text, place):
             ("estmoor", "captured", "NORTH"),
         ),
         ("Northern Army troops were clearing Brennick.", ("brennick", "contested", "SOUTH")),
+        # the profile's 'the militia' also reads a sentence's first word without 'the'
+        ("Militia fighters recaptured Karsk on Friday.", ("karsk", "captured", "SOUTH")),
     ],
 )
 def test_a_second_campaign_s_sides_and_kinds(text, expected):

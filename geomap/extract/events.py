@@ -155,6 +155,7 @@ class SideFinder:
     alias_sides: tuple[str, ...]
     adjective_matcher: Matcher
     adjective_sides: tuple[str, ...]
+    opening_matcher: Matcher  # the phrases without 'the', at a sentence's start: 'Troops took X'
 
     @classmethod
     def of(cls, profile: Profile, language: str = "en") -> SideFinder:
@@ -163,20 +164,28 @@ class SideFinder:
         adjectives = tuple(
             dict.fromkeys((_bare(a, suffixes), s.id) for s in profile.sides for a in s.adjectives)
         )
-        alias_matcher, adjective_matcher = _side_matchers(phrases, adjectives, language)
+        alias_matcher, adjective_matcher, opening = _side_matchers(phrases, adjectives, language)
         return cls(
             profile,
             alias_matcher,
             tuple(side for _, side in phrases),
             adjective_matcher,
             tuple(side for _, side in adjectives),
+            opening,
         )
 
     def find(self, tokens: list[Tok]) -> list[ActorRef]:
-        return [
+        found = [
             ActorRef(self.alias_sides[m.rule], m.start, m.end)
             for m in self.alias_matcher.find(tokens)
         ]
+        if found and found[0].start == 0 or not tokens or not tokens[0].text[:1].isupper():
+            return found
+        opening = [m for m in self.opening_matcher.find(tokens) if m.start == 0]
+        if opening:  # 'Troops recaptured X' for the profile's 'the troops'
+            m = max(opening, key=lambda m: m.end)
+            found.insert(0, ActorRef(self.alias_sides[m.rule], 0, m.end))
+        return found
 
 
 @cache
@@ -195,13 +204,22 @@ def _bare(adjective: str, suffixes: frozenset[str]) -> str:
 @lru_cache(maxsize=16)
 def _side_matchers(
     phrases: tuple[tuple[str, str], ...], adjectives: tuple[tuple[str, str], ...], language: str
-) -> tuple[Matcher, Matcher]:
+) -> tuple[Matcher, Matcher, Matcher]:
     """The matchers of a profile's side words, compiled once per set of words (each build
     reads its profile anew; compiling took longer than extracting a short article)."""
+    bare = [[_without_the(p)] for p, _ in phrases]
     return (
         Matcher([[p] for p, _ in phrases], language),
         Matcher([[a] for a, _ in adjectives], language),
+        Matcher(bare, language),
     )
+
+
+def _without_the(phrase: str) -> str:
+    """A side's phrase without its leading 'the' ('the troops' -> 'troops'); a phrase with none
+    is kept (it then matches where the phrase itself does)."""
+    first, _, rest = phrase.partition(" ")
+    return rest if first == "the" and rest else phrase
 
 
 @dataclass(frozen=True)
