@@ -2464,3 +2464,16 @@ def test_the_last_village_on_the_way_somewhere_is_no_last_holding(run):
 def test_the_last_village_held_by_a_side_is_that_side_s_last_holding(run):
     text = "SDF fighters took Sousa, the last village on the river held by ISIS, on Thursday."
     assert [e.exclusive.holder for e in run(text).events if e.exclusive] == ["ISIS"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fighters recaptured Hajin on Saturday, killing scores of ISIS militants.",
+        "Fighters took back Hajin on Saturday, seven weeks after it was seized by ISIS.",
+        "Hajin was recaptured on Saturday, a month after ISIS overran it.",
+    ],
+)
+def test_a_side_a_sentence_names_as_hurt_or_as_the_earlier_taker_did_not_retake(run, text):
+    events = [e for e in run(text).events if not e.inferred and e.kind == "captured"]
+    assert events and all(e.controller != "ISIS" for e in events)

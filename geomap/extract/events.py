@@ -1631,12 +1631,37 @@ def _losers(sentence: _Sentence, ctx: _Context) -> frozenset[str]:
     """The sides the sentence has flee, withdraw or surrender ('after junta soldiers fled'):
     never the taker a capture must guess."""
     found = set()
+    tokens = sentence.tokens
     for m in sentence.matches:
-        if ctx.rules.triggers[m.rule].kind in ("withdrew", "surrendered"):
+        kind = ctx.rules.triggers[m.rule].kind
+        if kind in ("withdrew", "surrendered"):
             subject = next((a for a in sentence.actors if 0 <= m.start - a.end <= 2), None)
             if subject is not None:
                 found.add(subject.side)
+        elif kind == "captured" and _took_it_before(sentence, m):
+            first, end = sentence.clause_bounds[sentence.clause_of[m.start]]
+            found.update(a.side for a in sentence.actors if first <= a.start < end)
+    taken = [m.end for m in sentence.matches if ctx.rules.triggers[m.rule].kind == "captured"]
+    for actor in sentence.actors:  # 'killing scores of insurgents', 'took X, …, from the rebels'
+        before = [t.lower for t in tokens[max(0, actor.start - 4) : actor.start]]
+        after_capture = "from" in before[-2:] and any(end <= actor.start for end in taken)
+        if not HARMED.isdisjoint(before) or after_capture:
+            found.add(actor.side)
     return frozenset(found)
+
+
+HARMED = _words("harmed")
+
+
+def _took_it_before(sentence: _Sentence, m: Match) -> bool:
+    """A capture of 'it' in a clause of 'after' ('… a month after the rebels overran it',
+    'seven weeks after it was seized by X'): who took the place before."""
+    tokens = sentence.tokens
+    first, _end = sentence.clause_bounds[sentence.clause_of[m.start]]
+    if tokens[first].lower not in ("after", "since"):
+        return False
+    nearby = [t.lower for t in tokens[max(first, m.start - 3) : m.end + 1]]
+    return "it" in nearby
 
 
 def _first_conjunct(sentence: _Sentence, candidates: list[ActorRef]) -> ActorRef:
