@@ -2477,3 +2477,17 @@ def test_the_last_village_held_by_a_side_is_that_side_s_last_holding(run):
 def test_a_side_a_sentence_names_as_hurt_or_as_the_earlier_taker_did_not_retake(run, text):
     events = [e for e in run(text).events if not e.inferred and e.kind == "captured"]
     assert events and all(e.controller != "ISIS" for e in events)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["SDF fighters pushed north from Hajin towards Sousa.", "SDF fighters pushed out from Hajin."],
+)
+def test_a_side_moving_on_from_a_place_took_nothing(facts, text):
+    assert "hajin" not in [p for p, k, _c, _d in facts(text) if k == "captured"]
+
+
+def test_a_side_driving_another_from_a_place_took_it(facts):
+    assert facts("SDF fighters pushed ISIS out of Hajin.") == [
+        ("hajin", "captured", "SDF", "2018-12-14")
+    ]

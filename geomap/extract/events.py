@@ -2185,6 +2185,8 @@ def events_in_sentence(
                 continue  # 'it is clear that X', 'the city is secure': an adjective, no act
         elif rule.voice == "active" and rule.kind == "captured" and _reduced_passive(sentence, m):
             rule = replace(rule, voice="passive", place="before")  # 'the first town seized by Y'
+        if rule.kind == "captured" and rule.voice == "active" and _moved_from(sentence, m):
+            continue  # 'the army pushed north from X': it set off from its own ground
         target = find_target(sentence, ctx, rule, m.start, m.end)
         if target is None:
             # '…, but militants still held out' (not '… still held the airport': a site)
@@ -2277,6 +2279,21 @@ def events_in_sentence(
             )  # 'X, the last town the rebels holds'
             events.append(_event(ctx, span, place_id, claim, date, scope))
     return events
+
+
+MOVERS = _words("movers")
+DIRECTIONS = _words("directions")
+
+
+def _moved_from(sentence: _Sentence, m: Match) -> bool:
+    """'pushed north from X', 'pushed out from X': a verb of moving with only directions
+    before 'from' (nobody driven out), so the subject left its own ground."""
+    tokens = sentence.tokens
+    if tokens[m.start].lemma not in MOVERS:
+        return False
+    words = [t.lower for t in tokens[m.start + 1 : m.end]]
+    ends = [k for k, w in enumerate(words) if w == "from"] or [len(words) - 2]
+    return all(w in DIRECTIONS for w in words[: ends[-1]])
 
 
 def _may_state_holder(tokens: list[Tok], ctx: _Context) -> bool:
