@@ -2491,3 +2491,16 @@ def test_a_side_driving_another_from_a_place_took_it(facts):
     assert facts("SDF fighters pushed ISIS out of Hajin.") == [
         ("hajin", "captured", "SDF", "2018-12-14")
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ISIS seized Hajin on the first day of the offensive.",
+        "ISIS seized Hajin in the first days of the war.",
+        "ISIS seized Hajin at the beginning of the war.",
+    ],
+)
+def test_a_time_counted_from_the_war_s_start_is_a_vague_date(run, text):
+    [event] = [e for e in run(text).events if not e.inferred]
+    assert "vague date" in event.doubts and event.confidence < 0.6
