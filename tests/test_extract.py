@@ -505,6 +505,30 @@ def test_a_near_spelling_is_read_as_its_place_and_listed(run, text, place):
     assert [n for n, _ in result.unknown_names if n.lower().startswith(("shaj", "al mur"))]
 
 
+def test_only_the_near_spelling_of_a_list_carries_the_doubt(run):
+    events = run("SDF fighters took Shajilah and Sousa on Monday.").events
+    assert {e.place_id: "near spelling" in e.doubts for e in events} == {
+        "shajla": True,
+        "al_susah": False,
+    }
+
+
+@pytest.mark.parametrize(
+    "known,other",
+    [("shajla", "shajilah"), ("marashida", "marshada"), ("puthukkudiyiruppu", "puthukuduyiruppu")],
+)
+def test_spellings_that_differ_in_vowels_h_or_doubling_are_one_name(known, other):
+    from geomap.extract.mentions import _same_spelling
+
+    assert _same_spelling(other, known)
+
+
+def test_names_that_differ_in_consonants_are_two_places():
+    from geomap.extract.mentions import _same_spelling
+
+    assert not _same_spelling("bilohirka", "bilozerka")  # two villages 60 km apart
+
+
 def test_a_far_spelling_is_not_read_as_a_place(run):
     result = run("The SDF captured the village of Zarqawiyah on Friday.")
     assert result.events == [] and [n for n, _ in result.unknown_names] == ["Zarqawiyah"]

@@ -2240,7 +2240,9 @@ def events_in_sentence(
             date = ctx.narrative if told else date  # 'On Friday, … . The rebels took X.'
             scope = exclusive[1] if exclusive and exclusive[0] == anchor.place_id else None
             event = _event(ctx, span, anchor.place_id, claim, date, scope)
-            event.confidence = round(event.confidence - 0.05 * told, 4)
+            event.confidence = round(event.confidence - 0.05 * told - NEAR_COST * anchor.fuzzy, 4)
+            if anchor.fuzzy:  # a spelling the gazetteer lacks, read as its nearest place
+                event.doubts += ("near spelling",)
             if rule.voice == "possessed":
                 weak.append(event)  # 'the group's bastion of X': only if nothing else says more
             else:
@@ -2357,6 +2359,7 @@ def _dispute(events: list[Event], countered: dict[str, str]) -> None:
             event.doubts += ("disputed",)
 
 
+NEAR_COST = 0.1  # a place read from a spelling the gazetteer lacks (that place only)
 NEW_TOPIC = _words("new_topic")
 DISPUTED = 0.5  # the most a claim the next sentence denies may keep: never a colour
 HEDGE_COST = 0.15
@@ -2450,8 +2453,6 @@ def _doubts(sentence: _Sentence, ctx: _Context, target: _Target, start: int) -> 
     doubts = {
         "back-reference": 0.1 * target.anaphor,
         "aside": 0.05 * target.aside,
-        # a spelling the gazetteer lacks, read as its nearest place
-        "near spelling": 0.1 * any(p.mention.fuzzy for p in target.group),
         "far from its trigger": 0.1 * (target.distance > 6),
         # run-on text (a caption glued to a headline): attachment is less sure
         "run-on sentence": 0.1 * (len(sentence.tokens) > LONG_SENTENCE),

@@ -50,6 +50,24 @@ class PlaceMention:
 # listed beside a known place). `geomap check` lists every such reading.
 FUZZY_SIMILARITY = 0.88
 FUZZY_MARGIN = 0.03
+_SOFT = str.maketrans("", "", "aeiouyhw")  # what transliterations of one name vary in
+
+
+def _skeleton(key: str) -> str:
+    """A name's consonants, without doubling: 'puthukkudiyiruppu' -> 'ptkdrp'."""
+    letters = key.translate(_SOFT)
+    return "".join(c for k, c in enumerate(letters) if not k or c != letters[k - 1])
+
+
+def _same_spelling(key: str, known: str) -> bool:
+    """Two spellings of one name: they differ by one letter, or only in vowels, h, w, y and
+    doubled letters ('Shajilah' ~ 'Shajla', 'Marshada' ~ 'Marashida'; not 'Bilohirka' ~
+    'Bilozerka', two villages)."""
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(key, known) <= 1 or _skeleton(key) == _skeleton(known)
+
+
 _NAMED_PLACE = re.compile(r"\b(?=[vtcd])(?:village|town|city|camp|district)s? of\s+[A-Z]", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or)\s*$")
 
@@ -224,6 +242,8 @@ class MentionFinder:
         )
         if not found or found[0][1] < FUZZY_SIMILARITY or found[0][0][0] != key[0]:
             return None
+        if not _same_spelling(key, found[0][0]):
+            return None  # 'Bilohirka' is not 'Bilozerka': another village
         if len(found) > 1 and found[1][1] > found[0][1] - FUZZY_MARGIN:
             if self.one_word[found[1][0]] != self.one_word[found[0][0]]:
                 return None
