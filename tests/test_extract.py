@@ -2528,3 +2528,19 @@ def test_a_side_driving_another_from_a_place_took_it(facts):
 def test_a_time_counted_from_the_war_s_start_is_a_vague_date(run, text):
     [event] = [e for e in run(text).events if not e.inferred]
     assert "vague date" in event.doubts and event.confidence < 0.6
+
+
+def test_a_holding_in_a_relative_clause_told_in_the_present_is_no_background(run):
+    text = "ISIS, which controls Hajin and Sousa, has not commented."
+    events = [e for e in run(text).events if not e.inferred]
+    assert {(e.place_id, e.kind) for e in events} == {("hajin", "held"), ("al_susah", "held")}
+    assert all("background" not in e.doubts for e in events)
+    text = "ISIS, which held Hajin until Monday, has not commented."
+    assert all("background" in e.doubts for e in run(text).events if not e.inferred)
+
+
+def test_a_holding_that_had_lasted_since_a_date_is_of_that_date_not_the_report_s(facts):
+    text = "Hajin had been held by ISIS since November and was used as a base."
+    assert facts(text) == [("hajin", "held", "ISIS", "2018-11")]
+    text = "ISIS has held Hajin since 2014."
+    assert facts(text) == [("hajin", "held", "ISIS", "2018-12-14")]

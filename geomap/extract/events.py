@@ -2211,7 +2211,8 @@ def events_in_sentence(
         if claim is None:
             continue
         doubts = _doubts(sentence, ctx, target, m.start)
-        background = _background(sentence, ctx, m.start, dates)
+        holds = rule.kind == "held" and rule.voice in ("active", "passive", "held_in")
+        background = _background(sentence, ctx, m.start, dates, "held" if holds else "")
         if background:
             doubts["background"] = background  # 'the army, which took X, is attacking Y'
         claim.confidence -= sum(doubts.values()) + _region_cost(ctx, target)
@@ -2225,7 +2226,7 @@ def events_in_sentence(
             anchor = place.mention
             date = _date_for(anchor, span, clauses, dates, ctx, sentence, m.start)
             since = _since(ctx, date) and (
-                claim.kind in STATES
+                (claim.kind in STATES and not _pluperfect(sentence, m.start))
                 or (
                     claim.kind in CHANGE_KINDS
                     and _since_after(ctx, date, sentence.tokens[m.end - 1])
@@ -2419,7 +2420,9 @@ CURRENT = _words("current")
 PREDICATE_PREPOSITIONS = _words("predicate_prepositions")  # 'X, under Y control'
 
 
-def _background(sentence: _Sentence, ctx: _Context, start: int, dates: list[DateMention]) -> float:
+def _background(
+    sentence: _Sentence, ctx: _Context, start: int, dates: list[DateMention], verb: str = ""
+) -> float:
     """How much less sure an event told as background is: in an 'after ...', 'since ...' or
     relative clause with no date of its own ('the army, which took X, is attacking Y';
     'officials said on Sunday that 5,000 remained, after thousands fled'), the date of the
@@ -2431,6 +2434,8 @@ def _background(sentence: _Sentence, ctx: _Context, start: int, dates: list[Date
     begin, end = sentence.clause_bounds[clause]
     if any(t.lower in CURRENT for t in sentence.tokens[begin:end]):
         return 0.0  # 'X, which is now under Y control': the present, not background
+    if verb == "held" and _present(sentence, begin, start):
+        return 0.0  # 'the rebels, who control X and Y, said': a holding of the present
     low, high = sentence.tokens[begin].start, sentence.tokens[end - 1].end
     dated = any(low <= d.start < high for d in dates) or _counted_back(ctx, dates, low)
     return 0.0 if dated else 0.3
@@ -2794,6 +2799,12 @@ STATES = ("held", "besieged")  # kinds that last: 'held since X' is said of the 
 
 
 PRESENT_AUXILIARIES = _words("present_auxiliaries")
+
+
+def _pluperfect(sentence: _Sentence, start: int) -> bool:
+    """'X had been held by Y since November', 'Y had held X since 2014': a holding that ended
+    before the story; its 'since' dates it, not the report's day."""
+    return any(t.lower == "had" for t in sentence.tokens[max(0, start - 3) : start])
 
 
 def _of_the_present(sentence: _Sentence, start: int, holding: bool) -> bool:
