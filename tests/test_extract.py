@@ -2544,3 +2544,16 @@ def test_a_holding_that_had_lasted_since_a_date_is_of_that_date_not_the_report_s
     assert facts(text) == [("hajin", "held", "ISIS", "2018-11")]
     text = "ISIS has held Hajin since 2014."
     assert facts(text) == [("hajin", "held", "ISIS", "2018-12-14")]
+
+
+def test_parts_of_the_town_are_a_part_of_the_place_referred_back_to(run):
+    text = "SDF fighters seized Sousa on Thursday. ISIS said it had recaptured parts of the town."
+    assert [e.kind for e in run(text).events if e.actor == "ISIS"] == ["contested"]
+
+
+def test_the_town_is_not_where_a_side_was_heading(run):
+    text = (
+        "SDF fighters seized Sousa on Thursday. The forces were now pushing toward Hajin."
+        " ISIS said it had recaptured parts of the town."
+    )
+    assert "hajin" not in {e.place_id for e in run(text).events}

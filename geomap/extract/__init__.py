@@ -25,6 +25,7 @@ from geomap.extract.events import (
     answered,
     date_repeats,
     events_in_sentence,
+    headed_for,
     load_rules,
     referent,
     retakes,
@@ -276,6 +277,7 @@ def extract_article(
             )
         if not mentions and not (ctx.recent and _refers_back(tokens[number], rules)):
             continue  # no place named, none referred to: no event, no mention
+        ctx.reference_points.update(headed_for(tokens[number], mentions))  # 'toward X'
         result.events.extend(
             events_in_sentence(sentence, mentions, ctx, dates, tokens[number], actors[number])
         )

@@ -988,7 +988,8 @@ def _target_after(
         break
     if anaphor is not None:
         ref = PlaceRef(anaphor, -1, -1)
-        return _Target([ref], False, partial or part, anaphor=True, distance=i - end)
+        partial = partial or part or any(not _names_kind(w, ref, ctx) for w in partial_words)
+        return _Target([ref], False, partial, anaphor=True, distance=i - end)  # 'parts of the town'
     if any(t.lower in PLURAL_PLACES for t in tokens[end:i]):
         return _enumerated(sentence, i, False)  # the villages named after it, whole
     return None
@@ -2297,6 +2298,22 @@ def _moved_from(sentence: _Sentence, m: Match) -> bool:
     words = [t.lower for t in tokens[m.start + 1 : m.end]]
     ends = [k for k, w in enumerate(words) if w == "from"] or [len(words) - 2]
     return all(w in DIRECTIONS for w in words[: ends[-1]])
+
+
+HEADING = _words("heading")
+
+
+def headed_for(tokens: list[Tok], mentions: list[PlaceMention]) -> list[int]:
+    """Where the places a side is heading for begin ('the forces were pushing toward X',
+    'fled towards X'): not what the next sentences' 'the town' is about."""
+    found = []
+    for mention in mentions:
+        k = next((j for j, t in enumerate(tokens) if t.start >= mention.start), 0) - 1
+        while k >= 0 and tokens[k].lower in DETERMINERS:
+            k -= 1
+        if k >= 0 and tokens[k].lower in HEADING:
+            found.append(mention.start)
+    return found
 
 
 def _may_state_holder(tokens: list[Tok], ctx: _Context) -> bool:
