@@ -2557,3 +2557,19 @@ def test_the_town_is_not_where_a_side_was_heading(run):
         " ISIS said it had recaptured parts of the town."
     )
     assert "hajin" not in {e.place_id for e in run(text).events}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF fighters dislodged ISIS from Hajin on Saturday.",
+        "SDF fighters sacked ISIS militants from Hajin on Saturday.",
+        "SDF fighters recovered Hajin on Saturday.",
+    ],
+)
+def test_dislodged_sacked_and_recovered_are_captures(facts, text):
+    assert facts(text) == [("hajin", "captured", "SDF", "2018-12-08")]
+
+
+def test_things_recovered_in_a_place_are_no_capture(facts):
+    assert facts("SDF fighters recovered bodies in Hajin on Saturday.") == []
