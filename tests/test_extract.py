@@ -2573,3 +2573,8 @@ def test_dislodged_sacked_and_recovered_are_captures(facts, text):
 
 def test_things_recovered_in_a_place_are_no_capture(facts):
     assert facts("SDF fighters recovered bodies in Hajin on Saturday.") == []
+
+
+def test_a_relative_clause_s_pronoun_subject_is_the_side_named_before(facts):
+    text = "ISIS fighters hold Hajin, which they seized in October."
+    assert ("hajin", "captured", "ISIS", "2018-10") in facts(text)

@@ -1361,6 +1361,8 @@ def _relative_antecedent(sentence: _Sentence, start: int, passive: bool = False)
     clause = sentence.clause_of[start]
     where = sentence.tokens[first].lower == "where"
     named = any(sentence.clause_of[a.start] == clause for a in sentence.actors)
+    pronoun = any(t.lower in PRONOUNS for t in sentence.tokens[first + 1 : start])
+    named = named or (pronoun and any(a.end <= first for a in sentence.actors))  # 'which it took'
     if not (where or named or passive):
         return None  # 'al-Hol, which takes six hours': no side, no control
     j = first - 1
