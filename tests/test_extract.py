@@ -2578,3 +2578,19 @@ def test_things_recovered_in_a_place_are_no_capture(facts):
 def test_a_relative_clause_s_pronoun_subject_is_the_side_named_before(facts):
     text = "ISIS fighters hold Hajin, which they seized in October."
     assert ("hajin", "captured", "ISIS", "2018-10") in facts(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF fighters captured Syria's largest air base, Hajin, on Monday.",
+        "SDF fighters captured the main base, Hajin, on Monday.",
+    ],
+)
+def test_a_noun_set_beside_the_place_by_commas_is_the_place_itself(facts, text):
+    assert facts(text) == [("hajin", "captured", "SDF", "2018-12-10")]
+
+
+def test_a_base_in_a_place_is_a_part_of_it(facts):
+    text = "SDF fighters captured the main base in Hajin on Monday."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]

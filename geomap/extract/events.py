@@ -983,6 +983,7 @@ def _target_after(
             continue
         if tok.text == "," and not comma_crossed and i > end and tokens[i - 1].lower in HEAD_NOUNS:
             comma_crossed = True  # 'the group's final enclave, the village of X'
+            partial_words = partial_words if anaphor else []  # "the main base, X": X itself
             i += 1
             continue
         break
