@@ -2594,3 +2594,11 @@ def test_a_noun_set_beside_the_place_by_commas_is_the_place_itself(facts, text):
 def test_a_base_in_a_place_is_a_part_of_it(facts):
     text = "SDF fighters captured the main base in Hajin on Monday."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+
+
+def test_the_holder_among_several_opponents_the_article_names_is_a_guess(run):
+    one = "SDF fighters patrolled Shaafah. ISIS fighters entered Hajin on Sunday."
+    two = "Government forces shelled Sousa. " + one
+    [sure] = [e for e in run(one).events if e.place_id == "hajin"]
+    [guess] = [e for e in run(two).events if e.place_id == "hajin"]
+    assert "side assumed" not in sure.doubts and "side assumed" in guess.doubts

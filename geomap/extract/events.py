@@ -252,12 +252,14 @@ class ArticleSides:
         return found
 
     def opponent_of(self, side: str, profile: Profile) -> tuple[str, bool]:
-        """(opponent, guessed): the most named of its opponents; where the article names
-        none, the first the profile lists, as a guess."""
+        """(opponent, guessed): the most named of its opponents (a guess when the article
+        names more than one); where the article names none, the first the profile lists, as a
+        guess."""
         opponents = profile.opponents(side)
         named = [o for o in opponents if self.counts[o]]
         if named:
-            return max(named, key=lambda o: (self.counts[o], -opponents.index(o))), False
+            best = max(named, key=lambda o: (self.counts[o], -opponents.index(o)))
+            return best, len(named) > 1
         if not opponents:
             return "", False
         return opponents[0], len(opponents) > 1
