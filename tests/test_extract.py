@@ -2602,3 +2602,10 @@ def test_the_holder_among_several_opponents_the_article_names_is_a_guess(run):
     [sure] = [e for e in run(one).events if e.place_id == "hajin"]
     [guess] = [e for e in run(two).events if e.place_id == "hajin"]
     assert "side assumed" not in sure.doubts and "side assumed" in guess.doubts
+
+
+def test_a_capture_celebrated_or_marked_is_background_not_that_day_s(run):
+    [marked] = [e for e in run("The SDF marked the capture of Hajin on Friday.").events]
+    assert "background" in marked.doubts and marked.confidence < 0.6
+    [told] = [e for e in run("The SDF announced the capture of Hajin on Friday.").events]
+    assert "background" not in told.doubts

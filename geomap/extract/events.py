@@ -2219,6 +2219,8 @@ def events_in_sentence(
         doubts = _doubts(sentence, ctx, target, m.start)
         holds = rule.kind == "held" and rule.voice in ("active", "passive", "held_in")
         background = _background(sentence, ctx, m.start, dates, "held" if holds else "")
+        if rule.voice == "nominal" and _recap(sentence, ctx, m.start):
+            background = BACKGROUND_COST  # 'Ukraine marked the liberation of X on Sunday'
         if background:
             doubts["background"] = background  # 'the army, which took X, is attacking Y'
         claim.confidence -= sum(doubts.values()) + _region_cost(ctx, target)
@@ -2460,7 +2462,19 @@ def _background(
         return 0.0  # 'the rebels, who control X and Y, said': a holding of the present
     low, high = sentence.tokens[begin].start, sentence.tokens[end - 1].end
     dated = any(low <= d.start < high for d in dates) or _counted_back(ctx, dates, low)
-    return 0.0 if dated else 0.3
+    return 0.0 if dated else BACKGROUND_COST
+
+
+BACKGROUND_COST = 0.3
+
+
+def _recap(sentence: _Sentence, ctx: _Context, start: int) -> bool:
+    """A change told as a noun that a verb celebrates or marks ('marked the liberation of X'):
+    the cue ends right before the noun, within a few words."""
+    for s, e in sentence.cues("recap", ctx):
+        if e <= start and start - e <= 2 and s >= start - 6:
+            return True
+    return False
 
 
 def _held_adjectives(sentence: _Sentence, ctx: _Context) -> list[tuple[str, int, int]]:
