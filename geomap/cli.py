@@ -740,9 +740,26 @@ def review(data_dir, host, port, no_browser, reviewer, jobs, min_confidence):
 @handles_errors
 def check(data_dir, as_json):
     """List place-like names in the articles that the gazetteer lacks, with suggestions."""
+    from geomap.articles import folder_entries
+    from geomap.campaign import ARTICLES_NAME
     from geomap.candidates import find_candidates
 
     campaign = load_campaign(data_dir)
+    articles = Path(data_dir) / ARTICLES_NAME
+    if articles.is_dir() and not any(not why for _path, why in folder_entries(articles)):
+        # a profile and gazetteer checked before any article is written
+        if as_json:
+            click.echo("[]")
+            return
+        sides = ", ".join(side.id for side in campaign.profile.sides) or "none"
+        count = len(campaign.gazetteer.places)
+        click.echo(
+            f"campaign.toml (sides: {printable(sides)}) and gazetteer.csv ({count} "
+            f"place{'s' * (count != 1)}) read without error; no articles yet in "
+            f"{printable(str(articles))}: add some, and check lists the names they use that the "
+            "gazetteer lacks"
+        )
+        return
     result = pipeline.extract(data_dir, None, unknown_names=True, campaign=campaign)
     found = find_candidates(result.unknown_names, campaign.gazetteer)
     if as_json:

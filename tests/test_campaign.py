@@ -139,6 +139,8 @@ def test_every_command_on_an_empty_campaign_says_what_is_missing(cli, tmp_path):
         result = cli(*command, "--data", folder)
         assert result.exit_code == 1, command
         assert f"error: {folder / 'articles'}: no articles yet" in result.output
+    result = cli("check", "--data", folder)  # a profile is checked before any article
+    assert result.exit_code == 0 and "read without error; no articles yet" in result.output
     (folder / "articles" / "a.txt").write_text(ARTICLE, encoding="utf-8")
     result = cli("build", "--data", folder, "--out", tmp_path / "o", "--jobs", 1)
     assert result.exit_code == 0, result.output
