@@ -2384,6 +2384,17 @@ def _dispute(events: list[Event], countered: dict[str, str]) -> None:
             event.doubts += ("disputed",)
 
 
+@cache
+def _answer_words(language: str) -> frozenset[str]:
+    """The words a denial or a doubt of the sentence before needs one of (not its
+    determiners or auxiliaries): a sentence with none is no answer."""
+    cues = rule_file("cues", language)
+    patterns = [p for name in ("denies_before", "unverified") for p in cues[name]["patterns"]]
+    words = {w.strip("=?").lower() for p in patterns for part in p.split() for w in part.split("|")}
+    common = {"not", "could", "can", "no", "it", "be", "this", "that", "these", "those", "such"}
+    return frozenset(words - DETERMINERS - PASSIVE_AUX - common)
+
+
 NEAR_COST = 0.1  # a place read from a spelling the gazetteer lacks (that place only)
 NEW_TOPIC = _words("new_topic")
 DISPUTED = 0.5  # the most a claim the next sentence denies may keep: never a colour
@@ -2397,6 +2408,9 @@ def answered(
     'Russia said it had captured X. Ukraine denied the claim.' makes that sentence's claims
     disputed (at most ``DISPUTED``); 'The claim could not be verified.' hedges them. A side
     the answer names does not deny its own claims."""
+    words = _answer_words(rules.language)
+    if words.isdisjoint(t.lower for t in tokens) and words.isdisjoint(t.lemma for t in tokens):
+        return  # most sentences: no word of a denial (the cue pass is not run)
     found = {
         rules.cue_names[m.rule]
         for m in rules.cue_matcher.all(tokens)
