@@ -1649,6 +1649,9 @@ def _losers(sentence: _Sentence, ctx: _Context) -> frozenset[str]:
             found.update(a.side for a in sentence.actors if first <= a.start < end)
     taken = [m.end for m in sentence.matches if ctx.rules.triggers[m.rule].kind == "captured"]
     for actor in sentence.actors:  # 'killing scores of insurgents', 'took X, …, from the rebels'
+        after = [t.lower for t in tokens[actor.end : actor.end + 2]]
+        if after and (after[0] in FLED or after[:1] == ["had"] and after[1:] and after[1] in FLED):
+            found.add(actor.side)  # '… after the rebels fled': no place, still the losers
         before = [t.lower for t in tokens[max(0, actor.start - 4) : actor.start]]
         after_capture = "from" in before[-2:] and any(end <= actor.start for end in taken)
         if not HARMED.isdisjoint(before) or after_capture:
@@ -1657,6 +1660,7 @@ def _losers(sentence: _Sentence, ctx: _Context) -> frozenset[str]:
 
 
 HARMED = _words("harmed")
+FLED = _words("fled")
 
 
 def _took_it_before(sentence: _Sentence, m: Match) -> bool:
@@ -1736,9 +1740,12 @@ def _quoted_speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef 
     if near:
         return near[0]
     said = saying[0][0]
-    return _speaker_adjective(sentence, ctx, said) or _speaker_adjective(
-        sentence, ctx, min(said + 5, len(tokens))
-    )
+    before = None  # '," a rebel commander said': the words between the quote and the verb
+    if said > close + 2:
+        before = _speaker_adjective(
+            sentence, ctx, said
+        )  # not the quote's: '… the rebels fled," said'
+    return before or _speaker_adjective(sentence, ctx, min(said + 5, len(tokens)))
 
 
 def _announcer(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
@@ -2104,7 +2111,8 @@ def decide(
         actor = agent or patient
         if not actor:
             return None
-        controller = sides.opponent(actor, profile)
+        found, guessed = sides.opponent_of(actor, profile)
+        controller = "" if guessed else found  # which of several opponents moved in is not said
     else:  # surrendered
         actor = agent or patient
         if not actor:
