@@ -2625,3 +2625,9 @@ def test_a_withdrawal_from_a_side_with_several_opponents_names_no_new_holder(run
     text = "SDF fighters advanced. ISIS fighters withdrew from Hajin on Friday."
     [event] = [e for e in run(text).events if e.kind == "withdrew"]
     assert event.controller == "SDF"  # the one opponent the article names
+
+
+def test_a_denial_of_another_matter_in_the_next_sentence_leaves_the_claim(run):
+    text = "SDF fighters captured Hajin on Monday. Damascus denied that its soldiers took part."
+    [event] = [e for e in run(text).events if not e.inferred]
+    assert "disputed" not in event.doubts
