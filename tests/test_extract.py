@@ -2496,6 +2496,8 @@ def test_the_last_village_held_by_a_side_is_that_side_s_last_holding(run):
         "Fighters recaptured Hajin on Saturday, killing scores of ISIS militants.",
         "Fighters took back Hajin on Saturday, seven weeks after it was seized by ISIS.",
         "Hajin was recaptured on Saturday, a month after ISIS overran it.",
+        "Fighters liberated Hajin on Tuesday and chased ISIS out.",
+        "Fighters retook Hajin on Tuesday, forcing ISIS to retreat.",
     ],
 )
 def test_a_side_a_sentence_names_as_hurt_or_as_the_earlier_taker_did_not_retake(run, text):
