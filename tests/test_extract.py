@@ -2633,3 +2633,11 @@ def test_a_denial_of_another_matter_in_the_next_sentence_leaves_the_claim(run):
     text = "SDF fighters captured Hajin on Monday. Damascus denied that its soldiers took part."
     [event] = [e for e in run(text).events if not e.inferred]
     assert "disputed" not in event.doubts
+
+
+def test_a_side_after_anti_names_what_is_fought_not_who_fights(run):
+    text = "Government forces launched an anti-ISIS offensive on Hajin on Sunday."
+    events = [e for e in run(text).events if not e.inferred]
+    assert [(e.kind, e.actor, e.controller) for e in events] == [
+        ("contested", "SYRIAN_GOV", "ISIS")
+    ]

@@ -178,6 +178,7 @@ class SideFinder:
         found = [
             ActorRef(self.alias_sides[m.rule], m.start, m.end)
             for m in self.alias_matcher.find(tokens)
+            if not _against(tokens, m.start)  # 'an anti-terrorist operation'
         ]
         if found and found[0].start == 0 or not tokens or not tokens[0].text[:1].isupper():
             return found
@@ -1769,7 +1770,7 @@ def _speaker_adjective(sentence: _Sentence, ctx: _Context, said: int) -> ActorRe
     tokens = sentence.tokens
     found = [
         m
-        for m in ctx.sides.adjective_matcher.find(tokens[low:said])
+        for m in _adjectives(ctx, tokens, low, said)
         if low + m.end < len(tokens) and tokens[low + m.end].lower not in SAYING_VERBS
     ]
     if not found:
@@ -1903,8 +1904,23 @@ def _before_actor_phrase(tokens: list[Tok], end: int, j: int) -> int:
     return j
 
 
+AGAINST = _words("against_prefixes")
+
+
+def _against(tokens: list[Tok], i: int) -> bool:
+    """The word at ``i`` follows 'anti-' or 'counter-': 'an anti-terrorist operation' names what
+    it is against, not its side."""
+    return i > 0 and tokens[i - 1].lower in AGAINST and tokens[i - 1].end == tokens[i].start - 1
+
+
+def _adjectives(ctx: _Context, tokens: list[Tok], low: int, high: int) -> list[Match]:
+    """The side adjectives in tokens[low:high] (offsets within the slice), not after 'anti-'."""
+    found = ctx.sides.adjective_matcher.find(tokens[low:high])
+    return [m for m in found if not _against(tokens, low + m.start)]
+
+
 def _adjective_in(sentence: _Sentence, ctx: _Context, start: int, end: int) -> str:
-    found = ctx.sides.adjective_matcher.find(sentence.tokens[start:end])
+    found = _adjectives(ctx, sentence.tokens, start, end)
     return ctx.sides.adjective_sides[found[0].rule] if found else ""
 
 
@@ -1928,7 +1944,7 @@ def _possessor(sentence: _Sentence, ctx: _Context, start: int) -> str:
     for actor in sentence.actors:
         if actor.end == j or (actor.end == j - 1 and sentence.tokens[j - 1].text in QUOTES):
             return "" if _former(sentence, actor.start) else actor.side
-    found = ctx.sides.adjective_matcher.find(sentence.tokens[max(0, j - 3) : j])
+    found = _adjectives(ctx, sentence.tokens, max(0, j - 3), j)
     if not found or _former(sentence, max(0, j - 3) + found[-1].start):
         return ""
     return ctx.sides.adjective_sides[found[-1].rule]
@@ -2504,7 +2520,7 @@ def _held_adjectives(sentence: _Sentence, ctx: _Context) -> list[tuple[str, int,
     found: list[tuple[str, int, int]] = []
     if not sentence.cues("held_suffix", ctx):
         return found  # most sentences: no 'held' to follow a side's name
-    for m in ctx.sides.adjective_matcher.find(sentence.tokens):
+    for m in _adjectives(ctx, sentence.tokens, 0, len(sentence.tokens)):
         if sentence.has("held_suffix", ctx, m.end, m.end + 1):
             found.append((ctx.sides.adjective_sides[m.rule], m.start, m.end + 1))
     return found
