@@ -2641,3 +2641,22 @@ def test_a_side_after_anti_names_what_is_fought_not_who_fights(run):
     assert [(e.kind, e.actor, e.controller) for e in events] == [
         ("contested", "SYRIAN_GOV", "ISIS")
     ]
+
+
+@pytest.mark.parametrize(
+    "text", ["ISIS took Hajin last summer.", "Hajin fell to ISIS during the summer offensive."]
+)
+def test_a_season_with_no_year_is_a_vague_date(run, text):
+    [event] = [e for e in run(text).events if not e.inferred]
+    assert "vague date" in event.doubts and event.confidence < 0.6
+
+
+def test_a_season_with_its_year_is_that_year(facts):
+    assert facts("ISIS took Hajin in the spring of 2014.") == [
+        ("hajin", "captured", "ISIS", "2014")
+    ]
+
+
+def test_the_fall_of_a_place_is_no_season(run):
+    [event] = [e for e in run("The fall of Hajin to the SDF on Friday ended the battle.").events]
+    assert "vague date" not in event.doubts

@@ -48,7 +48,7 @@ _SCHEMA: dict[str, Any] = {
     "year_alone": {"before": "words", "seasons": "words"},
     "future": {"words": "words"},
     "scope": {"words": "words"},
-    "vague": {"words": "words"},
+    "vague": {"words": "words", "season_before": "words", "seasons": "words"},
     "names": {"nouns": "words"},
 }
 UNITS = ("day", "week", "month", "year")

@@ -171,7 +171,13 @@ class DateRules:
         self.gate = PatternGate([pattern for _kind, pattern in self.patterns])
         self.cue = _cue(words)
         self.future = re.compile(rf"\b(?:{_any(words['future']['words'])})\b[^.;]*$", re.I)
-        self.vague = re.compile(rf"\b(?:{_any(words['vague']['words'])})\b", re.I)
+        vague, seasons = words["vague"], words["vague"]["seasons"]
+        self.vague = re.compile(
+            rf"\b(?:{_any(vague['words'])})\b"  # 'later that month'
+            # a season with no year: 'last summer', 'in the autumn' (not 'in the spring of 2014')
+            rf"|\b(?:{_any(vague['season_before'])})[- ](?:{_any(seasons)})\b(?!,?\s+(?:of\b|\d))",
+            re.I,
+        )
         self.scope = re.compile(rf"\b(?:{_any(words['scope']['words'])})\b[^.;,]*$", re.I)
         # nouns that make a date before them part of a name ('the 17 July neighbourhood')
         self.named_after = re.compile(rf"\s+(?:{_any(words['names']['nouns'])})\b", re.I)
