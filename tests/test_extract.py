@@ -2660,3 +2660,22 @@ def test_a_season_with_its_year_is_that_year(facts):
 def test_the_fall_of_a_place_is_no_season(run):
     [event] = [e for e in run("The fall of Hajin to the SDF on Friday ended the battle.").events]
     assert "vague date" not in event.doubts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF fighters seized the Hajin airfield on Monday.",
+        "SDF fighters captured the Hajin railway station on Monday.",
+        "SDF fighters retook the Hajin TV tower on Monday.",
+    ],
+)
+def test_a_site_named_after_a_town_is_a_part_of_it_not_the_town(facts, text):
+    assert [k for p, k, _c, _d in facts(text) if p == "hajin"] in ([], ["contested"])
+
+
+@pytest.mark.parametrize(
+    "text", ["SDF fighters seized the Hajin crossing.", "SDF fighters captured the Hajin road."]
+)
+def test_a_road_or_crossing_named_after_a_town_only_says_where(facts, text):
+    assert facts(text) == []

@@ -650,7 +650,7 @@ def _part_after(sentence: _Sentence, ctx: _Context, i: int) -> bool:
         if (
             max(
                 sentence.cue_starting_at("partial", ctx, k, 2),
-                sentence.cue_starting_at("site_after", ctx, k, 1),
+                sentence.cue_starting_at("site_after", ctx, k, 2),
             )
             > 0
         ):
@@ -930,7 +930,7 @@ def _target_after(
             after = _group_of(sentence, place)[-1].end
             after_end = max(
                 sentence.cue_starting_at("partial", ctx, after, 2),
-                sentence.cue_starting_at("site_after", ctx, after, 1),
+                sentence.cue_starting_at("site_after", ctx, after, 2),
             )
             if after_end > 0:  # 'the Alba hospital': a part of the place, unless it is one
                 words = [t.lower for t in tokens[after:after_end]]
