@@ -2679,3 +2679,20 @@ def test_a_site_named_after_a_town_is_a_part_of_it_not_the_town(facts, text):
 )
 def test_a_road_or_crossing_named_after_a_town_only_says_where(facts, text):
     assert facts(text) == []
+
+
+def test_a_place_after_a_bare_comma_that_opens_a_clause_is_no_list_member(facts):
+    text = "With the capture of Sousa, Hajin is now within range of SDF artillery."
+    assert "hajin" not in [p for p, *_ in facts(text)]
+    text = "SDF fighters took Sousa, Shaafah and Hajin on Monday."
+    assert [p for p, *_ in facts(text)] == ["al_shaafah", "al_susah", "hajin"]
+
+
+def test_the_besieged_town_names_no_besieger_and_a_besieger_holds_nothing(run):
+    text = "SDF forces pulled out of the besieged town of Hajin on Wednesday."
+    sieges = [e for e in run(text).events if e.kind == "besieged"]
+    assert sieges and all(e.actor != "SDF" for e in sieges)  # who pulled out besieged nobody
+    events = run("ISIS besieged Hajin on Wednesday.").events
+    assert not [e for e in events if e.kind == "held" and e.controller == "ISIS"]
+    [siege] = run("Aid reached ISIS-besieged Hajin on Wednesday.").events
+    assert (siege.kind, siege.actor) == ("besieged", "ISIS")

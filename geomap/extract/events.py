@@ -705,7 +705,7 @@ def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
             if ("including" in gap or "such" in gap) and _contains(ctx, last, place):
                 groups.append([place])  # 'the Kharkiv region, including X': X is in it
                 continue
-            if _joins_list(set(gap)):
+            if _joins_list(set(gap)) and not _new_subject(sentence, place, gap):
                 groups[-1].append(place)
                 continue
             if _phrase_then_join(sentence, ctx, last.end, place.start) and _verbless(
@@ -715,6 +715,13 @@ def _groups(sentence: _Sentence, ctx: _Context) -> list[list[PlaceRef]]:
                 continue
         groups.append([place])
     return groups
+
+
+def _new_subject(sentence: _Sentence, place: PlaceRef, gap: list[str]) -> bool:
+    """'With the capture of A, B is now within range': a place after a bare comma with an
+    auxiliary right after it opens a clause of its own; it is no list member."""
+    following = sentence.tokens[place.end : place.end + 1]
+    return gap == [","] and bool(following) and following[0].lower in MAIN_AUXILIARIES
 
 
 def _included(sentence: _Sentence, ctx: _Context, group: list[PlaceRef]) -> list[PlaceRef] | None:
@@ -2237,6 +2244,8 @@ def events_in_sentence(
         if mood == "drop" or _hypothetical_gerund(sentence, ctx, m.start, target):
             continue
         agent, patient = roles(sentence, ctx, rule, m.start, m.end, target)
+        if rule.kind == "besieged" and _state_adjective(sentence, m.start):
+            agent = patient = ""  # 'troops pulled out of the besieged town of X': no besieger
         claim = decide(rule, agent, patient, mood == "contested" or target.partial, ctx)
         if claim is None:
             continue
@@ -2287,6 +2296,12 @@ def events_in_sentence(
         weight = 0.6 if target.anaphor else 0.7
         doubts = ("back-reference",) if target.anaphor else ()
         claim = _Claim("contested" if target.partial else "held", side, side, weight, doubts)
+        suffix, named = sentence.tokens[end - 1], sentence.tokens[end - 2]
+        if suffix.lower in BESIEGING:  # 'rebel-besieged X': the other side's, under siege
+            if ctx.body[named.end : suffix.start] != "-":
+                continue  # 'the rebels besieged X': a verb (its trigger reads it)
+            holder = ctx.article_sides.opponent(side, ctx.profile)
+            claim = _Claim("besieged", side, holder, weight, doubts)
         for place in target.group:
             date = _date_for(place.mention, span, clauses, dates, ctx, sentence, start)
             _add(events, seen, _event(ctx, span, place.mention.place_id, claim, date, None))
@@ -2345,6 +2360,17 @@ def headed_for(tokens: list[Tok], mentions: list[PlaceMention]) -> list[int]:
         if k >= 0 and tokens[k].lower in HEADING:
             found.append(mention.start)
     return found
+
+
+BESIEGING = _words("besieging")
+
+
+def _state_adjective(sentence: _Sentence, start: int) -> bool:
+    """'the besieged town', 'the encircled city': a participle after a determiner describes
+    the place's state; the sentence's subject need not be who besieges it."""
+    tok = sentence.tokens[start]
+    before = sentence.tokens[start - 1].lower if start else ""
+    return before in DETERMINERS and _participle(tok)
 
 
 def _may_state_holder(tokens: list[Tok], ctx: _Context) -> bool:
