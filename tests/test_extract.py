@@ -2696,3 +2696,19 @@ def test_the_besieged_town_names_no_besieger_and_a_besieger_holds_nothing(run):
     assert not [e for e in events if e.kind == "held" and e.controller == "ISIS"]
     [siege] = run("Aid reached ISIS-besieged Hajin on Wednesday.").events
     assert (siege.kind, siege.actor) == ("besieged", "ISIS")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The SDF would push to Sousa after clearing Hajin.",
+        "The SDF plans to march on Sousa once Hajin falls.",
+    ],
+)
+def test_a_change_in_a_clause_of_time_after_a_plan_is_planned(facts, text):
+    assert "hajin" not in [p for p, *_ in facts(text)]
+
+
+def test_a_change_in_a_clause_of_time_after_a_deed_is_done(facts):
+    text = "The SDF pushed to Sousa after clearing Hajin on Monday."
+    assert ("hajin", "captured", "SDF", "2018-12-10") in facts(text)

@@ -1489,12 +1489,11 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
     if rule.kind == "withdrew" and _intended(sentence, ctx, start):
         return "drop"  # 'Russia orders withdrawal from X', 'began withdrawing from X'
     verb = rule.voice not in ("noun", "nominal")  # not 'until clashes broke out in X'
-    if (
-        verb
-        and sentence.tokens[first].lower in PENDING_OPENERS
-        and _present(sentence, first, start)
-    ):
+    opener = sentence.tokens[first].lower
+    if verb and opener in PENDING_OPENERS and _present(sentence, first, start):
         return "drop"  # 'we will not stop until X is freed': not yet
+    if opener in TIME_OPENERS and first > 0 and _planned(sentence, ctx, first):
+        return "drop"  # 'Turkey would push to Y after clearing X': the plan's step, not done
     if sentence.cue_ending_at("arranged", ctx, start, reach=3):
         return "drop"  # 'X is to be handed over on Nov. 25': not yet done
     if rule.kind != "surrendered" and sentence.cue_ending_at("civilians", ctx, start):
@@ -1524,6 +1523,16 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
 
 
 PENDING_OPENERS = _words("pending_openers")
+TIME_OPENERS = _words("time_openers")
+PLAN_WORDS = _words("plan_words")
+
+
+def _planned(sentence: _Sentence, ctx: _Context, first: int) -> bool:
+    """The clause before a clause of time (which opens at ``first``) is a plan or a
+    prediction: 'would push to Y after clearing X', 'will march on Y once X falls'."""
+    begin, _end = sentence.clause_bounds[sentence.clause_of[first - 1]]
+    cues = sentence.cue_at("hypothetical", ctx, begin, first)  # not 'vowed to … after taking X'
+    return any(sentence.tokens[s].lower in PLAN_WORDS for s, _e in cues)
 
 
 def _present(sentence: _Sentence, first: int, start: int) -> bool:
