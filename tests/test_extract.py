@@ -527,6 +527,7 @@ def test_names_that_differ_in_consonants_are_two_places():
     from geomap.extract.mentions import _same_spelling
 
     assert not _same_spelling("bilohirka", "bilozerka")  # two villages 60 km apart
+    assert not _same_spelling("bursa", "bursaya")  # a city, and a mountain with more letters
 
 
 def test_a_far_spelling_is_not_read_as_a_place(run):

@@ -61,11 +61,15 @@ def _skeleton(key: str) -> str:
 
 def _same_spelling(key: str, known: str) -> bool:
     """Two spellings of one name: they differ by one letter, or only in vowels, h, w, y and
-    doubled letters ('Shajilah' ~ 'Shajla', 'Marshada' ~ 'Marashida'; not 'Bilohirka' ~
-    'Bilozerka', two villages)."""
+    doubled letters, and neither is the other with letters added at its end ('Shajilah' ~
+    'Shajla', 'Marshada' ~ 'Marashida'; not 'Bilohirka' ~ 'Bilozerka', two villages; not
+    'Bursa' ~ 'Bursaya')."""
     from rapidfuzz.distance import Levenshtein
 
-    return Levenshtein.distance(key, known) <= 1 or _skeleton(key) == _skeleton(known)
+    if Levenshtein.distance(key, known) <= 1:
+        return True
+    short, long = sorted((key, known), key=len)
+    return not long.startswith(short) and _skeleton(key) == _skeleton(known)
 
 
 _NAMED_PLACE = re.compile(r"\b(?=[vtcd])(?:village|town|city|camp|district)s? of\s+[A-Z]", re.I)
