@@ -2713,3 +2713,19 @@ def test_a_change_in_a_clause_of_time_after_a_plan_is_planned(facts, text):
 def test_a_change_in_a_clause_of_time_after_a_deed_is_done(facts):
     text = "The SDF pushed to Sousa after clearing Hajin on Monday."
     assert ("hajin", "captured", "SDF", "2018-12-10") in facts(text)
+
+
+def test_another_side_s_holding_right_after_a_capture_disputes_both(run):
+    text = (
+        "SDF fighters drove ISIS out of Hajin on Tuesday. ISIS said its fighters still held Hajin."
+    )
+    events = [e for e in run(text).events if not e.inferred]
+    assert {(e.kind, e.controller) for e in events} == {("captured", "SDF"), ("held", "ISIS")}
+    assert all("disputed" in e.doubts and e.confidence < 0.6 for e in events)
+
+
+def test_a_later_holding_by_another_side_is_a_sequence_not_a_dispute(run):
+    events = run("ISIS captured Hajin in 2014. The SDF now holds Hajin.").events
+    assert not [e for e in events if "disputed" in e.doubts]
+    events = run("The SDF captured Hajin on Monday. ISIS recaptured Hajin on Tuesday.").events
+    assert not [e for e in events if "disputed" in e.doubts]

@@ -23,6 +23,7 @@ from geomap.extract.events import (
     SideFinder,
     _Context,
     answered,
+    countered,
     date_repeats,
     events_in_sentence,
     headed_for,
@@ -278,9 +279,10 @@ def extract_article(
         if not mentions and not (ctx.recent and _refers_back(tokens[number], rules)):
             continue  # no place named, none referred to: no event, no mention
         ctx.reference_points.update(headed_for(tokens[number], mentions))  # 'toward X'
-        result.events.extend(
-            events_in_sentence(sentence, mentions, ctx, dates, tokens[number], actors[number])
-        )
+        found = events_in_sentence(sentence, mentions, ctx, dates, tokens[number], actors[number])
+        result.events.extend(found)
+        if found and number and told:  # 'Turkey said it still held X' after 'the YPG took X'
+            countered(result.events, sentences[number - 1].start, sentence.start)
         referred = list(mentions)
         if not mentions:
             referred = _referred_back(

@@ -2455,6 +2455,36 @@ def _answer_words(language: str) -> frozenset[str]:
 
 
 NEAR_COST = 0.1  # a place read from a spelling the gazetteer lacks (that place only)
+
+
+def countered(events: list[Event], told_at: int, start: int) -> None:
+    """'The YPG drove the rebels out of X on Tuesday. Turkey said it still held X.': a sentence
+    (at ``start``) whose holding or same-day capture of a place by another side answers the
+    capture the sentence before (at ``told_at``) told, within a week, makes both disputed
+    claims (at most ``DISPUTED``): the article does not say which is true."""
+    told = [e for e in events if e.evidence_start == told_at and _claimed_change(e)]
+    answers = [e for e in events if e.evidence_start == start and not e.inferred]
+    for answer in answers:
+        if answer.kind not in ("held", "captured") or not answer.controller:
+            continue
+        for change in told:
+            other = change.controller and change.controller != answer.controller
+            soon = 0 <= (answer.first_day - change.last_day).days <= REPEAT_REACH
+            same_day = answer.kind == "captured" and answer.first_day == change.first_day
+            if (
+                change.place_id == answer.place_id
+                and other
+                and ((answer.kind == "held" and soon) or same_day)
+            ):
+                for event in (change, answer):
+                    event.confidence = min(event.confidence, DISPUTED)
+                    event.doubts += ("disputed",) * ("disputed" not in event.doubts)
+
+
+def _claimed_change(event: Event) -> bool:
+    return event.kind == "captured" and not event.inferred
+
+
 NEW_TOPIC = _words("new_topic")
 DISPUTED = 0.5  # the most a claim the next sentence denies may keep: never a colour
 HEDGE_COST = 0.15
