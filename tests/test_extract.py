@@ -2729,3 +2729,14 @@ def test_a_later_holding_by_another_side_is_a_sequence_not_a_dispute(run):
     assert not [e for e in events if "disputed" in e.doubts]
     events = run("The SDF captured Hajin on Monday. ISIS recaptured Hajin on Tuesday.").events
     assert not [e for e in events if "disputed" in e.doubts]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF fighters advanced this week. Hajin was taken under control on Sunday.",
+        "SDF fighters advanced this week. Hajin was recovered on Sunday.",
+    ],
+)
+def test_taken_under_control_and_recovered_are_captures(facts, text):
+    assert ("hajin", "captured", "SDF", "2018-12-09") in facts(text)
