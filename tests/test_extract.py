@@ -2740,3 +2740,25 @@ def test_a_later_holding_by_another_side_is_a_sequence_not_a_dispute(run):
 )
 def test_taken_under_control_and_recovered_are_captures(facts, text):
     assert ("hajin", "captured", "SDF", "2018-12-09") in facts(text)
+
+
+def test_a_side_whose_name_holds_a_place_is_the_side(run):
+    from geomap.campaign import parse_profile
+
+    profile = parse_profile(
+        '[[side]]\nid = "GOV"\nlabel = "Government"\ncolour = "#1f77b4"\nmarker = "circle"\n'
+        'aliases = ["the Hajin People\'s Republic"]\nopponents = ["REB"]\n'
+        '[[side]]\nid = "REB"\nlabel = "Rebels"\ncolour = "#d62728"\nmarker = "square"\n'
+        'aliases = ["rebels"]\nopponents = ["GOV"]\n'
+    )
+    from geomap.campaign import load_campaign
+
+    gazetteer = load_campaign(Path(__file__).parent.parent / "data").gazetteer
+    article = Article(
+        name="t.txt",
+        published=FRI,
+        body="Sousa is now under the control of the Hajin People's Republic.",
+        outlet="Test",
+    )
+    events = extract_article(article, gazetteer, profile=profile).events
+    assert [(e.place_id, e.kind, e.controller) for e in events] == [("al_susah", "held", "GOV")]

@@ -416,6 +416,9 @@ def read_sentence(
             places.append(PlaceRef(mention, first, end))
     actors = ctx.sides.find(tokens) if actors is None else actors
     matches = ctx.rules.trigger_matcher.find(tokens) if matches is None else matches
+    places = [  # 'the Donetsk People's Republic', 'Ras Kamboni militia': a side's longer name
+        p for p in places if not any(_holds_inside(a, p) for a in actors)
+    ]
     covered = {i for p in places for i in range(p.start, p.end)}
     starts = {m.start for m in matches}
     actors = [  # 'the capital Addis Ababa' is a place; 'Kyiv recaptured X' a side
@@ -432,6 +435,12 @@ def read_sentence(
     _mark_locators(sentence, ctx)
     sentence.groups = _groups(sentence, ctx)
     return sentence
+
+
+def _holds_inside(actor: ActorRef, place: PlaceRef) -> bool:
+    """A side's name holds the place's words and more ('the Donetsk People's Republic')."""
+    inside = actor.start <= place.start and place.end <= actor.end
+    return inside and actor.end - actor.start > place.end - place.start
 
 
 def _split_at_new_subjects(tokens: list[Tok], clause_of: list[int], actors: list[ActorRef]):
