@@ -2762,3 +2762,8 @@ def test_a_side_whose_name_holds_a_place_is_the_side(run):
     )
     events = extract_article(article, gazetteer, profile=profile).events
     assert [(e.place_id, e.kind, e.controller) for e in events] == [("al_susah", "held", "GOV")]
+
+
+def test_a_headline_takes_the_day_of_the_lead_s_one_change_there_whoever_leads_it(facts):
+    text = "Iraqi troops take Hajin\nSDF and Iraqi troops on Wednesday captured the town of Hajin."
+    assert {d for p, k, _c, d in facts(text) if k == "captured"} == {"2018-12-12"}

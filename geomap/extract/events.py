@@ -2659,7 +2659,11 @@ def date_repeats(events: list[Event]) -> list[Event]:
     for event in events:
         source = dated.get((event.place_id, event.kind, event.controller))
         if source is None and event.evidence_start == 0 and event.kind in LEAD_KINDS:
-            source = led.get((event.place_id, event.actor))  # the headline tells the lead
+            # the headline tells the lead: the same side, or the lead's one such event there
+            # ('Somali, AU troops take X' over 'African Union and Somali troops took X')
+            source = led.get((event.place_id, event.actor))
+            if source is None and event.actor and event.kind in CHANGE_KINDS:
+                source = led.get((event.place_id, event.kind))
         if (
             event.date_text
             or event.inferred
@@ -2691,14 +2695,20 @@ LEAD_KINDS = (*CHANGE_KINDS, "contested")  # what a headline and its lead tell a
 
 def _lead_days(events: list[Event]) -> dict[tuple[str, str], Event]:
     """(place, actor) -> the first dated change or fight the lead tells of: the day a
-    headline's 'Army takes X' stands for when its lead says 'troops entered X on Saturday'."""
+    headline's 'Army takes X' stands for when its lead says 'troops entered X on Saturday';
+    (place, kind) -> the lead's one dated event of that kind there, whoever its side (actors
+    are side ids, kinds are not: the keys do not meet)."""
     led: dict[tuple[str, str], Event] = {}
+    only: dict[tuple[str, str], Event | None] = {}  # (place, kind) -> the lead's one such
     for event in events:
         recent = event.date_precision == "day" and _days_before(event) <= REPEAT_REACH
         lead = 0 < event.evidence_start <= LEAD_REACH and event.kind in LEAD_KINDS
         if event.date_text and recent and lead and not event.inferred and event.actor:
             key = (event.place_id, event.actor)
             led.setdefault(key, event)  # the first the lead dates
+            told = (event.place_id, event.kind)
+            only[told] = event if told not in only else None
+    led.update((told, event) for told, event in only.items() if event is not None)
     return led
 
 
