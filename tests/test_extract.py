@@ -2767,3 +2767,10 @@ def test_a_side_whose_name_holds_a_place_is_the_side(run):
 def test_a_headline_takes_the_day_of_the_lead_s_one_change_there_whoever_leads_it(facts):
     text = "Iraqi troops take Hajin\nSDF and Iraqi troops on Wednesday captured the town of Hajin."
     assert {d for p, k, _c, d in facts(text) if k == "captured"} == {"2018-12-12"}
+
+
+def test_mines_cleared_in_a_place_are_no_fight_for_it(facts):
+    assert facts("SDF fighters in Hajin were clearing mines left by ISIS on Friday.") == []
+    assert facts("SDF fighters were clearing Hajin on Friday.") == [
+        ("hajin", "contested", "ISIS", "2018-12-14")
+    ]
