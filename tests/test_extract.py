@@ -2774,3 +2774,21 @@ def test_mines_cleared_in_a_place_are_no_fight_for_it(facts):
     assert facts("SDF fighters were clearing Hajin on Friday.") == [
         ("hajin", "contested", "ISIS", "2018-12-14")
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF troops took Sousa on Friday. The town was held by ISIS for four years.",
+        "SDF troops took Sousa on Friday. ISIS controlled the town for four years.",
+    ],
+)
+def test_a_past_holding_with_how_long_it_lasted_is_background(run, text):
+    events = [e for e in run(text).events if e.kind == "held"]
+    assert events and all("background" in e.doubts and e.confidence < 0.6 for e in events)
+    [taken] = [e for e in run(text).events if e.kind == "captured"]
+    assert "disputed" not in taken.doubts  # a past holding answers no capture
+
+
+def test_a_holding_that_lasts_is_of_the_present(facts):
+    assert facts("ISIS has held Hajin for four years.") == [("hajin", "held", "ISIS", "2018-12-14")]

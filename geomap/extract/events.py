@@ -2270,6 +2270,8 @@ def events_in_sentence(
         doubts = _doubts(sentence, ctx, target, m.start)
         holds = rule.kind == "held" and rule.voice in ("active", "passive", "held_in")
         background = _background(sentence, ctx, m.start, dates, "held" if holds else "")
+        if holds and _lasted(sentence, m.start, m.end):
+            background = BACKGROUND_COST  # 'the town was held by the rebels for four years'
         if rule.voice == "nominal" and _recap(sentence, ctx, m.start):
             background = BACKGROUND_COST  # 'Ukraine marked the liberation of X on Sunday'
         if background:
@@ -2476,6 +2478,9 @@ def countered(events: list[Event], told_at: int, start: int) -> None:
     for answer in answers:
         if answer.kind not in ("held", "captured") or not answer.controller:
             continue
+        words = {w.strip(".,;:\"'“”").lower() for w in answer.evidence.split()}
+        if answer.kind == "held" and words.isdisjoint(CURRENT):
+            continue  # 'the town was held by the rebels for four years': before, not now
         for change in told:
             other = change.controller and change.controller != answer.controller
             soon = 0 <= (answer.first_day - change.last_day).days <= REPEAT_REACH
@@ -2578,6 +2583,22 @@ def _background(
 
 
 BACKGROUND_COST = 0.3
+DURATION_OPENERS = _words("duration_openers")
+DURATION_UNITS = _words("duration_units")
+
+
+def _lasted(sentence: _Sentence, start: int, end: int) -> bool:
+    """A holding told in the past with how long it lasted ('X was held by the rebels for four
+    years', 'the rebels controlled X for months'): it ended, background to the news."""
+    tokens = sentence.tokens
+    if _present(sentence, _clause_first(sentence, sentence.clause_of[start]), start):
+        return False  # 'have held X for four years': still held
+    first, last = sentence.clause_bounds[sentence.clause_of[start]]
+    for k in range(end, last):
+        if tokens[k].lower in DURATION_OPENERS:
+            if any(t.lower in DURATION_UNITS for t in tokens[k + 1 : k + 4]):
+                return True
+    return False
 
 
 def _recap(sentence: _Sentence, ctx: _Context, start: int) -> bool:
@@ -2594,8 +2615,16 @@ def _held_adjectives(sentence: _Sentence, ctx: _Context) -> list[tuple[str, int,
     found: list[tuple[str, int, int]] = []
     if not sentence.cues("held_suffix", ctx):
         return found  # most sentences: no 'held' to follow a side's name
-    for m in _adjectives(ctx, sentence.tokens, 0, len(sentence.tokens)):
-        if sentence.has("held_suffix", ctx, m.end, m.end + 1):
+    tokens = sentence.tokens
+    for m in _adjectives(ctx, tokens, 0, len(tokens)):
+        if not sentence.has("held_suffix", ctx, m.end, m.end + 1):
+            continue
+        joined = ctx.body[tokens[m.end - 1].end : tokens[m.end].start] == "-"
+        after = m.end + 1
+        verb = after < len(tokens) and (
+            tokens[after].lower in DETERMINERS or after in sentence.place_at
+        )
+        if joined or not verb:  # not 'the rebels controlled the town': a verb, its trigger's
             found.append((ctx.sides.adjective_sides[m.rule], m.start, m.end + 1))
     return found
 
