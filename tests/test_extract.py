@@ -2792,3 +2792,8 @@ def test_a_past_holding_with_how_long_it_lasted_is_background(run, text):
 
 def test_a_holding_that_lasts_is_of_the_present(facts):
     assert facts("ISIS has held Hajin for four years.") == [("hajin", "held", "ISIS", "2018-12-14")]
+
+
+def test_the_town_hall_of_a_place_is_a_part_of_it(facts):
+    text = "SDF fighters captured the town hall of Hajin on Saturday."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
