@@ -88,11 +88,15 @@ class Rules:
     cue_names: tuple[str, ...]  # the cue class of each rule of cue_matcher
     cue_matcher: Matcher  # every cue class in one matcher: one pass per sentence
     exclusive_rule: int  # the rule of cue_matcher that finds 'the last town held by'
+    answer_matcher: Matcher  # the cue classes of a sentence answering the one before
     anaphors: dict[str, tuple[str, ...]]
     determiners: frozenset[str]
     object_words: frozenset[str]
     subject_words: frozenset[str]
     sites: SiteRules
+
+
+ANSWERS = ("denies_before", "unverified")  # the cue classes of an answer to the sentence before
 
 
 @cache
@@ -120,6 +124,7 @@ def load_rules(language: str = "en") -> Rules:
         cue_names=tuple(raw_cues),
         cue_matcher=Matcher([table["patterns"] for table in raw_cues.values()], language),
         exclusive_rule=list(raw_cues).index("exclusive"),
+        answer_matcher=Matcher([raw_cues[name]["patterns"] for name in ANSWERS], language),
         anaphors={k: tuple(v) for k, v in anaphor_data["anaphors"].items()},
         determiners=frozenset(anaphor_data["determiners"]["patterns"]),
         object_words=_single_words(raw_cues["object"]["patterns"]),
@@ -2459,7 +2464,7 @@ def _answer_words(language: str) -> frozenset[str]:
     """The words a denial or a doubt of the sentence before needs one of (not its
     determiners or auxiliaries): a sentence with none is no answer."""
     cues = rule_file("cues", language)
-    patterns = [p for name in ("denies_before", "unverified") for p in cues[name]["patterns"]]
+    patterns = [p for name in ANSWERS for p in cues[name]["patterns"]]
     words = {w.strip("=?").lower() for p in patterns for part in p.split() for w in part.split("|")}
     common = {"not", "could", "can", "no", "it", "be", "this", "that", "these", "those", "such"}
     return frozenset(words - DETERMINERS - PASSIVE_AUX - common)
@@ -2515,8 +2520,8 @@ def answered(
     if words.isdisjoint(t.lower for t in tokens) and words.isdisjoint(t.lemma for t in tokens):
         return  # most sentences: no word of a denial (the cue pass is not run)
     found = {
-        rules.cue_names[m.rule]
-        for m in rules.cue_matcher.all(tokens)
+        ANSWERS[m.rule]
+        for m in rules.answer_matcher.all(tokens)
         if m.end >= len(tokens) or tokens[m.end].lower not in NEW_TOPIC
     }  # not 'Russia denied reports of heavy losses': another matter
     denied, doubted = "denies_before" in found, "unverified" in found
