@@ -787,6 +787,10 @@ def test_a_neighbourhood_named_with_its_kind_is_taken_whole(text, place):
         ("Northern Army troops were clearing Brennick.", ("brennick", "contested", "SOUTH")),
         # the profile's 'the militia' also reads a sentence's first word without 'the'
         ("Militia fighters recaptured Karsk on Friday.", ("karsk", "captured", "SOUTH")),
+        (  # past a dateline too
+            "VELMORA, May 7 (Reuters) - Militia fighters recaptured Karsk on Friday.",
+            ("karsk", "captured", "SOUTH"),
+        ),
     ],
 )
 def test_a_second_campaign_s_sides_and_kinds(text, expected):

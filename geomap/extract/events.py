@@ -185,13 +185,24 @@ class SideFinder:
             for m in self.alias_matcher.find(tokens)
             if not _against(tokens, m.start)  # 'an anti-terrorist operation'
         ]
-        if found and found[0].start == 0 or not tokens or not tokens[0].text[:1].isupper():
+        begin = _opening(tokens)
+        if begin < 0 or any(a.start == begin for a in found):
             return found
-        opening = [m for m in self.opening_matcher.find(tokens) if m.start == 0]
+        opening = [m for m in self.opening_matcher.find(tokens) if m.start == begin]
         if opening:  # 'Troops recaptured X' for the profile's 'the troops'
             m = max(opening, key=lambda m: m.end)
-            found.insert(0, ActorRef(self.alias_sides[m.rule], 0, m.end))
+            found.append(ActorRef(self.alias_sides[m.rule], begin, m.end))
+            found.sort(key=lambda a: a.start)
         return found
+
+
+def _opening(tokens: list[Tok]) -> int:
+    """Where a sentence's own words begin, past a dateline ('BANGUI, Dec 19 (Reuters) -
+    Rebels captured X'): the first token, or the one after the dateline's bracket or dash;
+    -1 when that word is not capitalised."""
+    k = next((k + 1 for k, t in enumerate(tokens[:12]) if t.text in (")", "—", "–")), 0)
+    k = k if k < len(tokens) and k and tokens[k].text[:1].isupper() else 0
+    return k if tokens and tokens[k].text[:1].isupper() else -1
 
 
 @cache
