@@ -2801,3 +2801,25 @@ def test_a_holding_that_lasts_is_of_the_present(facts):
 def test_the_town_hall_of_a_place_is_a_part_of_it(facts):
     text = "SDF fighters captured the town hall of Hajin on Saturday."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "ISIS denied that the town had fallen.",
+        "ISIS denied Hajin had fallen.",
+        "ISIS called it a lie.",
+        '"This is disinformation," an ISIS official said.',
+    ],
+)
+def test_a_denial_of_the_change_itself_in_the_next_sentence_disputes_it(run, answer):
+    [event] = [e for e in run(f"SDF fighters captured Hajin on Friday. {answer}").events]
+    assert "disputed" in event.doubts
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ISIS refused on Friday to withdraw from Hajin.", "ISIS agreed on Friday to leave Hajin."],
+)
+def test_a_refusal_or_promise_with_its_day_before_to_is_not_done(facts, text):
+    assert facts(text) == []

@@ -96,7 +96,7 @@ class Rules:
     sites: SiteRules
 
 
-ANSWERS = ("denies_before", "unverified")  # the cue classes of an answer to the sentence before
+ANSWERS = ("denies_before", "unverified", "denies_clause")  # an answer to the sentence before
 
 
 @cache
@@ -2481,6 +2481,14 @@ def _answer_words(language: str) -> frozenset[str]:
     return frozenset(words - DETERMINERS - PASSIVE_AUX - common)
 
 
+DENIABLE = ("captured", "withdrew", "held")  # what a denied clause must tell again
+
+
+def _names_a_place(tokens: list[Tok], rules: Rules) -> bool:
+    """Words that may name the place of the claim before: a name, 'it', 'the town'."""
+    return any(t.text[:1].isupper() or t.lower == "it" or t.lemma in rules.anaphors for t in tokens)
+
+
 NEAR_COST = 0.1  # a place read from a spelling the gazetteer lacks (that place only)
 
 
@@ -2530,12 +2538,18 @@ def answered(
     words = _answer_words(rules.language)
     if words.isdisjoint(t.lower for t in tokens) and words.isdisjoint(t.lemma for t in tokens):
         return  # most sentences: no word of a denial (the cue pass is not run)
+    answers = rules.answer_matcher.all(tokens)
     found = {
         ANSWERS[m.rule]
-        for m in rules.answer_matcher.all(tokens)
+        for m in answers
         if m.end >= len(tokens) or tokens[m.end].lower not in NEW_TOPIC
     }  # not 'Russia denied reports of heavy losses': another matter
+    clause = min((m.end for m in answers if ANSWERS[m.rule] == "denies_clause"), default=-1)
     denied, doubted = "denies_before" in found, "unverified" in found
+    if clause >= 0 and not denied:  # 'denied that the town had fallen', not '… took part'
+        changes = [m for m in rules.trigger_matcher.find(tokens) if m.start >= clause]
+        told = any(rules.triggers[m.rule].kind in DENIABLE for m in changes)
+        denied = told and _names_a_place(tokens[clause:], rules)  # not '… took part'
     if not (denied or doubted):
         return
     deniers = {a.side for a in actors}
