@@ -273,9 +273,7 @@ def extract_article(
             and result.events[-1].evidence_start == sentences[number - 1].start
         )
         if told:  # 'Russia said it had taken X. Ukraine denied the claim.'
-            answered(
-                result.events, sentences[number - 1].start, tokens[number], actors[number], rules
-            )
+            answered(result.events, sentences[number - 1].start, tokens[number], rules)
         if not mentions and not (ctx.recent and _refers_back(tokens[number], rules)):
             continue  # no place named, none referred to: no event, no mention
         ctx.reference_points.update(headed_for(tokens[number], mentions))  # 'toward X'

@@ -2528,13 +2528,11 @@ DISPUTED = 0.5  # the most a claim the next sentence denies may keep: never a co
 HEDGE_COST = 0.15
 
 
-def answered(
-    events: list[Event], told_at: int, tokens: list[Tok], actors: list[ActorRef], rules: Rules
-) -> None:
+def answered(events: list[Event], told_at: int, tokens: list[Tok], rules: Rules) -> None:
     """The sentence ``tokens`` answers the one before it (which starts at ``told_at``):
     'Russia said it had captured X. Ukraine denied the claim.' makes that sentence's claims
-    disputed (at most ``DISPUTED``); 'The claim could not be verified.' hedges them. A side
-    the answer names does not deny its own claims."""
+    disputed (at most ``DISPUTED``); 'The claim could not be verified.' hedges them, whoever
+    denies: 'Russian troops have taken X, Georgia said. Russia denied the claim.'"""
     words = _answer_words(rules.language)
     if words.isdisjoint(t.lower for t in tokens) and words.isdisjoint(t.lemma for t in tokens):
         return  # most sentences: no word of a denial (the cue pass is not run)
@@ -2552,11 +2550,10 @@ def answered(
         denied = told and _names_a_place(tokens[clause:], rules)  # not '… took part'
     if not (denied or doubted):
         return
-    deniers = {a.side for a in actors}
     for event in reversed(events):
         if event.evidence_start != told_at:
             break  # the events of one sentence stand together, last
-        if event.inferred or event.actor in deniers:
+        if event.inferred:
             continue
         if denied:
             event.confidence = min(event.confidence, DISPUTED)
