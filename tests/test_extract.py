@@ -2824,3 +2824,10 @@ def test_a_denial_of_the_change_itself_in_the_next_sentence_disputes_it(run, ans
 )
 def test_a_refusal_or_promise_with_its_day_before_to_is_not_done(facts, text):
     assert facts(text) == []
+
+
+def test_a_withdrawal_a_deal_requires_is_not_done(facts):
+    assert facts("The ceasefire requires ISIS fighters to withdraw from Hajin.") == []
+    assert [k for _p, k, _c, _d in facts("Under the deal, ISIS fighters withdrew from Hajin.")] == [
+        "withdrew"
+    ]
