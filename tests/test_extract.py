@@ -2831,3 +2831,9 @@ def test_a_withdrawal_a_deal_requires_is_not_done(facts):
     assert [k for _p, k, _c, _d in facts("Under the deal, ISIS fighters withdrew from Hajin.")] == [
         "withdrew"
     ]
+
+
+def test_their_fighters_after_a_side_s_officials_said_are_that_side_s(facts):
+    assert facts("Kurdish officials said their fighters had taken Hajin.") == [
+        ("hajin", "captured", "SDF", "2018-12-14")
+    ]

@@ -1620,7 +1620,10 @@ def _members_owner(sentence: _Sentence, ctx: _Context, first: int, start: int) -
     if any(a.start <= j < a.end for a in sentence.actors):
         return None  # 'their rebel fighters': named
     earlier = [a for a in sentence.actors if a.end <= j - 1]
-    return earlier[-1] if earlier else None
+    if earlier:
+        return earlier[-1]
+    said = sentence.cue_at("attribution", ctx, 0, j - 1)  # 'Georgian officials said their
+    return _speaker_adjective(sentence, ctx, said[-1][0]) if said else None  # troops took X'
 
 
 def _subject(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef | None:
