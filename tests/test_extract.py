@@ -2837,3 +2837,14 @@ def test_their_fighters_after_a_side_s_officials_said_are_that_side_s(facts):
     assert facts("Kurdish officials said their fighters had taken Hajin.") == [
         ("hajin", "captured", "SDF", "2018-12-14")
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF fighters captured Hajin's port on Friday.",
+        "SDF fighters captured the Hajin university.",
+    ],
+)
+def test_a_town_s_port_or_university_is_a_part_of_it(facts, text):
+    assert [k for p, k, _c, _d in facts(text) if p == "hajin"] == ["contested"]
