@@ -2848,3 +2848,14 @@ def test_their_fighters_after_a_side_s_officials_said_are_that_side_s(facts):
 )
 def test_a_town_s_port_or_university_is_a_part_of_it(facts, text):
     assert [k for p, k, _c, _d in facts(text) if p == "hajin"] == ["contested"]
+
+
+@pytest.mark.parametrize(
+    "text,day",
+    [
+        ("Three weeks after ISIS seized Hajin, residents fled on Friday.", "2018-11-23"),
+        ("Two days after ISIS seized Hajin, the SDF shelled Sousa on Friday.", "2018-12-12"),
+    ],
+)
+def test_a_fronted_clause_of_after_is_counted_back_from_the_main_clause_s_day(facts, text, day):
+    assert ("hajin", "captured", "ISIS", day) in facts(text)

@@ -304,7 +304,11 @@ class DateRules:
             told = told[: date.start - offset] + told[date.end - offset :]
         words = re.findall(r"[^\W\d_]+", told)
         if len([w for w in words if w.lower() not in self.lead_ins]) < 2:
-            return None
+            # 'Three weeks after rebels took Y, X fell on Friday': from the day the sentence
+            # names after it (the main clause's); none named, nothing to count from
+            before = [d for d in named if d.start >= offset + m.end()][:1]
+            if not before:
+                return None
         if before and (before[-1].precision != "day" or before[-1].future):
             return None  # 'in March, days after ...': no day to count from
         anchor = before[-1].first_day if before else published

@@ -2909,11 +2909,13 @@ def _date_for(
         and not _nearer_place(sentence, ctx, mention, d)
         and not _relative_between(ctx, max(mention.end, trigger_at), d.start)
     ]
+    counted = _counted_back(ctx, dates, clauses[index].start)
+    if counted and after and "," in ctx.body[mention.end : after[0].start]:
+        return counted  # 'Three weeks after rebels took X, Y fell on Friday': X's is weeks before
     if after and not (before and _next_conjunct(ctx, mention, after[0])):
         return after[0]  # 'took A on May 3 and B on May 9', 'took B a day later'
     if before:
         return before[-1]  # 'On Friday they took A, and a day later B': A's is Friday
-    counted = _counted_back(ctx, dates, clauses[index].start)
     if counted and not re.search(r",\s+and\b|;", ctx.body[counted.end : mention.start]):
         return counted  # 'X fell on Monday, two days after rebels took Y': Y's is Saturday
     if _opener(clauses[index]) in RELATIVES:
