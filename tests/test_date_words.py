@@ -51,6 +51,13 @@ def test_the_package_file_read_as_a_copy_reads_as_geomap_does(tmp_path):
         ('weeks = "week"', 'weeks = "fortnight"', "weeks =", "units.weeks", "is no unit"),
         ("[ago]\nwords =", "[ago]\nword =", "word =", "ago.word", "unknown key 'word'"),
         ('"earlier"]\n\n#', '"earlier"\n\n#', "[after]", None, "not valid TOML"),
+        (
+            '"Boxing Day" = "12-26"',
+            '"Boxing Day" = "26 December"',
+            '"Boxing Day" =',
+            "holidays.Boxing Day",
+            "no day of the year",
+        ),
     ],
 )
 def test_a_bad_date_words_file_names_its_file_line_and_key(

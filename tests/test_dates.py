@@ -237,3 +237,17 @@ def test_this_year_alone_still_dates():
 def test_a_day_glossed_in_brackets_is_the_bracket_s():
     found = find_dates("It was taken this morning (Monday 10 December).", FRI)
     assert {d.value for d in found} == {"2018-12-10"}
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("The rebels seized the town on Christmas Day.", "2012-12-25"),
+        ("The rebels captured the town on New Year's Day.", "2013-01-01"),
+        ("The town fell on Christmas Eve 2011.", "2011-12-24"),
+    ],
+)
+def test_a_day_named_for_a_holiday_is_that_day(text, value):
+    assert [(d.value, d.precision) for d in find_dates(text, dt.date(2013, 1, 2))] == [
+        (value, "day")
+    ]

@@ -19,7 +19,8 @@ Words = tuple[str, ...]
 
 # What each key holds: "words" (a list of words or phrases), "counts" (phrase -> a whole
 # number of 1 or more), "units" (word -> day, week, month or year), "months" (twelve lists of
-# spellings), "weekdays" (seven), "lists" (word -> a list of words), or a table of such keys.
+# spellings), "weekdays" (seven), "lists" (word -> a list of words), "holidays" (a day's name
+# -> "MM-DD"), or a table of such keys.
 _SCHEMA: dict[str, Any] = {
     "months": "months",
     "weekdays": "weekdays",
@@ -50,6 +51,7 @@ _SCHEMA: dict[str, Any] = {
     "scope": {"words": "words"},
     "vague": {"words": "words", "season_before": "words", "seasons": "words"},
     "names": {"nouns": "words"},
+    "holidays": "holidays",
 }
 UNITS = ("day", "week", "month", "year")
 _LENGTHS = {"months": 12, "weekdays": 7}
@@ -156,6 +158,22 @@ class _Checker:
         if not isinstance(value, dict):
             raise self.error(keys, "should be a table of words and lists", hint='May = ["by"]')
         return {word: self.words(words, (*keys, word)) for word, words in value.items()}
+
+    def holidays(self, value: Any, keys: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+        """A day's name and its month and day ('"Christmas Day" = "12-25"')."""
+        if not isinstance(value, dict):
+            raise self.error(
+                keys, "should be a table of names and days", hint='"Christmas Day" = "12-25"'
+            )
+        days = {}
+        for name, day in value.items():
+            self.words([name], (*keys, name))
+            found = re.fullmatch(r"(\d\d)-(\d\d)", day) if isinstance(day, str) else None
+            month, date = (int(found[1]), int(found[2])) if found else (0, 0)
+            if not (1 <= month <= 12 and 1 <= date <= 31):
+                raise self.error((*keys, name), f"{day!r} is no day of the year", hint='"12-25"')
+            days[name] = (month, date)
+        return days
 
     def months(self, value: Any, keys: tuple[str, ...]) -> dict[str, int]:
         return self._named(value, keys, first=1)

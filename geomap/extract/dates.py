@@ -60,6 +60,11 @@ def _grammar(w: dict[str, Any]) -> list[tuple[str, str, int]]:
             0,
         ),
         ("md", rf"\b{month}\s+{day}\b(?![.,]\d)", 0),
+        (
+            "holiday",
+            rf"\b(?P<holiday>{_any(list(w['holidays']))})(?:,?\s+(?P<hyear>\d{{4}}))?\b",
+            re.I,
+        ),
         ("dm", rf"\b{day}\s+{of}{month}\b", 0),
         (
             "weekend",
@@ -182,6 +187,7 @@ class DateRules:
         # nouns that make a date before them part of a name ('the 17 July neighbourhood')
         self.named_after = re.compile(rf"\s+(?:{_any(words['names']['nouns'])})\b", re.I)
         self.months, self.weekdays = words["months"], words["weekdays"]
+        self.holidays = words["holidays"]
         self.numbers, self.units = words["numbers"], words["units"]
         self.days_before, self.days_after = words["days_before"], words["days_after"]
         self.few = _meanings(words["after"], ("same_day", "days"))
@@ -349,6 +355,12 @@ class DateRules:
             return _mention(
                 m, dt.date(int(g["year"]), self.months[g["month"]], 1), "month", offset=offset
             )
+        if kind == "holiday":  # 'on Christmas Day': the last one up to the report's day
+            month, day = next(
+                d for n, d in self.holidays.items() if n.lower() == g["holiday"].lower()
+            )
+            year = int(g["hyear"]) if g.get("hyear") else _recent(published, month, day, future)
+            return _mention(m, dt.date(year, month, day), "day", future=future, offset=offset)
         if kind in ("md", "dm"):
             month, day = self.months[g["month"]], int(g["day"])
             year = _recent(published, month, day, future)
