@@ -2859,3 +2859,8 @@ def test_a_town_s_port_or_university_is_a_part_of_it(facts, text):
 )
 def test_a_fronted_clause_of_after_is_counted_back_from_the_main_clause_s_day(facts, text, day):
     assert ("hajin", "captured", "ISIS", day) in facts(text)
+
+
+def test_the_last_position_held_by_a_side_in_a_town_is_a_part_of_it(facts):
+    text = "SDF fighters took the last position held by ISIS in Hajin."
+    assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
