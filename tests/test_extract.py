@@ -2864,3 +2864,20 @@ def test_a_fronted_clause_of_after_is_counted_back_from_the_main_clause_s_day(fa
 def test_the_last_position_held_by_a_side_in_a_town_is_a_part_of_it(facts):
     text = "SDF fighters took the last position held by ISIS in Hajin."
     assert [(p, k) for p, k, _c, _d in facts(text)] == [("hajin", "contested")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF fighters repelled an attempt to storm Hajin on Sunday.",
+        "SDF fighters fought off an ISIS assault on Hajin on Sunday.",
+    ],
+)
+def test_a_side_that_repels_an_attempt_or_fights_off_an_assault_holds_the_place(run, text):
+    [event] = [e for e in run(text).events if not e.inferred]
+    assert (event.place_id, event.kind, event.controller) == ("hajin", "contested", "SDF")
+
+
+def test_thousands_of_a_people_fleeing_to_a_place_are_no_side(facts):
+    text = "The SDF took Sousa on Monday, and thousands of Kurds fled to Hajin."
+    assert "hajin" not in [p for p, *_ in facts(text)]

@@ -1521,8 +1521,8 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'Turkey would push to Y after clearing X': the plan's step, not done
     if sentence.cue_ending_at("arranged", ctx, start, reach=3):
         return "drop"  # 'X is to be handed over on Nov. 25': not yet done
-    if rule.kind != "surrendered" and sentence.cue_ending_at("civilians", ctx, start):
-        return "drop"  # 'refugees fleeing X', 'thousands fled to X': people, not a side
+    if rule.kind != "surrendered" and _civilians(sentence, ctx, start):
+        return "drop"  # 'refugees fleeing X', 'thousands of Kurds fled to X': people, not a side
     if rule.kind == "held" and sentence.cue_ending_at("captives", ctx, start):
         return "drop"  # 'hostages held in X': people are held, not the place
     if rule.kind == "captured" and sentence.has("captives", ctx, start + 1, end):
@@ -1568,6 +1568,17 @@ def _present(sentence: _Sentence, first: int, start: int) -> bool:
         return True
     verb = tokens[start]
     return verb.lower in (verb.lemma, verb.lemma + "s", verb.lemma + "es")
+
+
+def _civilians(sentence: _Sentence, ctx: _Context, start: int) -> bool:
+    """People, not a side, right before the trigger: 'refugees fled to X', or one word after
+    'thousands of' ('thousands of Kurds fled to X'; not 'thousands of rebel fighters')."""
+    if sentence.cue_ending_at("civilians", ctx, start):
+        return True
+    if start < 2 or not sentence.cue_ending_at("civilians", ctx, start - 1):
+        return False
+    armed = sentence.has("member", ctx, start - 1, start)  # 'thousands of fighters fled'
+    return not armed and not any(a.start <= start - 1 < a.end for a in sentence.actors)
 
 
 def _intended(sentence: _Sentence, ctx: _Context, start: int) -> bool:
