@@ -2881,3 +2881,10 @@ def test_a_side_that_repels_an_attempt_or_fights_off_an_assault_holds_the_place(
 def test_thousands_of_a_people_fleeing_to_a_place_are_no_side(facts):
     text = "The SDF took Sousa on Monday, and thousands of Kurds fled to Hajin."
     assert "hajin" not in [p for p, *_ in facts(text)]
+
+
+def test_a_side_that_announces_a_fall_told_of_its_loss(run):
+    [event] = [e for e in run("ISIS leaders said Hajin fell on Friday.").events]
+    assert event.controller != "ISIS"
+    [event] = [e for e in run("The SDF announced that Hajin had been retaken on Friday.").events]
+    assert event.controller == "SDF"

@@ -1703,6 +1703,9 @@ def _losers(sentence: _Sentence, ctx: _Context) -> frozenset[str]:
         elif kind == "captured" and _took_it_before(sentence, m):
             first, end = sentence.clause_bounds[sentence.clause_of[m.start]]
             found.update(a.side for a in sentence.actors if first <= a.start < end)
+        elif kind == "captured" and tokens[m.start].lower in FELL:
+            announcer = _announcer(sentence, ctx, m.start)  # 'rebel leaders said X fell'
+            found.update([announcer.side] if announcer else [])
     taken = [m.end for m in sentence.matches if ctx.rules.triggers[m.rule].kind == "captured"]
     for actor in sentence.actors:  # 'killing scores of insurgents', 'took X, …, from the rebels'
         after = [t.lower for t in tokens[actor.end : actor.end + 2]]
@@ -1716,6 +1719,7 @@ def _losers(sentence: _Sentence, ctx: _Context) -> frozenset[str]:
 
 
 HARMED = _words("harmed")
+FELL = _words("fell")
 FLED = _words("fled")
 
 
@@ -2033,7 +2037,8 @@ def roles(
         agent = agent or _after(sentence, after_place, by)
         agent = agent or _adjective_in(sentence, ctx, start, end)  # 'under Ukrainian attack'
         loser = _after(sentence, end, ("from",)) or _after(sentence, after_place, ("from",))
-        if not agent and not loser and rule.kind == "captured":
+        fell = sentence.tokens[start].lower in FELL  # 'rebel leaders said X fell': their loss
+        if not agent and not loser and rule.kind == "captured" and not fell:
             announcer = _announcer(sentence, ctx, start)
             agent = announcer.side if announcer else ""
         return agent, (loser if loser != agent else "")  # 'X was retaken from the rebels'
