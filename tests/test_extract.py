@@ -2888,3 +2888,10 @@ def test_a_side_that_announces_a_fall_told_of_its_loss(run):
     assert event.controller != "ISIS"
     [event] = [e for e in run("The SDF announced that Hajin had been retaken on Friday.").events]
     assert event.controller == "SDF"
+
+
+def test_a_denial_of_losing_another_place_leaves_the_claim(run):
+    [event] = run("SDF fighters took Sousa on Friday. ISIS denied losing Hajin.").events
+    assert "disputed" not in event.doubts
+    [event] = run("SDF fighters took Hajin on Friday. ISIS denied losing Hajin.").events
+    assert "disputed" in event.doubts

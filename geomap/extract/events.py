@@ -2503,9 +2503,10 @@ def _answer_words(language: str) -> frozenset[str]:
 DENIABLE = ("captured", "withdrew", "held")  # what a denied clause must tell again
 
 
-def _names_a_place(tokens: list[Tok], rules: Rules) -> bool:
-    """Words that may name the place of the claim before: a name, 'it', 'the town'."""
-    return any(t.text[:1].isupper() or t.lower == "it" or t.lemma in rules.anaphors for t in tokens)
+def _names_a_place(tokens: list[Tok], rules: Rules, places: set[str]) -> bool:
+    """Words that name the place of the claim before: one of its name's words (``places``,
+    lower case), 'it', 'the town' ('denied losing Y' after a capture of X denies nothing)."""
+    return any(t.lower in places or t.lower == "it" or t.lemma in rules.anaphors for t in tokens)
 
 
 NEAR_COST = 0.1  # a place read from a spelling the gazetteer lacks (that place only)
@@ -2566,7 +2567,8 @@ def answered(events: list[Event], told_at: int, tokens: list[Tok], rules: Rules)
     if clause >= 0 and not denied:  # 'denied that the town had fallen', not '… took part'
         changes = [m for m in rules.trigger_matcher.find(tokens) if m.start >= clause]
         told = any(rules.triggers[m.rule].kind in DENIABLE for m in changes)
-        denied = told and _names_a_place(tokens[clause:], rules)  # not '… took part'
+        places = {w.lower() for e in events if e.evidence_start == told_at for w in e.place.split()}
+        denied = told and _names_a_place(tokens[clause:], rules, places)  # not '… took part'
     if not (denied or doubted):
         return
     for event in reversed(events):
