@@ -2567,7 +2567,12 @@ def answered(events: list[Event], told_at: int, tokens: list[Tok], rules: Rules)
     if clause >= 0 and not denied:  # 'denied that the town had fallen', not '… took part'
         changes = [m for m in rules.trigger_matcher.find(tokens) if m.start >= clause]
         told = any(rules.triggers[m.rule].kind in DENIABLE for m in changes)
-        places = {w.lower() for e in events if e.evidence_start == told_at for w in e.place.split()}
+        places = {  # the words of the told places' names ('al-Susah': 'susah')
+            w.lower()
+            for e in events
+            if e.evidence_start == told_at
+            for w in re.findall(r"[^\W\d_]{3,}", e.place)
+        }
         denied = told and _names_a_place(tokens[clause:], rules, places)  # not '… took part'
     if not (denied or doubted):
         return
