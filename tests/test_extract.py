@@ -2895,3 +2895,15 @@ def test_a_denial_of_losing_another_place_leaves_the_claim(run):
     assert "disputed" not in event.doubts
     [event] = run("SDF fighters took Hajin on Friday. ISIS denied losing Hajin.").events
     assert "disputed" in event.doubts
+
+
+@pytest.mark.parametrize(
+    "text", ["SDF fighters took Dzhani-Hajin on Monday.", "SDF fighters took Hajin-Yurt on Monday."]
+)
+def test_a_place_s_name_inside_a_longer_hyphenated_name_is_not_the_place(facts, text):
+    assert facts(text) == []
+
+
+def test_two_places_joined_by_a_hyphen_are_both_read(run):
+    text = "Fighting raged on the Hajin-Sousa road and in the Hajin-Karin Tak section."
+    assert "hajin" in {m.place_id for m in run(text).mentions}

@@ -59,6 +59,20 @@ def _skeleton(key: str) -> str:
     return "".join(c for k, c in enumerate(letters) if not k or c != letters[k - 1])
 
 
+def _glued(body: str, start: int, end: int, first_keys: set | frozenset) -> bool:
+    """A hyphen joins the name to a capitalised word that begins no place, before or after
+    it: part of a longer name ('Dzhani-Vedeno', 'Argun-Yurt'); not two places ('the
+    Shushi-Karin Tak section', 'the A-B road')."""
+    word = None
+    if start > 1 and body[start - 1] == "-":
+        word = re.search(r"[^\W\d_]+$", body[: start - 1])
+    elif end + 1 < len(body) and body[end] == "-":
+        word = re.match(r"[^\W\d_]+(?![^\W\d_])(?!\s+[A-Z])", body[end + 1 :])  # not 'X-Karin Tak'
+    if word is None or not word.group()[:1].isupper():
+        return False
+    return raw_token_key(word.group()) not in first_keys
+
+
 def _same_spelling(key: str, known: str) -> bool:
     """Two spellings of one name: they differ by one letter, or only in vowels, h, w, y and
     doubled letters, and neither is the other with letters added at its end ('Shajilah' ~
@@ -198,6 +212,8 @@ class MentionFinder:
                 ):
                     continue
                 start, end = window[0][1], window[-1][0].end
+                if _glued(body, start, end, self.first_keys):
+                    continue  # 'Dzhani-Vedeno', 'Argun-Yurt': a longer name
                 match = PlaceMention(place_id, start, end, body[start:end])
                 break
             if match:
