@@ -245,6 +245,7 @@ def test_a_day_glossed_in_brackets_is_the_bracket_s():
         ("The rebels seized the town on Christmas Day.", "2012-12-25"),
         ("The rebels captured the town on New Year's Day.", "2013-01-01"),
         ("The town fell on Christmas Eve 2011.", "2011-12-24"),
+        ("The town fell on Christmas Eve.", "2012-12-24"),  # no digit, no other date word
     ],
 )
 def test_a_day_named_for_a_holiday_is_that_day(text, value):

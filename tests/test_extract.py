@@ -2907,3 +2907,14 @@ def test_a_place_s_name_inside_a_longer_hyphenated_name_is_not_the_place(facts, 
 def test_two_places_joined_by_a_hyphen_are_both_read(run):
     text = "Fighting raged on the Hajin-Sousa road and in the Hajin-Karin Tak section."
     assert "hajin" in {m.place_id for m in run(text).mentions}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SDF fighters seized a Hajin railway depot on Monday.",
+        "SDF fighters captured the Hajin heights on Monday.",
+    ],
+)
+def test_a_town_s_depot_or_heights_are_a_part_of_it(facts, text):
+    assert [k for p, k, _c, _d in facts(text) if p == "hajin"] == ["contested"]

@@ -475,6 +475,7 @@ def _cue(w: dict[str, Any]) -> re.Pattern:
     needed += [*w["today"]["words"], *w["days_after"], *w["units"], *w["later"]["day"]]
     needed += [*w["after"]["day"], *w["after"]["same_day"], *w["after"]["days"]]
     needed += [noun for unit in ("week", "month", "year") for noun in w["relative"][unit]["nouns"]]
+    needed += list(w["holidays"])  # 'on Christmas Eve'
     lowered = sorted({word.lower() for word in needed}, key=lambda word: (len(word), word))
     kept: list[str] = []  # none holds another, so none begins another
     for word in lowered:
