@@ -2918,3 +2918,12 @@ def test_two_places_joined_by_a_hyphen_are_both_read(run):
 )
 def test_a_town_s_depot_or_heights_are_a_part_of_it(facts, text):
     assert [k for p, k, _c, _d in facts(text) if p == "hajin"] == ["contested"]
+
+
+def test_a_sure_capture_answered_in_its_own_sentence_is_never_a_colour(run):
+    text = (
+        "The SDF retook Hajin on Tuesday, Kurdish radio said, but ISIS said the town was still"
+        " under its control."
+    )
+    events = [e for e in run(text).events if not e.inferred]
+    assert events and all("disputed" in e.doubts and e.confidence < 0.6 for e in events)

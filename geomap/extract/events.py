@@ -2485,7 +2485,7 @@ def _dispute(events: list[Event], countered: dict[str, str]) -> None:
     }
     for event in events:
         if event.place_id in taken and event.kind in ("captured", "held"):
-            event.confidence = round(event.confidence - 0.3, 4)
+            event.confidence = min(round(event.confidence - 0.3, 4), DISPUTED)  # never a colour
             event.doubts += ("disputed",)
 
 
