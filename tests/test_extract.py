@@ -2927,3 +2927,11 @@ def test_a_sure_capture_answered_in_its_own_sentence_is_never_a_colour(run):
     )
     events = [e for e in run(text).events if not e.inferred]
     assert events and all("disputed" in e.doubts and e.confidence < 0.6 for e in events)
+
+
+@pytest.mark.parametrize(
+    "answer", ["Independent confirmation was impossible.", "It was impossible to verify the claim."]
+)
+def test_a_claim_nobody_could_confirm_in_other_words_is_hedged(run, answer):
+    [event] = run(f"SDF fighters retook Hajin on Sunday, the SDF said. {answer}").events
+    assert "hedged" in event.doubts
