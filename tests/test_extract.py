@@ -2935,3 +2935,14 @@ def test_a_sure_capture_answered_in_its_own_sentence_is_never_a_colour(run):
 def test_a_claim_nobody_could_confirm_in_other_words_is_hedged(run, answer):
     [event] = run(f"SDF fighters retook Hajin on Sunday, the SDF said. {answer}").events
     assert "hedged" in event.doubts
+
+
+def test_a_day_counted_from_a_named_day_is_no_vague_date(run):
+    events = run("The SDF took Sousa on Monday and Hajin a day later.").events
+    assert [(e.place_id, e.date) for e in events] == [
+        ("al_susah", "2018-12-10"),
+        ("hajin", "2018-12-11"),
+    ]
+    assert not [e for e in events if "vague date" in e.doubts]
+    [event] = run("Later that month, the SDF took Hajin.").events
+    assert "vague date" in event.doubts

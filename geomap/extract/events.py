@@ -314,6 +314,7 @@ class _Context:
     reference_points: set[int] = field(default_factory=set)
     sentence_attacker: str = ""  # the side this sentence has take or attack a place
     sentence_losers: frozenset[str] = frozenset()  # sides this sentence has flee or surrender
+    sentence_vague: bool = False  # the sentence tells of a time it does not name
     narrative: DateMention | None = None  # the day the sentences just before named
     published_iso: str = field(init=False)
 
@@ -2234,6 +2235,7 @@ def events_in_sentence(
     countered: dict[str, str] = {}
     ctx.sentence_attacker = ""
     ctx.sentence_losers = _losers(sentence, ctx)
+    ctx.sentence_vague = _vague_date(span, ctx.rules.language, dates)
     for m in matches:
         rule = ctx.rules.triggers[m.rule]
         before = sentence.tokens[m.start - 1].lower if m.start else ""
@@ -2839,7 +2841,7 @@ def _event(
     place = ctx.gazetteer.by_id[place_id]
     confidence = claim.confidence - (0.05 if not date.text else 0.0)  # the report's day
     doubts = claim.doubts
-    if _vague_date(span.text, ctx.rules.language):
+    if ctx.sentence_vague:
         confidence -= 0.3  # 'later that month': a month the sentence does not name
         doubts += ("vague date",)
     return Event(
@@ -2864,10 +2866,15 @@ def _event(
     )
 
 
-@lru_cache(maxsize=64)  # a sentence's events ask in turn
-def _vague_date(text: str, language: str) -> bool:
-    """'later that month': the sentence tells of a time it does not name."""
-    return bool(date_rules(language).vague.search(text))
+def _vague_date(span: Span, language: str, dates: list[DateMention]) -> bool:
+    """'later that month': the sentence tells of a time it does not name ('a day later' after
+    a named day is named: a date counted from it)."""
+    counted = [(d.start, d.end) for d in dates if d.later]
+    for m in date_rules(language).vague.finditer(span.text):
+        start, end = span.start + m.start(), span.start + m.end()
+        if not any(s <= start and end <= e for s, e in counted):
+            return True
+    return False
 
 
 DATE_PREPOSITIONS = _words("date_prepositions")
