@@ -2946,3 +2946,12 @@ def test_a_day_counted_from_a_named_day_is_no_vague_date(run):
     assert not [e for e in events if "vague date" in e.doubts]
     [event] = run("Later that month, the SDF took Hajin.").events
     assert "vague date" in event.doubts
+
+
+def test_a_place_that_remains_held_is_held_on_the_report_s_day(facts):
+    text = (
+        "SDF fighters pulled out of Sousa on Tuesday. The town of Hajin remains under ISIS control."
+    )
+    assert ("hajin", "held", "ISIS", "2018-12-14") in facts(text)
+    text = "SDF fighters pulled out of Sousa on Tuesday. Hajin remained under ISIS control."
+    assert ("hajin", "held", "ISIS", "2018-12-11") in facts(text)  # the narrative's day
