@@ -279,7 +279,7 @@ def extract_article(
         ctx.reference_points.update(headed_for(tokens[number], mentions))  # 'toward X'
         found = events_in_sentence(sentence, mentions, ctx, dates, tokens[number], actors[number])
         result.events.extend(found)
-        if found and number and told:  # 'Turkey said it still held X' after 'the YPG took X'
+        if found and told:  # 'Turkey said it still held X' after 'the YPG took X'
             countered(result.events, sentences[number - 1].start, sentence.start)
         referred = list(mentions)
         if not mentions:

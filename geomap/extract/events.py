@@ -1512,7 +1512,7 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'Reports that the army took X are false'
     if sentence.has("disputed", ctx, first, start):
         return "drop"  # 'Armenia denied its forces had lost control of X'
-    if rule.kind == "withdrew" and _intended(sentence, ctx, start):
+    if rule.kind == "withdrew" and _cue_in_phrase_before(sentence, ctx, "intended", start, 6):
         return "drop"  # 'Russia orders withdrawal from X', 'began withdrawing from X'
     verb = rule.voice not in ("noun", "nominal")  # not 'until clashes broke out in X'
     opener = sentence.tokens[first].lower
@@ -1532,7 +1532,7 @@ def modality(sentence: _Sentence, ctx: _Context, rule: TriggerRule, start: int, 
         return "drop"  # 'combat operations in X are over'
     if rule.kind == "contested" and sentence.has("ends", ctx, max(first, start - 5), start):
         return "drop"  # 'ends Haftar's 14-month offensive against Tripoli'
-    if rule.kind == "besieged" and _siege_lifted(sentence, ctx, start):
+    if rule.kind == "besieged" and _cue_in_phrase_before(sentence, ctx, "lifted", start, 4):
         return "drop"  # 'the army broke the siege of X': no longer besieged
     scope_end = last if rule.voice in ("nominal", "participle") else start
     if sentence.has("proximity", ctx, max(first, start - 6), scope_end):
@@ -1582,12 +1582,18 @@ def _civilians(sentence: _Sentence, ctx: _Context, start: int) -> bool:
     return not armed and not any(a.start <= start - 1 < a.end for a in sentence.actors)
 
 
-def _intended(sentence: _Sentence, ctx: _Context, start: int) -> bool:
-    """A withdrawal ordered, announced, begun, asked for or refused: a cue of the class
-    ``intended`` ends right before it, in the same phrase."""
-    for s, e in sentence.cues("intended", ctx):
+PHRASE_BREAKS = frozenset({",", ";", "and"})
+
+
+def _cue_in_phrase_before(
+    sentence: _Sentence, ctx: _Context, name: str, start: int, reach: int
+) -> bool:
+    """A cue of class ``name`` begins at most ``reach`` tokens before the trigger at ``start``
+    and ends before it, with no comma, semicolon or 'and' between: the same phrase
+    ('Russia orders withdrawal from X', 'broke the siege of X')."""
+    for s, e in sentence.cues(name, ctx):
         between = {t.text for t in sentence.tokens[e:start]}
-        if start - 6 <= s and e <= start and not between & {",", ";", "and"}:
+        if start - reach <= s and e <= start and not between & PHRASE_BREAKS:
             return True
     return False
 
@@ -1599,16 +1605,6 @@ def _purpose(sentence: _Sentence, ctx: _Context, start: int) -> bool:
     if start == 0 or tokens[start - 1].lower != "to" or tokens[start].lower == "have":
         return False  # 'claimed to have taken X': done
     return not sentence.cue_at("achieved", ctx, max(0, start - 6), start - 1)
-
-
-def _siege_lifted(sentence: _Sentence, ctx: _Context, start: int) -> bool:
-    """'broke the siege of X', 'lifted the months-long blockade of X': a cue of the siege's
-    end stands right before it, in the same phrase."""
-    for s, e in sentence.cues("lifted", ctx):
-        between = {t.text for t in sentence.tokens[e:start]}
-        if start - 4 <= s and e <= start and not between & {",", ";", "and"}:
-            return True
-    return False
 
 
 def _fight_ended(sentence: _Sentence, ctx: _Context, end: int, last: int) -> bool:
@@ -1801,11 +1797,9 @@ def _quoted_speaker(sentence: _Sentence, ctx: _Context, start: int) -> ActorRef 
     if near:
         return near[0]
     said = saying[0][0]
-    before = None  # '," a rebel commander said': the words between the quote and the verb
-    if said > close + 2:
-        before = _speaker_adjective(
-            sentence, ctx, said
-        )  # not the quote's: '… the rebels fled," said'
+    # '," a rebel commander said': the words between the quote and the verb; never the
+    # quote's own ('… after the rebels fled," said Colonel A')
+    before = _speaker_adjective(sentence, ctx, said) if said > close + 2 else None
     return before or _speaker_adjective(sentence, ctx, min(said + 5, len(tokens)))
 
 
