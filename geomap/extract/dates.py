@@ -187,7 +187,7 @@ class DateRules:
         # nouns that make a date before them part of a name ('the 17 July neighbourhood')
         self.named_after = re.compile(rf"\s+(?:{_any(words['names']['nouns'])})\b", re.I)
         self.months, self.weekdays = words["months"], words["weekdays"]
-        self.holidays = words["holidays"]
+        self.holidays = {name.lower(): day for name, day in words["holidays"].items()}
         self.numbers, self.units = words["numbers"], words["units"]
         self.days_before, self.days_after = words["days_before"], words["days_after"]
         self.few = _meanings(words["after"], ("same_day", "days"))
@@ -356,9 +356,7 @@ class DateRules:
                 m, dt.date(int(g["year"]), self.months[g["month"]], 1), "month", offset=offset
             )
         if kind == "holiday":  # 'on Christmas Day': the last one up to the report's day
-            month, day = next(
-                d for n, d in self.holidays.items() if n.lower() == g["holiday"].lower()
-            )
+            month, day = self.holidays[g["holiday"].lower()]
             year = int(g["hyear"]) if g.get("hyear") else _recent(published, month, day, future)
             return _mention(m, dt.date(year, month, day), "day", future=future, offset=offset)
         if kind in ("md", "dm"):
